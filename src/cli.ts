@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { renderText } from './chat/text/render.ts';
+import type { Config } from './config/config.ts';
+import { ConfigError } from './config/errors.ts';
+import { loadConfig, withDotEnv } from './config/load.ts';
+import { CHECK_IDS, isCheckId, type CheckId } from './domain/check-result.ts';
+import { reportMessage } from './domain/report-message.ts';
+import { exitCodeFor } from './domain/status.ts';
+import { createLogger } from './logging/logger.ts';
+import { Redactor } from './logging/redact.ts';
+import { runBot, stdinCarriesInput } from './main.ts';
+import { createServices } from './services.ts';
+
+const EXIT_USAGE = 64;
+
+const HELP = `connector-ops: operate enmeshed Connectors from Slack, Microsoft Teams and the terminal
+
+Usage:
+  connector-ops [start]                 run the bot: HTTP server (/healthz, /readyz, /metrics) and chat;
+                                        the console chat when no chat platform is configured
+  connector-ops console                 the terminal chat only (also reads commands from a pipe)
+  connector-ops check [connector...] [--only <ids>] [--json]
+                                        run the checks once and print the report
+  connector-ops --help | --version
+
+check:
+  --only <ids>   comma-separated check ids: ${CHECK_IDS.join(', ')}
+  --json         the report as JSON: {"status","generatedAt","connectors":[{"name","status","checks":[{"id","status","summary","details"}]}]}
+  exit code      0 ok, 1 warn, 2 critical, 3 unknown (and nothing worse)
+
+Configuration comes from the environment and .env; see .env.example and the README.
+Invalid configuration stops with exit code 2 and names the variable.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command = 'start', ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${readVersion()}\n`);
+    return 0;
+  }
+  if (!['start', 'console', 'check'].includes(command)) {
+    process.stderr.write(`connector-ops: unknown command "${command}". Valid commands: start, console, check.\nRun "connector-ops --help" for usage.\n`);
+    return EXIT_USAGE;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig(withDotEnv(process.env));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`connector-ops: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const redactor = new Redactor(config.secrets);
+
+  if (command === 'check') return runCheck(rest, config, redactor);
+  if (rest.length > 0) {
+    process.stderr.write(`connector-ops ${command}: unexpected arguments ${rest.join(' ')}.\nRun "connector-ops --help" for usage.\n`);
+    return EXIT_USAGE;
+  }
+  const consoleOnly = command === 'console';
+  // With the console on the terminal, logs go to stderr so they do not tear up the conversation.
+  const consoleActive = consoleOnly || stdinCarriesInput(process.stdin);
+  const logTarget = consoleActive ? process.stderr : process.stdout;
+  const logger = createLogger({
+    level: config.log.level,
+    redactor,
+    pretty: config.log.format === 'pretty' || (config.log.format === 'auto' && logTarget.isTTY === true),
+    destination: consoleActive ? 'stderr' : 'stdout',
+  });
+  await runBot({
+    config,
+    logger,
+    redactor,
+    io: { stdin: process.stdin, stdout: process.stdout },
+    console: consoleOnly ? 'always' : 'auto',
+    http: !consoleOnly,
+  });
+  return 0;
+}
+
+async function runCheck(args: string[], config: Config, redactor: Redactor): Promise<number> {
+  const names: string[] = [];
+  let only: CheckId[] | undefined;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--json') json = true;
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const value = arg.includes('=') ? arg.slice('--only='.length) : args[++i];
+      const ids = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = ids.filter((id) => !isCheckId(id));
+      if (ids.length === 0 || bad.length > 0) {
+        process.stderr.write(`connector-ops check: --only ${bad.length > 0 ? `has unknown check ids ${bad.join(', ')}` : 'needs check ids'}; valid ids: ${CHECK_IDS.join(', ')}.\n`);
+        return EXIT_USAGE;
+      }
+      only = ids as CheckId[];
+    } else if (arg.startsWith('-')) {
+      process.stderr.write(`connector-ops check: unknown option "${arg}". Valid options: --only <ids>, --json.\n`);
+      return EXIT_USAGE;
+    } else names.push(arg);
+  }
+
+  const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level, redactor, pretty: false, destination: 'stderr' });
+  const services = createServices(config, logger);
+  try {
+    const { connectors, problem } = await services.directory.list();
+    const unknown = names.filter((n) => !connectors.some((c) => c.name === n || c.container === n));
+    if (unknown.length > 0) {
+      process.stderr.write(
+        `connector-ops check: unknown connector${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Known connectors: ${connectors.map((c) => c.name).join(', ') || 'none'}.\n`,
+      );
+      return EXIT_USAGE;
+    }
+    if (connectors.length === 0) {
+      process.stderr.write(`connector-ops check: no connectors configured or discovered.${problem ? ` ${problem}` : ''}\n`);
+      return 3;
+    }
+    const selected = names.length > 0 ? connectors.filter((c) => names.includes(c.name) || names.includes(c.container ?? '')) : connectors;
+    const report = await services.runner.run(selected, only ?? CHECK_IDS);
+    const output = json
+      ? JSON.stringify(redactor.redactDeep(report), null, 2)
+      : redactor.redact(renderText(reportMessage(report, { title: 'connector-ops check', details: true })).text);
+    process.stdout.write(`${output}\n`);
+    return exitCodeFor(report.status);
+  } finally {
+    services.close();
+  }
+}
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`connector-ops: ${new Redactor().redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    process.exitCode = 1;
+  },
+);
+

@@ -1,0 +1,32 @@
+import type { Connector } from '../domain/connector.ts';
+
+export interface Thresholds {
+  warn: number;
+  critical: number;
+}
+
+export interface RegistryCredentials {
+  username?: string;
+  password?: string;
+  insecure: boolean;
+}
+
+/** The whole configuration, loaded once and validated at start. */
+export interface Config {
+  dataDir: string;
+  http: { host: string; port: number };
+  log: { level: string; format: 'json' | 'pretty' | 'auto' };
+  /** Configured connectors; when empty, connectors are discovered on the Docker engine. */
+  connectors: Connector[];
+  checks: {
+    timeoutMs: number;
+    concurrency: number;
+    resources: { cpu: Thresholds; memory: Thresholds; disk: Thresholds; paths: string[] };
+    errorLogs: { windowHours: number };
+    imageUpdate: { includePrereleases: boolean };
+    versions: { minDockerVersion?: string; minKernel?: string };
+  };
+  registries: Record<string, RegistryCredentials>;
+  /** Every secret value of the configuration, for the redactor. */
+  secrets: string[];
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** Field schemas shared by the environment and the YAML file, with messages that say what is expected. */
+
+export const httpUrl = z.string().trim().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an http(s) URL' },
+);
+
+export const mongodbUri = z
+  .string()
+  .trim()
+  .refine((value) => /^mongodb(\+srv)?:\/\/[^/\s]+/.test(value), {
+    message: 'must be a MongoDB connection string (mongodb:// or mongodb+srv://)',
+  });
+
+export const connectorName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, {
+    message: 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  });
+
+/** Docker container names: what `docker run --name` accepts, or a container id. */
+export const containerName = z
+  .string()
+  .trim()
+  .regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, { message: 'must be a Docker container name or id' });
+
+export const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int({ message: 'must be a whole number' })
+  .min(0, { message: 'must be a port number from 0 to 65535' })
+  .max(65535, { message: 'must be a port number from 0 to 65535' });
+
+export const positiveInt = z.coerce
+  .number({ message: 'must be a number' })
+  .int({ message: 'must be a whole number' })
+  .positive({ message: 'must be greater than 0' });
+
+export const percent = z.coerce
+  .number({ message: 'must be a number' })
+  .min(1, { message: 'must be a percentage from 1 to 100' })
+  .max(100, { message: 'must be a percentage from 1 to 100' });
+
+export const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+  message: 'must be one of trace, debug, info, warn, error, fatal, silent',
+});
+
+export const logFormat = z.enum(['json', 'pretty', 'auto'], { message: 'must be one of json, pretty, auto' });
+
+export const boolean = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(v), {
+    message: 'must be true or false',
+  })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+export const commaList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+
+export const nonEmpty = z.string().trim().min(1, { message: 'must not be empty' });

@@ -1,0 +1,21 @@
+/** One Connector instance the bot operates, as configured or discovered. */
+export interface Connector {
+  name: string;
+  /** Docker container name or id; absent when the Connector does not run on a reachable engine. */
+  container?: string;
+  /** Base URL of the Connector's HTTP API, e.g. http://127.0.0.1:8080 */
+  url?: string;
+  apiKey?: string;
+  apiKeyHeader: string;
+  mongodbUri?: string;
+  /** Paths or globs of log files, when the operator added a file appender. */
+  logFiles: string[];
+  /** Systems the Connector depends on, besides those it reports itself (broker, webhook, database URLs). */
+  thirdParty?: string[];
+  /** Directory holding this connector's database backups, for the age of the newest one. */
+  backupPath?: string;
+  /** Further file systems worth watching, e.g. the MongoDB volume. */
+  diskPaths?: string[];
+  /** Where the Connector came from: the configuration or discovery on the Docker engine. */
+  source: 'config' | 'discovered';
+}

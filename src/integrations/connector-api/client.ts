@@ -1,0 +1,135 @@
+import { describeFailure, withTimeout } from '../http/timeout.ts';
+import type {
+  ApiAnswer,
+  HealthAnswer,
+  HealthBody,
+  IdentityInfo,
+  SupportInfo,
+  SyncInfo,
+  VersionInfo,
+} from './types.ts';
+
+export interface ConnectorApiTarget {
+  url: string;
+  apiKey?: string;
+  apiKeyHeader: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 8_000;
+
+/** The Connector's HTTP API: /health, the monitoring routes and the account routes (v7 and v6 prefixes). */
+export class ConnectorApiClient {
+  constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {}
+
+  async health(target: ConnectorApiTarget, signal?: AbortSignal): Promise<HealthAnswer> {
+    let response: Response;
+    try {
+      response = await fetch(joinUrl(target.url, '/health'), {
+        signal: withTimeout(signal, this.timeoutMs),
+        headers: { accept: 'application/json' },
+      });
+    } catch (error) {
+      return { kind: 'unreachable', reason: describeFailure(error) };
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      return { kind: 'unreachable', reason: `HTTP ${response.status} with a body that is not JSON` };
+    }
+    if (!isHealthBody(body)) {
+      return { kind: 'unreachable', reason: `HTTP ${response.status} with a body that is not the health report` };
+    }
+    // Before 6.14.4 /health answered 200 even when unhealthy: the body decides, not the status alone.
+    if (response.status === 200 && body.isHealthy) return { kind: 'healthy', httpStatus: 200, body };
+    if (response.status === 200 || response.status === 500) {
+      return { kind: 'unhealthy', httpStatus: response.status, body };
+    }
+    return { kind: 'unreachable', reason: `HTTP ${response.status} from /health` };
+  }
+
+  version(target: ConnectorApiTarget, signal?: AbortSignal): Promise<ApiAnswer<VersionInfo>> {
+    return this.getJson(target, '/Monitoring/Version', signal, (body) =>
+      isObject(body) && typeof body.version === 'string' ? (body as unknown as VersionInfo) : undefined,
+    );
+  }
+
+  support(target: ConnectorApiTarget, signal?: AbortSignal): Promise<ApiAnswer<SupportInfo>> {
+    return this.getJson(target, '/Monitoring/Support', signal, (body) =>
+      isObject(body) ? (body as SupportInfo) : undefined,
+    );
+  }
+
+  identityInfo(target: ConnectorApiTarget, signal?: AbortSignal): Promise<ApiAnswer<IdentityInfo>> {
+    return this.getAccount(target, 'IdentityInfo', signal, (result) =>
+      isObject(result) && typeof result.address === 'string' ? (result as unknown as IdentityInfo) : undefined,
+    );
+  }
+
+  syncInfo(target: ConnectorApiTarget, signal?: AbortSignal): Promise<ApiAnswer<SyncInfo>> {
+    return this.getAccount(target, 'SyncInfo', signal, (result) => (isObject(result) ? (result as SyncInfo) : undefined));
+  }
+
+  /** Account routes live under /api/core/v1 since 7.0 and under /api/v2 before: try the new one first. */
+  private async getAccount<T>(
+    target: ConnectorApiTarget,
+    route: string,
+    signal: AbortSignal | undefined,
+    parse: (result: unknown) => T | undefined,
+  ): Promise<ApiAnswer<T>> {
+    const unwrap = (body: unknown): T | undefined => (isObject(body) ? parse(body.result) : undefined);
+    const current = await this.getJson(target, `/api/core/v1/Account/${route}`, signal, unwrap);
+    if (current.kind === 'failed' && current.reason.startsWith('HTTP 404')) {
+      return this.getJson(target, `/api/v2/Account/${route}`, signal, unwrap);
+    }
+    return current;
+  }
+
+  private async getJson<T>(
+    target: ConnectorApiTarget,
+    path: string,
+    signal: AbortSignal | undefined,
+    parse: (body: unknown) => T | undefined,
+  ): Promise<ApiAnswer<T>> {
+    if (!target.apiKey) return { kind: 'failed', reason: 'no API key configured' };
+    let response: Response;
+    try {
+      response = await fetch(joinUrl(target.url, path), {
+        signal: withTimeout(signal, this.timeoutMs),
+        headers: { accept: 'application/json', [target.apiKeyHeader]: target.apiKey },
+      });
+    } catch (error) {
+      return { kind: 'failed', reason: describeFailure(error) };
+    }
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      return {
+        kind: 'rejected',
+        httpStatus: response.status,
+        reason: response.status === 401 ? 'API key rejected (401)' : `API key lacks the scope for ${path} (403)`,
+      };
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      return { kind: 'failed', reason: `HTTP ${response.status} from ${path}` };
+    }
+    try {
+      const value = parse(await response.json());
+      return value === undefined ? { kind: 'failed', reason: `unexpected answer from ${path}` } : { kind: 'ok', value };
+    } catch {
+      return { kind: 'failed', reason: `answer from ${path} is not JSON` };
+    }
+  }
+}
+
+function joinUrl(base: string, path: string): string {
+  return base.replace(/\/+$/, '') + path;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isHealthBody(value: unknown): value is HealthBody {
+  return isObject(value) && typeof value.isHealthy === 'boolean' && isObject(value.services);
+}
