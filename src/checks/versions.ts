@@ -1,0 +1,132 @@
+import { checkResult, type CheckDetail, type CheckResult } from '../domain/check-result.ts';
+import { worstStatus } from '../domain/status.ts';
+import type { EngineInfo, EngineInfoReader } from '../integrations/docker/engine-info.ts';
+import { describeFailure } from '../integrations/http/timeout.ts';
+import type { HostOsInfo, HostOsReader } from '../integrations/host/os-info.ts';
+import type { Check, CheckContext } from './check.ts';
+
+export interface VersionMinimums {
+  /** e.g. `25.0`; compared with the engine's version (`28.3.2`, `20.10.24+dfsg1`). */
+  minDockerVersion?: string;
+  /** e.g. `1.44`; the newest API version the engine speaks. */
+  minApiVersion?: string;
+  /** e.g. `5.10`; compared with the Docker host's kernel and the bot host's kernel. */
+  minKernel?: string;
+}
+
+/**
+ * Docker 20.10 (API 1.41) is the oldest engine whose API the bot is tested against; anything older is
+ * long out of support. No kernel minimum by default: distributions backport fixes, so the number says little.
+ */
+export const DEFAULT_VERSION_MINIMUMS: Readonly<VersionMinimums> = { minDockerVersion: '20.10', minApiVersion: '1.41' };
+
+export type EngineReading = { ok: true; engine: EngineInfo } | { ok: false; reason: string };
+export type HostReading = { ok: true; host: HostOsInfo } | { ok: false; reason: string };
+
+/** Docker Engine and API version, the Docker host's OS and kernel, and the bot host's OS and kernel, against minimums. */
+export class VersionsCheck implements Check {
+  readonly id = 'versions' as const;
+  private readonly minimums: VersionMinimums;
+
+  constructor(
+    private readonly engine: EngineInfoReader,
+    private readonly hostOs: HostOsReader,
+    minimums: VersionMinimums = {},
+  ) {
+    this.minimums = { ...DEFAULT_VERSION_MINIMUMS, ...definedOnly(minimums) };
+  }
+
+  appliesTo(): boolean {
+    return true;
+  }
+
+  async run({ signal }: CheckContext): Promise<CheckResult> {
+    const [engine, host] = await Promise.all([
+      this.engine.engineInfo(signal).then(
+        (info): EngineReading => ({ ok: true, engine: info }),
+        (error: unknown): EngineReading => ({ ok: false, reason: describeFailure(error) }),
+      ),
+      this.hostOs.hostOs(signal).then(
+        (info): HostReading => ({ ok: true, host: info }),
+        (error: unknown): HostReading => ({ ok: false, reason: describeFailure(error) }),
+      ),
+    ]);
+    return assessVersions(engine, host, this.minimums);
+  }
+}
+
+export function assessVersions(engine: EngineReading, host: HostReading, minimums: VersionMinimums): CheckResult {
+  const details: CheckDetail[] = [];
+  const below: string[] = [];
+
+  if (engine.ok) {
+    const e = engine.engine;
+    details.push(compared('Docker Engine', e.version, minimums.minDockerVersion, below));
+    details.push(compared('Docker API', e.apiVersion, minimums.minApiVersion, below));
+    details.push({ label: 'Docker host OS', value: `${e.operatingSystem}, ${e.osType}/${e.architecture}` });
+    details.push(compared('Docker host kernel', e.kernelVersion, minimums.minKernel, below));
+  } else {
+    details.push({ label: 'Docker Engine', value: `unreachable: ${engine.reason}`, status: 'unknown' });
+  }
+
+  if (host.ok) {
+    const h = host.host;
+    const release = [h.release, h.codename ? `(${h.codename})` : ''].filter(Boolean).join(' ');
+    details.push({ label: 'bot host OS', value: `${`${h.distro} ${release}`.trim()}, ${h.arch}` });
+    details.push(compared('bot host kernel', h.kernel, minimums.minKernel, below));
+  } else {
+    details.push({ label: 'bot host OS', value: `could not read: ${host.reason}`, status: 'unknown' });
+  }
+
+  const status = worstStatus(details.flatMap((d) => (d.status ? [d.status] : [])));
+  return checkResult('versions', status, summarize(engine, host, below), details);
+}
+
+/** A version detail, warn when below the minimum; unknown when either side cannot be read as a version. */
+function compared(label: string, value: string, minimum: string | undefined, below: string[]): CheckDetail {
+  if (!minimum) return { label, value };
+  const actual = numericVersion(value);
+  const wanted = numericVersion(minimum);
+  if (!actual || !wanted) {
+    return { label, value: `${value} (cannot compare with the minimum ${minimum})`, status: 'unknown' };
+  }
+  if (compareNumeric(actual, wanted) < 0) {
+    below.push(`${label} ${value} is below the minimum ${minimum}`);
+    return { label, value: `${value}: below the minimum ${minimum}, update it`, status: 'warn' };
+  }
+  return { label, value: `${value} (minimum ${minimum})`, status: 'ok' };
+}
+
+/**
+ * The leading numbers of a version: `20.10.24+dfsg1` → [20, 10, 24], `19.03.15` → [19, 3, 15] (Docker's old
+ * zero-padded months, which semver rejects), `6.1.0-18-amd64` → [6, 1, 0], `1.41` → [1, 41].
+ */
+export function numericVersion(text: string): number[] | undefined {
+  const match = /^\D{0,8}?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text.trim());
+  if (!match) return undefined;
+  return match.slice(1).flatMap((part) => (part === undefined ? [] : [Number(part)]));
+}
+
+function compareNumeric(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const difference = (a[i] ?? 0) - (b[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+function summarize(engine: EngineReading, host: HostReading, below: string[]): string {
+  const parts: string[] = [];
+  if (!engine.ok) parts.push(`Docker Engine unreachable: ${engine.reason}`);
+  if (below.length > 0) return [...parts, ...below].join('; ');
+  if (engine.ok) {
+    const e = engine.engine;
+    parts.push(`Docker ${e.version} (API ${e.apiVersion}), kernel ${e.kernelVersion}`);
+  }
+  parts.push(host.ok ? `bot host ${host.host.distro} ${host.host.release}`.trim() : `bot host OS unreadable: ${host.reason}`);
+  return parts.join('; ');
+}
+
+function definedOnly(minimums: VersionMinimums): VersionMinimums {
+  return Object.fromEntries(Object.entries(minimums).filter(([, value]) => value !== undefined)) as VersionMinimums;
+}

@@ -1,0 +1,60 @@
+import type { DockerClient } from './client.ts';
+
+/** The Docker Engine and the host it runs on (which is not the bot's host when DOCKER_HOST is remote). */
+export interface EngineInfo {
+  /** e.g. `28.3.2`, `20.10.24+dfsg1` */
+  version: string;
+  /** The newest API version the engine speaks, e.g. `1.41`. */
+  apiVersion: string;
+  minApiVersion?: string;
+  /** The engine host's operating system, e.g. `Debian GNU/Linux 12 (bookworm)`, `Docker Desktop`. */
+  operatingSystem: string;
+  /** `linux` or `windows`. */
+  osType: string;
+  /** The engine host's kernel, e.g. `6.1.0-18-amd64`. */
+  kernelVersion: string;
+  architecture: string;
+}
+
+export interface EngineInfoReader {
+  engineInfo(signal: AbortSignal): Promise<EngineInfo>;
+}
+
+interface VersionAnswer {
+  Version?: string;
+  ApiVersion?: string;
+  MinAPIVersion?: string;
+  KernelVersion?: string;
+  Os?: string;
+  Arch?: string;
+}
+
+interface InfoAnswer {
+  OperatingSystem?: string;
+  OSType?: string;
+  KernelVersion?: string;
+  Architecture?: string;
+}
+
+// dockerode's typings omit the options of version() and info(); at run time both forward `abortSignal`.
+type WithSignal<T> = (options: { abortSignal: AbortSignal }) => Promise<T>;
+
+/** Reads `GET /version` and `GET /info` of the engine. */
+export class DockerEngineInfo implements EngineInfoReader {
+  constructor(private readonly docker: DockerClient) {}
+
+  async engineInfo(signal: AbortSignal): Promise<EngineInfo> {
+    const version = (this.docker.version as unknown as WithSignal<VersionAnswer>).bind(this.docker);
+    const info = (this.docker.info as unknown as WithSignal<InfoAnswer>).bind(this.docker);
+    const [v, i] = await Promise.all([version({ abortSignal: signal }), info({ abortSignal: signal })]);
+    return {
+      version: v.Version ?? 'unknown',
+      apiVersion: v.ApiVersion ?? 'unknown',
+      ...(v.MinAPIVersion ? { minApiVersion: v.MinAPIVersion } : {}),
+      operatingSystem: i.OperatingSystem ?? 'unknown',
+      osType: i.OSType ?? v.Os ?? 'unknown',
+      kernelVersion: i.KernelVersion ?? v.KernelVersion ?? 'unknown',
+      architecture: i.Architecture ?? v.Arch ?? 'unknown',
+    };
+  }
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ContainerCheck } from '../../src/checks/container.ts';
+import { HealthCheck } from '../../src/checks/health.ts';
+import { CheckRunner } from '../../src/checks/runner.ts';
+import { DockerConnectorDirectory } from '../../src/connectors/directory.ts';
+import { CommandHandler } from '../../src/domain/command-handler.ts';
+import { renderText } from '../../src/chat/text/render.ts';
+import { ConnectorApiClient } from '../../src/integrations/connector-api/client.ts';
+import { createDockerClient } from '../../src/integrations/docker/client.ts';
+import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
+import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
+
+describeWith([requireDocker, requireStandinImage], 'discovery and health against a stand-in Connector on the real engine', () => {
+  let standin: StandinConnector;
+  const docker = createDockerClient();
+  const runner = new CheckRunner([new HealthCheck(new ConnectorApiClient(5_000)), new ContainerCheck(docker)], {
+    timeoutMs: 8_000,
+    concurrency: 4,
+  });
+
+  beforeAll(async () => {
+    standin = await startStandinConnector({ name: 'discovery', healthcheck: true });
+  });
+  afterAll(async () => {
+    await removeAllStandins();
+  });
+
+  it('discovers the container by its image and reads /health: healthy, then unhealthy after the switch', async () => {
+    const directory = new DockerConnectorDirectory({ configured: [], docker, localEngine: true, cacheMs: 0 });
+    const { connectors, problem } = await directory.list();
+    expect(problem).toBeUndefined();
+    const found = connectors.find((c) => c.container === standin.name);
+    expect(found, `discovered: ${connectors.map((c) => c.name).join(', ')}`).toBeDefined();
+    expect(found).toMatchObject({ source: 'discovered', url: standin.url });
+
+    const healthy = await runner.run([found!], ['health', 'container']);
+    const health = healthy.connectors[0]!.checks.find((c) => c.id === 'health')!;
+    console.log(`stand-in ${standin.name}: ${health.status} — ${health.summary}`);
+    expect(health.status).toBe('ok');
+    expect(health.summary).toContain('Healthy (HTTP 200)');
+    const container = healthy.connectors[0]!.checks.find((c) => c.id === 'container')!;
+    expect(container.status).not.toBe('critical');
+    expect(container.summary).toMatch(/^Running/);
+
+    await standin.setHealth('unhealthy:database');
+    const unhealthy = await runner.run([found!], ['health']);
+    const after = unhealthy.connectors[0]!.checks[0]!;
+    console.log(`stand-in ${standin.name} after the switch: ${after.status} — ${after.summary}`);
+    expect(after.status).toBe('critical');
+    expect(after.summary).toBe('Unhealthy (HTTP 500): database unhealthy');
+    expect(unhealthy.status).toBe('critical');
+  });
+
+  it('answers /connector health <name> in the console grammar, and reads the version with the API key', async () => {
+    const directory = new DockerConnectorDirectory({
+      configured: [
+        { name: 'main', container: standin.name, url: standin.url, apiKey: standin.apiKey, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' },
+      ],
+      docker,
+      localEngine: true,
+    });
+    await standin.setHealth('healthy');
+    const handler = new CommandHandler(directory, runner);
+    const { message } = await handler.handle('/connector health main');
+    const text = renderText(message).text;
+    expect(text).toContain('Health · main');
+    expect(text).toMatch(/Healthy \(HTTP 200\) · version 7\.4\.6/);
+    const unknown = await handler.handle('/connector health nosuchconnector');
+    expect(renderText(unknown.message).text).toContain('Unknown connector "nosuchconnector". Known connectors: main.');
+  });
+
+  it('reports a stopped container as not running and its /health as unreachable', async () => {
+    const stopped = await startStandinConnector({ name: 'stopped' });
+    await stopped.stop();
+    const report = await runner.run(
+      [{ name: 'stopped', container: stopped.name, url: stopped.url, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' }],
+      ['health', 'container'],
+    );
+    const [health, container] = ['health', 'container'].map((id) => report.connectors[0]!.checks.find((c) => c.id === id)!);
+    expect(health!.status).toBe('critical');
+    expect(health!.summary).toMatch(/^Unreachable: .*ECONNREFUSED/);
+    expect(container!.status).toBe('critical');
+    expect(container!.summary).toMatch(/^Not running: exited/);
+  });
+});

@@ -1,0 +1,144 @@
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type Docker from 'dockerode';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFAULT_RESOURCES_OPTIONS, ResourcesCheck } from '../../src/checks/resources.ts';
+import type { Connector } from '../../src/domain/connector.ts';
+import { createDockerClient } from '../../src/integrations/docker/client.ts';
+import { DockerContainerStats } from '../../src/integrations/docker/container-stats.ts';
+import { LocalHostResources } from '../../src/integrations/host/resources.ts';
+import { DiskSampleRepository } from '../../src/store/disk-samples.ts';
+import { Store } from '../../src/store/store.ts';
+import { describeWith, requireDocker, type RequirementResult } from '../support/requirements.ts';
+import { testLabels } from '../support/standin.ts';
+
+const MiB = 1024 ** 2;
+const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
+
+async function requireBusybox(): Promise<RequirementResult> {
+  return BUSYBOX ? { ok: true } : { ok: false, reason: 'no static busybox to build a test image from (apt-get install busybox-static)' };
+}
+
+/** A one-file image: /bin/busybox, imported as `docker import` does (nothing can be pulled here). */
+async function importBusyboxImage(docker: Docker, repo: string, tag: string): Promise<string> {
+  const rootfs = await mkdtemp(join(tmpdir(), 'cops-rootfs-'));
+  try {
+    await mkdir(join(rootfs, 'bin'));
+    await copyFile(BUSYBOX as string, join(rootfs, 'bin', 'busybox'));
+    const tar = spawn('tar', ['-C', rootfs, '--owner=0', '--group=0', '--numeric-owner', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const progress = await docker.importImage(tar.stdout, { repo, tag, changes: ['LABEL connector-ops.test=1'] } as object);
+    await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (error: Error | null) => (error ? reject(error) : resolve())));
+    return (await docker.getImage(`${repo}:${tag}`).inspect()).Id;
+  } finally {
+    await rm(rootfs, { recursive: true, force: true });
+  }
+}
+
+describeWith([requireDocker(), requireBusybox()], 'resources against the real engine and host', () => {
+  const docker = createDockerClient();
+  const run = randomBytes(4).toString('hex');
+  const repo = 'cops-test.local/resources-busybox';
+  let imageId: string;
+  const containers: Docker.Container[] = [];
+  let dataDir: string;
+  let store: Store;
+
+  async function sleeper(name: string, hostConfig: Docker.HostConfig): Promise<string> {
+    const container = await docker.createContainer({
+      name,
+      Image: `${repo}:${run}`,
+      Cmd: ['/bin/busybox', 'sleep', '300'],
+      Labels: testLabels(),
+      HostConfig: { NetworkMode: 'none', ...hostConfig },
+    });
+    containers.push(container);
+    await container.start();
+    return name;
+  }
+
+  beforeAll(async () => {
+    imageId = await importBusyboxImage(docker, repo, run);
+    dataDir = await mkdtemp(join(tmpdir(), 'cops-resources-'));
+    store = Store.open(join(dataDir, 'store.sqlite'));
+  });
+
+  afterAll(async () => {
+    store?.close();
+    for (const container of containers) await container.remove({ force: true }).catch(() => undefined);
+    if (imageId) await docker.getImage(imageId).remove({ force: true }).catch(() => undefined);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('reads a container memory use against its limit, and its CPU limit', async () => {
+    const name = await sleeper(`cops-test-resources-limited-${run}`, { Memory: 64 * MiB, NanoCpus: 500_000_000 });
+    const resources = await new DockerContainerStats(docker).containerResources(name, AbortSignal.timeout(10_000));
+    expect(resources.running).toBe(true);
+    if (!resources.running) return;
+    expect(resources.memory).toMatchObject({ limitBytes: 64 * MiB, limited: true });
+    expect(resources.memory?.usedBytes).toBeGreaterThan(0);
+    expect(resources.memory?.usedBytes).toBeLessThan(64 * MiB);
+    // stream=false waits for a second sample, so there is a CPU figure, near zero for `sleep`.
+    expect(resources.cpu).toMatchObject({ limitCpus: 0.5 });
+    expect(resources.cpu?.percent).toBeLessThan(20);
+  });
+
+  it('tells a container without a memory limit from a limited one', async () => {
+    const name = await sleeper(`cops-test-resources-unlimited-${run}`, {});
+    const resources = await new DockerContainerStats(docker).containerResources(name, AbortSignal.timeout(10_000));
+    const info = (await docker.info()) as { MemTotal: number };
+    expect(resources).toMatchObject({ running: true, memory: { limited: false, limitBytes: info.MemTotal } });
+  });
+
+  it('measures a host path as df does, and one file system once', async () => {
+    const sub = join(dataDir, 'sub');
+    await mkdir(sub);
+    const reading = await new LocalHostResources().disks([dataDir, sub, join(dataDir, 'missing')], AbortSignal.timeout(5_000));
+    expect(reading.fileSystems).toHaveLength(1);
+    const fs = reading.fileSystems[0]!;
+    expect(fs.paths).toEqual([dataDir, sub]);
+    expect(reading.unreadable).toEqual([{ path: join(dataDir, 'missing'), reason: expect.stringContaining('not found') }]);
+
+    const { stdout } = await promisify(execFile)('df', ['-P', '-k', dataDir]);
+    const columns = stdout.trim().split('\n').at(-1)!.split(/\s+/);
+    const [sizeKiB, , availableKiB, usePercent] = columns.slice(1, 5).map((c) => Number.parseInt(c, 10));
+    expect(fs.totalBytes / 1024).toBe(sizeKiB);
+    // df rounds up; the disk may move by a few blocks between the two looks.
+    expect(Math.abs(Math.ceil(fs.usedPercent) - usePercent!)).toBeLessThanOrEqual(1);
+    expect(Math.abs(fs.availableBytes / 1024 - availableKiB!)).toBeLessThan(256 * 1024);
+  });
+
+  it('reports host, disks with their roles, and the container in one check result', async () => {
+    const name = await sleeper(`cops-test-resources-check-${run}`, { Memory: 32 * MiB });
+    const connector: Connector = { name: 'it', container: name, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+    const samples = new DiskSampleRepository(store);
+    const check = new ResourcesCheck(new LocalHostResources(), new DockerContainerStats(docker), {
+      ...DEFAULT_RESOURCES_OPTIONS,
+      thresholds: { ...DEFAULT_RESOURCES_OPTIONS.thresholds, disk: { warn: 99.9, critical: 100 } },
+      dataDir,
+      paths: [],
+      sampleStore: samples,
+    });
+    const now = new Date();
+    const result = await check.run({ connector, signal: AbortSignal.timeout(15_000), now });
+
+    const byLabel = new Map(result.details.map((d) => [d.label, d]));
+    expect(byLabel.get('CPU load (host)')?.status).toMatch(/^(ok|warn|critical)$/);
+    expect(byLabel.get('Memory (host)')?.value).toMatch(/% used, .* available of /);
+    expect(byLabel.get(`Container ${name} memory`)?.value).toMatch(/ of its 32\.0 MiB limit \(/);
+    expect(byLabel.get(`Container ${name} CPU`)?.value).toMatch(/no limit set/);
+
+    const dockerRoot = ((await docker.info()) as { DockerRootDir: string }).DockerRootDir;
+    const disks = result.details.filter((d) => d.label.startsWith('Disk '));
+    const rootDisk = disks.find((d) => d.label.includes(`${dockerRoot} (Docker data root)`));
+    const dataDisk = disks.find((d) => d.label.includes(`${dataDir} (DATA_DIR)`));
+    expect(rootDisk?.status).toBe('ok');
+    expect(dataDisk?.value).toMatch(/^\d+(\.\d)? % used, .* free of /);
+    expect(samples.since(dataDisk === rootDisk ? dockerRoot : dataDir, new Date(now.getTime() - 1))).toHaveLength(1);
+    expect(result.status).not.toBe('unknown');
+  });
+});

@@ -1,0 +1,185 @@
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { describe, it } from 'vitest';
+
+/**
+ * What an integration test needs from the machine, checked by actually talking to it.
+ * A missing component skips the suite with the reason printed, except under CI=true, where
+ * it fails: CI's machine must have everything (`.ci/run` starts it with scripts/testenv.sh).
+ */
+export type RequirementResult = { ok: true } | { ok: false; reason: string };
+export type Requirement = Promise<RequirementResult> | (() => Promise<RequirementResult>);
+export type Broker = 'amqp' | 'mqtt' | 'redis';
+
+const PROBE_TIMEOUT_MS = 2_000;
+
+export function testenvDir(): string {
+  return process.env.TESTENV_DIR ?? '/tmp/connector-ops-testenv';
+}
+
+/**
+ * Loads the `export NAME=value` lines that `scripts/testenv.sh start` writes into process.env,
+ * so `npm test` works without sourcing anything. Variables already set win.
+ */
+export function loadTestEnv(): void {
+  const file = path.join(testenvDir(), 'env');
+  if (!existsSync(file)) return;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!match?.[1] || match[2] === undefined) continue;
+    const value = match[2].trim().replace(/^(['"])(.*)\1$/, '$2');
+    if (!process.env[match[1]]) process.env[match[1]] = value;
+  }
+}
+
+loadTestEnv();
+
+export function brokerUrl(broker: Broker): string {
+  const defaults: Record<Broker, string> = {
+    amqp: 'amqp://guest:guest@127.0.0.1:5672',
+    mqtt: 'mqtt://127.0.0.1:1883',
+    redis: 'redis://127.0.0.1:6379',
+  };
+  const variable = { amqp: 'TEST_AMQP_URL', mqtt: 'TEST_MQTT_URL', redis: 'TEST_REDIS_URL' }[broker];
+  return process.env[variable] ?? defaults[broker];
+}
+
+export function registryHost(): string {
+  return process.env.TEST_REGISTRY ?? '127.0.0.1:5000';
+}
+
+function fail(reason: string): RequirementResult {
+  return { ok: false, reason };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    // fetch wraps the socket's error: "fetch failed" says nothing by itself.
+    if (error.cause instanceof Error) return describeError(error.cause);
+    const code = (error as Error & { code?: string }).code;
+    return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
+
+export async function requireDocker(): Promise<RequirementResult> {
+  const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  try {
+    const docker = new Docker();
+    // dockerode's typings omit ping's options; at run time it forwards abortSignal to the request.
+    const ping = docker.ping.bind(docker) as unknown as (options: { abortSignal: AbortSignal }) => Promise<unknown>;
+    await ping({ abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    return { ok: true };
+  } catch (error) {
+    return fail(`no Docker Engine answers at ${where} (${describeError(error)}); run: npm run testenv:start`);
+  }
+}
+
+export async function requireRegistry(): Promise<RequirementResult> {
+  const url = `http://${registryHost()}/v2/`;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    await response.body?.cancel();
+    // 401 is a registry that wants credentials: reachable all the same.
+    if (response.status === 200 || response.status === 401) return { ok: true };
+    return fail(`${url} answered ${response.status}, not a Registry API v2`);
+  } catch (error) {
+    return fail(`no registry answers at ${url} (${describeError(error)}); run: npm run testenv:start`);
+  }
+}
+
+/** Opens a TCP connection, sends `hello` and waits for an answer that `accepts`. */
+function probe(host: string, port: number, hello: Buffer, accepts: (answer: Buffer) => boolean): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    let answer = Buffer.alloc(0);
+    const finish = (problem: string | undefined) => {
+      socket.destroy();
+      resolve(problem);
+    };
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => finish(`no answer within ${PROBE_TIMEOUT_MS} ms`));
+    socket.on('connect', () => socket.write(hello));
+    socket.on('data', (data) => {
+      answer = Buffer.concat([answer, data]);
+      if (accepts(answer)) finish(undefined);
+      else if (answer.length >= 64) finish('unexpected answer');
+    });
+    socket.on('error', (error) => finish(describeError(error)));
+    socket.on('end', () => finish(accepts(answer) ? undefined : 'connection closed without the expected answer'));
+  });
+}
+
+const HELLO: Record<Broker, { defaultPort: number; hello: Buffer; accepts: (answer: Buffer) => boolean }> = {
+  // AMQP 0-9-1 protocol header; the broker answers with a Connection.Start method frame (type 1).
+  amqp: { defaultPort: 5672, hello: Buffer.from('AMQP\x00\x00\x09\x01', 'latin1'), accepts: (a) => a[0] === 1 },
+  // MQTT 3.1.1 CONNECT, clean session, client id "cops-probe"; the broker answers with CONNACK.
+  mqtt: {
+    defaultPort: 1883,
+    hello: Buffer.from([0x10, 0x16, 0x00, 0x04, ...Buffer.from('MQTT'), 0x04, 0x02, 0x00, 0x0a, 0x00, 0x0a, ...Buffer.from('cops-probe')]),
+    accepts: (a) => a.length >= 4 && a[0] === 0x20,
+  },
+  // A server that wants a password answers PING with -NOAUTH: reachable all the same.
+  redis: { defaultPort: 6379, hello: Buffer.from('PING\r\n'), accepts: (a) => /^(\+PONG|-NOAUTH)/.test(a.toString('latin1')) },
+};
+
+export async function requireBroker(broker: Broker): Promise<RequirementResult> {
+  const raw = brokerUrl(broker);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(`${broker} broker URL is not a URL`);
+  }
+  const { defaultPort, hello, accepts } = HELLO[broker];
+  const port = url.port ? Number(url.port) : defaultPort;
+  const where = `${url.hostname}:${port}`;
+  const problem = await probe(url.hostname, port, hello, accepts);
+  return problem === undefined ? { ok: true } : fail(`no ${broker} broker answers at ${where} (${problem}); run: npm run testenv:start`);
+}
+
+/** The stand-in Connector image must have been built (by `scripts/testenv.sh start`). */
+export async function requireStandinImage(): Promise<RequirementResult> {
+  const docker = await requireDocker();
+  if (!docker.ok) return docker;
+  const image = process.env.TEST_STANDIN_IMAGE ?? '127.0.0.1:5000/nmshd/connector:7.4.6';
+  try {
+    const found = await new Docker().listImages({
+      filters: { reference: [image] },
+      abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    });
+    if (found.length > 0) return { ok: true };
+    return fail(`the stand-in Connector image ${image} is missing; run: npm run testenv:start`);
+  } catch (error) {
+    return fail(`the stand-in Connector image ${image} cannot be looked up (${describeError(error)})`);
+  }
+}
+
+async function firstProblem(requirements: readonly Requirement[]): Promise<string | undefined> {
+  const results = await Promise.all(requirements.map((r) => (typeof r === 'function' ? r() : r)));
+  const problems = results.flatMap((result) => (result.ok ? [] : [result.reason]));
+  return problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+/**
+ * `describe` that runs only when every requirement is met. Otherwise the suite is skipped with
+ * the reason printed, or, under CI=true, fails with the reason.
+ * Usage: describeWith([requireDocker(), requireBroker('amqp')], 'name', () => { ... })
+ */
+export function describeWith(requirements: readonly Requirement[], name: string, fn: () => void): void {
+  // vitest awaits an async suite factory while collecting, so the check runs before any hook.
+  describe(name, async () => {
+    const problem = await firstProblem(requirements);
+    if (problem === undefined) {
+      fn();
+    } else if (process.env.CI === 'true') {
+      it('has its test environment', () => {
+        throw new Error(`${name}: requirement missing under CI: ${problem}`);
+      });
+    } else {
+      console.warn(`skipping "${name}": ${problem}`);
+      describe.skip(`skipped: ${problem}`, fn);
+    }
+  });
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { assessVersions, numericVersion, VersionsCheck, type EngineReading, type HostReading } from '../../src/checks/versions.ts';
+import type { EngineInfo } from '../../src/integrations/docker/engine-info.ts';
+import type { HostOsInfo } from '../../src/integrations/host/os-info.ts';
+
+const ENGINE: EngineInfo = {
+  version: '20.10.24+dfsg1',
+  apiVersion: '1.41',
+  minApiVersion: '1.12',
+  operatingSystem: 'Debian GNU/Linux 12 (bookworm)',
+  osType: 'linux',
+  kernelVersion: '6.1.0-18-amd64',
+  architecture: 'x86_64',
+};
+const HOST: HostOsInfo = { distro: 'Debian GNU/Linux', release: '12', codename: 'bookworm', kernel: '6.1.0-18-amd64', arch: 'x64' };
+const engineOk: EngineReading = { ok: true, engine: ENGINE };
+const hostOk: HostReading = { ok: true, host: HOST };
+
+describe('assessVersions', () => {
+  it('is ok at or above the minimums, and says what runs', () => {
+    const result = assessVersions(engineOk, hostOk, { minDockerVersion: '20.10', minApiVersion: '1.41', minKernel: '5.10' });
+    expect(result.status).toBe('ok');
+    expect(result.summary).toBe('Docker 20.10.24+dfsg1 (API 1.41), kernel 6.1.0-18-amd64; bot host Debian GNU/Linux 12');
+    expect(result.details).toContainEqual({ label: 'Docker Engine', value: '20.10.24+dfsg1 (minimum 20.10)', status: 'ok' });
+    expect(result.details).toContainEqual({ label: 'bot host OS', value: 'Debian GNU/Linux 12 (bookworm), x64' });
+  });
+
+  it('warns below a minimum and says what is expected', () => {
+    const result = assessVersions(engineOk, hostOk, { minDockerVersion: '25.0', minApiVersion: '1.44', minKernel: '6.6' });
+    expect(result.status).toBe('warn');
+    expect(result.summary).toContain('Docker Engine 20.10.24+dfsg1 is below the minimum 25.0');
+    expect(result.summary).toContain('Docker API 1.41 is below the minimum 1.44');
+    expect(result.details).toContainEqual({
+      label: 'Docker host kernel',
+      value: '6.1.0-18-amd64: below the minimum 6.6, update it',
+      status: 'warn',
+    });
+    expect(result.details.find((d) => d.label === 'bot host kernel')?.status).toBe('warn');
+  });
+
+  it('compares versions numerically, not as text', () => {
+    const engine: EngineReading = { ok: true, engine: { ...ENGINE, version: '9.0.0', apiVersion: '1.9' } };
+    expect(assessVersions(engine, hostOk, { minDockerVersion: '10.0', minApiVersion: '1.10' }).status).toBe('warn');
+    const newer: EngineReading = { ok: true, engine: { ...ENGINE, version: '28.3.2', apiVersion: '1.51' } };
+    expect(assessVersions(newer, hostOk, { minDockerVersion: '25.0', minApiVersion: '1.44' }).status).toBe('ok');
+  });
+
+  it('reports versions without judging them when no minimum is set', () => {
+    const result = assessVersions(engineOk, hostOk, {});
+    expect(result.status).toBe('ok');
+    expect(result.details.every((d) => d.status === undefined)).toBe(true);
+  });
+
+  it('is unknown for the Docker part when the engine is down, and still reports the OS', () => {
+    const result = assessVersions({ ok: false, reason: 'connect ENOENT /var/run/docker.sock' }, hostOk, { minDockerVersion: '20.10' });
+    expect(result.status).toBe('unknown');
+    expect(result.summary).toBe('Docker Engine unreachable: connect ENOENT /var/run/docker.sock; bot host Debian GNU/Linux 12');
+    expect(result.details.map((d) => d.label)).toEqual(['Docker Engine', 'bot host OS', 'bot host kernel']);
+  });
+
+  it('is unknown for a version it cannot read', () => {
+    const engine: EngineReading = { ok: true, engine: { ...ENGINE, kernelVersion: 'unknown' } };
+    expect(assessVersions(engine, hostOk, { minKernel: '5.10' }).details).toContainEqual({
+      label: 'Docker host kernel',
+      value: 'unknown (cannot compare with the minimum 5.10)',
+      status: 'unknown',
+    });
+  });
+});
+
+describe('numericVersion', () => {
+  it.each([
+    ['20.10.24+dfsg1', [20, 10, 24]],
+    ['19.03.15', [19, 3, 15]],
+    ['6.1.0-18-amd64', [6, 1, 0]],
+    ['5.15.0-1051-azure', [5, 15, 0]],
+    ['1.41', [1, 41]],
+    ['v28.3.2', [28, 3, 2]],
+    ['unknown', undefined],
+  ])('%s → %j', (text, expected) => {
+    expect(numericVersion(text)).toEqual(expected);
+  });
+});
+
+describe('VersionsCheck', () => {
+  const signal = new AbortController().signal;
+  const connector = { name: 'main', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' as const };
+
+  it('applies Docker 20.10 and API 1.41 as default minimums', async () => {
+    const old = { ...ENGINE, version: '19.03.15', apiVersion: '1.40' };
+    const check = new VersionsCheck({ engineInfo: () => Promise.resolve(old) }, { hostOs: () => Promise.resolve(HOST) });
+    expect(check.appliesTo()).toBe(true);
+    const result = await check.run({ connector, signal, now: new Date() });
+    expect(result.status).toBe('warn');
+    expect(result.summary).toBe('Docker Engine 19.03.15 is below the minimum 20.10; Docker API 1.40 is below the minimum 1.41');
+  });
+
+  it('turns a failing reader into unknown, never a throw', async () => {
+    const check = new VersionsCheck(
+      { engineInfo: () => Promise.reject(new Error('socket hang up')) },
+      { hostOs: () => Promise.reject(new Error('no os-release')) },
+      { minDockerVersion: undefined },
+    );
+    const result = await check.run({ connector, signal, now: new Date() });
+    expect(result.status).toBe('unknown');
+    expect(result.summary).toBe('Docker Engine unreachable: socket hang up; bot host OS unreadable: no os-release');
+  });
+});
