@@ -26,7 +26,7 @@ export function createServices(config: Config, logger: Logger): Services {
   const metrics = new Metrics();
   const store = Store.open(join(config.dataDir, 'connector-ops.sqlite'));
   const docker = createDockerClient();
-  const api = new ConnectorApiClient(Math.max(1_000, config.checks.timeoutMs - 500));
+  const api = new ConnectorApiClient(Math.max(1_000, Math.floor(config.checks.timeoutMs / 2)));
   const directory = new DockerConnectorDirectory({
     configured: config.connectors,
     docker,

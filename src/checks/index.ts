@@ -3,6 +3,7 @@ import type { ConnectorApiClient } from '../integrations/connector-api/client.ts
 import type { DockerClient } from '../integrations/docker/client.ts';
 import { DockerEngineInfo } from '../integrations/docker/engine-info.ts';
 import { LocalHostOs } from '../integrations/host/os-info.ts';
+import { mongoPing } from '../integrations/mongo/ping.ts';
 import { DockerContainerStats } from '../integrations/docker/container-stats.ts';
 import { DockerHostOldMaterial } from '../integrations/docker/old-material.ts';
 import { LocalHostResources } from '../integrations/host/resources.ts';
@@ -10,7 +11,10 @@ import { DiskSampleRepository } from '../store/disk-samples.ts';
 import type { Store } from '../store/store.ts';
 import type { Check } from './check.ts';
 import { ContainerCheck } from './container.ts';
+import { DatabaseCheck } from './database.ts';
 import { HealthCheck } from './health.ts';
+import { KeyMaterialCheck } from './key-material.ts';
+import { ThirdPartyCheck } from './third-party.ts';
 import { createImageUpdateCheck } from './image-update.ts';
 import { VersionsCheck } from './versions.ts';
 import { DEFAULT_OLD_MATERIAL_OPTIONS, OldMaterialCheck } from './old-material.ts';
@@ -28,6 +32,8 @@ export function createChecks({ config, docker, api, store }: CheckDependencies):
   const connectors = config.connectors;
   // Parts of a check give up a little before the runner's limit, so the other parts still report.
   const partTimeoutMs = Math.max(1_000, config.checks.timeoutMs - 1_000);
+  // Third-party probes start after the Connector told its configuration: half the time each.
+  const probeTimeoutMs = Math.max(1_000, Math.floor(partTimeoutMs / 2));
   return [
     new HealthCheck(api),
     new ContainerCheck(docker),
@@ -54,6 +60,14 @@ export function createChecks({ config, docker, api, store }: CheckDependencies):
       api,
     ),
     new VersionsCheck(new DockerEngineInfo(docker), new LocalHostOs(), config.checks.versions),
+    new DatabaseCheck({ timeoutMs: partTimeoutMs }),
+    new KeyMaterialCheck({ api, probeTimeoutMs: probeTimeoutMs }),
+    new ThirdPartyCheck({
+      api,
+      thirdParty: (connector) => connector.thirdParty ?? [],
+      mongoPing: mongoPing(probeTimeoutMs),
+      probeTimeoutMs,
+    }),
     new OldMaterialCheck(new DockerHostOldMaterial(docker), {
       ...DEFAULT_OLD_MATERIAL_OPTIONS,
       // Every configured connector's container is in use, even when stopped on purpose.

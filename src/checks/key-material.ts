@@ -1,0 +1,168 @@
+import { checkResult, type CheckDetail, type CheckResult } from '../domain/check-result.ts';
+import type { Connector } from '../domain/connector.ts';
+import { worstStatus } from '../domain/status.ts';
+import type { ConnectorApiClient, ConnectorApiTarget } from '../integrations/connector-api/client.ts';
+import type { ApiAnswer, HealthAnswer, IdentityInfo, SupportInfo } from '../integrations/connector-api/types.ts';
+import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeResult } from '../integrations/probes/result.ts';
+import { probeTlsCertificate } from '../integrations/probes/tls-certificate.ts';
+import type { Check, CheckContext } from './check.ts';
+import { DEFAULT_CERTIFICATE_THRESHOLDS, judgeCertificate, type CertificateThresholds } from './third-party-certificate.ts';
+
+export interface KeyMaterialCheckOptions {
+  api: Pick<ConnectorApiClient, 'health' | 'support' | 'identityInfo'>;
+  /** Time limit of the TLS certificate probe, in ms (default 5000). */
+  probeTimeoutMs?: number;
+  certificate?: CertificateThresholds;
+}
+
+/** What the Connector answered, gathered in parallel; the input of the pure interpretation below. */
+export interface KeyMaterialFindings {
+  apiKeyConfigured: boolean;
+  support?: ApiAnswer<SupportInfo>;
+  /** Asked only when Support could not tell (forbidden, failed, or an older Connector without identityInfo). */
+  identityRoute?: ApiAnswer<IdentityInfo>;
+  health: HealthAnswer;
+  /** Only for an https Connector URL. */
+  tls?: ProbeResult;
+}
+
+/**
+ * "Check access to key material": the Connector can read its identity (address and public key),
+ * authenticates against the Backbone, accepts the bot's API key, and its TLS certificate is not about to expire.
+ */
+export class KeyMaterialCheck implements Check {
+  readonly id = 'key-material' as const;
+  private readonly options: KeyMaterialCheckOptions;
+
+  constructor(options: KeyMaterialCheckOptions) {
+    this.options = options;
+  }
+
+  appliesTo(connector: Connector): boolean {
+    return connector.url !== undefined;
+  }
+
+  async run({ connector, signal, now }: CheckContext): Promise<CheckResult> {
+    const target: ConnectorApiTarget = { url: connector.url!, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader };
+    let url: URL;
+    try {
+      url = new URL(target.url);
+    } catch {
+      return checkResult('key-material', 'unknown', 'The Connector URL is not a URL');
+    }
+    // All at once: a rejected key is answered only after 1-4 s and must not hold up the other parts.
+    const [identity, health, tls] = await Promise.all([
+      connector.apiKey ? this.readIdentity(target, signal) : Promise.resolve({}),
+      this.options.api.health(target, signal),
+      url.protocol === 'https:'
+        ? probeTlsCertificate(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || 443), undefined, {
+            signal,
+            now,
+            timeoutMs: this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+          })
+        : Promise.resolve(undefined),
+    ]);
+    return interpretKeyMaterial(
+      { apiKeyConfigured: connector.apiKey !== undefined, ...identity, health, ...(tls ? { tls } : {}) },
+      this.options.certificate,
+    );
+  }
+
+  /** Support first (it holds identityInfo); the IdentityInfo route when Support cannot tell and the key is not rejected. */
+  private async readIdentity(
+    target: ConnectorApiTarget,
+    signal: AbortSignal,
+  ): Promise<Pick<KeyMaterialFindings, 'support' | 'identityRoute'>> {
+    const support = await this.options.api.support(target, signal);
+    const rejectedKey = support.kind === 'rejected' && support.httpStatus === 401;
+    if (identityFromSupport(support) || rejectedKey) return { support };
+    return { support, identityRoute: await this.options.api.identityInfo(target, signal) };
+  }
+}
+
+export function interpretKeyMaterial(
+  findings: KeyMaterialFindings,
+  thresholds: CertificateThresholds = DEFAULT_CERTIFICATE_THRESHOLDS,
+): CheckResult {
+  const details = [identityDetail(findings), backboneDetail(findings.health), apiKeyDetail(findings)];
+  if (findings.tls) details.push(certificateDetail(findings.tls, thresholds));
+  const status = worstStatus(details.map((detail) => detail.status!));
+  const summary =
+    status === 'ok'
+      ? details.map((detail) => `${detail.label}: ${detail.value}`).join(' · ')
+      : details
+          .filter((detail) => detail.status !== 'ok')
+          .map((detail) => `${detail.label}: ${detail.value}`)
+          .join(' · ');
+  return checkResult('key-material', status, summary, details);
+}
+
+type IdentityRead = { kind: 'identity'; info: IdentityInfo } | { kind: 'error'; error: string };
+
+function identityFromSupport(support: ApiAnswer<SupportInfo> | undefined): IdentityRead | undefined {
+  if (support?.kind !== 'ok') return undefined;
+  const info = support.value.identityInfo;
+  if (!info || typeof info !== 'object') return undefined;
+  if ('error' in info) return { kind: 'error', error: typeof info.error === 'string' ? info.error : JSON.stringify(info.error) };
+  if (typeof info.address === 'string') return { kind: 'identity', info };
+  return undefined;
+}
+
+function identityDetail(findings: KeyMaterialFindings): CheckDetail {
+  const label = 'identity';
+  if (!findings.apiKeyConfigured) return { label, value: 'not checked: no API key configured', status: 'unknown' };
+  const fromSupport = identityFromSupport(findings.support);
+  if (fromSupport?.kind === 'error') {
+    return { label, value: `the Connector cannot read its identity: ${fromSupport.error}`, status: 'critical' };
+  }
+  if (fromSupport?.kind === 'identity') return identityOk(fromSupport.info);
+  const route = findings.identityRoute;
+  if (route?.kind === 'ok') return identityOk(route.value);
+  if (findings.support?.kind === 'rejected' && findings.support.httpStatus === 401) {
+    return { label, value: 'not checked: API key rejected', status: 'unknown' };
+  }
+  if (route?.kind === 'rejected') {
+    return { label, value: 'not checked: the API key has neither the monitoring:support nor the core:account scope', status: 'unknown' };
+  }
+  // An HTTP 5xx from the identity route is the Connector failing to read it; anything else is the bot not reaching it.
+  const reason = route?.reason ?? (findings.support?.kind === 'failed' ? findings.support.reason : 'no answer');
+  return /^HTTP 5\d\d/.test(reason)
+    ? { label, value: `the Connector cannot read its identity: ${reason}`, status: 'critical' }
+    : { label, value: `not checked: ${reason}`, status: 'unknown' };
+}
+
+function identityOk(info: IdentityInfo): CheckDetail {
+  const key = info.publicKey ? 'public key readable' : 'no public key in the answer';
+  return { label: 'identity', value: `${info.address} (${key})`, status: info.publicKey ? 'ok' : 'warn' };
+}
+
+function backboneDetail(health: HealthAnswer): CheckDetail {
+  const label = 'Backbone authentication';
+  if (health.kind === 'unreachable') return { label, value: `not checked: /health ${health.reason}`, status: 'unknown' };
+  const state = health.body.services.backboneAuthentication;
+  if (state === undefined) return { label, value: 'not reported by this Connector version', status: 'unknown' };
+  if (state === 'healthy') return { label, value: 'healthy', status: 'ok' };
+  return { label, value: `${state} (the Connector cannot authenticate with its device credentials)`, status: 'critical' };
+}
+
+function apiKeyDetail(findings: KeyMaterialFindings): CheckDetail {
+  const label = 'API key';
+  if (!findings.apiKeyConfigured) return { label, value: 'not configured', status: 'unknown' };
+  const answers = [findings.support, findings.identityRoute].filter((answer) => answer !== undefined);
+  if (answers.some((answer) => answer.kind === 'rejected' && answer.httpStatus === 401)) {
+    return { label, value: 'API key rejected (401)', status: 'critical' };
+  }
+  // A 403 is a key the Connector knows, lacking a scope.
+  if (answers.some((answer) => answer.kind === 'ok' || answer.kind === 'rejected')) return { label, value: 'accepted', status: 'ok' };
+  const reason = answers.find((answer) => answer.kind === 'failed')?.reason ?? 'no answer';
+  return { label, value: `not checked: ${reason}`, status: 'unknown' };
+}
+
+function certificateDetail(tls: ProbeResult, thresholds: CertificateThresholds): CheckDetail {
+  const label = 'TLS certificate';
+  if (!tls.ok || !tls.certificate) {
+    return { label, value: `not read: ${tls.ok ? 'no certificate presented' : tls.reason}`, status: 'unknown' };
+  }
+  const judged = judgeCertificate(tls.certificate, thresholds);
+  return { label, value: `${tls.certificate.subject}: ${judged.text}`, status: judged.status };
+}

@@ -1,0 +1,88 @@
+/**
+ * The key-material check against the stand-in Connector container: identity, Backbone authentication,
+ * the API key, and the TLS certificate when the Connector is reached over https (a TLS proxy in front).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { KeyMaterialCheck } from '../../src/checks/key-material.ts';
+import type { CheckResult } from '../../src/domain/check-result.ts';
+import type { Connector } from '../../src/domain/connector.ts';
+import { ConnectorApiClient } from '../../src/integrations/connector-api/client.ts';
+import { describeWith, requireStandinImage } from '../support/requirements.ts';
+import { startStandinConnector, type StandinConnector } from '../support/standin.ts';
+import { certificateValidFor, startTlsProxy, type RunningServer } from '../support/tls-fixtures.ts';
+
+function connector(url: string, apiKey?: string): Connector {
+  return { name: 'key-material', url, ...(apiKey ? { apiKey } : {}), apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+}
+
+function detail(result: CheckResult, label: string) {
+  return result.details.find((d) => d.label === label);
+}
+
+describeWith([requireStandinImage()], 'key-material check against the stand-in Connector', () => {
+  let standin: StandinConnector;
+  let tls: RunningServer;
+  const check = new KeyMaterialCheck({ api: new ConnectorApiClient(2_500) });
+  const run = (target: Connector) => check.run({ connector: target, signal: AbortSignal.timeout(15_000), now: new Date() });
+
+  beforeAll(async () => {
+    standin = await startStandinConnector({ name: 'key-material' });
+    tls = await startTlsProxy(await certificateValidFor(5), standin.port);
+  });
+  afterAll(async () => {
+    await tls?.close();
+    await standin?.remove();
+  });
+
+  it('reads the identity, Backbone authentication and the accepted key', async () => {
+    await standin.setHealth('healthy');
+    const result = await run(connector(standin.url, standin.apiKey));
+    expect(result.status).toBe('ok');
+    expect(detail(result, 'identity')).toEqual({
+      label: 'identity',
+      value: expect.stringMatching(/^did:e:localhost:dids:[0-9a-f]{22} \(public key readable\)$/),
+      status: 'ok',
+    });
+    expect(detail(result, 'Backbone authentication')).toMatchObject({ value: 'healthy', status: 'ok' });
+    expect(detail(result, 'API key')).toMatchObject({ value: 'accepted', status: 'ok' });
+    expect(detail(result, 'TLS certificate')).toBeUndefined(); // plain http
+  });
+
+  it('Backbone authentication failing, as /health reports it, is critical', async () => {
+    await standin.setHealth('unhealthy:backboneAuthentication');
+    try {
+      const result = await run(connector(standin.url, standin.apiKey));
+      expect(result.status).toBe('critical');
+      expect(detail(result, 'Backbone authentication')?.status).toBe('critical');
+      expect(detail(result, 'identity')?.status).toBe('ok');
+    } finally {
+      await standin.setHealth('healthy');
+    }
+  });
+
+  it('a rejected key is critical, and its 1-4 s answer does not add to a slow /health: both are read at once', async () => {
+    await standin.setHealth('hang'); // /health answers after 60 s: the client gives up after 2.5 s
+    try {
+      const started = performance.now();
+      const result = await run(connector(standin.url, 'not-the-key'));
+      const elapsed = performance.now() - started;
+      expect(result.status).toBe('critical');
+      expect(detail(result, 'API key')).toEqual({ label: 'API key', value: 'API key rejected (401)', status: 'critical' });
+      expect(detail(result, 'Backbone authentication')?.status).toBe('unknown');
+      // One after the other would take at least 1 s (401) + 2.5 s (health time limit).
+      expect(elapsed).toBeLessThan(3_300);
+    } finally {
+      await standin.setHealth('healthy');
+    }
+  });
+
+  it('over https: the days until the certificate expires; a self-signed one is not trusted', async () => {
+    const result = await run(connector(`https://localhost:${tls.port}`, standin.apiKey));
+    const certificate = detail(result, 'TLS certificate');
+    expect(certificate?.status).toBe('warn');
+    expect(certificate?.value).toMatch(/^localhost: certificate expires in [45] days \(.*\); not trusted: DEPTH_ZERO_SELF_SIGNED_CERT$/);
+    // The bot's HTTP client refuses the same certificate, so the other parts could not be read.
+    expect(detail(result, 'Backbone authentication')?.status).toBe('unknown');
+    expect(result.status).toBe('unknown');
+  });
+});
