@@ -5,6 +5,7 @@ import type { Config } from './config/config.ts';
 import { ConfigError } from './config/errors.ts';
 import { loadConfig, withDotEnv } from './config/load.ts';
 import { CHECK_IDS, isCheckId, type CheckId } from './domain/check-result.ts';
+import { findConnector } from './domain/connector.ts';
 import { reportMessage } from './domain/report-message.ts';
 import { exitCodeFor } from './domain/status.ts';
 import { createLogger } from './logging/logger.ts';
@@ -111,7 +112,7 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
   const services = createServices(config, logger);
   try {
     const { connectors, problem } = await services.directory.list();
-    const unknown = names.filter((n) => !connectors.some((c) => c.name === n || c.container === n));
+    const unknown = names.filter((n) => !findConnector(connectors, n));
     if (unknown.length > 0) {
       process.stderr.write(
         `connector-ops check: unknown connector${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Known connectors: ${connectors.map((c) => c.name).join(', ') || 'none'}.\n`,
@@ -122,7 +123,7 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
       process.stderr.write(`connector-ops check: no connectors configured or discovered.${problem ? ` ${problem}` : ''}\n`);
       return 3;
     }
-    const selected = names.length > 0 ? connectors.filter((c) => names.includes(c.name) || names.includes(c.container ?? '')) : connectors;
+    const selected = names.length > 0 ? [...new Set(names.map((n) => findConnector(connectors, n)!))] : connectors;
     const report = await services.runner.run(selected, only ?? CHECK_IDS);
     const output = json
       ? JSON.stringify(redactor.redactDeep(report), null, 2)

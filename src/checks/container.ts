@@ -38,7 +38,9 @@ export function interpretContainer(state: ContainerState, now: Date): CheckResul
   const details: CheckDetail[] = [];
   const uptimeMs = state.running && state.startedAt ? now.getTime() - state.startedAt.getTime() : undefined;
 
-  const runStatus: CheckStatus = state.restarting ? 'critical' : state.running ? 'ok' : 'critical';
+  // Docker reports a paused container (docker pause) as running, yet its processes are frozen.
+  const paused = state.status === 'paused';
+  const runStatus: CheckStatus = state.restarting || paused ? 'critical' : state.running ? 'ok' : 'critical';
   details.push({ label: 'state', value: state.status, status: runStatus });
   if (uptimeMs !== undefined) details.push({ label: 'uptime', value: formatAge(uptimeMs) });
   if (!state.running && state.finishedAt) details.push({ label: 'stopped', value: `${formatAge(now.getTime() - state.finishedAt.getTime())} ago` });
@@ -67,6 +69,7 @@ export function interpretContainer(state: ContainerState, now: Date): CheckResul
 }
 
 function summarize(state: ContainerState, uptimeMs: number | undefined): string {
+  if (state.status === 'paused') return 'Paused (docker pause): frozen, answering nothing';
   if (state.restarting) return `Restarting (restarted ${state.restartCount}×, last exit code ${state.exitCode})`;
   if (!state.running) {
     return `Not running: ${state.status}, exit code ${state.exitCode}${state.oomKilled ? ', killed for lack of memory' : ''}`;

@@ -1,7 +1,7 @@
 import { checkResult, type CheckResult } from '../domain/check-result.ts';
 import type { Connector } from '../domain/connector.ts';
 import { MongoInspector } from '../integrations/mongo/client.ts';
-import { maskUrlCredentials } from '../integrations/mongo/mask.ts';
+import { maskUrlCredentials } from '../logging/redact.ts';
 import type { MongoSnapshot, Reading } from '../integrations/mongo/types.ts';
 import type { Check, CheckContext } from './check.ts';
 import { backupFinding, scanBackups, type BackupScan } from './database-backup.ts';

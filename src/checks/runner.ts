@@ -60,8 +60,8 @@ export class CheckRunner implements ReportRunner {
         resolve(checkResult(check.id, 'unknown', `Could not look: no answer within ${this.options.timeoutMs / 1000} s`));
       }, this.options.timeoutMs);
     });
-    const attempt = check
-      .run({ connector, signal: controller.signal, now: now(), ...runOptions })
+    // Through a promise executor, so a check that throws before returning its promise is caught as well.
+    const attempt = new Promise<CheckResult>((resolve) => resolve(check.run({ connector, signal: controller.signal, now: now(), ...runOptions })))
       .catch((error: unknown) =>
         checkResult(check.id, 'unknown', `Could not look: ${error instanceof Error ? error.message : String(error)}`),
       );

@@ -4,6 +4,7 @@ import { parseEnv } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { Connector } from '../domain/connector.ts';
+import { redact } from '../logging/redact.ts';
 import type { Config, RegistryCredentials } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { fileSchema, type FileConfig } from './schema.ts';
@@ -20,6 +21,7 @@ import {
   percent,
   port,
   positiveInt,
+  registryHost as registryHostValue,
 } from './values.ts';
 
 type Env = Record<string, string | undefined>;
@@ -49,14 +51,15 @@ export function loadConfig(env: Env): Config {
     if (options.secret) secrets.push(raw);
     const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
-    const shown = options.secret ? '(value hidden)' : `got ${JSON.stringify(raw)}`;
+    // Not secret, yet it may carry credentials (a URL with user:password@): masked as in the logs.
+    const shown = options.secret ? '(value hidden)' : `got ${JSON.stringify(redact(raw))}`;
     problems.push(`${name} ${parsed.error.issues[0]?.message ?? 'is invalid'}, ${shown}`);
     return undefined;
   };
 
   const file = readConfigFile(env.CONNECTOR_OPS_CONFIG, problems);
 
-  const envConnector = connectorFromEnv(env, read);
+  const envConnector = connectorFromEnv(env, problems, read);
   const connectors: Connector[] = [];
   for (const c of file?.connectors ?? []) {
     const apiKey = c.apiKey ?? readSecretFile(c.apiKeyFile, `connectors "${c.name}" apiKeyFile`, problems);
@@ -95,7 +98,7 @@ export function loadConfig(env: Env): Config {
     if (password) secrets.push(password);
     registries[host] = { username: r.username, password, insecure: r.insecure };
   }
-  const registryHost = read('REGISTRY_HOST', containerName.or(httpUrl));
+  const registryHost = read('REGISTRY_HOST', registryHostValue);
   const registryUser = read('REGISTRY_USERNAME', nonEmpty);
   const registryPassword = read('REGISTRY_PASSWORD', nonEmpty, { secret: true });
   if (registryHost) {
@@ -128,7 +131,7 @@ export function loadConfig(env: Env): Config {
     connectors,
     checks: {
       timeoutMs: read('CHECK_TIMEOUT_MS', positiveInt) ?? fileChecks?.timeoutMs ?? 10_000,
-      concurrency: read('CHECK_CONCURRENCY', positiveInt) ?? fileChecks?.concurrency ?? 4,
+      concurrency: read('CHECK_CONCURRENCY', positiveInt) ?? fileChecks?.concurrency ?? 20,
       resources: {
         cpu: threshold('CPU', fileChecks?.resources?.cpu),
         memory: threshold('MEMORY', fileChecks?.resources?.memory),
@@ -155,6 +158,7 @@ export function loadConfig(env: Env): Config {
 
 function connectorFromEnv(
   env: Env,
+  problems: string[],
   read: <S extends z.ZodType>(name: string, schema: S, options?: { secret?: boolean }) => z.output<S> | undefined,
 ): Connector | undefined {
   const container = read('CONNECTOR_CONTAINER', containerName);
@@ -166,7 +170,14 @@ function connectorFromEnv(
   const thirdParty = read('CONNECTOR_THIRD_PARTY', commaList) ?? [];
   const backupPath = read('CONNECTOR_BACKUP_PATH', nonEmpty);
   const header = read('CONNECTOR_API_KEY_HEADER', nonEmpty) ?? 'X-API-KEY';
-  if (!container && !url) return undefined;
+  if (!container && !url) {
+    const orphans = ['CONNECTOR_NAME', 'CONNECTOR_API_KEY', 'CONNECTOR_MONGODB_URI', 'CONNECTOR_LOG_FILES', 'CONNECTOR_THIRD_PARTY', 'CONNECTOR_BACKUP_PATH']
+      .filter((n) => env[n] || env[`${n}_FILE`]);
+    if (orphans.length > 0) {
+      problems.push(`${orphans.join(', ')} ${orphans.length === 1 ? 'is' : 'are'} set, but CONNECTOR_CONTAINER and CONNECTOR_URL are not; set at least one of them`);
+    }
+    return undefined;
+  }
   return {
     name: name ?? container?.replace(/^\//, '') ?? 'connector',
     container: container?.replace(/^\//, ''),

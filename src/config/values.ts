@@ -14,6 +14,14 @@ export const httpUrl = z.string().trim().refine(
   { message: 'must be an http(s) URL' },
 );
 
+/** A registry as Docker names it (`ghcr.io`, `registry.example.com:5000`, `[::1]:5000`), or its URL. */
+export const registryHost = z
+  .string()
+  .trim()
+  .refine((value) => /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(value) || httpUrl.safeParse(value).success, {
+    message: 'must be a registry host such as ghcr.io or registry.example.com:5000',
+  });
+
 export const mongodbUri = z
   .string()
   .trim()

@@ -1,6 +1,7 @@
 import type { Command } from './command.ts';
 import { parseCommand } from './command.ts';
-import type { Connector } from './connector.ts';
+import { findConnector, type Connector } from './connector.ts';
+import { durationOption } from './duration.ts';
 import { helpMessage, usageMessage } from './help-message.ts';
 import type { Message } from './message.ts';
 import { textMessage } from './message.ts';
@@ -41,7 +42,7 @@ export class CommandHandler {
     const { connectors, problem } = await this.directory.list();
     if (command.verb === 'connectors') return connectorsMessage(connectors, problem);
 
-    const selected = selectConnectors(connectors, command.connector);
+    const selected = selectConnectors(connectors, command.connector, problem);
     if ('message' in selected) return selected.message;
     if (selected.connectors.length === 0) {
       return textMessage(
@@ -55,7 +56,7 @@ export class CommandHandler {
     const title = `${spec.verb === 'status' ? 'Status' : spec.verb[0]!.toUpperCase() + spec.verb.slice(1)}${
       target ? ` · ${selected.connectors[0]!.name}` : ''
     }`;
-    const since = command.sinceMs ? ` --since ${command.sinceMs / 60_000}m` : '';
+    const since = command.sinceMs ? ` --since ${durationOption(command.sinceMs)}` : '';
     return reportMessage(report, {
       title,
       details: command.details,
@@ -67,17 +68,15 @@ export class CommandHandler {
 function selectConnectors(
   connectors: Connector[],
   name: string | undefined,
+  problem: string | undefined,
 ): { connectors: Connector[] } | { message: Message } {
   if (!name) return { connectors };
-  const wanted = name.toLowerCase();
-  const match =
-    connectors.find((c) => c.name.toLowerCase() === wanted) ??
-    connectors.find((c) => c.container?.toLowerCase() === wanted);
+  const match = findConnector(connectors, name);
   if (match) return { connectors: [match] };
   const known = connectors.map((c) => c.name);
   return {
     message: usageMessage(
-      `Unknown connector "${name}". ${known.length > 0 ? `Known connectors: ${known.join(', ')}.` : 'No connectors are configured or discovered.'}`,
+      `Unknown connector "${name}". ${known.length > 0 ? `Known connectors: ${known.join(', ')}.` : `No connectors are configured or discovered.${problem ? ` ${problem}` : ''}`}`,
     ),
   };
 }

@@ -19,3 +19,9 @@ export interface Connector {
   /** Where the Connector came from: the configuration or discovery on the Docker engine. */
   source: 'config' | 'discovered';
 }
+
+/** The connector a person named: by name first, then by container, ignoring case. Chat input goes no further than this. */
+export function findConnector(connectors: readonly Connector[], name: string): Connector | undefined {
+  const wanted = name.toLowerCase();
+  return connectors.find((c) => c.name.toLowerCase() === wanted) ?? connectors.find((c) => c.container?.toLowerCase() === wanted);
+}

@@ -9,6 +9,14 @@ export function parseDuration(text: string): number | undefined {
   return value > 0 && unit ? value * unit : undefined;
 }
 
+/** The `--since` text that parseDuration reads back, in the largest whole unit: 7d, not 10080m (over 4 digits). */
+export function durationOption(ms: number): string {
+  for (const unit of ['d', 'h'] as const) {
+    if (ms % UNITS[unit]! === 0) return `${ms / UNITS[unit]!}${unit}`;
+  }
+  return `${Math.round(ms / UNITS.m!)}m`;
+}
+
 export function formatDuration(ms: number): string {
   if (ms % UNITS.d! === 0) return `${ms / UNITS.d!} d`;
   if (ms % UNITS.h! === 0) return `${ms / UNITS.h!} h`;

@@ -18,9 +18,15 @@ export interface BotServerOptions {
 /** The bot's own HTTP server: /healthz (alive), /readyz (store open, adapters connected), /metrics. */
 export class BotServer {
   private readonly server: Server;
+  private closing = false;
 
   constructor(private readonly options: BotServerOptions) {
     this.server = createServer((req, res) => {
+      // While closing, a keep-alive connection whose answer has gone out is hung up, so that a client
+      // (a Prometheus scraper, a load balancer) does not hold close() open until its keep-alive times out.
+      res.once('finish', () => {
+        if (this.closing) setImmediate(() => this.server.closeIdleConnections());
+      });
       this.handle(req, res).catch((error: unknown) => {
         options.logger.error({ err: error, path: req.url }, 'HTTP request failed');
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -48,6 +54,7 @@ export class BotServer {
   close(): Promise<void> {
     return new Promise((resolve) => {
       if (!this.server.listening) return resolve();
+      this.closing = true;
       this.server.close(() => resolve());
       this.server.closeIdleConnections();
     });

@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import type { Redactor } from './redact.ts';
 
 export type { Logger };
@@ -18,18 +18,27 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const { redactor } = options;
-  const base = {
+  const base: PinoOptions = {
     level: options.level,
     hooks: {
       logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(this, args.map((arg) => redactor.redactDeep(arg)));
+        // `logger.error(err)` as pino itself logs it (under err, its message as msg): redaction turns the
+        // Error into a plain object, which pino would otherwise spread into the record without a msg.
+        const [first, ...rest] = args;
+        const normalised = first instanceof Error ? [{ err: first }, ...(rest.length > 0 ? rest : [first.message])] : args;
+        method.apply(this, normalised.map((arg) => redactor.redactDeep(arg)));
       },
     },
+    // Errors arrive already serialised (and redacted) by redactDeep; pino's own serialiser would call them "Object".
+    serializers: { err: (err: unknown) => err },
   };
-  const destination = options.destination ?? 'stdout';
+  return redactChildBindings(build(base, options.destination ?? 'stdout', options.pretty), redactor);
+}
+
+function build(base: PinoOptions, destination: NonNullable<LoggerOptions['destination']>, pretty: boolean): Logger {
   if (typeof destination !== 'string') return pino(base, destination);
   const fd = destination === 'stderr' ? 2 : 1;
-  if (options.pretty) {
+  if (pretty) {
     return pino({
       ...base,
       transport: {
@@ -39,4 +48,14 @@ export function createLogger(options: LoggerOptions): Logger {
     });
   }
   return pino(base, pino.destination({ fd, sync: true }));
+}
+
+/** A child logger's bindings pass neither through logMethod nor through pino's bindings formatter. */
+function redactChildBindings(logger: Logger, redactor: Redactor): Logger {
+  const child = logger.child.bind(logger);
+  const redactingChild = (bindings: Record<string, unknown>, childOptions?: object): Logger =>
+    redactChildBindings(child(redactor.redactDeep(bindings), childOptions), redactor);
+  // pino's generic child signature (custom levels) cannot be expressed by a plain function type.
+  logger.child = redactingChild as unknown as Logger['child'];
+  return logger;
 }

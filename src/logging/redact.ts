@@ -5,6 +5,22 @@
 
 export const MASK = '***';
 
+// scheme://userinfo@ — greedy up to the last "@" before the path, as URL parsers read it, so a password
+// holding an unencoded "@" (or an e-mail user name) is masked whole; stops at white space and quotes,
+// so a connection string with several hosts and a URL inside a sentence are handled as well.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#'"<>]+)@/gi;
+
+function maskUserinfo(_match: string, scheme: string, userinfo: string): string {
+  const colon = userinfo.indexOf(':');
+  // A user name without a password is often a token itself (https://<token>@host).
+  return colon < 0 ? `${scheme}${MASK}@` : `${scheme}${userinfo.slice(0, colon)}:${MASK}@`;
+}
+
+/** Masks the credentials of every URL in a text: `mongodb://ops:secret@db` → `mongodb://ops:***@db`. */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(URL_USERINFO, maskUserinfo);
+}
+
 interface Rule {
   pattern: RegExp;
   replace: (match: string, ...groups: string[]) => string;
@@ -19,17 +35,16 @@ const RULES: Rule[] = [
   // JSON Web Tokens (Teams/Bot Framework bearer tokens, registry tokens): header.payload.signature.
   { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: () => MASK },
   // Authorization headers: Bearer / Basic / token schemes.
-  { pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, replace: (_m, scheme) => `${scheme} ${MASK}` },
+  // The credential must hold a digit, so that "Token expired" or "Basic authentication" stay as they are.
+  { pattern: /\b(Bearer|Basic|Token)\s+(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{6,}/gi, replace: (_m, scheme) => `${scheme} ${MASK}` },
   // user:password@ in any URL or connection string (mongodb://, amqp://, redis://, https://, mongodb+srv://).
-  {
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"]*):([^\s@'"]+)@/gi,
-    replace: (_m, scheme, user) => `${scheme}${user}:${MASK}@`,
-  },
-  // redis://:password@host
+  // As URL parsers do, the last @ before the path ends the credentials: an unescaped @ in the password
+  // (or in an e-mail user name) must not leave the rest of the password visible.
+  { pattern: URL_USERINFO, replace: maskUserinfo },
   // key=value and "key": "value" pairs whose key names a secret.
   {
     pattern:
-      /((?:["']?)(?:x-api-key|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|client[_-]?secret|secret|password|passwd|pwd|token|authorization|signing[_-]?secret|app[_-]?password)(?:["']?)\s*[:=]\s*["']?)([^\s"'&,;}]{3,})/gi,
+      /((?:["']?)(?:x-api-key|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|client[_-]?secret|secret|password|passwd|pwd|token|authorization|signing[_-]?secret|app[_-]?password)(?:["']?)\s*[:=]\s*["']?(?:(?:Bearer|Basic|Token)\s+)?)([^\s"'&,;}]{3,})/gi,
     replace: (_m, prefix, value) => (value === MASK ? `${prefix}${value}` : `${prefix}${MASK}`),
   },
   // Private keys in PEM form.
@@ -74,15 +89,28 @@ export class Redactor {
     if (typeof value !== 'object' || value === null) return value;
     if (seen.has(value)) return '[circular]';
     seen.add(value);
-    if (Array.isArray(value)) return value.map((item) => this.walk(item, seen));
-    if (value instanceof Error) {
-      return { type: value.name, message: this.redact(value.message), stack: value.stack ? this.redact(value.stack) : undefined };
+    try {
+      if (Array.isArray(value)) return value.map((item) => this.walk(item, seen));
+      // Dates, URLs, Buffers: shown as JSON.stringify shows them, not as empty objects.
+      if (!(value instanceof Error) && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+        return this.walk((value as { toJSON: () => unknown }).toJSON(), seen);
+      }
+      const out: Record<string, unknown> = {};
+      if (value instanceof Error) {
+        out.type = value.name;
+        out.message = this.redact(value.message);
+        if (value.stack) out.stack = this.redact(value.stack);
+        // The cause is often the only useful part ("fetch failed" caused by ECONNREFUSED).
+        if (value.cause !== undefined) out.cause = this.walk(value.cause, seen);
+      }
+      for (const [key, item] of Object.entries(value)) {
+        out[key] = SECRET_KEY.test(key) && typeof item === 'string' && item.length > 0 ? MASK : this.walk(item, seen);
+      }
+      return out;
+    } finally {
+      // Only the objects on the current path make a cycle; one shared by two branches is shown in both.
+      seen.delete(value);
     }
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      out[key] = SECRET_KEY.test(key) && typeof item === 'string' && item.length > 0 ? MASK : this.walk(item, seen);
-    }
-    return out;
   }
 }
 

@@ -2,7 +2,7 @@ import { Long, MongoServerError, MongoServerSelectionError, Timestamp } from 'mo
 import { describe, expect, it } from 'vitest';
 import { connectsDirectly } from '../../src/integrations/mongo/client.ts';
 import { connectFailure, describeMongoError } from '../../src/integrations/mongo/errors.ts';
-import { maskUrlCredentials } from '../../src/integrations/mongo/mask.ts';
+import { maskUrlCredentials } from '../../src/logging/redact.ts';
 import { membersFromStatus, oplogWindow, storageFrom, topologyFromHello } from '../../src/integrations/mongo/readings.ts';
 
 describe('topologyFromHello', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayUrl, maskUrlCredentials, urlCredentials } from '../../src/integrations/probes/mask.ts';
+import { maskUrlCredentials } from '../../src/logging/redact.ts';
+import { displayUrl, urlCredentials } from '../../src/integrations/probes/mask.ts';
 
 describe('maskUrlCredentials', () => {
   it.each([

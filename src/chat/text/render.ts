@@ -32,8 +32,10 @@ function renderBlock(block: Block, choices: Button[]): string[] {
       const width = Math.min(28, Math.max(0, ...block.fields.map((f) => f.label.length)));
       return block.fields.map((f) => {
         const badge = f.status ? `${BADGE[f.status]} ` : '  ';
-        const value = f.value.replace(/\n/g, `\n${' '.repeat(width + badge.length + 2)}`);
-        return `  ${badge}${f.label.padEnd(width)}  ${value}`;
+        const prefix = `  ${badge}${f.label.padEnd(width)}  `;
+        // Continuation lines start under the first line's value.
+        const value = f.value.replace(/\n/g, `\n${' '.repeat(prefix.length)}`);
+        return `${prefix}${value}`;
       });
     }
     case 'actions':

@@ -1,4 +1,4 @@
-import { maskUrlCredentials } from './mask.ts';
+import { maskUrlCredentials } from '../../logging/redact.ts';
 import type { ConnectFailure } from './types.ts';
 
 interface ErrorLike {

@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECK_IDS } from '../../src/domain/check-result.ts';
+import { CHECK_STATUSES } from '../../src/domain/status.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'src/cli.ts');
+// The sources use TypeScript parameter properties, which Node's default type stripping refuses.
+const NODE_ARGS = ['--experimental-transform-types', '--disable-warning=ExperimentalWarning', CLI];
+// Node's compile cache keeps the transformed sources, so each spawn after the first costs a third.
+const COMPILE_CACHE = join(ROOT, '.cache', 'node-compile-cache');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+const API_KEY = 'cli-secret-api-key-7f3a9c';
+const URL_PASSWORD = 'cli-url-password-51b2';
+
+let tmp: string;
+let closedPort: number;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'connector-ops-cli-'));
+  // A loopback port nobody listens on: bound, then released.
+  closedPort = await new Promise<number>((resolvePort) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  // Warms the compile cache before the runs below start side by side.
+  await cli(['--version']);
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in a controlled environment: nothing inherited but PATH, no Docker engine, its own DATA_DIR and cwd. */
+function cli(args: string[], env: Record<string, string> = {}, stdin = ''): Promise<Run> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
+      cwd: tmp,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        DOCKER_HOST: `unix://${join(tmp, 'no-such-docker.sock')}`,
+        DATA_DIR: join(tmp, 'data'),
+        NODE_COMPILE_CACHE: COMPILE_CACHE,
+        ...env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+describe.concurrent('connector-ops CLI', () => {
+  it('--help prints the usage and exits 0', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage:');
+    expect(run.stdout).toContain('connector-ops check [connector...] [--only <ids>] [--json]');
+    expect(run.stdout).toContain('connector-ops console');
+    expect(run.stderr).toBe('');
+  });
+
+  it('--version prints the version of package.json', async () => {
+    const run = await cli(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${VERSION}\n`);
+  });
+
+  it('an unknown command exits 64 with the usage hint', async () => {
+    const run = await cli(['frobnicate']);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain('unknown command "frobnicate". Valid commands: start, console, check.');
+    expect(run.stderr).toContain('connector-ops --help');
+    expect(run.stdout).toBe('');
+  });
+
+  it('bad configuration exits 2, names the variable on stderr and prints nothing on stdout', async () => {
+    const run = await cli(['start'], { CONNECTOR_URL: 'localhost:8080', HTTP_PORT: '0' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('CONNECTOR_URL must be an http(s) URL, got "localhost:8080"');
+    expect(run.stdout).toBe('');
+  });
+
+  it('check --only with an unknown id exits 64 and lists the valid ids', async () => {
+    const run = await cli(['check', '--only', 'bogus'], { CONNECTOR_URL: `http://127.0.0.1:${closedPort}` });
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain(`--only has unknown check ids bogus; valid ids: ${CHECK_IDS.join(', ')}.`);
+    expect(run.stdout).toBe('');
+  });
+
+  it('check of an unreachable connector exits 2 (critical) and says it is unreachable', async () => {
+    const run = await cli(['check', '--only', 'health'], { CONNECTOR_NAME: 'main', CONNECTOR_URL: `http://127.0.0.1:${closedPort}` });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('== connector-ops check == [CRIT]');
+    expect(run.stdout).toMatch(/\[CRIT\] Health +Unreachable: .*ECONNREFUSED/);
+  });
+
+  it('check --json prints the documented report shape, and never a secret', async () => {
+    const run = await cli(['check', '--json', '--only', 'health,container'], {
+      CONNECTOR_NAME: 'main',
+      CONNECTOR_CONTAINER: 'connector-main',
+      CONNECTOR_URL: `http://ops:${URL_PASSWORD}@127.0.0.1:${closedPort}`,
+      CONNECTOR_API_KEY: API_KEY,
+      LOG_LEVEL: 'debug',
+    });
+    expect(run.code).toBe(2);
+    for (const output of [run.stdout, run.stderr]) {
+      expect(output).not.toContain(API_KEY);
+      expect(output).not.toContain(URL_PASSWORD);
+    }
+    const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(report).sort()).toEqual(['connectors', 'generatedAt', 'status']);
+    expect(report.status).toBe('critical');
+    expect(new Date(report.generatedAt as string).toISOString()).toBe(report.generatedAt);
+    const connectors = report.connectors as Array<Record<string, unknown>>;
+    expect(connectors).toHaveLength(1);
+    const [main] = connectors;
+    expect(Object.keys(main!).sort()).toEqual(['checks', 'name', 'status']);
+    expect(main!.name).toBe('main');
+    const checks = main!.checks as Array<Record<string, unknown>>;
+    expect(checks.map((c) => c.id)).toEqual(['health', 'container']);
+    for (const check of checks) {
+      expect(Object.keys(check).sort()).toEqual(['details', 'id', 'status', 'summary']);
+      expect(CHECK_STATUSES).toContain(check.status);
+      expect(typeof check.summary).toBe('string');
+      for (const d of check.details as Array<Record<string, unknown>>) {
+        expect(typeof d.label).toBe('string');
+        expect(typeof d.value).toBe('string');
+      }
+    }
+    expect(checks[0]).toMatchObject({ id: 'health', status: 'critical' });
+    // No engine at DOCKER_HOST: the container check could not look, which is not critical.
+    expect(checks[1]).toMatchObject({ id: 'container', status: 'unknown' });
+  });
+
+  it('console reads commands from a pipe, answers them and exits 0 at the end of input', async () => {
+    const run = await cli(['console'], {}, '/connector help\n/connector bogus\n/connector health nosuchconnector\n');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('== connector-ops: operate enmeshed Connectors ==');
+    for (const verb of ['help', 'connectors', 'status', 'health', 'logs', 'database']) expect(run.stdout).toMatch(new RegExp(`^ {4}${verb} `, 'm'));
+    expect(run.stdout).toContain('Unknown command "bogus". Valid commands: help, connectors, status');
+    expect(run.stdout).toContain('Unknown connector "nosuchconnector"');
+    // Logs go to stderr, so they never mix with the conversation.
+    expect(run.stdout).not.toContain('"level"');
+  });
+});

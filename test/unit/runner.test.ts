@@ -1,0 +1,191 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import type { Check, CheckContext } from '../../src/checks/check.ts';
+import { mapWithConcurrency } from '../../src/checks/concurrency.ts';
+import { CheckRunner } from '../../src/checks/runner.ts';
+import { checkResult, type CheckId, type CheckResult } from '../../src/domain/check-result.ts';
+import type { Connector } from '../../src/domain/connector.ts';
+import type { CheckStatus } from '../../src/domain/status.ts';
+
+function connector(name: string, extra: Partial<Connector> = {}): Connector {
+  return { name, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config', ...extra };
+}
+
+/** A check that answers `status` after `delayMs`, and remembers the contexts it ran with. */
+class FixedCheck implements Check {
+  readonly contexts: CheckContext[] = [];
+
+  constructor(
+    readonly id: CheckId,
+    private readonly status: CheckStatus,
+    private readonly delayMs = 0,
+    private readonly applies: (c: Connector) => boolean = () => true,
+  ) {}
+
+  appliesTo(c: Connector): boolean {
+    return this.applies(c);
+  }
+
+  async run(context: CheckContext): Promise<CheckResult> {
+    this.contexts.push(context);
+    if (this.delayMs > 0) await sleep(this.delayMs);
+    return checkResult(this.id, this.status, `${this.id} ${this.status} for ${context.connector.name}`);
+  }
+}
+
+describe('CheckRunner', () => {
+  it('runs the checks of a connector in parallel', async () => {
+    const runner = new CheckRunner([new FixedCheck('health', 'ok', 200), new FixedCheck('container', 'ok', 200)], {
+      timeoutMs: 5_000,
+      concurrency: 4,
+    });
+    const started = performance.now();
+    const result = await runner.run([connector('main')], ['health', 'container']);
+    const elapsed = performance.now() - started;
+    expect(result.connectors[0]?.checks.map((c) => c.id)).toEqual(['health', 'container']);
+    expect(elapsed).toBeGreaterThanOrEqual(195);
+    expect(elapsed).toBeLessThan(370);
+  });
+
+  it('turns a check that throws into unknown with the reason', async () => {
+    const failing: Check = {
+      id: 'database',
+      appliesTo: () => true,
+      run: async () => {
+        throw new Error('ECONNREFUSED 127.0.0.1:27017');
+      },
+    };
+    const throwingSynchronously: Check = {
+      id: 'resources',
+      appliesTo: () => true,
+      run: () => {
+        throw new TypeError('cannot read the disk');
+      },
+    };
+    const rejectingWithString: Check = { id: 'versions', appliesTo: () => true, run: () => Promise.reject('plain string') };
+    const runner = new CheckRunner([failing, throwingSynchronously, rejectingWithString, new FixedCheck('health', 'ok')], {
+      timeoutMs: 1_000,
+      concurrency: 1,
+    });
+    const result = await runner.run([connector('main')], ['health', 'database', 'resources', 'versions']);
+    expect(result.connectors[0]?.checks).toEqual([
+      checkResult('health', 'ok', 'health ok for main'),
+      checkResult('database', 'unknown', 'Could not look: ECONNREFUSED 127.0.0.1:27017'),
+      checkResult('resources', 'unknown', 'Could not look: cannot read the disk'),
+      checkResult('versions', 'unknown', 'Could not look: plain string'),
+    ]);
+    expect(result.status).toBe('unknown');
+  });
+
+  it('gives up on a check that hangs: unknown after the timeout, and its signal aborted', async () => {
+    let seen: AbortSignal | undefined;
+    const hanging: Check = {
+      id: 'image-update',
+      appliesTo: () => true,
+      run: ({ signal }) => {
+        seen = signal;
+        return new Promise<CheckResult>(() => undefined);
+      },
+    };
+    const runner = new CheckRunner([hanging, new FixedCheck('health', 'ok')], { timeoutMs: 150, concurrency: 1 });
+    const started = performance.now();
+    const result = await runner.run([connector('main')], ['health', 'image-update']);
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(145);
+    expect(elapsed).toBeLessThan(1_000);
+    expect(result.connectors[0]?.checks[1]).toEqual(checkResult('image-update', 'unknown', 'Could not look: no answer within 0.15 s'));
+    expect(seen?.aborted).toBe(true);
+    expect(String((seen?.reason as Error).message)).toBe('timed out after 150 ms');
+  });
+
+  it('does not abort the signal of a check that finished in time', async () => {
+    const check = new FixedCheck('health', 'ok', 10);
+    await new CheckRunner([check], { timeoutMs: 1_000, concurrency: 1 }).run([connector('main')], ['health']);
+    expect(check.contexts[0]?.signal.aborted).toBe(false);
+  });
+
+  it('leaves out checks that do not apply to a connector, and ids without a check', async () => {
+    const database = new FixedCheck('database', 'ok', 0, (c) => c.mongodbUri !== undefined);
+    const runner = new CheckRunner([database, new FixedCheck('health', 'ok')], { timeoutMs: 1_000, concurrency: 2 });
+    const result = await runner.run(
+      [connector('with-db', { mongodbUri: 'mongodb://db' }), connector('without-db')],
+      ['health', 'database', 'key-material'],
+    );
+    expect(result.connectors.map((c) => [c.name, c.checks.map((k) => k.id)])).toEqual([
+      ['with-db', ['health', 'database']],
+      ['without-db', ['health']],
+    ]);
+    expect(database.contexts.map((c) => c.connector.name)).toEqual(['with-db']);
+  });
+
+  it('checks at most `concurrency` connectors at once, keeping their order', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const counting: Check = {
+      id: 'health',
+      appliesTo: () => true,
+      run: async ({ connector: c }) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await sleep(30);
+        inFlight -= 1;
+        return checkResult('health', 'ok', c.name);
+      },
+    };
+    const runner = new CheckRunner([counting], { timeoutMs: 1_000, concurrency: 2 });
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const result = await runner.run(names.map((n) => connector(n)), ['health']);
+    expect(maxInFlight).toBe(2);
+    expect(result.connectors.map((c) => c.name)).toEqual(names);
+  });
+
+  it('gives each connector and the report the worst status of their checks', async () => {
+    const byConnector: Check = {
+      id: 'health',
+      appliesTo: () => true,
+      run: async ({ connector: c }) => checkResult('health', c.name === 'sick' ? 'critical' : 'ok', c.name),
+    };
+    const runner = new CheckRunner([byConnector, new FixedCheck('resources', 'warn')], { timeoutMs: 1_000, concurrency: 2 });
+    const result = await runner.run([connector('fine'), connector('sick')], ['health', 'resources']);
+    expect(result.connectors.map((c) => [c.name, c.status])).toEqual([
+      ['fine', 'warn'],
+      ['sick', 'critical'],
+    ]);
+    expect(result.status).toBe('critical');
+  });
+
+  it('tells onResult of every finished check, and passes now and logWindowMs to the checks', async () => {
+    const now = new Date('2024-05-01T12:00:00Z');
+    const told: Array<[string, CheckId, CheckStatus, number]> = [];
+    const logs = new FixedCheck('error-logs', 'warn', 20);
+    const runner = new CheckRunner([logs, new FixedCheck('health', 'ok')], {
+      timeoutMs: 1_000,
+      concurrency: 2,
+      now: () => now,
+      onResult: (c, r, ms) => told.push([c.name, r.id, r.status, ms]),
+    });
+    const result = await runner.run([connector('a'), connector('b')], ['health', 'error-logs'], { logWindowMs: 3_600_000 });
+    expect(result.generatedAt).toBe('2024-05-01T12:00:00.000Z');
+    expect(told.map(([c, id, status]) => `${c}/${id}/${status}`).sort()).toEqual(['a/error-logs/warn', 'a/health/ok', 'b/error-logs/warn', 'b/health/ok']);
+    for (const [, id, , ms] of told) expect(ms).toBeGreaterThanOrEqual(id === 'error-logs' ? 15 : 0);
+    expect(logs.contexts.map((c) => [c.now, c.logWindowMs])).toEqual([
+      [now, 3_600_000],
+      [now, 3_600_000],
+    ]);
+  });
+
+  it('reports ok for no connectors', async () => {
+    const result = await new CheckRunner([], { timeoutMs: 1_000, concurrency: 2 }).run([], ['health']);
+    expect(result).toMatchObject({ status: 'ok', connectors: [] });
+  });
+});
+
+describe('mapWithConcurrency', () => {
+  it('keeps the order of the input and treats a limit below 1 as 1', async () => {
+    const out = await mapWithConcurrency([3, 1, 2], 0, async (n) => {
+      await sleep(n * 5);
+      return n * 10;
+    });
+    expect(out).toEqual([30, 10, 20]);
+  });
+});
