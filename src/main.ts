@@ -2,6 +2,7 @@ import { fstatSync } from 'node:fs';
 import { ConsoleChat } from './chat/console/console-chat.ts';
 import type { Config } from './config/config.ts';
 import { BotServer } from './http/server.ts';
+import { ResourceSampler } from './scheduler/resource-sampler.ts';
 import type { Logger } from './logging/logger.ts';
 import type { Redactor } from './logging/redact.ts';
 import { createServices, type Services } from './services.ts';
@@ -42,6 +43,8 @@ export async function runBot(options: BotOptions): Promise<void> {
       })
     : undefined;
 
+  const sampler = new ResourceSampler({ directory: services.directory, runner: services.runner, logger });
+
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
     shutdown.abort();
@@ -56,6 +59,8 @@ export async function runBot(options: BotOptions): Promise<void> {
     }
     const connectors = config.connectors.length > 0 ? config.connectors.map((c) => c.name).join(', ') : 'discovered on the Docker engine';
     logger.info({ connectors, dataDir: config.dataDir }, 'connector-ops started');
+    // Background work belongs to the long-running bot, not to a console session.
+    if (options.http) sampler.start();
 
     const chatTasks: Promise<void>[] = [];
     if (options.console === 'always' || stdinCarriesInput(io.stdin)) {
@@ -66,7 +71,7 @@ export async function runBot(options: BotOptions): Promise<void> {
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    await Promise.race([server?.close(), delay(SHUTDOWN_GRACE_MS)]);
+    await Promise.race([Promise.all([server?.close(), sampler.stop()]), delay(SHUTDOWN_GRACE_MS)]);
     services.close();
     logger.info('stopped');
   }
