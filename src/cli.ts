@@ -109,7 +109,7 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
   }
 
   const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level, redactor, pretty: false, destination: 'stderr' });
-  const services = createServices(config, logger);
+  const services = createServices(config, logger, redactor);
   try {
     const { connectors, problem } = await services.directory.list();
     const unknown = names.filter((n) => !findConnector(connectors, n));

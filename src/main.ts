@@ -31,7 +31,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
  */
 export async function runBot(options: BotOptions): Promise<void> {
   const { config, logger, redactor, io } = options;
-  const services = createServices(config, logger);
+  const services = createServices(config, logger, redactor);
   const shutdown = new AbortController();
   const server = options.http
     ? new BotServer({

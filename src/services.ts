@@ -6,6 +6,7 @@ import { CommandHandler } from './domain/command-handler.ts';
 import { ConnectorApiClient } from './integrations/connector-api/client.ts';
 import { createDockerClient } from './integrations/docker/client.ts';
 import type { Logger } from './logging/logger.ts';
+import { Redactor } from './logging/redact.ts';
 import { Metrics } from './http/metrics.ts';
 import { Store } from './store/store.ts';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ export interface Services {
   close(): void;
 }
 
-export function createServices(config: Config, logger: Logger): Services {
+export function createServices(config: Config, logger: Logger, redactor: Redactor = new Redactor(config.secrets)): Services {
   const metrics = new Metrics();
   const store = Store.open(join(config.dataDir, 'connector-ops.sqlite'));
   const docker = createDockerClient();
@@ -32,8 +33,9 @@ export function createServices(config: Config, logger: Logger): Services {
     docker,
     localEngine: isLocalEngine(process.env.DOCKER_HOST),
   });
-  const runner = new CheckRunner(createChecks({ config, docker, api, store }), {
+  const runner = new CheckRunner(createChecks({ config, docker, api, store, redactor }), {
     timeoutMs: config.checks.timeoutMs,
+    timeoutsMs: { 'error-logs': Math.max(config.checks.timeoutMs, config.checks.errorLogs.timeoutMs) },
     concurrency: config.checks.concurrency,
     onResult: (connector, result, durationMs) => {
       metrics.checks.inc({ check: result.id, status: result.status });

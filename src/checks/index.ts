@@ -2,16 +2,20 @@ import type { Config } from '../config/config.ts';
 import type { ConnectorApiClient } from '../integrations/connector-api/client.ts';
 import type { DockerClient } from '../integrations/docker/client.ts';
 import { DockerEngineInfo } from '../integrations/docker/engine-info.ts';
+import { ContainerLogs } from '../integrations/docker/logs.ts';
+import { LogFiles } from '../integrations/logfiles/log-files.ts';
 import { LocalHostOs } from '../integrations/host/os-info.ts';
 import { mongoPing } from '../integrations/mongo/ping.ts';
 import { DockerContainerStats } from '../integrations/docker/container-stats.ts';
 import { DockerHostOldMaterial } from '../integrations/docker/old-material.ts';
 import { LocalHostResources } from '../integrations/host/resources.ts';
 import { DiskSampleRepository } from '../store/disk-samples.ts';
+import type { Redactor } from '../logging/redact.ts';
 import type { Store } from '../store/store.ts';
 import type { Check } from './check.ts';
 import { ContainerCheck } from './container.ts';
 import { DatabaseCheck } from './database.ts';
+import { ErrorLogsCheck } from './error-logs/check.ts';
 import { HealthCheck } from './health.ts';
 import { KeyMaterialCheck } from './key-material.ts';
 import { ThirdPartyCheck } from './third-party.ts';
@@ -25,10 +29,11 @@ export interface CheckDependencies {
   docker: DockerClient;
   api: ConnectorApiClient;
   store: Store;
+  redactor: Redactor;
 }
 
 /** Every check of the operations guide, built from the configuration. */
-export function createChecks({ config, docker, api, store }: CheckDependencies): Check[] {
+export function createChecks({ config, docker, api, store, redactor }: CheckDependencies): Check[] {
   const connectors = config.connectors;
   // Parts of a check give up a little before the runner's limit, so the other parts still report.
   const partTimeoutMs = Math.max(1_000, config.checks.timeoutMs - 1_000);
@@ -60,6 +65,10 @@ export function createChecks({ config, docker, api, store }: CheckDependencies):
       api,
     ),
     new VersionsCheck(new DockerEngineInfo(docker), new LocalHostOs(), config.checks.versions),
+    new ErrorLogsCheck(
+      { containerLogs: new ContainerLogs(docker), logFiles: new LogFiles(), redactor },
+      { windowHours: config.checks.errorLogs.windowHours },
+    ),
     new DatabaseCheck({ timeoutMs: partTimeoutMs }),
     new KeyMaterialCheck({ api, probeTimeoutMs: probeTimeoutMs }),
     new ThirdPartyCheck({

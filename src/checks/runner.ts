@@ -8,6 +8,8 @@ import { mapWithConcurrency } from './concurrency.ts';
 
 export interface CheckRunnerOptions {
   timeoutMs: number;
+  /** Checks that need longer than the others, e.g. reading a day of logs. */
+  timeoutsMs?: Partial<Record<CheckId, number>>;
   /** How many connectors are checked at once. */
   concurrency: number;
   /** Told of every finished check, for metrics and logs. */
@@ -52,13 +54,14 @@ export class CheckRunner implements ReportRunner {
 
   private async runOne(check: Check, connector: Connector, runOptions: RunOptions, now: () => Date): Promise<CheckResult> {
     const started = performance.now();
+    const timeoutMs = this.options.timeoutsMs?.[check.id] ?? this.options.timeoutMs;
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<CheckResult>((resolve) => {
       timer = setTimeout(() => {
-        controller.abort(new Error(`timed out after ${this.options.timeoutMs} ms`));
-        resolve(checkResult(check.id, 'unknown', `Could not look: no answer within ${this.options.timeoutMs / 1000} s`));
-      }, this.options.timeoutMs);
+        controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+        resolve(checkResult(check.id, 'unknown', `Could not look: no answer within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
     });
     // Through a promise executor, so a check that throws before returning its promise is caught as well.
     const attempt = new Promise<CheckResult>((resolve) => resolve(check.run({ connector, signal: controller.signal, now: now(), ...runOptions })))

@@ -22,7 +22,8 @@ export interface Config {
     timeoutMs: number;
     concurrency: number;
     resources: { cpu: Thresholds; memory: Thresholds; disk: Thresholds; paths: string[] };
-    errorLogs: { windowHours: number };
+    /** Reading a day of logs through Docker goes at ~30 MB/s: this check gets its own, longer limit. */
+    errorLogs: { windowHours: number; timeoutMs: number };
     imageUpdate: { includePrereleases: boolean };
     versions: { minDockerVersion?: string; minKernel?: string };
   };

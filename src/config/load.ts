@@ -138,7 +138,10 @@ export function loadConfig(env: Env): Config {
         disk: threshold('DISK', fileChecks?.resources?.disk),
         paths: read('DISK_PATHS', commaList) ?? fileChecks?.resources?.paths ?? [],
       },
-      errorLogs: { windowHours: read('ERROR_LOG_WINDOW_HOURS', positiveInt) ?? fileChecks?.errorLogs?.windowHours ?? 24 },
+      errorLogs: {
+        windowHours: read('ERROR_LOG_WINDOW_HOURS', positiveInt) ?? fileChecks?.errorLogs?.windowHours ?? 24,
+        timeoutMs: read('ERROR_LOG_TIMEOUT_MS', positiveInt) ?? fileChecks?.errorLogs?.timeoutMs ?? 60_000,
+      },
       imageUpdate: {
         includePrereleases:
           read('INCLUDE_PRERELEASES', booleanValue) ?? fileChecks?.imageUpdate?.includePrereleases ?? false,

@@ -56,7 +56,7 @@ export const fileSchema = z
           })
           .strict()
           .optional(),
-        errorLogs: z.object({ windowHours: positiveInt.optional() }).strict().optional(),
+        errorLogs: z.object({ windowHours: positiveInt.optional(), timeoutMs: positiveInt.optional() }).strict().optional(),
         imageUpdate: z.object({ includePrereleases: z.boolean().optional() }).strict().optional(),
         versions: z
           .object({ minDockerVersion: z.string().optional(), minKernel: z.string().optional() })

@@ -98,6 +98,21 @@ describe('CheckRunner', () => {
     expect(String((seen?.reason as Error).message)).toBe('timed out after 150 ms');
   });
 
+  it('gives a check with its own limit that limit, and the others the common one', async () => {
+    const slow = (id: 'error-logs' | 'image-update', ms: number): Check => ({
+      id,
+      appliesTo: () => true,
+      run: () => new Promise<CheckResult>((resolve) => setTimeout(() => resolve(checkResult(id, 'ok', 'done')), ms)),
+    });
+    const runner = new CheckRunner([slow('error-logs', 250), slow('image-update', 250)], {
+      timeoutMs: 100,
+      timeoutsMs: { 'error-logs': 1_000 },
+      concurrency: 1,
+    });
+    const result = await runner.run([connector('main')], ['error-logs', 'image-update']);
+    expect(result.connectors[0]?.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['error-logs:ok', 'image-update:unknown']);
+  });
+
   it('does not abort the signal of a check that finished in time', async () => {
     const check = new FixedCheck('health', 'ok', 10);
     await new CheckRunner([check], { timeoutMs: 1_000, concurrency: 1 }).run([connector('main')], ['health']);

@@ -24,10 +24,15 @@ export interface StreamSinks {
 type PayloadHandler = (stream: number, chunk: Buffer, start: number, end: number) => void;
 
 const HEADER_BYTES = 8;
+/** Stream type of a frame in which the engine reports an error of its own (it ends the stream). */
+const SYSTEM_ERROR = 3;
+const STDERR = 2;
+const MAX_ENGINE_ERROR_CHARS = 500;
 
 /**
  * Demultiplexes the stream Docker sends for a container without a TTY: frames of an 8-byte header
- * (stream type 0/1/2, three zero bytes, big-endian payload length) followed by the payload.
+ * (stream type 0 stdin, 1 stdout, 2 stderr, 3 an error of the engine itself; three zero bytes;
+ * big-endian payload length) followed by the payload.
  * Works chunk by chunk with a fixed 8-byte buffer for a header split across chunks, so memory does
  * not depend on frame or log size; payloads are handed on as ranges of the incoming chunks.
  */
@@ -69,7 +74,7 @@ export class DockerStreamDemuxer {
 
   private startFrame(bytes: Buffer, at: number): void {
     const stream = bytes[at] ?? 0;
-    if (stream > 2 || bytes[at + 1] !== 0 || bytes[at + 2] !== 0 || bytes[at + 3] !== 0) {
+    if (stream > SYSTEM_ERROR || bytes[at + 1] !== 0 || bytes[at + 2] !== 0 || bytes[at + 3] !== 0) {
       throw new Error('the engine sent a log stream that is not multiplexed as expected');
     }
     this.stream = stream;
@@ -95,15 +100,20 @@ export class ContainerLogs {
     const response = await this.openLogStream(container, window, signal);
     const stdout = new LineSplitter(sinks.stdout);
     const stderr = new LineSplitter(sinks.stderr);
+    let engineError = '';
     const demuxer = tty
       ? undefined
-      : new DockerStreamDemuxer((stream, chunk, start, end) => (stream === 2 ? stderr : stdout).push(chunk, start, end));
+      : new DockerStreamDemuxer((stream, chunk, start, end) => {
+          if (stream === SYSTEM_ERROR) engineError = (engineError + chunk.toString('utf8', start, end)).slice(0, MAX_ENGINE_ERROR_CHARS);
+          else (stream === STDERR ? stderr : stdout).push(chunk, start, end);
+        });
     let bytes = 0;
     for await (const chunk of response as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       if (demuxer) demuxer.push(chunk);
       else stdout.push(chunk);
     }
+    if (engineError) throw new Error(`the engine failed while sending the logs: ${engineError.trim()}`);
     stdout.end();
     stderr.end();
     return { lines: stdout.lines + stderr.lines, bytes };

@@ -1,0 +1,28 @@
+/**
+ * One error-log scan in a process of its own, so that its peak RSS is measured alone: the check's
+ * real code path (Docker log stream → demultiplexer → line splitter → parser → grouper) against a
+ * container given by id. Prints one JSON line: scan time, peak RSS and the check result.
+ * Usage: node --experimental-strip-types bench/support/scan-child.ts <container>
+ */
+import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
+import { createDockerClient } from '../../src/integrations/docker/client.ts';
+import { ContainerLogs } from '../../src/integrations/docker/logs.ts';
+import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
+
+const container = process.argv[2];
+if (!container) {
+  console.error('usage: scan-child.ts <container>');
+  process.exit(2);
+}
+
+const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(createDockerClient()), logFiles: new LogFiles() });
+const started = performance.now();
+const result = await check.run({
+  connector: { name: 'bench', container, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' },
+  signal: AbortSignal.timeout(30 * 60_000),
+  now: new Date(),
+});
+const scanMs = performance.now() - started;
+const usage = process.resourceUsage();
+// maxRSS is in kilobytes: the peak resident set of this process over its whole life; CPU in µs.
+console.log(JSON.stringify({ scanMs, peakRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, result }));

@@ -1,0 +1,124 @@
+import { checkResult } from '../../domain/check-result.ts';
+import type { CheckDetail, CheckResult } from '../../domain/check-result.ts';
+import { worstStatus } from '../../domain/status.ts';
+import type { CheckStatus } from '../../domain/status.ts';
+import type { ErrorGroup, Tally } from './grouper.ts';
+import type { ErrorLogScan, SourceOutcome } from './scan.ts';
+import { shorten } from './text.ts';
+import { formatClock } from './time.ts';
+
+export interface ErrorLogsOptions {
+  /** How far back to look, in hours. */
+  windowHours: number;
+  /** Errors in the window from which on the check warns. */
+  warnAt: number;
+  /** Errors in the window from which on the check is critical; any FATAL event is critical too. */
+  criticalAt: number;
+  /** How many groups the details list. */
+  topGroups: number;
+  /** Distinct messages tracked before further ones are tallied as "other". */
+  maxGroups: number;
+}
+
+export const DEFAULT_ERROR_LOGS_OPTIONS: ErrorLogsOptions = {
+  windowHours: 24,
+  warnAt: 1,
+  criticalAt: 50,
+  topGroups: 5,
+  maxGroups: 1000,
+};
+
+const MAX_LABEL_CHARS = 100;
+const MAX_LISTED_FILES = 3;
+
+/** Turns a finished scan into the check's result: status by counts, summary, one detail per group and source. */
+export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, now: Date): CheckResult {
+  const { grouper, sources } = scan;
+  const failed = sources.filter((source) => source.failure !== undefined);
+  const window = windowText(options.windowHours);
+  const sourceDetails = sources.map(sourceDetail);
+  if (failed.length === sources.length) {
+    return checkResult('error-logs', 'unknown', `could not read the logs: ${failed.map(failureText).join('; ')}`, sourceDetails);
+  }
+
+  const total = grouper.total;
+  const countStatus: CheckStatus =
+    total.fatal > 0 || total.count >= options.criticalAt ? 'critical' : total.count >= options.warnAt ? 'warn' : 'ok';
+  const status = failed.length > 0 ? worstStatus([countStatus, 'unknown']) : countStatus;
+
+  let summary = total.count === 0 ? `no errors in ${window}` : `${errorsText(total)} in ${window} (${groupsText(scan)})`;
+  if (total.lastSeen !== undefined) summary += `, last ${formatClock(total.lastSeen, now)}`;
+  if (failed.length > 0) summary += `; ${failed.map(failureText).join('; ')}`;
+
+  const top = grouper.top(options.topGroups);
+  const details: CheckDetail[] = top.map((group) => groupDetail(group, now));
+  const rest = grouper.groupCount - top.length;
+  if (rest > 0) {
+    const errors = total.count - grouper.overflow.count - top.reduce((sum, group) => sum + group.count, 0);
+    details.push({ label: 'more groups', value: `${rest} more ${plural(rest, 'group')} with ${errors} ${plural(errors, 'error')}` });
+  }
+  if (grouper.overflow.count > 0) {
+    details.push({
+      label: 'other messages',
+      value: `${grouper.overflow.count} ${plural(grouper.overflow.count, 'error')} beyond the first ${grouper.groupCount} distinct messages`,
+      status: grouper.overflow.fatal > 0 ? 'critical' : 'warn',
+    });
+  }
+  return checkResult('error-logs', status, summary, [...details, ...sourceDetails]);
+}
+
+function groupDetail(group: ErrorGroup, now: Date): CheckDetail {
+  const parts = [`${group.count}×`];
+  if (group.fatal > 0) parts.push(`${group.fatal} FATAL`);
+  if (group.firstSeen !== undefined) parts.push(`first ${formatClock(group.firstSeen, now)}`);
+  if (group.lastSeen !== undefined) parts.push(`last ${formatClock(group.lastSeen, now)}`);
+  parts.push(group.sample);
+  return {
+    label: shorten(group.key === '' ? '(empty message)' : group.key, MAX_LABEL_CHARS),
+    value: parts.join(' · '),
+    status: group.fatal > 0 ? 'critical' : 'warn',
+  };
+}
+
+function sourceDetail(source: SourceOutcome): CheckDetail {
+  const label = source.kind === 'container' ? 'container logs' : 'log files';
+  if (source.failure !== undefined) {
+    const partial = source.lines > 0 ? ` (after ${source.lines} lines)` : '';
+    return { label, value: `${source.name}: unreadable${partial}: ${source.failure}`, status: 'unknown' };
+  }
+  const read = `${source.lines} ${plural(source.lines, 'line')}, ${megabytes(source.bytes)}`;
+  if (source.kind === 'container') return { label, value: `${source.name}: ${read}` };
+  const files = source.files ?? [];
+  if (files.length === 0) return { label, value: `${source.name}: no file changed within the window` };
+  const listed = files.slice(-MAX_LISTED_FILES).join(', ');
+  const more = files.length > MAX_LISTED_FILES ? ` and ${files.length - MAX_LISTED_FILES} more` : '';
+  return { label, value: `${files.length} ${plural(files.length, 'file')} (${listed}${more}): ${read}` };
+}
+
+function windowText(hours: number): string {
+  if (hours < 1) return `${Math.max(1, Math.round(hours * 60))} min`;
+  return Number.isInteger(hours) ? `${hours} h` : `${hours.toFixed(1)} h`;
+}
+
+function errorsText(total: Tally): string {
+  const fatal = total.fatal > 0 ? ` (${total.fatal} FATAL)` : '';
+  return `${total.count} ${plural(total.count, 'error')}${fatal}`;
+}
+
+function groupsText(scan: ErrorLogScan): string {
+  const groups = scan.grouper.groupCount;
+  const more = scan.grouper.overflow.count > 0 ? '+' : '';
+  return `${groups}${more} ${plural(groups, 'group')}`;
+}
+
+function failureText(source: SourceOutcome): string {
+  return `${source.kind === 'container' ? 'container logs' : 'log files'} unreadable: ${source.failure ?? ''}`;
+}
+
+function megabytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+function plural(count: number, word: string): string {
+  return count === 1 ? word : `${word}s`;
+}

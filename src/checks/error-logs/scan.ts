@@ -1,0 +1,137 @@
+import type { Connector } from '../../domain/connector.ts';
+import { ContainerNotFoundError } from '../../integrations/docker/logs.ts';
+import type { StreamSinks } from '../../integrations/docker/logs.ts';
+import { describeFailure } from '../../integrations/http/timeout.ts';
+import type { LogFilesReadStats } from '../../integrations/logfiles/log-files.ts';
+import type { LineSink, LogReadStats, LogWindow } from '../../integrations/logfiles/lines.ts';
+import type { ErrorEvent } from './event.ts';
+import { ErrorGrouper } from './grouper.ts';
+import { LogEventParser } from './parser.ts';
+
+/** Reads a container's log lines over a window (ContainerLogs in production). */
+export interface ContainerLogReader {
+  read(container: string, window: LogWindow, sinks: StreamSinks, signal: AbortSignal): Promise<LogReadStats>;
+}
+
+/** Reads log files given as paths or globs (LogFiles in production). */
+export interface LogFileReader {
+  read(patterns: readonly string[], window: LogWindow, sink: LineSink, signal: AbortSignal): Promise<LogFilesReadStats>;
+}
+
+/** What was read from one source, or why it could not be read (`lines` then counts what was read before). */
+export interface SourceOutcome {
+  kind: 'container' | 'files';
+  /** The container name, or the configured paths and globs. */
+  name: string;
+  lines: number;
+  /** Log events of any level recognised in those lines. */
+  events: number;
+  bytes: number;
+  files?: string[];
+  failure?: string;
+}
+
+export interface ErrorLogScan {
+  grouper: ErrorGrouper;
+  sources: SourceOutcome[];
+}
+
+export interface ScanReaders {
+  containerLogs: ContainerLogReader;
+  logFiles: LogFileReader;
+}
+
+/**
+ * Reads the connector's container logs first and its log files second, feeding every line through
+ * the parsers into one grouper. Errors older than the window by their own timestamp are left out
+ * (a file holds older lines; Docker's `since` is by the time Docker received the line). A source
+ * that fails is recorded with its reason; the scan itself never throws.
+ */
+export async function scanErrorLogs(
+  connector: Connector,
+  readers: ScanReaders,
+  window: LogWindow,
+  options: { maxGroups: number; redact: (text: string) => string },
+  signal: AbortSignal,
+): Promise<ErrorLogScan> {
+  const grouper = new ErrorGrouper(options.redact, options.maxGroups);
+  const since = window.since.getTime();
+  const onError = (event: ErrorEvent): void => {
+    if (event.time === undefined || event.time >= since) grouper.add(event);
+  };
+  const sources: SourceOutcome[] = [];
+
+  if (connector.container) {
+    const container = connector.container;
+    sources.push(
+      await readSource('container', container, onError, options.redact, async (newSink) => {
+        const sinks = { stdout: newSink(), stderr: newSink() };
+        const stats = await readers.containerLogs.read(container, window, sinks, signal);
+        return { bytes: stats.bytes };
+      }),
+    );
+  }
+  if (connector.logFiles.length > 0) {
+    sources.push(
+      await readSource('files', connector.logFiles.join(', '), onError, options.redact, async (newSink) => {
+        const stats = await readers.logFiles.read(connector.logFiles, window, newSink(), signal);
+        return { bytes: stats.bytes, files: stats.files };
+      }),
+    );
+  }
+  return { grouper, sources };
+}
+
+/**
+ * Reads one source, handing it a fresh parser per stream it asks for (a container's stderr does
+ * not continue an event on its stdout), and counting the lines as they pass.
+ */
+async function readSource(
+  kind: SourceOutcome['kind'],
+  name: string,
+  onError: (event: ErrorEvent) => void,
+  redact: (text: string) => string,
+  read: (newSink: () => LineSink) => Promise<{ bytes: number; files?: string[] }>,
+): Promise<SourceOutcome> {
+  let lines = 0;
+  const parsers: LogEventParser[] = [];
+  const newSink = (): LineSink => {
+    const parser = new LogEventParser(onError);
+    parsers.push(parser);
+    return {
+      line(bytes, start, end) {
+        lines++;
+        parser.line(bytes, start, end);
+      },
+    };
+  };
+  const events = (): number => parsers.reduce((sum, parser) => sum + parser.events, 0);
+  try {
+    const { bytes, files } = await read(newSink);
+    endAll(parsers);
+    const outcome: SourceOutcome = { kind, name, lines, events: events(), bytes, ...(files && { files }) };
+    // Lines of which none is a log event: another layout, or not the Connector's output at all.
+    // "No errors" would then be a claim the check cannot make.
+    if (outcome.lines > 0 && outcome.events === 0) outcome.failure = 'no line in a known log layout (log4js pattern or JSON)';
+    return outcome;
+  } catch (error) {
+    endAll(parsers);
+    return { kind, name, lines, events: events(), bytes: 0, failure: redact(failureOf(kind, error)) };
+  }
+}
+
+/** The event each parser still holds is complete: the input has ended. */
+function endAll(parsers: readonly LogEventParser[]): void {
+  for (const parser of parsers) parser.end();
+}
+
+const ENGINE_UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT']);
+
+function failureOf(kind: SourceOutcome['kind'], error: unknown): string {
+  if (error instanceof ContainerNotFoundError) return error.message;
+  const code = (error as { code?: string } | null)?.code;
+  if (kind === 'container' && code !== undefined && ENGINE_UNREACHABLE.has(code)) {
+    return `Docker engine unreachable (${describeFailure(error)})`;
+  }
+  return describeFailure(error);
+}
