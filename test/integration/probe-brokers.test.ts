@@ -15,7 +15,7 @@ import { probeHttp } from '../../src/integrations/probes/http.ts';
 import { probeMqtt } from '../../src/integrations/probes/mqtt.ts';
 import { probeRedis } from '../../src/integrations/probes/redis.ts';
 import { probeTcp } from '../../src/integrations/probes/tcp.ts';
-import { brokerUrl, describeWith, requireBroker } from '../support/requirements.ts';
+import { brokerUrl, describeWith, requireBroker, serverProgram } from '../support/requirements.ts';
 import { freePort } from '../support/standin.ts';
 import { certificateValidFor, startSilentServer, startTlsProxy, type RunningServer, type TestCertificate } from '../support/tls-fixtures.ts';
 
@@ -254,7 +254,7 @@ const execFileAsync = promisify(execFile);
 
 async function startRedisWithPassword(password: string): Promise<{ port: number; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no'], {
+  const child = spawn(serverProgram('redis-server'), ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
   await waitForPort(port, child);
@@ -269,7 +269,7 @@ async function startMosquittoWithPassword(user: string, password: string): Promi
     join(dir, 'mosquitto.conf'),
     [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${join(dir, 'passwd')}`, 'user root', 'persistence false', ''].join('\n'),
   );
-  const child = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  const child = spawn(serverProgram('mosquitto'), ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
   await waitForPort(port, child);
   return {
     port,

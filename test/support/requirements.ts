@@ -183,3 +183,15 @@ export function describeWith(requirements: readonly Requirement[], name: string,
     }
   });
 }
+
+/**
+ * The path of a server program: daemons such as mosquitto live in /usr/sbin, which a non-login
+ * shell's PATH may leave out. Falls back to the bare name, so a missing program fails with ENOENT.
+ */
+export function serverProgram(name: string): string {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs) {
+    if (dir && existsSync(`${dir}/${name}`)) return `${dir}/${name}`;
+  }
+  return name;
+}
