@@ -17,7 +17,8 @@ export class Store {
   static open(path: string): Store {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new DatabaseSync(path, { timeout: 5_000 });
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+    enableWal(db);
+    db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
     const store = new Store(db);
     store.migrate();
     return store;
@@ -31,25 +32,45 @@ export class Store {
     if (this.db.isOpen) this.db.close();
   }
 
-  /** Runs, in one transaction each, the migrations this file has not seen yet. */
+  /**
+   * Runs the migrations this file has not seen yet, each in its own transaction. The version is read
+   * under the write lock, so two processes opening a new store at once (two cron runs of
+   * `connector-ops check`) do not both apply the same migration.
+   */
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    const row = this.db.prepare('SELECT MAX(version) AS version FROM schema_version').get() as
-      | { version: number | null }
-      | undefined;
-    const current = row?.version ?? 0;
     for (const [index, sql] of MIGRATIONS.entries()) {
       const version = index + 1;
-      if (version <= current) continue;
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        this.db.exec(sql);
-        this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
+        const row = this.db.prepare('SELECT MAX(version) AS version FROM schema_version').get() as { version: number | null } | undefined;
+        if ((row?.version ?? 0) < version) {
+          this.db.exec(sql);
+          this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
+        }
         this.db.exec('COMMIT');
       } catch (error) {
         this.db.exec('ROLLBACK');
         throw error;
       }
+    }
+  }
+}
+
+const SQLITE_BUSY = 5;
+
+/**
+ * Switching to WAL needs a moment alone with the file, and SQLite answers BUSY at once rather than
+ * waiting when another process opens the same new store: retry, briefly.
+ */
+function enableWal(db: DatabaseSync): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      db.exec('PRAGMA journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { errcode?: number }).errcode !== SQLITE_BUSY || attempt >= 100) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }
   }
 }

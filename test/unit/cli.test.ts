@@ -73,7 +73,7 @@ function cli(args: string[], env: Record<string, string> = {}, stdin = ''): Prom
 describe.concurrent('connector-ops CLI', () => {
   it('--help prints the usage and exits 0', async () => {
     const run = await cli(['--help']);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Usage:');
     expect(run.stdout).toContain('connector-ops check [connector...] [--only <ids>] [--json]');
     expect(run.stdout).toContain('connector-ops console');
@@ -82,7 +82,7 @@ describe.concurrent('connector-ops CLI', () => {
 
   it('--version prints the version of package.json', async () => {
     const run = await cli(['--version']);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(`${VERSION}\n`);
   });
 
@@ -155,7 +155,7 @@ describe.concurrent('connector-ops CLI', () => {
 
   it('console reads commands from a pipe, answers them and exits 0 at the end of input', async () => {
     const run = await cli(['console'], {}, '/connector help\n/connector bogus\n/connector health nosuchconnector\n');
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('== connector-ops: operate enmeshed Connectors ==');
     for (const verb of ['help', 'connectors', 'status', 'health', 'logs', 'database']) expect(run.stdout).toMatch(new RegExp(`^ {4}${verb} `, 'm'));
     expect(run.stdout).toContain('Unknown command "bogus". Valid commands: help, connectors, status');

@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DiskSampleRepository } from '../../src/store/disk-samples.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
@@ -100,5 +101,31 @@ describe('DiskSampleRepository', () => {
     expect(samples.since('/a', new Date(0)).map((s) => s.sampledAt.getTime())).toEqual([2_000, 3_000]);
     expect(samples.since('/b', new Date(0)).map((s) => s.sampledAt.getTime())).toEqual([2_000, 3_000]);
     store.close();
+  });
+});
+
+describe('Store opened by several processes at once', () => {
+  it('applies each migration once when processes race to open a new store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cops-store-race-'));
+    const file = join(dir, 'store.sqlite');
+    const storeModule = resolve(import.meta.dirname, '../../src/store/store.ts');
+    // Every process loads first and then opens the store at the same moment, to make the race likely.
+    const startAt = Date.now() + 1_500;
+    const script = `const { Store } = await import(${JSON.stringify(storeModule)}); while (Date.now() < ${startAt}); Store.open(${JSON.stringify(file)}).close();`;
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        new Promise<{ code: number | null; stderr: string }>((done) => {
+          const child = spawn(process.execPath, ['--experimental-transform-types', '--disable-warning=ExperimentalWarning', '--input-type=module', '-e', script]);
+          let stderr = '';
+          child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+          child.on('close', (code) => done({ code, stderr }));
+        }),
+      ),
+    );
+    expect(runs.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
+    const store = Store.open(file);
+    const versions = store.db.prepare('SELECT version FROM schema_version ORDER BY version').all() as Array<{ version: number }>;
+    store.close();
+    expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
   });
 });
