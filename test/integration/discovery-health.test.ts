@@ -82,4 +82,49 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
     expect(container!.status).toBe('critical');
     expect(container!.summary).toMatch(/^Not running: exited/);
   });
+
+  it('reports a hanging /health as unreachable within the time limit, not as unhealthy', async () => {
+    const hanging = await startStandinConnector({ name: 'hanging', health: 'hang' });
+    const quick = new CheckRunner([new HealthCheck(new ConnectorApiClient(1_000))], { timeoutMs: 3_000, concurrency: 1 });
+    const started = performance.now();
+    const report = await quick.run(
+      [{ name: 'hanging', url: hanging.url, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' }],
+      ['health'],
+    );
+    const health = report.connectors[0]!.checks[0]!;
+    expect(performance.now() - started).toBeLessThan(2_500);
+    expect(health.status).toBe('critical');
+    expect(health.summary).toBe('Unreachable: timed out');
+  });
+
+  it('reports a crash-looping container as restarting, with its exit code', async () => {
+    const crashing = await startStandinConnector({ name: 'crashing', crash: true, restartPolicy: 'always' });
+    const target = { name: 'crashing', container: crashing.name, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' as const };
+    let container;
+    for (let attempt = 0; attempt < 40; attempt++) {
+      container = (await runner.run([target], ['container'])).connectors[0]!.checks[0]!;
+      if (container.details.some((d) => d.label === 'restarts' && d.value !== '0')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(container!.status).toBe('critical');
+    expect(container!.details.find((d) => d.label === 'restarts')?.value).not.toBe('0');
+    // Between two attempts Docker shows it restarting; caught in its short run it is a crash loop.
+    expect(container!.summary).toMatch(/^Restarting \(restarted \d+×, last exit code 1\)$|^Running for \d+ s, \d+ restarts?$/);
+  });
+});
+
+describeWith([], 'container check with the Docker engine gone', () => {
+  it('answers unknown with the reason, and the report still comes', async () => {
+    const previous = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = 'unix:///tmp/connector-ops-no-such-engine.sock';
+    try {
+      const gone = new CheckRunner([new ContainerCheck(createDockerClient())], { timeoutMs: 3_000, concurrency: 1 });
+      const report = await gone.run([{ name: 'x', container: 'x', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' }], ['container']);
+      const container = report.connectors[0]!.checks[0]!;
+      expect(container.status).toBe('unknown');
+      expect(container.summary).toMatch(/^Could not ask the Docker engine: .*ENOENT/);
+    } finally {
+      process.env.DOCKER_HOST = previous;
+    }
+  });
 });
