@@ -49,8 +49,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   let config: Config;
+  const env = withDotEnv(process.env);
   try {
-    config = loadConfig(withDotEnv(process.env));
+    config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`connector-ops: ${error.message}\n`);
@@ -69,8 +70,10 @@ export async function main(argv: string[]): Promise<number> {
   // With the console on the terminal, logs go to stderr so they do not tear up the conversation.
   const consoleActive = consoleOnly || stdinCarriesInput(process.stdin);
   const logTarget = consoleActive ? process.stderr : process.stdout;
+  // A person at the console prompt sees warnings only, unless they asked for a level.
+  const interactive = consoleActive && process.stdin.isTTY === true;
   const logger = createLogger({
-    level: config.log.level,
+    level: interactive && !env.LOG_LEVEL ? 'warn' : config.log.level,
     redactor,
     pretty: config.log.format === 'pretty' || (config.log.format === 'auto' && logTarget.isTTY === true),
     destination: consoleActive ? 'stderr' : 'stdout',
