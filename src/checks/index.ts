@@ -83,6 +83,8 @@ export function createChecks({ config, docker, api, store, redactor }: CheckDepe
       // Every configured connector's container is in use, even when stopped on purpose.
       ownContainers: connectors.flatMap((c) => (c.container ? [c.container] : [])),
       backupPaths: connectors.flatMap((c) => (c.backupPath ? [c.backupPath] : [])),
+      logRetentionDays: config.checks.oldMaterial.logRetentionDays,
+      backupRetentionDays: config.checks.oldMaterial.backupRetentionDays,
       timeoutMs: Math.min(DEFAULT_OLD_MATERIAL_OPTIONS.timeoutMs, partTimeoutMs),
     }),
   ];

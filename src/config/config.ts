@@ -26,6 +26,7 @@ export interface Config {
     errorLogs: { windowHours: number; timeoutMs: number };
     imageUpdate: { includePrereleases: boolean };
     versions: { minDockerVersion?: string; minKernel?: string };
+    oldMaterial: { logRetentionDays: number; backupRetentionDays: number };
   };
   registries: Record<string, RegistryCredentials>;
   /** Every secret value of the configuration, for the redactor. */

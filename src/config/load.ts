@@ -146,6 +146,10 @@ export function loadConfig(env: Env): Config {
         includePrereleases:
           read('INCLUDE_PRERELEASES', booleanValue) ?? fileChecks?.imageUpdate?.includePrereleases ?? false,
       },
+      oldMaterial: {
+        logRetentionDays: read('LOG_RETENTION_DAYS', positiveInt) ?? fileChecks?.oldMaterial?.logRetentionDays ?? 30,
+        backupRetentionDays: read('BACKUP_RETENTION_DAYS', positiveInt) ?? fileChecks?.oldMaterial?.backupRetentionDays ?? 30,
+      },
       versions: {
         minDockerVersion: read('MIN_DOCKER_VERSION', nonEmpty) ?? fileChecks?.versions?.minDockerVersion,
         minKernel: read('MIN_KERNEL_VERSION', nonEmpty) ?? fileChecks?.versions?.minKernel,

@@ -58,6 +58,10 @@ export const fileSchema = z
           .optional(),
         errorLogs: z.object({ windowHours: positiveInt.optional(), timeoutMs: positiveInt.optional() }).strict().optional(),
         imageUpdate: z.object({ includePrereleases: z.boolean().optional() }).strict().optional(),
+        oldMaterial: z
+          .object({ logRetentionDays: positiveInt.optional(), backupRetentionDays: positiveInt.optional() })
+          .strict()
+          .optional(),
         versions: z
           .object({ minDockerVersion: z.string().optional(), minKernel: z.string().optional() })
           .strict()

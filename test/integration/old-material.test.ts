@@ -1,9 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_OLD_MATERIAL_OPTIONS, OldMaterialCheck } from '../../src/checks/old-material.ts';
@@ -11,33 +6,9 @@ import type { CheckResult } from '../../src/domain/check-result.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import { createDockerClient } from '../../src/integrations/docker/client.ts';
 import { DockerHostOldMaterial } from '../../src/integrations/docker/old-material.ts';
-import { describeWith, requireDocker, type RequirementResult } from '../support/requirements.ts';
+import { importBusyboxImage, requireBusybox } from '../support/busybox-image.ts';
+import { describeWith, requireDocker } from '../support/requirements.ts';
 import { testLabels } from '../support/standin.ts';
-
-const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
-
-async function requireBusybox(): Promise<RequirementResult> {
-  return BUSYBOX ? { ok: true } : { ok: false, reason: 'no static busybox to build a test image from (apt-get install busybox-static)' };
-}
-
-/**
- * A one-file image (/bin/busybox), imported as `docker import` does: nothing can be pulled here.
- * The label makes each import a distinct image even from the same files.
- */
-async function importBusyboxImage(docker: Docker, repo: string, tag: string): Promise<string> {
-  const rootfs = await mkdtemp(join(tmpdir(), 'cops-rootfs-'));
-  try {
-    await mkdir(join(rootfs, 'bin'));
-    await copyFile(BUSYBOX as string, join(rootfs, 'bin', 'busybox'));
-    const tar = spawn('tar', ['-C', rootfs, '--owner=0', '--group=0', '--numeric-owner', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const changes = ['LABEL connector-ops.test=1', `LABEL connector-ops.test.variant=${tag}`];
-    const progress = await docker.importImage(tar.stdout, { repo, tag, changes } as object);
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (error: Error | null) => (error ? reject(error) : resolve())));
-    return (await docker.getImage(`${repo}:${tag}`).inspect()).Id;
-  } finally {
-    await rm(rootfs, { recursive: true, force: true });
-  }
-}
 
 describeWith([requireDocker(), requireBusybox()], 'old-material against the real engine', () => {
   const docker = createDockerClient();

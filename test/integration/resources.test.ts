@@ -1,7 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,31 +13,11 @@ import { DockerContainerStats } from '../../src/integrations/docker/container-st
 import { LocalHostResources } from '../../src/integrations/host/resources.ts';
 import { DiskSampleRepository } from '../../src/store/disk-samples.ts';
 import { Store } from '../../src/store/store.ts';
-import { describeWith, requireDocker, type RequirementResult } from '../support/requirements.ts';
+import { importBusyboxImage, requireBusybox } from '../support/busybox-image.ts';
+import { describeWith, requireDocker } from '../support/requirements.ts';
 import { testLabels } from '../support/standin.ts';
 
 const MiB = 1024 ** 2;
-const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
-
-async function requireBusybox(): Promise<RequirementResult> {
-  return BUSYBOX ? { ok: true } : { ok: false, reason: 'no static busybox to build a test image from (apt-get install busybox-static)' };
-}
-
-/** A one-file image: /bin/busybox, imported as `docker import` does (nothing can be pulled here). */
-async function importBusyboxImage(docker: Docker, repo: string, tag: string): Promise<string> {
-  const rootfs = await mkdtemp(join(tmpdir(), 'cops-rootfs-'));
-  try {
-    await mkdir(join(rootfs, 'bin'));
-    await copyFile(BUSYBOX as string, join(rootfs, 'bin', 'busybox'));
-    const tar = spawn('tar', ['-C', rootfs, '--owner=0', '--group=0', '--numeric-owner', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const progress = await docker.importImage(tar.stdout, { repo, tag, changes: ['LABEL connector-ops.test=1'] } as object);
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (error: Error | null) => (error ? reject(error) : resolve())));
-    return (await docker.getImage(`${repo}:${tag}`).inspect()).Id;
-  } finally {
-    await rm(rootfs, { recursive: true, force: true });
-  }
-}
-
 describeWith([requireDocker(), requireBusybox()], 'resources against the real engine and host', () => {
   const docker = createDockerClient();
   const run = randomBytes(4).toString('hex');

@@ -367,3 +367,24 @@ describe('withDotEnv', () => {
     expect(withDotEnv(env, dir)).toEqual({ A: '1' });
   });
 });
+
+describe('loadConfig: old-material retention', () => {
+  it('defaults to 30 days, takes the environment over the file, and refuses a non-number', () => {
+    expect(loadConfig({}).checks.oldMaterial).toEqual({ logRetentionDays: 30, backupRetentionDays: 30 });
+    const file = tmpFile('retention.yml', 'checks:\n  oldMaterial: { logRetentionDays: 7, backupRetentionDays: 90 }\n');
+    expect(loadConfig({ CONNECTOR_OPS_CONFIG: file, LOG_RETENTION_DAYS: '14' }).checks.oldMaterial).toEqual({
+      logRetentionDays: 14,
+      backupRetentionDays: 90,
+    });
+    expect(problemsOf({ BACKUP_RETENTION_DAYS: 'month' })).toEqual(['BACKUP_RETENTION_DAYS must be a number, got "month"']);
+  });
+});
+
+describe('the example configuration in examples/connector-ops.yml', () => {
+  it('is valid: its only problems are the secret files that exist on a real host only', () => {
+    const example = resolve(import.meta.dirname, '../../examples/connector-ops.yml');
+    const problems = problemsOf({ CONNECTOR_OPS_CONFIG: example });
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) expect(problem).toMatch(/File names "\/run\/secrets\/[a-z_]+", which cannot be read \(ENOENT\)$/);
+  });
+});
