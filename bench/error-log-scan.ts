@@ -7,7 +7,7 @@
  * Targets: throughput ratio (baseline time / our time) ≥ 0.8; peak RSS < 150 MB and about the same
  * at every size. Each is measured BENCH_RUNS times (default 2), alternating, best run counted.
  * Exits 1 when a target is missed or the scan miscounts.
- * Usage: node --experimental-strip-types bench/error-log-scan.ts
+ * Usage: node bench/error-log-scan.ts (npm run bench:logs)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -115,7 +115,7 @@ async function timeBaseline(container: string): Promise<number> {
 
 async function scanInChild(container: string) {
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--experimental-strip-types', join(here, 'support', 'scan-child.ts'), container], {
+    const child = spawn(process.execPath, [join(here, 'support', 'scan-child.ts'), container], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let text = '';

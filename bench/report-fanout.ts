@@ -4,7 +4,7 @@
  * same services the bot builds (src/services.ts) from a YAML configuration of the connectors.
  * Target: wall time of the 50-connector report / wall time of the 1-connector report ≤ 5.
  * Exits 1 when the target is missed or a report is incomplete.
- * Usage: node bench/report-fanout.ts
+ * Usage: node bench/report-fanout.ts (npm run bench:fanout)
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -2,7 +2,7 @@
  * One error-log scan in a process of its own, so that its peak RSS is measured alone: the check's
  * real code path (Docker log stream → demultiplexer → line splitter → parser → grouper) against a
  * container given by id. Prints one JSON line: scan time, peak RSS and the check result.
- * Usage: node --experimental-strip-types bench/support/scan-child.ts <container>
+ * Usage: node bench/support/scan-child.ts <container>
  */
 import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
 import { createDockerClient } from '../../src/integrations/docker/client.ts';

@@ -15,7 +15,11 @@ const RECENT_RESTART_MS = 10 * 60_000;
 export class ContainerCheck implements Check {
   readonly id = 'container' as const;
 
-  constructor(private readonly docker: DockerClient) {}
+  private readonly docker: DockerClient;
+
+  constructor(docker: DockerClient) {
+    this.docker = docker;
+  }
 
   appliesTo(connector: Connector): boolean {
     return connector.container !== undefined;

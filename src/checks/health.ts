@@ -9,7 +9,11 @@ import type { Check, CheckContext } from './check.ts';
 export class HealthCheck implements Check {
   readonly id = 'health' as const;
 
-  constructor(private readonly api: ConnectorApiClient) {}
+  private readonly api: ConnectorApiClient;
+
+  constructor(api: ConnectorApiClient) {
+    this.api = api;
+  }
 
   appliesTo(connector: Connector): boolean {
     return connector.url !== undefined;

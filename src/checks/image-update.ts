@@ -43,10 +43,16 @@ export interface ImageUpdateDependencies {
 export class ImageUpdateCheck implements Check {
   readonly id = 'image-update' as const;
 
+  private readonly deps: ImageUpdateDependencies;
+  private readonly options: Pick<ImageUpdateCheckOptions, 'includePrereleases'>;
+
   constructor(
-    private readonly deps: ImageUpdateDependencies,
-    private readonly options: Pick<ImageUpdateCheckOptions, 'includePrereleases'>,
-  ) {}
+    deps: ImageUpdateDependencies,
+    options: Pick<ImageUpdateCheckOptions, 'includePrereleases'>,
+  ) {
+    this.deps = deps;
+    this.options = options;
+  }
 
   appliesTo(connector: Connector): boolean {
     return connector.container !== undefined;

@@ -89,10 +89,16 @@ const DAY_MS = 86_400_000;
 export class OldMaterialCheck implements Check {
   readonly id = 'old-material' as const;
 
+  private readonly source: OldMaterialSource;
+  private readonly options: OldMaterialCheckOptions;
+
   constructor(
-    private readonly source: OldMaterialSource,
-    private readonly options: OldMaterialCheckOptions = DEFAULT_OLD_MATERIAL_OPTIONS,
-  ) {}
+    source: OldMaterialSource,
+    options: OldMaterialCheckOptions = DEFAULT_OLD_MATERIAL_OPTIONS,
+  ) {
+    this.source = source;
+    this.options = options;
+  }
 
   appliesTo(): boolean {
     return true;

@@ -53,11 +53,19 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 export class ResourcesCheck implements Check {
   readonly id = 'resources' as const;
 
+  private readonly host: HostResources;
+  private readonly docker: ContainerResourcesSource;
+  private readonly options: ResourcesCheckOptions;
+
   constructor(
-    private readonly host: HostResources,
-    private readonly docker: ContainerResourcesSource,
-    private readonly options: ResourcesCheckOptions,
-  ) {}
+    host: HostResources,
+    docker: ContainerResourcesSource,
+    options: ResourcesCheckOptions,
+  ) {
+    this.host = host;
+    this.docker = docker;
+    this.options = options;
+  }
 
   appliesTo(): boolean {
     return true;

@@ -24,10 +24,13 @@ export interface CheckRunnerOptions {
 export class CheckRunner implements ReportRunner {
   private readonly checks: Map<CheckId, Check>;
 
+  private readonly options: CheckRunnerOptions;
+
   constructor(
     checks: readonly Check[],
-    private readonly options: CheckRunnerOptions,
+    options: CheckRunnerOptions,
   ) {
+    this.options = options;
     this.checks = new Map(checks.map((c) => [c.id, c]));
   }
 

@@ -28,11 +28,16 @@ export class VersionsCheck implements Check {
   readonly id = 'versions' as const;
   private readonly minimums: VersionMinimums;
 
+  private readonly engine: EngineInfoReader;
+  private readonly hostOs: HostOsReader;
+
   constructor(
-    private readonly engine: EngineInfoReader,
-    private readonly hostOs: HostOsReader,
+    engine: EngineInfoReader,
+    hostOs: HostOsReader,
     minimums: VersionMinimums = {},
   ) {
+    this.engine = engine;
+    this.hostOs = hostOs;
     this.minimums = { ...DEFAULT_VERSION_MINIMUMS, ...definedOnly(minimums) };
   }
 

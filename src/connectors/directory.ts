@@ -22,7 +22,11 @@ export const LABEL_URL = 'connector-ops.url';
 export class DockerConnectorDirectory implements ConnectorDirectory {
   private cached?: { at: number; value: { connectors: Connector[]; problem?: string } };
 
-  constructor(private readonly options: DirectoryOptions) {}
+  private readonly options: DirectoryOptions;
+
+  constructor(options: DirectoryOptions) {
+    this.options = options;
+  }
 
   async list(signal?: AbortSignal): Promise<{ connectors: Connector[]; problem?: string }> {
     if (this.options.configured.length > 0) return { connectors: this.options.configured };

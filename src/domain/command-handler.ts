@@ -17,10 +17,16 @@ export interface CommandOutcome {
 
 /** Turns what a person typed into a reply. Never throws: every failure becomes a message. */
 export class CommandHandler {
+  private readonly directory: ConnectorDirectory;
+  private readonly runner: ReportRunner;
+
   constructor(
-    private readonly directory: ConnectorDirectory,
-    private readonly runner: ReportRunner,
-  ) {}
+    directory: ConnectorDirectory,
+    runner: ReportRunner,
+  ) {
+    this.directory = directory;
+    this.runner = runner;
+  }
 
   async handle(input: string): Promise<CommandOutcome> {
     const parsed = parseCommand(input);

@@ -20,7 +20,10 @@ export class BotServer {
   private readonly server: Server;
   private closing = false;
 
-  constructor(private readonly options: BotServerOptions) {
+  private readonly options: BotServerOptions;
+
+  constructor(options: BotServerOptions) {
+    this.options = options;
     this.server = createServer((req, res) => {
       // While closing, a keep-alive connection whose answer has gone out is hung up, so that a client
       // (a Prometheus scraper, a load balancer) does not hold close() open until its keep-alive times out.

@@ -19,7 +19,11 @@ export class ResourceSampler {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
-  constructor(private readonly options: ResourceSamplerOptions) {}
+  private readonly options: ResourceSamplerOptions;
+
+  constructor(options: ResourceSamplerOptions) {
+    this.options = options;
+  }
 
   start(): void {
     const interval = this.options.intervalMs ?? DEFAULT_INTERVAL_MS;

@@ -9,7 +9,11 @@ export interface DiskSample {
 
 /** Periodic disk-use samples, kept so the resources check can forecast when a disk is full. */
 export class DiskSampleRepository {
-  constructor(private readonly store: Store) {}
+  private readonly store: Store;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
 
   add(sample: DiskSample): void {
     this.store.db

@@ -200,14 +200,27 @@ export class TokenServer {
   readonly requests: TokenRequest[] = [];
   realm = '';
 
+  private readonly options: TokenServerOptions;
+  readonly certFile: string;
+  private readonly dir: string;
+  private readonly key: KeyObject;
+  private readonly certificate: string;
+  private readonly server: http.Server;
+
   private constructor(
-    private readonly options: TokenServerOptions,
-    readonly certFile: string,
-    private readonly dir: string,
-    private readonly key: KeyObject,
-    private readonly certificate: string,
-    private readonly server: http.Server,
-  ) {}
+    options: TokenServerOptions,
+    certFile: string,
+    dir: string,
+    key: KeyObject,
+    certificate: string,
+    server: http.Server) {
+    this.options = options;
+    this.certFile = certFile;
+    this.dir = dir;
+    this.key = key;
+    this.certificate = certificate;
+    this.server = server;
+  }
 
   static async start(options: TokenServerOptions): Promise<TokenServer> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cops-token-'));

@@ -138,11 +138,14 @@ function ignoreStatus(...codes: number[]) {
 
 /** The container exited before its HTTP server listened; `portTaken` when its port was in use. */
 class StandinExited extends Error {
+  readonly portTaken: boolean;
+
   constructor(
-    readonly portTaken: boolean,
+    portTaken: boolean,
     logs: string,
   ) {
     super(`stand-in Connector exited before listening; its last output:\n${logs}`);
+    this.portTaken = portTaken;
   }
 }
 

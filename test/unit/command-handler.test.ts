@@ -14,10 +14,16 @@ function connector(name: string, extra: Partial<Connector> = {}): Connector {
 }
 
 class InMemoryDirectory implements ConnectorDirectory {
+  private readonly connectors: Connector[];
+  private readonly problem?: string;
+
   constructor(
-    private readonly connectors: Connector[],
-    private readonly problem?: string,
-  ) {}
+    connectors: Connector[],
+    problem?: string,
+  ) {
+    this.connectors = connectors;
+    this.problem = problem;
+  }
 
   async list() {
     return { connectors: this.connectors, ...(this.problem ? { problem: this.problem } : {}) };
@@ -34,7 +40,11 @@ interface RunCall {
 class RecordingRunner implements ReportRunner {
   readonly calls: RunCall[] = [];
 
-  constructor(private readonly status: CheckStatus = 'ok') {}
+  private readonly status: CheckStatus;
+
+  constructor(status: CheckStatus = 'ok') {
+    this.status = status;
+  }
 
   async run(connectors: Connector[], checks: readonly CheckId[], options?: RunOptions): Promise<Report> {
     this.calls.push({ connectors: connectors.map((c) => c.name), checks, options });

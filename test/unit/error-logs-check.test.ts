@@ -26,7 +26,11 @@ function line(level: string, minutesAgo: number, message: string): string {
 class InMemoryLogs implements ContainerLogReader, LogFileReader {
   readonly windows: LogWindow[] = [];
 
-  constructor(private readonly content: string | Error) {}
+  private readonly content: string | Error;
+
+  constructor(content: string | Error) {
+    this.content = content;
+  }
 
   async read(_name: string | readonly string[], window: LogWindow, sinks: LineSink | StreamSinks, signal: AbortSignal) {
     this.windows.push(window);

@@ -32,7 +32,11 @@ function images(image: Partial<ContainerImage> | Error): ContainerImageReader {
 /** A registry held in memory: tags and the digest each tag points to, or an error for every call. */
 class MemoryRegistry implements RegistryReader {
   readonly heads: string[] = [];
-  constructor(private readonly content: Record<string, string> | RegistryError) {}
+  private readonly content: Record<string, string> | RegistryError;
+
+  constructor(content: Record<string, string> | RegistryError) {
+    this.content = content;
+  }
   listTags(_image: ImageReference): Promise<string[]> {
     return this.content instanceof RegistryError ? Promise.reject(this.content) : Promise.resolve(Object.keys(this.content));
   }

@@ -15,12 +15,17 @@ function connector(name: string, extra: Partial<Connector> = {}): Connector {
 class FixedCheck implements Check {
   readonly contexts: CheckContext[] = [];
 
-  constructor(
-    readonly id: CheckId,
-    private readonly status: CheckStatus,
-    private readonly delayMs = 0,
-    private readonly applies: (c: Connector) => boolean = () => true,
-  ) {}
+  readonly id: CheckId;
+  private readonly status: CheckStatus;
+  private readonly delayMs: number;
+  private readonly applies: (c: Connector) => boolean;
+
+  constructor(id: CheckId, status: CheckStatus, delayMs = 0, applies: (c: Connector) => boolean = () => true) {
+    this.id = id;
+    this.status = status;
+    this.delayMs = delayMs;
+    this.applies = applies;
+  }
 
   appliesTo(c: Connector): boolean {
     return this.applies(c);

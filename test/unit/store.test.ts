@@ -115,7 +115,7 @@ describe('Store opened by several processes at once', () => {
     const runs = await Promise.all(
       Array.from({ length: 6 }, () =>
         new Promise<{ code: number | null; stderr: string }>((done) => {
-          const child = spawn(process.execPath, ['--experimental-transform-types', '--disable-warning=ExperimentalWarning', '--input-type=module', '-e', script]);
+          const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
           let stderr = '';
           child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
           child.on('close', (code) => done({ code, stderr }));

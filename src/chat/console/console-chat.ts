@@ -24,7 +24,11 @@ export class ConsoleChat {
   private choices: Button[] = [];
   private pendingConfirm?: Button;
 
-  constructor(private readonly options: ConsoleChatOptions) {}
+  private readonly options: ConsoleChatOptions;
+
+  constructor(options: ConsoleChatOptions) {
+    this.options = options;
+  }
 
   /** Resolves when the input ends or the person types `exit`. */
   async run(signal?: AbortSignal): Promise<void> {

@@ -19,7 +19,11 @@ const DEFAULT_TIMEOUT_MS = 8_000;
 
 /** The Connector's HTTP API: /health, the monitoring routes and the account routes (v7 and v6 prefixes). */
 export class ConnectorApiClient {
-  constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {}
+  private readonly timeoutMs: number;
+
+  constructor(timeoutMs = DEFAULT_TIMEOUT_MS) {
+    this.timeoutMs = timeoutMs;
+  }
 
   async health(target: ConnectorApiTarget, signal?: AbortSignal): Promise<HealthAnswer> {
     let response: Response;

@@ -62,7 +62,11 @@ type StatsCall = (options: { stream: false; abortSignal: AbortSignal }) => Promi
 type InfoCall = (options: { abortSignal: AbortSignal }) => Promise<{ MemTotal?: number; DockerRootDir?: string }>;
 
 export class DockerContainerStats implements ContainerResourcesSource {
-  constructor(private readonly docker: DockerClient) {}
+  private readonly docker: DockerClient;
+
+  constructor(docker: DockerClient) {
+    this.docker = docker;
+  }
 
   async containerResources(ref: string, signal: AbortSignal): Promise<ContainerResources> {
     const container = this.docker.getContainer(ref);

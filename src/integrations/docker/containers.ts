@@ -30,8 +30,11 @@ export interface ConnectorContainer {
 }
 
 export class ContainerNotFoundError extends Error {
-  constructor(readonly container: string) {
+  readonly container: string;
+
+  constructor(container: string) {
     super(`container "${container}" not found`);
+    this.container = container;
     this.name = 'ContainerNotFoundError';
   }
 }

@@ -41,7 +41,11 @@ type WithSignal<T> = (options: { abortSignal: AbortSignal }) => Promise<T>;
 
 /** Reads `GET /version` and `GET /info` of the engine. */
 export class DockerEngineInfo implements EngineInfoReader {
-  constructor(private readonly docker: DockerClient) {}
+  private readonly docker: DockerClient;
+
+  constructor(docker: DockerClient) {
+    this.docker = docker;
+  }
 
   async engineInfo(signal: AbortSignal): Promise<EngineInfo> {
     const version = (this.docker.version as unknown as WithSignal<VersionAnswer>).bind(this.docker);

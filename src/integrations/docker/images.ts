@@ -21,7 +21,11 @@ export interface ContainerImageReader {
 
 /** Reads a container's image through the Docker API (container inspect, then image inspect). */
 export class DockerImages implements ContainerImageReader {
-  constructor(private readonly docker: DockerClient) {}
+  private readonly docker: DockerClient;
+
+  constructor(docker: DockerClient) {
+    this.docker = docker;
+  }
 
   async containerImage(container: string, signal: AbortSignal): Promise<ContainerImage> {
     const inspected = await this.docker.getContainer(container).inspect({ abortSignal: signal });

@@ -62,10 +62,16 @@ const NEVER = '0001-01-01T00:00:00Z';
 
 /** Reads only: lists images and containers, stats files. Removing anything is an operation, not this. */
 export class DockerHostOldMaterial implements OldMaterialSource {
+  private readonly docker: DockerClient;
+  private readonly bounds: FileWalkBounds;
+
   constructor(
-    private readonly docker: DockerClient,
-    private readonly bounds: FileWalkBounds = DEFAULT_FILE_WALK_BOUNDS,
-  ) {}
+    docker: DockerClient,
+    bounds: FileWalkBounds = DEFAULT_FILE_WALK_BOUNDS,
+  ) {
+    this.docker = docker;
+    this.bounds = bounds;
+  }
 
   async images(signal: AbortSignal): Promise<ImageListing[]> {
     const images = await abortable(this.docker.listImages({ abortSignal: signal }), signal);
@@ -127,11 +133,19 @@ class BoundedWalk {
   private entries = 0;
   full = false;
 
+  private readonly cutoff: Date;
+  private readonly signal: AbortSignal;
+  private readonly bounds: FileWalkBounds;
+
   constructor(
-    private readonly cutoff: Date,
-    private readonly signal: AbortSignal,
-    private readonly bounds: FileWalkBounds,
-  ) {}
+    cutoff: Date,
+    signal: AbortSignal,
+    bounds: FileWalkBounds,
+  ) {
+    this.cutoff = cutoff;
+    this.signal = signal;
+    this.bounds = bounds;
+  }
 
   async visit(path: string, depth: number, configured: boolean): Promise<void> {
     if (this.full || this.seen.has(path)) return;

@@ -14,12 +14,17 @@ export type RegistryErrorKind =
   | 'bad-answer';
 
 export class RegistryError extends Error {
+  readonly kind: RegistryErrorKind;
+  readonly httpStatus?: number;
+
   constructor(
-    readonly kind: RegistryErrorKind,
+    kind: RegistryErrorKind,
     message: string,
-    readonly httpStatus?: number,
+    httpStatus?: number,
   ) {
     super(message);
+    this.kind = kind;
+    this.httpStatus = httpStatus;
     this.name = 'RegistryError';
   }
 }
