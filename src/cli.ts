@@ -14,6 +14,7 @@ import { runBot, stdinCarriesInput } from './main.ts';
 import { createServices } from './services.ts';
 
 const EXIT_USAGE = 64;
+const DOCKER_VARIABLES = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'] as const;
 
 const HELP = `connector-ops: operate enmeshed Connectors from Slack, Microsoft Teams and the terminal
 
@@ -49,8 +50,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   let config: Config;
-  const env = withDotEnv(process.env);
+  let env: Record<string, string | undefined>;
   try {
+    env = withDotEnv(process.env);
     config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -59,9 +61,19 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  // docker-modem reads these from process.env itself: set in .env only, they would be ignored.
+  for (const name of DOCKER_VARIABLES) {
+    if (process.env[name] === undefined && env[name] !== undefined) process.env[name] = env[name];
+  }
   const redactor = new Redactor(config.secrets);
 
-  if (command === 'check') return runCheck(rest, config, redactor);
+  if (command === 'check') {
+    // Exit 1 would read as "warn" to a monitoring system: a check that could not run is unknown.
+    return runCheck(rest, config, redactor).catch((error: unknown) => {
+      process.stderr.write(`connector-ops check: cannot run: ${describeFailure(error, redactor)}\n`);
+      return 3;
+    });
+  }
   if (rest.length > 0) {
     process.stderr.write(`connector-ops ${command}: unexpected arguments ${rest.join(' ')}.\nRun "connector-ops --help" for usage.\n`);
     return EXIT_USAGE;
@@ -138,6 +150,13 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
   }
 }
 
+/** A failure of the host (a port taken, a directory not writable) is told by its message; a bug keeps its stack. */
+function describeFailure(error: unknown, redactor: Redactor): string {
+  if (!(error instanceof Error)) return redactor.redact(String(error));
+  const systemError = typeof (error as NodeJS.ErrnoException).code === 'string';
+  return redactor.redact(systemError ? error.message : (error.stack ?? error.message));
+}
+
 function readVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
@@ -148,7 +167,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`connector-ops: ${new Redactor().redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    process.stderr.write(`connector-ops: ${describeFailure(error, new Redactor())}\n`);
     process.exitCode = 1;
   },
 );

@@ -54,7 +54,11 @@ export async function runBot(options: BotOptions): Promise<void> {
 
   try {
     if (server) {
-      const port = await server.listen();
+      const port = await server.listen().catch((error: unknown) => {
+        // The usual causes are the operator's to fix: the port is taken, or the host is not this machine's.
+        const { code, message } = error as NodeJS.ErrnoException;
+        throw Object.assign(new Error(`cannot serve HTTP on HTTP_HOST ${config.http.host}, HTTP_PORT ${config.http.port}: ${message}`), { code });
+      });
       logger.info({ host: config.http.host, port }, 'HTTP server listening: /healthz, /readyz, /metrics');
     }
     const connectors = config.connectors.length > 0 ? config.connectors.map((c) => c.name).join(', ') : 'discovered on the Docker engine';

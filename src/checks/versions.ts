@@ -66,7 +66,8 @@ export function assessVersions(engine: EngineReading, host: HostReading, minimum
 
   if (engine.ok) {
     const e = engine.engine;
-    details.push(compared('Docker Engine', e.version, minimums.minDockerVersion, below));
+    // Podman's own version numbers (5.x) say nothing against a Docker minimum; its API version still does.
+    details.push(compared(e.podman ? 'Podman Engine' : 'Docker Engine', e.version, e.podman ? undefined : minimums.minDockerVersion, below));
     details.push(compared('Docker API', e.apiVersion, minimums.minApiVersion, below));
     details.push({ label: 'Docker host OS', value: `${e.operatingSystem}, ${e.osType}/${e.architecture}` });
     details.push(compared('Docker host kernel', e.kernelVersion, minimums.minKernel, below));
@@ -126,7 +127,7 @@ function summarize(engine: EngineReading, host: HostReading, below: string[]): s
   if (below.length > 0) return [...parts, ...below].join('; ');
   if (engine.ok) {
     const e = engine.engine;
-    parts.push(`Docker ${e.version} (API ${e.apiVersion}), kernel ${e.kernelVersion}`);
+    parts.push(`${e.podman ? 'Podman' : 'Docker'} ${e.version} (API ${e.apiVersion}), kernel ${e.kernelVersion}`);
   }
   parts.push(host.ok ? `bot host ${host.host.distro} ${host.host.release}`.trim() : `bot host OS unreadable: ${host.reason}`);
   return parts.join('; ');

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -36,8 +36,14 @@ export const SECRET_VARIABLES = ['CONNECTOR_API_KEY', 'CONNECTOR_MONGODB_URI', '
 export function withDotEnv(env: Env, cwd = process.cwd()): Env {
   const path = resolve(cwd, '.env');
   if (!existsSync(path)) return env;
-  const fromFile = parseEnv(readFileSync(path, 'utf8'));
-  return { ...fromFile, ...env };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    // e.g. a .env readable by root only, with the bot running as its own user.
+    throw new ConfigError([`.env file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  return { ...parseEnv(text), ...env };
 }
 
 /** Validates the environment (and the YAML file it names) into one typed Config, or throws ConfigError. */
@@ -58,6 +64,7 @@ export function loadConfig(env: Env): Config {
   };
 
   const file = readConfigFile(env.CONNECTOR_OPS_CONFIG, problems);
+  checkDockerVariables(env, problems);
 
   const envConnector = connectorFromEnv(env, problems, read);
   const connectors: Connector[] = [];
@@ -223,6 +230,31 @@ function readSecretFile(path: string | undefined, what: string, problems: string
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     problems.push(`${what} names ${JSON.stringify(path)}, which cannot be read (${code})`);
     return undefined;
+  }
+}
+
+/**
+ * The Docker client reads DOCKER_HOST and DOCKER_CERT_PATH itself, at start, and throws on what it
+ * cannot use: checked here, so that the answer names the variable.
+ */
+function checkDockerVariables(env: Env, problems: string[]): void {
+  const host = env.DOCKER_HOST;
+  if (!host || host.startsWith('unix://') || host.startsWith('npipe://')) return;
+  try {
+    // As docker-modem reads it: without a scheme, tcp:// is meant.
+    new URL(host.includes('//') ? host : `tcp://${host}`);
+  } catch {
+    problems.push(`DOCKER_HOST must be unix:///path/to/docker.sock, tcp://host:port or ssh://user@host, got ${JSON.stringify(redact(host))}`);
+    return;
+  }
+  const certPath = env.DOCKER_CERT_PATH;
+  if (!certPath) return;
+  for (const file of ['ca.pem', 'cert.pem', 'key.pem']) {
+    try {
+      readFileSync(join(certPath, file));
+    } catch (error) {
+      problems.push(`DOCKER_CERT_PATH names ${JSON.stringify(certPath)}, whose ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
   }
 }
 

@@ -42,7 +42,8 @@ const registrySchema = z
 /** The optional YAML file named by CONNECTOR_OPS_CONFIG, for several connectors and finer settings. */
 export const fileSchema = z
   .object({
-    connectors: z.array(connectorSchema).default([]),
+    // `connectors:` with every entry commented out is null in YAML: the same as none.
+    connectors: z.array(connectorSchema).nullish().transform((list) => list ?? []),
     checks: z
       .object({
         timeoutMs: positiveInt.optional(),

@@ -139,13 +139,14 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
 
   it('honours the window: Docker leaves out what it received before, the events their own old timestamps', async () => {
     // First batch: errors without a readable timestamp (only Docker's since can leave them out);
-    // then, after a pause, errors stamped two days ago (only their own time leaves them out) and current ones.
+    // then, after a pause, errors stamped three days ago (only their own time leaves them out, being older than
+    // the window by more than any time zone difference) and current ones.
     const container = await scriptContainer(
       `echo '[20 08 2026 09:14] [ERROR] Runtime - before the window'; echo '[20 08 2026 09:14] [ERROR] Runtime - before the window'
       sleep 3
       t=$(date +%Y-%m-%dT%H:%M:%S.000)
-      old=$(date -d @$(( $(date +%s) - 172800 )) +%Y-%m-%dT%H:%M:%S.000)
-      printf '[%s] [ERROR] Runtime - stamped two days ago\\n' "$old"
+      old=$(date -d @$(( $(date +%s) - 259200 )) +%Y-%m-%dT%H:%M:%S.000)
+      printf '[%s] [ERROR] Runtime - stamped three days ago\\n' "$old"
       sync_error 1`,
       false,
     );

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -230,6 +230,25 @@ describeWith([], 'registry client against scripted registries (behaviour the loc
       expect(error.message).toContain('next page on another host');
     } finally {
       await paging.stop();
+    }
+  });
+
+  it('hashes the manifest when the registry sends no Docker-Content-Digest (the header is optional)', async () => {
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] });
+    const methods: string[] = [];
+    const server = http.createServer((request, response) => {
+      methods.push(request.method ?? '');
+      response.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json', 'content-length': Buffer.byteLength(manifest) });
+      response.end(request.method === 'HEAD' ? undefined : manifest);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const digest = await new RegistryClient().manifestDigest(image(host, 'nmshd/connector'), '7.4.6');
+      expect(digest).toBe(`sha256:${createHash('sha256').update(manifest).digest('hex')}`);
+      expect(methods).toEqual(['HEAD', 'GET']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,10 +43,10 @@ interface Run {
 }
 
 /** Runs the CLI in a controlled environment: nothing inherited but PATH, no Docker engine, its own DATA_DIR and cwd. */
-function cli(args: string[], env: Record<string, string> = {}, stdin = ''): Promise<Run> {
+function cli(args: string[], env: Record<string, string | undefined> = {}, stdin = '', cwd = tmp): Promise<Run> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
-      cwd: tmp,
+      cwd,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         DOCKER_HOST: `unix://${join(tmp, 'no-such-docker.sock')}`,
@@ -98,6 +98,50 @@ describe.concurrent('connector-ops CLI', () => {
     const run = await cli(['start'], { CONNECTOR_URL: 'localhost:8080', HTTP_PORT: '0' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('CONNECTOR_URL must be an http(s) URL, got "localhost:8080"');
+    expect(run.stdout).toBe('');
+  });
+
+  it('takes DOCKER_HOST from .env, as the docker CLI would from the environment', async () => {
+    const dir = mkdtempSync(join(tmp, 'dotenv-docker-'));
+    const socket = join(dir, 'dotenv-docker.sock');
+    writeFileSync(join(dir, '.env'), `DOCKER_HOST=unix://${socket}\n`);
+    const run = await cli(['check', '--only', 'container'], { DOCKER_HOST: undefined, CONNECTOR_CONTAINER: 'connector-main' }, '', dir);
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stdout).toContain(socket);
+  });
+
+  it('an unreadable .env exits 2 and says so, without a stack trace', async () => {
+    const dir = mkdtempSync(join(tmp, 'dotenv-dir-'));
+    mkdirSync(join(dir, '.env'));
+    const run = await cli(['check'], {}, '', dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${join(dir, '.env')} cannot be read (EISDIR)`);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('an HTTP_PORT in use stops the bot with a message naming it, without a stack trace', async () => {
+    const server = createServer();
+    const port = await new Promise<number>((resolvePort) =>
+      server.listen(0, '127.0.0.1', () => resolvePort((server.address() as { port: number }).port)),
+    );
+    try {
+      const run = await cli(['start'], { HTTP_PORT: String(port) });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`HTTP_PORT ${port}`);
+      expect(run.stderr).toContain('EADDRINUSE');
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('check exits 3 (unknown), not 1 (warn), when it cannot start: an unusable DATA_DIR', async () => {
+    const file = join(tmp, 'data-is-a-file');
+    writeFileSync(file, '');
+    const run = await cli(['check'], { DATA_DIR: join(file, 'data'), CONNECTOR_URL: `http://127.0.0.1:${closedPort}` });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('ENOTDIR');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(run.stdout).toBe('');
   });
 

@@ -347,6 +347,31 @@ describe('loadConfig: registries', () => {
   });
 });
 
+describe('loadConfig: Docker variables', () => {
+  it('accepts what the docker CLI accepts in DOCKER_HOST', () => {
+    for (const host of ['unix:///run/user/1000/docker.sock', 'tcp://10.0.0.5:2375', 'ssh://ops@docker-host', 'docker-host:2375', 'tcp://[::1]:2376']) {
+      expect(() => loadConfig({ DOCKER_HOST: host }), host).not.toThrow();
+    }
+  });
+
+  it('names DOCKER_HOST when it cannot be read as an address', () => {
+    expect(problemsOf({ DOCKER_HOST: 'tcp://[::1' })).toEqual([
+      'DOCKER_HOST must be unix:///path/to/docker.sock, tcp://host:port or ssh://user@host, got "tcp://[::1"',
+    ]);
+  });
+
+  it('names DOCKER_CERT_PATH when the TLS files of a tcp engine are not there', () => {
+    const dir = mkdtempSync(join(tmp, 'certs-'));
+    writeFileSync(join(dir, 'ca.pem'), 'x');
+    expect(problemsOf({ DOCKER_HOST: 'tcp://docker-host:2376', DOCKER_CERT_PATH: dir })).toEqual([
+      `DOCKER_CERT_PATH names ${JSON.stringify(dir)}, whose cert.pem cannot be read (ENOENT)`,
+      `DOCKER_CERT_PATH names ${JSON.stringify(dir)}, whose key.pem cannot be read (ENOENT)`,
+    ]);
+    // A local socket does not use them.
+    expect(() => loadConfig({ DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_CERT_PATH: dir })).not.toThrow();
+  });
+});
+
 describe('withDotEnv', () => {
   it('adds the variables of .env in the given directory; the real environment wins', () => {
     const dir = mkdtempSync(join(tmp, 'dotenv-'));
@@ -386,5 +411,12 @@ describe('the example configuration in examples/connector-ops.yml', () => {
     const problems = problemsOf({ CONNECTOR_OPS_CONFIG: example });
     expect(problems.length).toBeGreaterThan(0);
     for (const problem of problems) expect(problem).toMatch(/File names "\/run\/secrets\/[a-z_]+", which cannot be read \(ENOENT\)$/);
+  });
+});
+
+describe('loadConfig: a YAML file whose connectors are all commented out', () => {
+  it('reads `connectors:` with nothing under it as no connectors, so discovery runs', () => {
+    const file = tmpFile('empty-connectors.yml', 'connectors:\n#  - name: old\n#    container: old\n');
+    expect(loadConfig({ CONNECTOR_OPS_CONFIG: file }).connectors).toEqual([]);
   });
 });

@@ -92,11 +92,22 @@ describe('ErrorLogsCheck', () => {
     expect(containerLogs.windows).toEqual([{ since: new Date(NOW.getTime() - 24 * 3_600_000), until: NOW }]);
   });
 
-  it('leaves out errors older than the window by their own timestamp', async () => {
+  it('leaves out errors of log files older than the window by their own timestamp', async () => {
     const logs = [line('ERROR', 25 * 60, 'too old'), line('ERROR', 23 * 60, 'inside')].join('\n');
-    const result = await run(new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') }));
+    const connector = { ...CONNECTOR, container: undefined, logFiles: ['/var/log/enmeshed-connector/latest.log'] };
+    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: new InMemoryLogs(logs) });
+    const result = await run(check, connector);
     expect(result.summary).toMatch(/^1 error in 24 h \(1 group\)/);
     expect(result.details[0]?.label).toBe('inside');
+  });
+
+  it('counts every error Docker returns for the window, though its zone-less time may read older', async () => {
+    // The Connector logs in UTC, the bot runs two hours ahead (an operator's terminal in Berlin): an error of
+    // ten minutes ago reads as 130 minutes ago. Docker's `since` already bounds the container's lines.
+    const logs = line('ERROR', 130, 'Sync failed');
+    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') }, { windowHours: 1 });
+    const result = await run(check);
+    expect(result.summary).toMatch(/^1 error in 1 h \(1 group\)/);
   });
 
   it('honours the options: window, thresholds and number of groups listed', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assessVersions, numericVersion, VersionsCheck, type EngineReading, type HostReading } from '../../src/checks/versions.ts';
-import type { EngineInfo } from '../../src/integrations/docker/engine-info.ts';
+import { engineInfoFrom, type EngineInfo } from '../../src/integrations/docker/engine-info.ts';
 import type { HostOsInfo } from '../../src/integrations/host/os-info.ts';
 
 const ENGINE: EngineInfo = {
@@ -65,6 +65,34 @@ describe('assessVersions', () => {
       value: 'unknown (cannot compare with the minimum 5.10)',
       status: 'unknown',
     });
+  });
+});
+
+describe('Podman behind the Docker-compatible API', () => {
+  // GET /version of Podman 5: Version is Podman's own, ApiVersion the Docker API it speaks.
+  const podmanVersion = {
+    Version: '5.2.3',
+    ApiVersion: '1.41',
+    MinAPIVersion: '1.24',
+    KernelVersion: '6.10.6-200.fc40.x86_64',
+    Os: 'linux',
+    Arch: 'amd64',
+    Components: [{ Name: 'Podman Engine', Version: '5.2.3' }, { Name: 'Conmon', Version: 'conmon version 2.1.12' }],
+  };
+
+  it('is told from Docker by the engine component name', () => {
+    expect(engineInfoFrom(podmanVersion, { OperatingSystem: 'fedora', OSType: 'linux' }).podman).toBe(true);
+    const docker = { Version: '28.3.2', ApiVersion: '1.51', Components: [{ Name: 'Engine', Version: '28.3.2' }] };
+    expect(engineInfoFrom(docker, {}).podman).toBeUndefined();
+  });
+
+  it("is not judged against the Docker Engine minimum: Podman's version numbers are its own", () => {
+    const engine: EngineReading = { ok: true, engine: engineInfoFrom(podmanVersion, { OperatingSystem: 'fedora', OSType: 'linux' }) };
+    const result = assessVersions(engine, hostOk, { minDockerVersion: '20.10', minApiVersion: '1.41' });
+    expect(result.status).toBe('ok');
+    expect(result.details).toContainEqual({ label: 'Podman Engine', value: '5.2.3' });
+    expect(result.details).toContainEqual({ label: 'Docker API', value: '1.41 (minimum 1.41)', status: 'ok' });
+    expect(result.summary).toContain('Podman 5.2.3 (API 1.41)');
   });
 });
 

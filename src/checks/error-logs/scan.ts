@@ -41,11 +41,16 @@ export interface ScanReaders {
   logFiles: LogFileReader;
 }
 
+/** Local times run from UTC-12 to UTC+14: two zones' clocks differ by at most 26 hours. */
+const MAX_ZONE_DIFFERENCE_MS = 26 * 3_600_000;
+
 /**
  * Reads the connector's container logs first and its log files second, feeding every line through
  * the parsers into one grouper. Errors older than the window by their own timestamp are left out
- * (a file holds older lines; Docker's `since` is by the time Docker received the line). A source
- * that fails is recorded with its reason; the scan itself never throws.
+ * (a file holds older lines). Docker's `since` already bounds the container's lines by the time
+ * Docker received them, and the Connector's zone-less timestamps read hours off when the bot runs
+ * in another time zone: there only a time older than any zone difference leaves an error out.
+ * A source that fails is recorded with its reason; the scan itself never throws.
  */
 export async function scanErrorLogs(
   connector: Connector,
@@ -56,15 +61,17 @@ export async function scanErrorLogs(
 ): Promise<ErrorLogScan> {
   const grouper = new ErrorGrouper(options.redact, options.maxGroups);
   const since = window.since.getTime();
-  const onError = (event: ErrorEvent): void => {
-    if (event.time === undefined || event.time >= since) grouper.add(event);
+  const within = (from: number) => (event: ErrorEvent): void => {
+    if (event.time === undefined || event.time >= from) grouper.add(event);
   };
+  const onContainerError = within(since - MAX_ZONE_DIFFERENCE_MS);
+  const onFileError = within(since);
   const sources: SourceOutcome[] = [];
 
   if (connector.container) {
     const container = connector.container;
     sources.push(
-      await readSource('container', container, onError, options.redact, async (newSink) => {
+      await readSource('container', container, onContainerError, options.redact, async (newSink) => {
         const sinks = { stdout: newSink(), stderr: newSink() };
         const stats = await readers.containerLogs.read(container, window, sinks, signal);
         return { bytes: stats.bytes };
@@ -73,7 +80,7 @@ export async function scanErrorLogs(
   }
   if (connector.logFiles.length > 0) {
     sources.push(
-      await readSource('files', connector.logFiles.join(', '), onError, options.redact, async (newSink) => {
+      await readSource('files', connector.logFiles.join(', '), onFileError, options.redact, async (newSink) => {
         const stats = await readers.logFiles.read(connector.logFiles, window, newSink(), signal);
         return { bytes: stats.bytes, files: stats.files };
       }),

@@ -98,10 +98,11 @@ export class ConnectorApiClient {
     if (!target.apiKey) return { kind: 'failed', reason: 'no API key configured' };
     let response: Response;
     try {
-      response = await fetch(joinUrl(target.url, path), {
-        signal: withTimeout(signal, this.timeoutMs),
-        headers: { accept: 'application/json', [target.apiKeyHeader]: target.apiKey },
-      });
+      response = await fetchWithKey(
+        joinUrl(target.url, path),
+        { accept: 'application/json', [target.apiKeyHeader]: target.apiKey },
+        withTimeout(signal, this.timeoutMs),
+      );
     } catch (error) {
       return { kind: 'failed', reason: describeFailure(error) };
     }
@@ -123,6 +124,33 @@ export class ConnectorApiClient {
     } catch {
       return { kind: 'failed', reason: `answer from ${path} is not JSON` };
     }
+  }
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * A GET carrying the API key. fetch would follow a redirect to any host and take the key header along
+ * (it drops only Authorization), so redirects are followed here on the Connector's own host alone
+ * (http to https, a path prefix), never from https down to http.
+ */
+async function fetchWithKey(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+  const origin = new URL(url);
+  let current = origin;
+  for (let hop = 0; ; hop++) {
+    const response = await fetch(current, { signal, headers, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || !location) return response;
+    await response.body?.cancel();
+    const next = new URL(location, current);
+    if (next.hostname !== origin.hostname) {
+      throw new Error(`redirected to another host (${next.host}): not followed with the API key`);
+    }
+    if (next.protocol !== 'https:' && (next.protocol !== 'http:' || current.protocol === 'https:')) {
+      throw new Error(`redirected from ${current.protocol} to ${next.protocol}: not followed with the API key`);
+    }
+    if (hop === MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+    current = next;
   }
 }
 

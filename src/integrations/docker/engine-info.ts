@@ -14,22 +14,25 @@ export interface EngineInfo {
   /** The engine host's kernel, e.g. `6.1.0-18-amd64`. */
   kernelVersion: string;
   architecture: string;
+  /** Podman's Docker-compatible API: `version` is Podman's own (5.x), not comparable with Docker's. */
+  podman?: true;
 }
 
 export interface EngineInfoReader {
   engineInfo(signal: AbortSignal): Promise<EngineInfo>;
 }
 
-interface VersionAnswer {
+export interface VersionAnswer {
   Version?: string;
   ApiVersion?: string;
   MinAPIVersion?: string;
   KernelVersion?: string;
   Os?: string;
   Arch?: string;
+  Components?: Array<{ Name?: string }>;
 }
 
-interface InfoAnswer {
+export interface InfoAnswer {
   OperatingSystem?: string;
   OSType?: string;
   KernelVersion?: string;
@@ -51,14 +54,21 @@ export class DockerEngineInfo implements EngineInfoReader {
     const version = (this.docker.version as unknown as WithSignal<VersionAnswer>).bind(this.docker);
     const info = (this.docker.info as unknown as WithSignal<InfoAnswer>).bind(this.docker);
     const [v, i] = await Promise.all([version({ abortSignal: signal }), info({ abortSignal: signal })]);
-    return {
-      version: v.Version ?? 'unknown',
-      apiVersion: v.ApiVersion ?? 'unknown',
-      ...(v.MinAPIVersion ? { minApiVersion: v.MinAPIVersion } : {}),
-      operatingSystem: i.OperatingSystem ?? 'unknown',
-      osType: i.OSType ?? v.Os ?? 'unknown',
-      kernelVersion: i.KernelVersion ?? v.KernelVersion ?? 'unknown',
-      architecture: i.Architecture ?? v.Arch ?? 'unknown',
-    };
+    return engineInfoFrom(v, i);
   }
+}
+
+/** The answers of `GET /version` and `GET /info` as one EngineInfo. */
+export function engineInfoFrom(v: VersionAnswer, i: InfoAnswer): EngineInfo {
+  return {
+    version: v.Version ?? 'unknown',
+    apiVersion: v.ApiVersion ?? 'unknown',
+    ...(v.MinAPIVersion ? { minApiVersion: v.MinAPIVersion } : {}),
+    operatingSystem: i.OperatingSystem ?? 'unknown',
+    osType: i.OSType ?? v.Os ?? 'unknown',
+    kernelVersion: i.KernelVersion ?? v.KernelVersion ?? 'unknown',
+    architecture: i.Architecture ?? v.Arch ?? 'unknown',
+    // Podman names its engine component "Podman Engine"; Docker's is "Engine".
+    ...(v.Components?.some((c) => /podman/i.test(c.Name ?? '')) ? { podman: true as const } : {}),
+  };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { abortable } from '../docker/abortable.ts';
 import { describeFailure, withTimeout } from '../http/timeout.ts';
 import { accessFor, allowsPlainHttp, registryBaseUrl, type RegistryAccessMap } from './access.ts';
@@ -45,7 +46,8 @@ interface CachedAuthorization {
 
 /**
  * A Registry HTTP API v2 (OCI distribution) client: tag lists and manifest digests, with anonymous,
- * basic and bearer-token authentication as Docker Hub, ghcr.io and Harbor do it. HEAD and GET of tag lists only.
+ * basic and bearer-token authentication as Docker Hub, ghcr.io and Harbor do it. HEAD of manifests and GET of tag lists
+ * (GET of a manifest only where the registry sends no digest on HEAD); never a blob.
  */
 export class RegistryClient implements RegistryReader {
   private readonly registries: RegistryAccessMap;
@@ -129,12 +131,20 @@ export class RegistryClient implements RegistryReader {
       `/v2/${image.repository}/manifests/${tagOrDigest}`,
       registryBaseUrl(this.registries, image.registry),
     );
-    const response = await this.send(image, url, 'HEAD', { accept: MANIFEST_MEDIA_TYPES.join(', ') }, what, signal);
+    const accept = { accept: MANIFEST_MEDIA_TYPES.join(', ') };
+    const response = await this.send(image, url, 'HEAD', accept, what, signal);
     const digest = response.headers.get('docker-content-digest');
-    if (!digest) {
-      throw new RegistryError('bad-answer', `registry ${image.registry} sent no Docker-Content-Digest for ${what}`);
+    if (digest) return digest;
+    // The header is optional (OCI distribution spec) and some registries and proxies leave it out: the digest
+    // is then the hash of the manifest exactly as served.
+    const manifest = await this.send(image, url, 'GET', accept, what, signal);
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await manifest.arrayBuffer();
+    } catch (error) {
+      throw new RegistryError('unreachable', `registry ${image.registry} (manifest of ${what}): the answer broke off: ${describeFailure(error)}`);
     }
-    return digest;
+    return `sha256:${createHash('sha256').update(Buffer.from(bytes)).digest('hex')}`;
   }
 
   /** One request, authenticated on the registry's challenge and retried once. */
