@@ -1,5 +1,5 @@
 import type { Connector } from '../../domain/connector.ts';
-import { ContainerNotFoundError } from '../../integrations/docker/logs.ts';
+import { ContainerNotFoundError } from '../../integrations/docker/containers.ts';
 import type { StreamSinks } from '../../integrations/docker/logs.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
 import type { LogFilesReadStats } from '../../integrations/logfiles/log-files.ts';

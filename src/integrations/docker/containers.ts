@@ -29,6 +29,7 @@ export interface ConnectorContainer {
   publishedPorts: number[];
 }
 
+/** The container named in the configuration does not exist on the engine. */
 export class ContainerNotFoundError extends Error {
   readonly container: string;
 

@@ -1,19 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { addAbortSignal } from 'node:stream';
 import type { DockerClient } from './client.ts';
+import { ContainerNotFoundError } from './containers.ts';
 import { LineSplitter } from '../logfiles/lines.ts';
 import type { LineSink, LogReadStats, LogWindow } from '../logfiles/lines.ts';
-
-/** The container named in the configuration does not exist on the engine. */
-export class ContainerNotFoundError extends Error {
-  readonly container: string;
-
-  constructor(container: string) {
-    super(`container "${container}" not found`);
-    this.container = container;
-    this.name = 'ContainerNotFoundError';
-  }
-}
 
 /** Where the lines of each output stream go; a TTY container has only stdout. */
 export interface StreamSinks {
