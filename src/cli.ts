@@ -70,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'check') {
     // Exit 1 would read as "warn" to a monitoring system: a check that could not run is unknown.
     return runCheck(rest, config, redactor).catch((error: unknown) => {
-      process.stderr.write(`connector-ops check: cannot run: ${describeFailure(error, redactor)}\n`);
+      process.stderr.write(`connector-ops check: cannot run: ${failureText(error, redactor)}\n`);
       return 3;
     });
   }
@@ -151,7 +151,7 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
 }
 
 /** A failure of the host (a port taken, a directory not writable) is told by its message; a bug keeps its stack. */
-function describeFailure(error: unknown, redactor: Redactor): string {
+function failureText(error: unknown, redactor: Redactor): string {
   if (!(error instanceof Error)) return redactor.redact(String(error));
   const systemError = typeof (error as NodeJS.ErrnoException).code === 'string';
   return redactor.redact(systemError ? error.message : (error.stack ?? error.message));
@@ -167,7 +167,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`connector-ops: ${describeFailure(error, new Redactor())}\n`);
+    process.stderr.write(`connector-ops: ${failureText(error, new Redactor())}\n`);
     process.exitCode = 1;
   },
 );

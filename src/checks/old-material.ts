@@ -3,9 +3,10 @@ import { checkResult } from '../domain/check-result.ts';
 import { worstStatus, type CheckStatus } from '../domain/status.ts';
 import { isConnectorImage } from '../integrations/docker/image-ref.ts';
 import type { ContainerListing, ImageListing, OldFilesScan, OldMaterialSource } from '../integrations/docker/old-material.ts';
-import { describeFailure, withTimeout } from '../integrations/http/timeout.ts';
+import { withTimeout } from '../integrations/http/timeout.ts';
 import type { Check, CheckContext } from './check.ts';
 import { formatAge, formatBytes } from './resources-format.ts';
+import { settle, type Outcome } from './outcome.ts';
 
 export interface OldMaterialCheckOptions {
   logRetentionDays: number;
@@ -71,7 +72,6 @@ function sameContainer(container: ContainerListing, ref: string): boolean {
   return container.name === name || (/^[0-9a-f]{12,64}$/.test(ref) && container.id.startsWith(ref));
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 interface FileKind {
   title: string;
@@ -237,10 +237,3 @@ function nothingFound(status: CheckStatus): string {
   return status === 'ok' ? 'No old material' : 'Nothing old found, but not everything could be read';
 }
 
-async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, reason: describeFailure(error) };
-  }
-}

@@ -9,6 +9,7 @@ import type { DiskSampleRepository } from '../store/disk-samples.ts';
 import type { Check, CheckContext } from './check.ts';
 import { forecastDiskFull } from './resources-disk-forecast.ts';
 import { formatBytes, formatPercent, thresholdStatus, type Threshold } from './resources-format.ts';
+import { settle, type Outcome } from './outcome.ts';
 
 export interface ResourcesCheckOptions {
   thresholds: { cpu: Threshold; memory: Threshold; disk: Threshold };
@@ -47,7 +48,6 @@ interface Finding {
   short: string;
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** Host CPU, memory and disks, the connector container's CPU and memory, and when a disk will be full. */
 export class ResourcesCheck implements Check {
@@ -272,10 +272,3 @@ function summarise(findings: Finding[], status: CheckStatus): string {
   return shown.join(', ') + more;
 }
 
-async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, reason: describeFailure(error) };
-  }
-}

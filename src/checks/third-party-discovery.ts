@@ -6,6 +6,7 @@
  */
 import { displayUrl } from '../integrations/probes/mask.ts';
 import { protocolOf, type ProbeProtocol } from '../integrations/probes/probe-url.ts';
+import { isObject } from '../integrations/is-object.ts';
 
 export interface ThirdPartyTarget {
   /** What gets probed. */
@@ -196,6 +197,3 @@ function dedupe(targets: ThirdPartyTarget[]): ThirdPartyTarget[] {
   return [...byUrl.values()];
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

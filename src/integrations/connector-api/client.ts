@@ -8,6 +8,7 @@ import type {
   SyncInfo,
   VersionInfo,
 } from './types.ts';
+import { isObject } from '../is-object.ts';
 
 export interface ConnectorApiTarget {
   url: string;
@@ -158,9 +159,6 @@ function joinUrl(base: string, path: string): string {
   return base.replace(/\/+$/, '') + path;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isHealthBody(value: unknown): value is HealthBody {
   return isObject(value) && typeof value.isHealthy === 'boolean' && isObject(value.services);

@@ -1,5 +1,5 @@
 import type { DockerClient } from './client.ts';
-import { abortable } from './abortable.ts';
+import { abortable } from '../abortable.ts';
 import { isConnectorImage } from './image-ref.ts';
 
 export interface ContainerState {

@@ -7,7 +7,10 @@ export function imageRepository(ref: string): string {
   return lastColon > lastSlash ? withoutDigest.slice(0, lastColon) : withoutDigest;
 }
 
-/** Connector images: any registry host, any tag, a repository that ends in `nmshd/connector`. */
+/**
+ * Connector images: any registry host, any tag, a repository that ends in `nmshd/connector`. Lenient on
+ * purpose, unlike the registry's parser: recognising a repository needs no valid tag or digest.
+ */
 export function isConnectorImage(ref: string): boolean {
   const repository = imageRepository(ref);
   return repository === 'nmshd/connector' || repository.endsWith('/nmshd/connector');

@@ -1,4 +1,4 @@
-import { abortable } from './abortable.ts';
+import { abortable } from '../abortable.ts';
 import type { DockerClient } from './client.ts';
 
 /** The image a container runs, as the engine knows it. */

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { glob, lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { abortable } from './abortable.ts';
+import { abortable } from '../abortable.ts';
 import type { DockerClient } from './client.ts';
 
 export interface ImageListing {

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import si from 'systeminformation';
-import { abortable } from '../docker/abortable.ts';
+import { abortable } from '../abortable.ts';
 
 /** The operating system of the host the bot runs on. */
 export interface HostOsInfo {

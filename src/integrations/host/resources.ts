@@ -1,6 +1,6 @@
 import { readFile, stat, statfs } from 'node:fs/promises';
 import { cpus, availableParallelism, freemem, loadavg, platform, totalmem } from 'node:os';
-import { abortable } from '../docker/abortable.ts';
+import { abortable } from '../abortable.ts';
 import { describeFailure } from '../http/timeout.ts';
 
 /** Load average of the host relative to its cores. */

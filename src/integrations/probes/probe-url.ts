@@ -8,6 +8,7 @@ import { probeRedis } from './redis.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS, probeFailure, type ProbeOptions, type ProbeResult } from './result.ts';
 import { ProbeError, runProbe } from './session.ts';
 import { probeTcp } from './tcp.ts';
+import { abortable } from '../abortable.ts';
 
 export type ProbeProtocol = 'http' | 'tcp' | 'amqp' | 'mqtt' | 'redis' | 'mongodb';
 
@@ -106,13 +107,5 @@ async function mongoHosts(uri: string, signal: AbortSignal): Promise<{ host: str
     if (ipv6) return { host: ipv6[1]!, port: ipv6[2] ? Number(ipv6[2]) : 27017 };
     const [host = '', port] = entry.split(':');
     return { host, port: port ? Number(port) : 27017 };
-  });
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { abortable } from '../docker/abortable.ts';
+import { abortable } from '../abortable.ts';
 import { describeFailure, withTimeout } from '../http/timeout.ts';
 import { accessFor, allowsPlainHttp, registryBaseUrl, type RegistryAccessMap } from './access.ts';
 import { RegistryError } from './errors.ts';
 import { repositoryName, type ImageReference } from './reference.ts';
 import type { RegistryReader } from './types.ts';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate.ts';
+import { isObject } from '../is-object.ts';
 
 /** Every manifest kind a registry may hold for a tag: multi-arch indexes first, as Docker asks. */
 export const MANIFEST_MEDIA_TYPES = [
@@ -370,6 +371,3 @@ function isTagList(value: unknown): value is { tags?: string[] | null } {
   return tags === undefined || tags === null || (Array.isArray(tags) && tags.every((t) => typeof t === 'string'));
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,6 +1,6 @@
 /**
- * Stops waiting for a Docker call when the signal aborts. Some dockerode calls (image inspect, list)
- * do not hand the signal to the request; this bounds them all the same.
+ * Stops waiting for a call when the signal aborts. Some calls (dockerode's image inspect and list,
+ * DNS look-ups, statfs) take no signal; this bounds them all the same.
  */
 export function abortable<T>(call: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return call;
