@@ -6,6 +6,7 @@ import { ConfigError } from './config/errors.ts';
 import { loadConfig, withDotEnv } from './config/load.ts';
 import { CHECK_IDS, isCheckId, type CheckId } from './domain/check-result.ts';
 import { findConnector } from './domain/connector.ts';
+import { parseSince } from './domain/duration.ts';
 import { reportMessage } from './domain/report-message.ts';
 import { exitCodeFor } from './domain/status.ts';
 import { createLogger } from './logging/logger.ts';
@@ -22,13 +23,15 @@ Usage:
   connector-ops [start]                 run the bot: HTTP server (/healthz, /readyz, /metrics) and chat;
                                         the console chat when no chat platform is configured
   connector-ops console                 the terminal chat only (also reads commands from a pipe)
-  connector-ops check [connector...] [--only <ids>] [--json]
+  connector-ops check [connector...] [--only <ids>] [--since <24h|30m|7d>] [--details] [--json]
                                         run the checks once and print the report
   connector-ops --help | --version
 
 check:
   --only <ids>   comma-separated check ids: ${CHECK_IDS.join(', ')}
-  --json         the report as JSON: {"status","generatedAt","connectors":[{"name","status","checks":[{"id","status","summary","details"}]}]}
+  --since <dur>  how far back the error-logs check reads (as /connector logs --since; at most 30d)
+  --details      every detail of every check, not only the summary line of each
+  --json         the report as JSON (always with every detail): {"status","generatedAt","connectors":[{"name","status","checks":[{"id","status","summary","details"}]}]}
   exit code      0 ok, 1 warn, 2 critical, 3 unknown (and nothing worse)
 
 Configuration comes from the environment and .env; see .env.example and the README.
@@ -105,10 +108,25 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
   const names: string[] = [];
   let only: CheckId[] | undefined;
   let json = false;
+  let details = false;
+  let sinceMs: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--json') json = true;
-    else if (arg === '--only' || arg.startsWith('--only=')) {
+    else if (arg === '--details') details = true;
+    else if (arg === '--since' || arg.startsWith('--since=')) {
+      const value = arg.includes('=') ? arg.slice('--since='.length) : args[++i];
+      if (value === undefined || value.startsWith('--')) {
+        process.stderr.write('connector-ops check: "--since" needs a value: <24h|30m|7d>.\n');
+        return EXIT_USAGE;
+      }
+      const since = parseSince(value);
+      if ('problem' in since) {
+        process.stderr.write(`connector-ops check: ${since.problem}\n`);
+        return EXIT_USAGE;
+      }
+      sinceMs = since.ms;
+    } else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg.includes('=') ? arg.slice('--only='.length) : args[++i];
       const ids = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       const bad = ids.filter((id) => !isCheckId(id));
@@ -118,7 +136,7 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
       }
       only = ids as CheckId[];
     } else if (arg.startsWith('-')) {
-      process.stderr.write(`connector-ops check: unknown option "${arg}". Valid options: --only <ids>, --json.\n`);
+      process.stderr.write(`connector-ops check: unknown option "${arg}". Valid options: --only <ids>, --since <24h|30m|7d>, --details, --json.\n`);
       return EXIT_USAGE;
     } else names.push(arg);
   }
@@ -139,10 +157,10 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
       return 3;
     }
     const selected = names.length > 0 ? [...new Set(names.map((n) => findConnector(connectors, n)!))] : connectors;
-    const report = await services.runner.run(selected, only ?? CHECK_IDS);
+    const report = await services.runner.run(selected, only ?? CHECK_IDS, sinceMs === undefined ? {} : { logWindowMs: sinceMs });
     const output = json
       ? JSON.stringify(redactor.redactDeep(report), null, 2)
-      : redactor.redact(renderText(reportMessage(report, { title: 'connector-ops check', details: true })).text);
+      : redactor.redact(renderText(reportMessage(report, { title: 'connector-ops check', details })).text);
     process.stdout.write(`${output}\n`);
     return exitCodeFor(report.status);
   } finally {

@@ -1,36 +1,79 @@
 import type { CheckDetail, CheckResult } from '../domain/check-result.ts';
 import { checkResult } from '../domain/check-result.ts';
 import type { Connector } from '../domain/connector.ts';
-import type { ConnectorApiClient } from '../integrations/connector-api/client.ts';
-import type { ApiAnswer, HealthAnswer, VersionInfo } from '../integrations/connector-api/types.ts';
+import { worstStatus } from '../domain/status.ts';
+import type { ConnectorApiClient, ConnectorApiTarget } from '../integrations/connector-api/client.ts';
+import type { ApiAnswer, HealthAnswer, SyncInfo, VersionInfo } from '../integrations/connector-api/types.ts';
 import type { Check, CheckContext } from './check.ts';
+import { answered, healthHangText } from './connector-answers.ts';
+import { DEFAULT_SYNC_OPTIONS, judgeSync, syncIntervalOf, type SyncInterval, type SyncOptions } from './health-sync.ts';
 
-/** The Connector's /health route, and its running version from /Monitoring/Version. */
+export interface HealthCheckOptions {
+  api: Pick<ConnectorApiClient, 'health' | 'version' | 'syncInfo' | 'support'>;
+  sync?: SyncOptions;
+}
+
+/** What the Connector answered, gathered in parallel; the input of the pure interpretation below. */
+export interface HealthFindings {
+  health: HealthAnswer;
+  /** Asked only with an API key. */
+  version?: ApiAnswer<VersionInfo>;
+  sync?: ApiAnswer<SyncInfo>;
+  /** From Support's `modules.sync`, when it could be read. */
+  syncInterval?: SyncInterval;
+}
+
+/** How long a sync interval read from Support is reused: it changes only with the Connector's configuration. */
+const SYNC_INTERVAL_TTL_MS = 60 * 60_000;
+
+/** The Connector's /health route, its running version from /Monitoring/Version, and the age of its last sync run. */
 export class HealthCheck implements Check {
   readonly id = 'health' as const;
 
-  private readonly api: ConnectorApiClient;
+  private readonly options: HealthCheckOptions;
+  /**
+   * Support runs the Connector's own health check (a Backbone call, and a long WARN in its log while the
+   * Backbone is down), so the sync interval it tells is asked once an hour per connector, not on every run.
+   */
+  private readonly intervals = new Map<string, { interval: SyncInterval; readAt: number }>();
 
-  constructor(api: ConnectorApiClient) {
-    this.api = api;
+  constructor(options: HealthCheckOptions) {
+    this.options = options;
   }
 
   appliesTo(connector: Connector): boolean {
     return connector.url !== undefined;
   }
 
-  async run({ connector, signal }: CheckContext): Promise<CheckResult> {
-    const target = { url: connector.url!, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader };
-    // In parallel: a rejected key is answered only after 1-4 s and must not hold up the health answer's reading.
-    const [health, version] = await Promise.all([
-      this.api.health(target, signal),
-      connector.apiKey ? this.api.version(target, signal) : Promise.resolve(undefined),
+  async run({ connector, signal, now }: CheckContext): Promise<CheckResult> {
+    const target: ConnectorApiTarget = { url: connector.url!, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader };
+    const { api } = this.options;
+    // In parallel: a rejected key is answered only after 1-4 s, and a hanging /health must not hold up the rest.
+    const [health, version, sync, syncInterval] = await Promise.all([
+      api.health(target, signal),
+      connector.apiKey ? api.version(target, signal) : Promise.resolve(undefined),
+      connector.apiKey ? api.syncInfo(target, signal) : Promise.resolve(undefined),
+      connector.apiKey ? this.syncInterval(connector.name, target, signal, now) : Promise.resolve(undefined),
     ]);
-    return interpretHealth(health, version);
+    return interpretHealth(
+      { health, ...(version && { version }), ...(sync && { sync }), ...(syncInterval && { syncInterval }) },
+      now,
+      this.options.sync,
+    );
+  }
+
+  private async syncInterval(name: string, target: ConnectorApiTarget, signal: AbortSignal, now: Date): Promise<SyncInterval | undefined> {
+    const cached = this.intervals.get(name);
+    if (cached && now.getTime() - cached.readAt < SYNC_INTERVAL_TTL_MS) return cached.interval;
+    const support = await this.options.api.support(target, signal);
+    const interval = support.kind === 'ok' ? syncIntervalOf(support.value.configuration) : undefined;
+    if (interval) this.intervals.set(name, { interval, readAt: now.getTime() });
+    return interval;
   }
 }
 
-export function interpretHealth(health: HealthAnswer, version?: ApiAnswer<VersionInfo>): CheckResult {
+export function interpretHealth(findings: HealthFindings, now: Date, syncOptions: SyncOptions = DEFAULT_SYNC_OPTIONS): CheckResult {
+  const { health, version, sync } = findings;
   const details: CheckDetail[] = [];
   let result: CheckResult;
   switch (health.kind) {
@@ -50,16 +93,27 @@ export function interpretHealth(health: HealthAnswer, version?: ApiAnswer<Versio
       );
       break;
     }
-    case 'unreachable':
-      details.push({ label: 'health route', value: health.reason, status: 'critical' });
-      result = checkResult('health', 'critical', `Unreachable: ${health.reason}`, details);
+    case 'unreachable': {
+      // A Connector whose other routes answer is up: its /health waits on a Backbone that accepts and never answers.
+      const hangs = health.timedOutMs !== undefined && [version, sync].some((answer) => answer !== undefined && answered(answer));
+      const text = hangs ? healthHangText(health.timedOutMs!) : health.reason;
+      details.push({ label: 'health route', value: text, status: 'critical' });
+      result = checkResult('health', 'critical', hangs ? upperFirst(text) : `Unreachable: ${health.reason}`, details);
       break;
+    }
   }
   if (version) result.details.push(versionDetail(version));
   if (version?.kind === 'ok') result.summary += ` · version ${version.value.version}`;
   if (version?.kind === 'rejected' && result.status === 'ok') {
     result.status = 'warn';
     result.summary += ` · ${version.reason}`;
+  }
+  if (sync) {
+    const judged = judgeSync(sync, findings.syncInterval, now, syncOptions);
+    result.details.push(judged);
+    // The age of the last sync run matters most while /health cannot tell: it shows how long the Backbone has been gone.
+    if (judged.status === 'warn' || (result.status !== 'ok' && sync.kind === 'ok')) result.summary += ` · last sync ${judged.value}`;
+    if (judged.status === 'warn') result.status = worstStatus([result.status, 'warn']);
   }
   return result;
 }
@@ -76,7 +130,8 @@ function versionDetail(version: ApiAnswer<VersionInfo>): CheckDetail {
   switch (version.kind) {
     case 'ok': {
       const v = version.value;
-      const extra = [v.build ? `build ${v.build}` : undefined, v.commit ? `commit ${v.commit.slice(0, 8)}` : undefined, v.runtimeVersion ? `Node ${v.runtimeVersion}` : undefined]
+      // runtimeVersion is the bundled @nmshd/runtime library (7.5.x in Connector 7.4.x), not Node.js.
+      const extra = [v.build ? `build ${v.build}` : undefined, v.commit ? `commit ${v.commit.slice(0, 8)}` : undefined, v.runtimeVersion ? `runtime ${v.runtimeVersion}` : undefined]
         .filter(Boolean)
         .join(', ');
       return { label: 'version', value: extra ? `${v.version} (${extra})` : v.version, status: 'ok' };
@@ -86,4 +141,8 @@ function versionDetail(version: ApiAnswer<VersionInfo>): CheckDetail {
     case 'failed':
       return { label: 'version', value: `could not read: ${version.reason}`, status: 'unknown' };
   }
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

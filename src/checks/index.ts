@@ -40,7 +40,10 @@ export function createChecks({ config, docker, api, store, redactor }: CheckDepe
   // Third-party probes start after the Connector told its configuration: half the time each.
   const probeTimeoutMs = Math.max(1_000, Math.floor(partTimeoutMs / 2));
   return [
-    new HealthCheck(api),
+    new HealthCheck({
+      api,
+      sync: { intervalMultiple: config.checks.sync.intervalMultiple, maxAgeMs: config.checks.sync.maxAgeMinutes * 60_000 },
+    }),
     new ContainerCheck(docker),
     new ResourcesCheck(new LocalHostResources(), new DockerContainerStats(docker), {
       ...DEFAULT_RESOURCES_OPTIONS,

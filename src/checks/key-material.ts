@@ -6,6 +6,7 @@ import type { ApiAnswer, HealthAnswer, IdentityInfo, SupportInfo } from '../inte
 import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeResult } from '../integrations/probes/result.ts';
 import { probeTlsCertificate } from '../integrations/probes/tls-certificate.ts';
 import type { Check, CheckContext } from './check.ts';
+import { supportFailureText } from './connector-answers.ts';
 import { DEFAULT_CERTIFICATE_THRESHOLDS, judgeCertificate, type CertificateThresholds } from './third-party-certificate.ts';
 
 export interface KeyMaterialCheckOptions {
@@ -125,7 +126,10 @@ function identityDetail(findings: KeyMaterialFindings): CheckDetail {
     return { label, value: 'not checked: the API key has neither the monitoring:support nor the core:account scope', status: 'unknown' };
   }
   // An HTTP 5xx from the identity route is the Connector failing to read it; anything else is the bot not reaching it.
-  const reason = route?.reason ?? (findings.support?.kind === 'failed' ? findings.support.reason : 'no answer');
+  const support = findings.support?.kind === 'failed' ? findings.support : undefined;
+  const supportHung = support?.timedOutMs !== undefined;
+  const reason =
+    route?.reason && supportHung ? `${route.reason}; ${supportFailureText(support)}` : (route?.reason ?? (support ? supportFailureText(support) : 'no answer'));
   return /^HTTP 5\d\d/.test(reason)
     ? { label, value: `the Connector cannot read its identity: ${reason}`, status: 'critical' }
     : { label, value: `not checked: ${reason}`, status: 'unknown' };
@@ -136,11 +140,27 @@ function identityOk(info: IdentityInfo): CheckDetail {
   return { label: 'identity', value: `${info.address} (${key})`, status: info.publicKey ? 'ok' : 'warn' };
 }
 
+/**
+ * The Connector's own authentication check fails on any error, so it speaks of the credentials only while
+ * the Backbone answers; and a success is cached for 5 minutes, so "healthy" may be stale while it does not.
+ */
 function backboneDetail(health: HealthAnswer): CheckDetail {
   const label = 'Backbone authentication';
-  if (health.kind === 'unreachable') return { label, value: `not checked: /health ${health.reason}`, status: 'unknown' };
-  const state = health.body.services.backboneAuthentication;
+  if (health.kind === 'unreachable') {
+    const why = health.timedOutMs !== undefined ? `/health did not answer (its Backbone check hangs): ${health.reason}` : `/health ${health.reason}`;
+    return { label, value: `not checked: ${why}`, status: 'unknown' };
+  }
+  const { backboneAuthentication: state, backboneConnection: connection } = health.body.services;
   if (state === undefined) return { label, value: 'not reported by this Connector version', status: 'unknown' };
+  const backboneDown = connection !== undefined && connection !== 'healthy';
+  if (backboneDown && state !== 'healthy') return { label, value: 'not checked: the Backbone is unreachable', status: 'unknown' };
+  if (backboneDown) {
+    return {
+      label,
+      value: 'healthy, but possibly stale: the Connector caches a successful authentication for 5 minutes and the Backbone is unreachable',
+      status: 'unknown',
+    };
+  }
   if (state === 'healthy') return { label, value: 'healthy', status: 'ok' };
   return { label, value: `${state} (the Connector cannot authenticate with its device credentials)`, status: 'critical' };
 }
@@ -154,7 +174,8 @@ function apiKeyDetail(findings: KeyMaterialFindings): CheckDetail {
   }
   // A 403 is a key the Connector knows, lacking a scope.
   if (answers.some((answer) => answer.kind === 'ok' || answer.kind === 'rejected')) return { label, value: 'accepted', status: 'ok' };
-  const reason = answers.find((answer) => answer.kind === 'failed')?.reason ?? 'no answer';
+  const failed = answers.find((answer) => answer.kind === 'failed');
+  const reason = failed === undefined ? 'no answer' : failed === findings.support ? supportFailureText(failed) : failed.reason;
   return { label, value: `not checked: ${reason}`, status: 'unknown' };
 }
 

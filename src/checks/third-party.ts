@@ -5,6 +5,7 @@ import type { ConnectorApiClient } from '../integrations/connector-api/client.ts
 import { probeUrl, type MongoPing } from '../integrations/probes/probe-url.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS } from '../integrations/probes/result.ts';
 import type { Check, CheckContext } from './check.ts';
+import { supportFailureText } from './connector-answers.ts';
 import { DEFAULT_CERTIFICATE_THRESHOLDS, type CertificateThresholds } from './third-party-certificate.ts';
 import { configuredTarget, discoverTargets, type Discovery, type ThirdPartyTarget } from './third-party-discovery.ts';
 import { judgeProbe } from './third-party-verdict.ts';
@@ -49,7 +50,7 @@ export class ThirdPartyCheck implements Check {
     const configured = this.configuredUrls(connector).map(configuredTarget);
     // Configured targets need not wait for discovery (a rejected API key answers only after 1-4 s).
     const configuredDetails = configured.map(probe);
-    const discovery = await this.discover(connector, signal);
+    const discovery = await this.discover(connector, signal, configured.length > 0);
     const configuredUrls = new Set(configured.map((target) => target.url));
     const discovered = discovery.found.targets.filter((target) => !configuredUrls.has(target.url));
     const probed = await Promise.all([...configuredDetails, ...discovered.map(probe)]);
@@ -63,24 +64,35 @@ export class ThirdPartyCheck implements Check {
     return typeof thirdParty === 'function' ? thirdParty(connector) : (thirdParty ?? []);
   }
 
-  /** The Support route's configuration, searched; or why there is none (informational when nothing could be asked). */
-  private async discover(connector: Connector, signal: AbortSignal): Promise<{ found: Discovery; problem?: CheckDetail }> {
+  /**
+   * The Support route's configuration, searched; or why there is none. Discovery that could not look is
+   * `unknown`; a key without the scope beside systems configured for the bot is a choice (configure rather
+   * than discover), so then it is a note beside their results.
+   */
+  private async discover(connector: Connector, signal: AbortSignal, configuredProbed: boolean): Promise<{ found: Discovery; problem?: CheckDetail }> {
     const none: Discovery = { targets: [], notes: [] };
     const label = 'discovery from /Monitoring/Support';
+    const notPossible = (why: string, unknown = true): { found: Discovery; problem: CheckDetail } => ({
+      found: none,
+      problem: { label, value: `not possible: ${why}`, ...(unknown ? { status: 'unknown' as const } : {}) },
+    });
+    // Without a URL or key the bot was not meant to ask: information, as for a connector that is only a container.
     if (!connector.url) return { found: none, problem: { label, value: 'no Connector URL configured: nothing discovered' } };
     if (!connector.apiKey) return { found: none, problem: { label, value: 'no API key configured: nothing discovered' } };
     const answer = await this.options.api.support(
       { url: connector.url, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader },
       signal,
     );
-    // A key without the monitoring:support scope is a choice (configure the URLs instead), not a fault to repeat on every run.
     if (answer.kind === 'rejected' && answer.httpStatus === 403) {
-      return { found: none, problem: { label, value: `not possible: ${answer.reason}; configure the third-party URLs or grant the scope` } };
+      return notPossible(`the API key lacks the monitoring:support scope (403); grant it, or ${CONFIGURE_HINT}`, !configuredProbed);
     }
-    if (answer.kind !== 'ok') return { found: none, problem: { label, value: `not possible: ${answer.reason}`, status: 'unknown' } };
+    if (answer.kind === 'failed') return notPossible(supportFailureText(answer));
+    if (answer.kind !== 'ok') return notPossible(answer.reason);
     return { found: discoverTargets(answer.value.configuration ?? {}) };
   }
 }
+
+const CONFIGURE_HINT = 'list the systems the Connector depends on in CONNECTOR_THIRD_PARTY (or thirdParty in the YAML file)';
 
 /**
  * The check's result: the judged targets, then why discovery did not happen (if it did not), then what was

@@ -25,6 +25,8 @@ export interface Config {
     /** Reading a day of logs through Docker goes at ~30 MB/s: this check gets its own, longer limit. */
     errorLogs: { windowHours: number; timeoutMs: number };
     imageUpdate: { includePrereleases: boolean };
+    /** When the age of the last sync run warns: a multiple of the sync interval, or a fixed age when it is unknown. */
+    sync: { intervalMultiple: number; maxAgeMinutes: number };
     versions: { minDockerVersion?: string; minKernel?: string };
     oldMaterial: { logRetentionDays: number; backupRetentionDays: number };
   };

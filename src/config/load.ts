@@ -153,6 +153,10 @@ export function loadConfig(env: Env): Config {
         includePrereleases:
           read('INCLUDE_PRERELEASES', booleanValue) ?? fileChecks?.imageUpdate?.includePrereleases ?? false,
       },
+      sync: {
+        intervalMultiple: read('SYNC_INTERVAL_MULTIPLE', positiveInt) ?? fileChecks?.sync?.intervalMultiple ?? 5,
+        maxAgeMinutes: read('SYNC_MAX_AGE_MINUTES', positiveInt) ?? fileChecks?.sync?.maxAgeMinutes ?? 15,
+      },
       oldMaterial: {
         logRetentionDays: read('LOG_RETENTION_DAYS', positiveInt) ?? fileChecks?.oldMaterial?.logRetentionDays ?? 30,
         backupRetentionDays: read('BACKUP_RETENTION_DAYS', positiveInt) ?? fileChecks?.oldMaterial?.backupRetentionDays ?? 30,

@@ -59,6 +59,7 @@ export const fileSchema = z
           .optional(),
         errorLogs: z.object({ windowHours: positiveInt.optional(), timeoutMs: positiveInt.optional() }).strict().optional(),
         imageUpdate: z.object({ includePrereleases: z.boolean().optional() }).strict().optional(),
+        sync: z.object({ intervalMultiple: positiveInt.optional(), maxAgeMinutes: positiveInt.optional() }).strict().optional(),
         oldMaterial: z
           .object({ logRetentionDays: positiveInt.optional(), backupRetentionDays: positiveInt.optional() })
           .strict()

@@ -1,4 +1,4 @@
-import { parseDuration } from './duration.ts';
+import { parseSince } from './duration.ts';
 import { findVerb, VERBS, type VerbSpec } from './verbs.ts';
 
 /** A parsed `/connector <verb> [connector] [options]`. */
@@ -59,11 +59,9 @@ export function parseCommand(input: string): ParseResult {
       return { ok: false, spec, problem: `"--${option.name}" needs a value: ${option.value}.` };
     }
     if (option.name === 'since') {
-      const ms = parseDuration(value);
-      if (ms === undefined || ms > 30 * 86_400_000) {
-        return { ok: false, spec, problem: `"--since ${value}" is not a duration; expected e.g. 30m, 24h or 7d (at most 30d).` };
-      }
-      command.sinceMs = ms;
+      const since = parseSince(value);
+      if ('problem' in since) return { ok: false, spec, problem: since.problem };
+      command.sinceMs = since.ms;
     }
   }
 

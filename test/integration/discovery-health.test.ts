@@ -13,7 +13,7 @@ import { removeAllStandins, startStandinConnector, type StandinConnector } from 
 describeWith([requireDocker, requireStandinImage], 'discovery and health against a stand-in Connector on the real engine', () => {
   let standin: StandinConnector;
   const docker = createDockerClient();
-  const runner = new CheckRunner([new HealthCheck(new ConnectorApiClient(5_000)), new ContainerCheck(docker)], {
+  const runner = new CheckRunner([new HealthCheck({ api: new ConnectorApiClient(5_000) }), new ContainerCheck(docker)], {
     timeoutMs: 8_000,
     concurrency: 4,
   });
@@ -85,7 +85,7 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
 
   it('reports a hanging /health as unreachable within the time limit, not as unhealthy', async () => {
     const hanging = await startStandinConnector({ name: 'hanging', health: 'hang' });
-    const quick = new CheckRunner([new HealthCheck(new ConnectorApiClient(1_000))], { timeoutMs: 3_000, concurrency: 1 });
+    const quick = new CheckRunner([new HealthCheck({ api: new ConnectorApiClient(1_000) })], { timeoutMs: 3_000, concurrency: 1 });
     const started = performance.now();
     const report = await quick.run(
       [{ name: 'hanging', url: hanging.url, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' }],
@@ -95,6 +95,21 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
     expect(performance.now() - started).toBeLessThan(2_500);
     expect(health.status).toBe('critical');
     expect(health.summary).toBe('Unreachable: timed out');
+  });
+
+  it('tells a hanging /health of a Connector that is up (its other routes answer) from an unreachable one', async () => {
+    const hanging = await startStandinConnector({ name: 'hanging-up', health: 'hang' });
+    const quick = new CheckRunner([new HealthCheck({ api: new ConnectorApiClient(1_000) })], { timeoutMs: 3_000, concurrency: 1 });
+    const report = await quick.run(
+      [{ name: 'hanging-up', url: hanging.url, apiKey: hanging.apiKey, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' }],
+      ['health'],
+    );
+    const health = report.connectors[0]!.checks[0]!;
+    expect(health.status).toBe('critical');
+    expect(health.summary).toMatch(/^\/health did not answer within 1 s although the Connector is up .*Backbone/);
+    expect(health.summary).not.toMatch(/Unreachable/);
+    expect(health.details).toContainEqual(expect.objectContaining({ label: 'version', status: 'ok' }));
+    expect(health.details).toContainEqual(expect.objectContaining({ label: 'last sync run', status: 'ok' }));
   });
 
   it('reports a crash-looping container as restarting, with its exit code', async () => {

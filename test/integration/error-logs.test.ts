@@ -162,7 +162,7 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
       { windowHours: (now.getTime() - since) / 3_600_000 },
     );
     const result = await runCheck(windowed, connectorFor(container.id), now);
-    expect(result.summary).toMatch(/^1 error in \d+ min \(1 group\)/);
+    expect(result.summary).toMatch(/^1 error in \d+ s \(1 group\)/);
     expect(result.details[0]?.label).toBe('Sync failed MongoNetworkError: connect ECONNREFUSED <ip>');
 
     const everything = await runCheck(check, connectorFor(container.id), now);

@@ -75,7 +75,7 @@ describe.concurrent('connector-ops CLI', () => {
     const run = await cli(['--help']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Usage:');
-    expect(run.stdout).toContain('connector-ops check [connector...] [--only <ids>] [--json]');
+    expect(run.stdout).toContain('connector-ops check [connector...] [--only <ids>] [--since <24h|30m|7d>] [--details] [--json]');
     expect(run.stdout).toContain('connector-ops console');
     expect(run.stderr).toBe('');
   });
@@ -150,6 +150,35 @@ describe.concurrent('connector-ops CLI', () => {
     expect(run.code).toBe(64);
     expect(run.stderr).toContain(`--only has unknown check ids bogus; valid ids: ${CHECK_IDS.join(', ')}.`);
     expect(run.stdout).toBe('');
+  });
+
+  it('check --since reads the logs as far back as asked, with the same rule as chat', async () => {
+    const dir = mkdtempSync(join(tmp, 'since-'));
+    const logFile = join(dir, 'connector.log');
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const stamp = `${threeDaysAgo.getFullYear()}-${pad(threeDaysAgo.getMonth() + 1)}-${pad(threeDaysAgo.getDate())}T${pad(threeDaysAgo.getHours())}:${pad(threeDaysAgo.getMinutes())}:00.000`;
+    writeFileSync(logFile, `[${stamp}] [ERROR] SyncModule - Sync failed\n`);
+    const env = { CONNECTOR_NAME: 'main', CONNECTOR_URL: `http://127.0.0.1:${closedPort}`, CONNECTOR_LOG_FILES: logFile };
+    const day = await cli(['check', '--only', 'error-logs'], env);
+    expect(day.stdout).toMatch(/no errors in 24 h/);
+    const week = await cli(['check', '--only', 'error-logs', '--since', '7d'], env);
+    expect(week.code, week.stderr).toBe(1);
+    expect(week.stdout).toMatch(/1 error in 7 d/);
+    const tooFar = await cli(['check', '--since=99d'], env);
+    expect(tooFar.code).toBe(64);
+    expect(tooFar.stderr).toContain('"--since 99d" is not a duration; expected e.g. 30m, 24h or 7d (at most 30d).');
+  });
+
+  it('check --details adds every detail; without it, one line per check as in chat', async () => {
+    const env = { CONNECTOR_NAME: 'main', CONNECTOR_URL: `http://127.0.0.1:${closedPort}` };
+    const compact = await cli(['check', '--only', 'health'], env);
+    const detailed = await cli(['check', '--only', 'health', '--details'], env);
+    expect(compact.code).toBe(2);
+    expect(detailed.code).toBe(2);
+    expect(compact.stdout).not.toContain('health route');
+    expect(detailed.stdout).toContain('health route');
+    expect(detailed.stdout.length).toBeGreaterThan(compact.stdout.length);
   });
 
   it('check of an unreachable connector exits 2 (critical) and says it is unreachable', async () => {

@@ -110,6 +110,16 @@ describe('ErrorLogsCheck', () => {
     expect(result.summary).toMatch(/^1 error in 1 h \(1 group\)/);
   });
 
+  it('shows the window as the duration it is: days, and a date for a huge one, never "in 100000 h"', async () => {
+    const logs = line('ERROR', 10, 'Sync failed');
+    const summary = async (windowHours: number) =>
+      (await run(new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') }, { windowHours }))).summary;
+    expect(await summary(72)).toMatch(/^1 error in 3 d /);
+    expect(await summary(30 * 24)).toMatch(/^1 error in 30 d /);
+    const since = new Date(NOW.getTime() - 100_000 * 3_600_000).toISOString().slice(0, 10);
+    expect(await summary(100_000)).toMatch(new RegExp(`^1 error since ${since} `));
+  });
+
   it('honours the options: window, thresholds and number of groups listed', async () => {
     const logs = Array.from({ length: 6 }, (_, i) => line('ERROR', 10 + i, `failure kind ${'abcdef'[i]}`)).join('\n');
     const check = new ErrorLogsCheck(

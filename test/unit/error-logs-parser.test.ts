@@ -173,6 +173,94 @@ describe('LogEventParser: the Connector pattern layout', () => {
   });
 });
 
+describe('LogEventParser: output outside the layout (console.error, uncaught errors)', () => {
+  // What a real Connector 7.0.0 printed when it could not reach the Backbone at its first start, then exited 1.
+  const startupCrash = [
+    `${GREEN}[2026-12-01T06:21:59.101] [INFO] ConnectorRuntime - Starting the Connector${RESET}`,
+    'Options:',
+    '  --help     Show help                                                 [boolean]',
+    '  --version  Show version number                                       [boolean]',
+    '',
+    "RequestError: error.transport.request.unknown (500): 'connect ECONNREFUSED 127.0.0.1:18191' for POST /api/v2/Challenges at 2026-12-01T06:21:59.936Z",
+    '    at RequestError.fromAxiosError (/usr/app/node_modules/@nmshd/transport/dist/core/backbone/RequestError.js:87:24)',
+    '    at RESTClient.runRequest (/usr/app/node_modules/@nmshd/transport/dist/core/backbone/RESTClient.js:140:40)',
+    '    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)',
+    '',
+  ].join('\n');
+
+  it('a start-up failure printed without a level after an INFO event is an error event of its own', () => {
+    const { events } = parse(startupCrash);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      level: 'ERROR',
+      time: undefined,
+      message: "RequestError: error.transport.request.unknown (500): 'connect ECONNREFUSED 127.0.0.1:18191' for POST /api/v2/Challenges at 2026-12-01T06:21:59.936Z",
+    });
+    expect(events[0]!.stack[0]).toMatch(/^\s+at RequestError\.fromAxiosError/);
+  });
+
+  it('takes its time from a Docker timestamp in front of the line', () => {
+    const stamped = startupCrash
+      .split('\n')
+      .map((line) => (line ? `2026-12-01T06:21:59.936123456Z ${line}` : line))
+      .join('\n');
+    const { events } = parse(stamped);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.time).toBe(Date.parse('2026-12-01T06:21:59.936Z'));
+  });
+
+  it('an uncaught exception with an error code, a broker refused at start, and unhandled rejections', () => {
+    const text = [
+      `${GREEN}[2026-12-01T06:30:00.000] [INFO] ConnectorRuntime - Starting the Connector${RESET}`,
+      "Error: connect ECONNREFUSED 127.0.0.1:5672",
+      '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1637:16)',
+      `${GREEN}[2026-12-01T06:31:00.000] [INFO] ConnectorRuntime - Starting the Connector${RESET}`,
+      "TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string. Received undefined",
+      '    at Object.join (node:path:1268:7)',
+      'Uncaught exception: boom',
+      '[UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch block] {',
+      "  code: 'ERR_UNHANDLED_REJECTION'",
+      '}',
+      "(node:1) UnhandledPromiseRejectionWarning: Error: lost",
+    ].join('\n');
+    const { events } = parse(text);
+    expect(events.map((e) => e.message.slice(0, 30))).toEqual([
+      'Error: connect ECONNREFUSED 12',
+      'TypeError [ERR_INVALID_ARG_TYP',
+      'Uncaught exception: boom',
+      '[UnhandledPromiseRejection: Th',
+      '(node:1) UnhandledPromiseRejec',
+    ]);
+    expect(events[3]!.stack).toEqual(["  code: 'ERR_UNHANDLED_REJECTION'", '}']);
+  });
+
+  it('an error-like line without a stack frame after it is not counted (plain output quoting an error)', () => {
+    const text = [
+      `${GREEN}[2026-12-01T06:30:00.000] [INFO] Runtime - started${RESET}`,
+      'Error: this is only text printed by a script',
+      'and more plain text',
+      'ValidationError: still text',
+    ].join('\n');
+    expect(parse(text).events).toEqual([]);
+  });
+
+  it('inside an ERROR event, an error line at column 0 stays part of it (no double count)', () => {
+    const text = [
+      `${RED}[2026-12-01T06:30:00.000] [ERROR] SyncModule - Sync failed${RESET}`,
+      "RequestError: error.transport.request.unknown (500): 'connect ECONNREFUSED 10.0.0.5:443' for POST /api/v2/SyncRuns",
+      '    at RequestError.fromAxiosError (/usr/app/node_modules/@nmshd/transport/dist/core/backbone/RequestError.js:87:24)',
+    ].join('\n');
+    const { events } = parse(text);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.message).toBe('Sync failed');
+  });
+
+  it('gives the same events whatever the chunk boundaries', () => {
+    const whole = parse(startupCrash).events;
+    for (const size of [1, 7, 50]) expect(parse(startupCrash, size).events).toEqual(whole);
+  });
+});
+
 describe('LogEventParser: JSON layout', () => {
   it('reads Serilog compact JSON: @l absent means Information, @mt rendered, @x as the stack', () => {
     const text = [

@@ -96,6 +96,59 @@ describe('interpretKeyMaterial', () => {
     expect(interpretKeyMaterial(cert(2)).status).toBe('critical');
   });
 
+  it('Backbone unreachable: the credentials are not judged (the Connector\'s check fails on any error)', () => {
+    const backboneDown: HealthAnswer = {
+      kind: 'unhealthy',
+      httpStatus: 500,
+      body: { isHealthy: false, services: { database: 'healthy', backboneConnection: 'unhealthy', backboneAuthentication: 'unhealthy' } },
+    };
+    const result = interpretKeyMaterial(findings({ health: backboneDown }));
+    expect(detail(result, 'Backbone authentication')).toEqual({
+      label: 'Backbone authentication',
+      value: 'not checked: the Backbone is unreachable',
+      status: 'unknown',
+    });
+    expect(result.status).not.toBe('critical');
+    expect(result.summary).not.toMatch(/credentials/);
+  });
+
+  it('Backbone unreachable but authentication "healthy": possibly stale (cached for 5 minutes)', () => {
+    const cached: HealthAnswer = {
+      kind: 'unhealthy',
+      httpStatus: 500,
+      body: { isHealthy: false, services: { database: 'healthy', backboneConnection: 'unhealthy', backboneAuthentication: 'healthy' } },
+    };
+    const backbone = detail(interpretKeyMaterial(findings({ health: cached })), 'Backbone authentication');
+    expect(backbone?.status).toBe('unknown');
+    expect(backbone?.value).toMatch(/stale.*5 minutes/);
+  });
+
+  it('/health and Support hanging: each part says why it could not look; the identity comes from its route', () => {
+    const result = interpretKeyMaterial(
+      findings({
+        health: { kind: 'unreachable', reason: 'timed out', timedOutMs: 5_000 },
+        support: { kind: 'failed', reason: 'timed out', timedOutMs: 5_000 },
+        identityRoute: { kind: 'ok', value: identity },
+      }),
+    );
+    expect(detail(result, 'identity')?.status).toBe('ok');
+    expect(detail(result, 'API key')?.value).toBe('accepted');
+    expect(detail(result, 'Backbone authentication')?.value).toMatch(/^not checked: \/health did not answer \(its Backbone check hangs\)/);
+    const noRoute = interpretKeyMaterial(
+      findings({
+        health: { kind: 'unreachable', reason: 'timed out', timedOutMs: 5_000 },
+        support: { kind: 'failed', reason: 'timed out', timedOutMs: 5_000 },
+        identityRoute: { kind: 'rejected', httpStatus: 403, reason: 'API key lacks the scope (403)' },
+      }),
+    );
+    expect(detail(noRoute, 'identity')?.status).toBe('unknown');
+    expect(detail(noRoute, 'API key')?.value).toBe('accepted');
+    const nothing = interpretKeyMaterial(
+      findings({ support: { kind: 'failed', reason: 'timed out', timedOutMs: 5_000 }, identityRoute: { kind: 'failed', reason: 'timed out', timedOutMs: 5_000 } }),
+    );
+    expect(detail(nothing, 'identity')?.value).toMatch(/\/Monitoring\/Support did not answer within 5 s: it runs the Connector's health check/);
+  });
+
   it('no API key configured: identity and key are unknown, Backbone authentication is still read', () => {
     const result = interpretKeyMaterial({ apiKeyConfigured: false, health: healthy });
     expect(result.status).toBe('unknown');

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { judgeCertificate } from '../../src/checks/third-party-certificate.ts';
 import type { ThirdPartyTarget } from '../../src/checks/third-party-discovery.ts';
@@ -125,10 +126,37 @@ describe('ThirdPartyCheck discovery answers (in-memory Connector API)', () => {
   const run = (support: ApiAnswer<SupportInfo>) =>
     new ThirdPartyCheck({ api: { support: async () => support } }).run({ connector, signal: AbortSignal.timeout(5_000), now: new Date() });
 
-  it('a key without the monitoring:support scope is noted, not unknown', async () => {
+  it('a key without the monitoring:support scope: unknown, naming the scope and the setting, never "ok, nothing configured"', async () => {
     const result = await run({ kind: 'rejected', httpStatus: 403, reason: 'API key lacks the scope for /Monitoring/Support (403)' });
-    expect(result.status).toBe('ok');
-    expect(result.details[0]?.value).toContain('configure the third-party URLs or grant the scope');
+    expect(result.status).toBe('unknown');
+    expect(result.summary).not.toMatch(/No third-party systems/);
+    expect(result.summary).toMatch(/monitoring:support/);
+    expect(result.details[0]?.value).toMatch(/monitoring:support scope \(403\); grant it, or list .* CONNECTOR_THIRD_PARTY/);
+  });
+
+  it('a key without the scope beside configured systems: their results decide, discovery is a note', async () => {
+    const server = net.createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const check = new ThirdPartyCheck({
+        api: { support: async () => ({ kind: 'rejected', httpStatus: 403, reason: 'API key lacks the scope for /Monitoring/Support (403)' }) },
+        thirdParty: [`tcp://127.0.0.1:${port}`],
+      });
+      const result = await check.run({ connector, signal: AbortSignal.timeout(5_000), now: new Date() });
+      expect(result.status).toBe('ok');
+      const note = result.details.find((d) => d.label === 'discovery from /Monitoring/Support');
+      expect(note?.value).toMatch(/monitoring:support/);
+      expect(note?.status).toBeUndefined();
+    } finally {
+      server.close();
+    }
+  });
+
+  it('Support hanging (it runs the health check): discovery says why it could not look', async () => {
+    const result = await run({ kind: 'failed', reason: 'timed out', timedOutMs: 2_500 });
+    expect(result.status).toBe('unknown');
+    expect(result.summary).toMatch(/\/Monitoring\/Support did not answer within 2.5 s: it runs the Connector's health check/);
   });
 
   it('a rejected key or an unreachable Connector leaves the check unable to look', async () => {

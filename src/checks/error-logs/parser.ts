@@ -41,6 +41,10 @@ export class LogEventParser implements LineSink {
   /** Events of any level recognised: none in many lines means a layout this parser does not know. */
   events = 0;
   private pending: ErrorEvent | undefined;
+  /** An error-like first line outside the layout, counted once an `at` frame follows it. */
+  private candidate: ErrorEvent | undefined;
+  /** The pending event came from outside the layout: a further error-like line starts another one. */
+  private pendingOutside = false;
   private readonly onError: (event: ErrorEvent) => void;
 
   constructor(onError: (event: ErrorEvent) => void) {
@@ -49,11 +53,14 @@ export class LogEventParser implements LineSink {
 
   line(bytes: Buffer, start: number, end: number): void {
     let pos = skipEscapes(bytes, start, end);
+    const timestampStart = pos;
     const timestampEnd = dockerTimestampEnd(bytes, pos, end);
     if (timestampEnd > 0) pos = skipEscapes(bytes, timestampEnd, end);
     const first = bytes[pos];
     if (first === OPEN_BRACKET && this.patternEvent(bytes, pos, end)) return;
     if (first === OPEN_BRACE && this.jsonEvent(bytes, pos, end)) return;
+    const outside = this.pending === undefined || this.pendingOutside;
+    if (outside && this.outsideLayout(bytes, pos, end, timestampEnd > 0 ? [timestampStart, timestampEnd] : undefined)) return;
     this.continuation(bytes, pos, end);
   }
 
@@ -98,6 +105,46 @@ export class LogEventParser implements LineSink {
     return true;
   }
 
+  /**
+   * Output that bypassed log4js (console.error of a start-up failure, Node's report of an uncaught
+   * exception), outside a log4js error event: a line that looks like an error's first line starts an
+   * event of its own. `Uncaught …` and unhandled rejections count at once; `…Error: text` at column 0
+   * only once an `at` frame follows, so that a message quoting an error in plain output is not counted.
+   * Inside a log4js ERROR event such lines are its stack (a cause), never a second event.
+   */
+  private outsideLayout(bytes: Buffer, pos: number, end: number, dockerTimestamp: [number, number] | undefined): boolean {
+    const candidate = this.candidate;
+    if (candidate) {
+      this.candidate = undefined;
+      if (isStackFrame(bytes, pos, end)) {
+        this.start(candidate);
+        return false;
+      }
+    }
+    // A cheap first look, as most lines here are indented dumps: an error's first line starts with a letter,
+    // "(" (`(node:1) Unhandled…`) or "[" (`[UnhandledPromiseRejection: …`).
+    if (!mayStartUncaught(bytes[pos])) return false;
+    const text = stripAnsi(bytes.toString('utf8', pos, Math.min(end, pos + 2 * MAX_MESSAGE_CHARS))).trimEnd();
+    const kind = uncaughtKind(text);
+    if (!kind) return false;
+    const event: ErrorEvent = {
+      level: 'ERROR',
+      time: dockerTimestamp ? parseEventTime(bytes.toString('latin1', dockerTimestamp[0], dockerTimestamp[1])) : undefined,
+      message: text.slice(0, MAX_MESSAGE_CHARS),
+      stack: [],
+    };
+    if (kind === 'certain') this.start(event);
+    else this.candidate = event;
+    return true;
+  }
+
+  private start(event: ErrorEvent): void {
+    this.flush();
+    this.events++;
+    this.pending = event;
+    this.pendingOutside = true;
+  }
+
   private continuation(bytes: Buffer, pos: number, end: number): void {
     const pending = this.pending;
     if (!pending || pending.stack.length >= MAX_STACK_LINES) return;
@@ -107,6 +154,8 @@ export class LogEventParser implements LineSink {
   }
 
   private flush(): void {
+    this.candidate = undefined;
+    this.pendingOutside = false;
     const pending = this.pending;
     if (!pending) return;
     this.pending = undefined;
@@ -116,6 +165,28 @@ export class LogEventParser implements LineSink {
     else pending.message = withoutCorrelationId(pending.message);
     this.onError(pending);
   }
+}
+
+/** `Error: …`, `RequestError: …`, `TypeError [ERR_X]: …`, `MongoServerSelectionError: …` at column 0. */
+const ERROR_FIRST_LINE = /^(?:[A-Za-z_$][\w$.]*)?(?:Error|Exception)(?: \[[\w.-]+\])?: \S/;
+const CERTAIN_FIRST_LINE = /^(?:Uncaught\b|\[?UnhandledPromiseRejection\b|\(node:\d+\) (?:\[[\w-]+\] )?UnhandledPromiseRejectionWarning\b|process\.on\(['"]unhandledRejection)/;
+
+function uncaughtKind(text: string): 'certain' | 'needs-frame' | undefined {
+  if (CERTAIN_FIRST_LINE.test(text)) return 'certain';
+  return ERROR_FIRST_LINE.test(text) ? 'needs-frame' : undefined;
+}
+
+function mayStartUncaught(byte: number | undefined): boolean {
+  if (byte === undefined) return false;
+  const lower = byte | LOWER_CASE_BIT;
+  return (lower >= 0x61 && lower <= 0x7a) || byte === 0x28 || byte === OPEN_BRACKET || byte === 0x5f || byte === 0x24;
+}
+
+/** `    at fn (file:1:2)`: a V8 stack frame. */
+function isStackFrame(bytes: Buffer, pos: number, end: number): boolean {
+  let at = pos;
+  while (at < end && (bytes[at] === SPACE || bytes[at] === TAB)) at++;
+  return at > pos && bytes[at] === 0x61 && bytes[at + 1] === 0x74 && bytes[at + 2] === SPACE; // "at "
 }
 
 function errorLevelOf(bytes: Buffer, start: number, end: number): ErrorLevel | undefined {

@@ -6,6 +6,7 @@ import type { ErrorGroup, Tally } from './grouper.ts';
 import type { ErrorLogScan, SourceOutcome } from './scan.ts';
 import { shorten } from './text.ts';
 import { formatClock } from './time.ts';
+import { approximateDuration } from '../../domain/duration.ts';
 
 export interface ErrorLogsOptions {
   /** How far back to look, in hours. */
@@ -30,12 +31,13 @@ export const DEFAULT_ERROR_LOGS_OPTIONS: ErrorLogsOptions = {
 
 const MAX_LABEL_CHARS = 100;
 const MAX_LISTED_FILES = 3;
+const MAX_WINDOW_AS_DURATION_MS = 90 * 86_400_000;
 
 /** Turns a finished scan into the check's result: status by counts, summary, one detail per group and source. */
 export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, now: Date): CheckResult {
   const { grouper, sources } = scan;
   const failed = sources.filter((source) => source.failure !== undefined);
-  const window = windowText(options.windowHours);
+  const window = windowText(options.windowHours, now);
   const sourceDetails = sources.map(sourceDetail);
   if (failed.length === sources.length) {
     return checkResult('error-logs', 'unknown', `could not read the logs: ${failed.map(failureText).join('; ')}`, sourceDetails);
@@ -46,7 +48,7 @@ export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, n
     total.fatal > 0 || total.count >= options.criticalAt ? 'critical' : total.count >= options.warnAt ? 'warn' : 'ok';
   const status = failed.length > 0 ? worstStatus([countStatus, 'unknown']) : countStatus;
 
-  let summary = total.count === 0 ? `no errors in ${window}` : `${errorsText(total)} in ${window} (${groupsText(scan)})`;
+  let summary = total.count === 0 ? `no errors ${window}` : `${errorsText(total)} ${window} (${groupsText(scan)})`;
   if (total.lastSeen !== undefined) summary += `, last ${formatClock(total.lastSeen, now)}`;
   if (failed.length > 0) summary += `; ${failed.map(failureText).join('; ')}`;
 
@@ -95,9 +97,11 @@ function sourceDetail(source: SourceOutcome): CheckDetail {
   return { label, value: `${files.length} ${plural(files.length, 'file')} (${listed}${more}): ${read}` };
 }
 
-function windowText(hours: number): string {
-  if (hours < 1) return `${Math.max(1, Math.round(hours * 60))} min`;
-  return Number.isInteger(hours) ? `${hours} h` : `${hours.toFixed(1)} h`;
+/** `in 24 h`, `in 7 d`; a window longer than a season reads better as the day it starts: `since 2015-06-01`. */
+function windowText(hours: number, now: Date): string {
+  const ms = hours * 3_600_000;
+  if (ms > MAX_WINDOW_AS_DURATION_MS) return `since ${new Date(now.getTime() - ms).toISOString().slice(0, 10)}`;
+  return `in ${approximateDuration(ms)}`;
 }
 
 function errorsText(total: Tally): string {

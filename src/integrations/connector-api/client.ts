@@ -34,7 +34,7 @@ export class ConnectorApiClient {
         headers: { accept: 'application/json' },
       });
     } catch (error) {
-      return { kind: 'unreachable', reason: describeFailure(error) };
+      return { kind: 'unreachable', reason: describeFailure(error), ...this.timedOut(error, signal) };
     }
     let body: unknown;
     try {
@@ -75,6 +75,12 @@ export class ConnectorApiClient {
     return this.getAccount(target, 'SyncInfo', signal, (result) => (isObject(result) ? (result as SyncInfo) : undefined));
   }
 
+  /** Our own time limit ran out (not the caller's): the route accepted the call and did not answer. */
+  private timedOut(error: unknown, signal: AbortSignal | undefined): { timedOutMs?: number } {
+    const ours = error instanceof Error && error.name === 'TimeoutError' && !signal?.aborted;
+    return ours ? { timedOutMs: this.timeoutMs } : {};
+  }
+
   /** Account routes live under /api/core/v1 since 7.0 and under /api/v2 before: try the new one first. */
   private async getAccount<T>(
     target: ConnectorApiTarget,
@@ -105,7 +111,7 @@ export class ConnectorApiClient {
         withTimeout(signal, this.timeoutMs),
       );
     } catch (error) {
-      return { kind: 'failed', reason: describeFailure(error) };
+      return { kind: 'failed', reason: describeFailure(error), ...this.timedOut(error, signal) };
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
@@ -115,15 +121,16 @@ export class ConnectorApiClient {
         reason: response.status === 401 ? 'API key rejected (401)' : `API key lacks the scope for ${path} (403)`,
       };
     }
+    const httpStatus = response.status;
     if (!response.ok) {
       await response.body?.cancel();
-      return { kind: 'failed', reason: `HTTP ${response.status} from ${path}` };
+      return { kind: 'failed', reason: `HTTP ${httpStatus} from ${path}`, httpStatus };
     }
     try {
       const value = parse(await response.json());
-      return value === undefined ? { kind: 'failed', reason: `unexpected answer from ${path}` } : { kind: 'ok', value };
+      return value === undefined ? { kind: 'failed', reason: `unexpected answer from ${path}`, httpStatus } : { kind: 'ok', value };
     } catch {
-      return { kind: 'failed', reason: `answer from ${path} is not JSON` };
+      return { kind: 'failed', reason: `answer from ${path} is not JSON`, httpStatus };
     }
   }
 }

@@ -8,8 +8,11 @@ export interface HealthBody {
 export type HealthAnswer =
   | { kind: 'healthy'; httpStatus: number; body: HealthBody }
   | { kind: 'unhealthy'; httpStatus: number; body: HealthBody }
-  /** Refused, reset, timed out, or answered with something that is not the health shape. */
-  | { kind: 'unreachable'; reason: string };
+  /**
+   * Refused, reset, timed out, or answered with something that is not the health shape. `timedOutMs`
+   * is set when the route gave no answer in time: a real Connector's /health hangs while its Backbone does.
+   */
+  | { kind: 'unreachable'; reason: string; timedOutMs?: number };
 
 export interface VersionInfo {
   version: string;
@@ -32,6 +35,7 @@ export interface SupportInfo {
   identityInfo?: IdentityInfo | { error: unknown };
 }
 
+/** After a fresh start only `lastSyncRun` is present; both stay at their last success while the Backbone is down. */
 export interface SyncInfo {
   lastDatawalletSync?: { completedAt: string };
   lastSyncRun?: { completedAt: string };
@@ -41,4 +45,8 @@ export interface SyncInfo {
 export type ApiAnswer<T> =
   | { kind: 'ok'; value: T }
   | { kind: 'rejected'; httpStatus: 401 | 403; reason: string }
-  | { kind: 'failed'; reason: string };
+  /**
+   * `httpStatus` when the Connector did answer (an error status, or a body of the wrong shape); `timedOutMs`
+   * when the route gave no answer in time (Support waits for the health check, which can hang).
+   */
+  | { kind: 'failed'; reason: string; httpStatus?: number; timedOutMs?: number };
