@@ -9,13 +9,13 @@
  * Exits 1 when a target is missed or the scan miscounts.
  * Usage: node bench/error-log-scan.ts (npm run bench:logs)
  */
+import { testDockerClient } from '../test/support/builders.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDockerClient } from '../src/integrations/docker/client.ts';
 import { generateConnectorLog } from './support/connector-log.ts';
 import { loadTestEnvironment } from './support/docker-env.ts';
 
@@ -40,7 +40,7 @@ interface Measurement {
 }
 
 loadTestEnvironment();
-const docker = createDockerClient();
+const docker = testDockerClient();
 const sizes = [...new Set([100, Number(process.env.BENCH_LOG_MB ?? 1024)])].filter((mb) => mb > 0).sort((a, b) => a - b);
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 2));
 

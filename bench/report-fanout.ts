@@ -1,7 +1,7 @@
 /**
  * Benchmark of a full report over many connectors: BENCH_CONNECTORS (default 50) stand-in Connector
  * containers on the real Docker Engine, against one, in the same run. Every check runs, through the
- * same services the bot builds (src/services.ts) from a YAML configuration of the connectors.
+ * same services the bot builds (src/root.ts) from a YAML configuration of the connectors.
  * Target: wall time of the 50-connector report / wall time of the 1-connector report ≤ 5.
  * Exits 1 when the target is missed or a report is incomplete.
  * Usage: node bench/report-fanout.ts (npm run bench:fanout)
@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { loadConfig } from '../src/config/load.ts';
 import { CHECK_IDS } from '../src/domain/check-result.ts';
-import { createServices } from '../src/services.ts';
+import { createServices } from '../src/root.ts';
 import { loadTestEnv } from '../test/support/requirements.ts';
 import { removeAllStandins, startStandinConnector, type StandinConnector } from '../test/support/standin.ts';
 

@@ -5,17 +5,17 @@ import type { Config } from './config/config.ts';
 import { ConfigError } from './config/errors.ts';
 import { loadConfig, withDotEnv } from './config/load.ts';
 import { CHECK_IDS, isCheckId, type CheckId } from './domain/check-result.ts';
-import { findConnector } from './domain/connector.ts';
+import { selectConnectors } from './domain/connector-selection.ts';
+import { inert } from './domain/inert.ts';
 import { parseSince } from './domain/duration.ts';
 import { reportMessage } from './domain/report-message.ts';
 import { exitCodeFor } from './domain/status.ts';
 import { createLogger } from './logging/logger.ts';
 import { Redactor } from './logging/redact.ts';
 import { runBot, stdinCarriesInput } from './main.ts';
-import { createServices } from './services.ts';
+import { createServices } from './root.ts';
 
 const EXIT_USAGE = 64;
-const DOCKER_VARIABLES = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'] as const;
 
 const HELP = `connector-ops: operate enmeshed Connectors from Slack, Microsoft Teams and the terminal
 
@@ -63,10 +63,6 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw error;
-  }
-  // docker-modem reads these from process.env itself: set in .env only, they would be ignored.
-  for (const name of DOCKER_VARIABLES) {
-    if (process.env[name] === undefined && env[name] !== undefined) process.env[name] = env[name];
   }
   const redactor = new Redactor(config.secrets);
 
@@ -145,19 +141,13 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
   const services = createServices(config, logger, redactor);
   try {
     const { connectors, problem } = await services.directory.list();
-    const unknown = names.filter((n) => !findConnector(connectors, n));
-    if (unknown.length > 0) {
-      process.stderr.write(
-        `connector-ops check: unknown connector${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Known connectors: ${connectors.map((c) => c.name).join(', ') || 'none'}.\n`,
-      );
-      return EXIT_USAGE;
+    // The same rule and words as the chat verbs; a name that matches nothing is a usage error, nothing to check is unknown.
+    const selection = selectConnectors(connectors, names, problem);
+    if (!selection.ok) {
+      process.stderr.write(`connector-ops check: ${redactor.redact(inert(selection.problem))}\n`);
+      return selection.reason === 'unknown' ? EXIT_USAGE : 3;
     }
-    if (connectors.length === 0) {
-      process.stderr.write(`connector-ops check: no connectors configured or discovered.${problem ? ` ${problem}` : ''}\n`);
-      return 3;
-    }
-    const selected = names.length > 0 ? [...new Set(names.map((n) => findConnector(connectors, n)!))] : connectors;
-    const report = await services.runner.run(selected, only ?? CHECK_IDS, sinceMs === undefined ? {} : { logWindowMs: sinceMs });
+    const report = await services.runner.run(selection.connectors, only ?? CHECK_IDS, sinceMs === undefined ? {} : { logWindowMs: sinceMs });
     const output = json
       ? JSON.stringify(redactor.redactDeep(report), null, 2)
       : redactor.redact(renderText(reportMessage(report, { title: 'connector-ops check', details })).text);

@@ -1,11 +1,11 @@
 import { fstatSync } from 'node:fs';
-import { ConsoleChat } from './chat/console/console-chat.ts';
+import type { ChatAdapter } from './chat/adapter.ts';
+import { ConsoleAdapter } from './chat/console/console-adapter.ts';
 import type { Config } from './config/config.ts';
 import { BotServer } from './http/server.ts';
-import { ResourceSampler } from './scheduler/resource-sampler.ts';
 import type { Logger } from './logging/logger.ts';
 import type { Redactor } from './logging/redact.ts';
-import { createServices, type Services } from './services.ts';
+import { createServices, type Services } from './root.ts';
 
 export interface BotIo {
   stdin: NodeJS.ReadStream;
@@ -26,24 +26,18 @@ export interface BotOptions {
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
- * The composition root: configuration → services → adapters. Resolves when the bot has shut down
- * (a signal, or the end of the console's input when the console is the only chat).
+ * Runs the bot: services from the composition root, the HTTP server, the background sampler and the chat
+ * adapters. Resolves when the bot has shut down (a signal, or an adapter that ended on its own: the console's
+ * input closed).
  */
 export async function runBot(options: BotOptions): Promise<void> {
-  const { config, logger, redactor, io } = options;
-  const services = createServices(config, logger, redactor);
+  const { config, logger } = options;
+  const services = createServices(config, logger, options.redactor);
   const shutdown = new AbortController();
   const server = options.http
-    ? new BotServer({
-        host: config.http.host,
-        port: config.http.port,
-        metrics: services.metrics,
-        logger,
-        readiness: { notReady: () => (services.store.isOpen ? [] : ['store']) },
-      })
+    ? new BotServer({ host: config.http.host, port: config.http.port, routes: services.routes, logger })
     : undefined;
-
-  const sampler = new ResourceSampler({ directory: services.directory, runner: services.runner, logger });
+  const adapters = chatAdapters(options, services);
 
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
@@ -52,6 +46,7 @@ export async function runBot(options: BotOptions): Promise<void> {
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
 
+  const started: ChatAdapter[] = [];
   try {
     if (server) {
       const port = await server.listen().catch((error: unknown) => {
@@ -59,41 +54,43 @@ export async function runBot(options: BotOptions): Promise<void> {
         const { code, message } = error as NodeJS.ErrnoException;
         throw Object.assign(new Error(`cannot serve HTTP on HTTP_HOST ${config.http.host}, HTTP_PORT ${config.http.port}: ${message}`), { code });
       });
-      logger.info({ host: config.http.host, port }, 'HTTP server listening: /healthz, /readyz, /metrics');
+      logger.info({ host: config.http.host, port, routes: services.routes.map((route) => route.name) }, 'HTTP server listening');
     }
-    const connectors = config.connectors.length > 0 ? config.connectors.map((c) => c.name).join(', ') : 'discovered on the Docker engine';
-    logger.info({ connectors, dataDir: config.dataDir }, 'connector-ops started');
+    const connectors = config.connectors.length > 0 ? config.connectors.map((c) => c.name).join(', ') : 'discovered on the Docker engines';
+    logger.info({ connectors, engines: config.engines.map((e) => e.name), dataDir: config.dataDir }, 'connector-ops started');
     // Background work belongs to the long-running bot, not to a console session.
-    if (options.http) sampler.start();
+    if (options.http) services.sampler.start();
 
-    const chatTasks: Promise<void>[] = [];
-    if (options.console === 'always' || stdinCarriesInput(io.stdin)) {
-      chatTasks.push(runConsole(services, redactor, io, shutdown.signal).then(() => shutdown.abort()));
+    for (const adapter of adapters) {
+      await adapter.start();
+      started.push(adapter);
+      void adapter.ended.then(() => shutdown.abort());
     }
     await waitForAbort(shutdown.signal);
-    await Promise.race([Promise.allSettled(chatTasks), delay(SHUTDOWN_GRACE_MS)]);
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    await Promise.race([Promise.all([server?.close(), sampler.stop()]), delay(SHUTDOWN_GRACE_MS)]);
+    const stopping = [...started].reverse().map((adapter) => adapter.stop());
+    await Promise.race([Promise.allSettled([...stopping, server?.close(), services.sampler.stop()]), delay(SHUTDOWN_GRACE_MS)]);
     services.close();
     logger.info('stopped');
   }
 }
 
-function runConsole(services: Services, redactor: Redactor, io: BotIo, signal: AbortSignal): Promise<void> {
-  const chat = new ConsoleChat({
-    input: io.stdin,
-    output: io.stdout,
-    interactive: io.stdin.isTTY === true,
-    redact: (text) => redactor.redact(text),
-    handle: async (input) => {
-      const outcome = await services.commands.handle(input);
-      services.metrics.commands.inc({ verb: outcome.verb, adapter: 'console' });
-      return outcome.message;
-    },
-  });
-  return chat.run(signal);
+/** The chat adapters this run has: the console now (Slack and Teams join the list when configured). */
+function chatAdapters(options: BotOptions, services: Services): ChatAdapter[] {
+  const adapters: ChatAdapter[] = [];
+  if (options.console === 'always' || stdinCarriesInput(options.io.stdin)) {
+    adapters.push(
+      new ConsoleAdapter({
+        input: options.io.stdin,
+        output: options.io.stdout,
+        redact: (text) => options.redactor.redact(text),
+        dispatch: (request, reply) => services.dispatcher.dispatch(request, reply),
+      }),
+    );
+  }
+  return adapters;
 }
 
 /** A terminal, a pipe or a file: someone or something will type. /dev/null (a container's stdin) will not. */

@@ -4,8 +4,8 @@
  * container given by id. Prints one JSON line: scan time, peak RSS and the check result.
  * Usage: node bench/support/scan-child.ts <container>
  */
+import { testDockerClient } from '../../test/support/builders.ts';
 import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
-import { createDockerClient } from '../../src/integrations/docker/client.ts';
 import { ContainerLogs } from '../../src/integrations/docker/logs.ts';
 import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
 
@@ -15,7 +15,7 @@ if (!container) {
   process.exit(2);
 }
 
-const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(createDockerClient()), logFiles: new LogFiles() });
+const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(testDockerClient()), logFiles: new LogFiles() });
 const started = performance.now();
 const result = await check.run({
   connector: { name: 'bench', container, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' },

@@ -3,8 +3,8 @@ import { checkResult } from '../domain/check-result.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { CheckStatus } from '../domain/status.ts';
 import { worstStatus } from '../domain/status.ts';
-import type { DockerClient } from '../integrations/docker/client.ts';
-import { ContainerNotFoundError, inspectContainer, type ContainerState } from '../integrations/docker/containers.ts';
+import { engineLabel } from '../domain/connector.ts';
+import { ContainerNotFoundError, type ContainerInspector, type ContainerState } from '../integrations/docker/containers.ts';
 import { describeFailure } from '../integrations/http/timeout.ts';
 import type { Check, CheckContext } from './check.ts';
 
@@ -14,11 +14,12 @@ const RECENT_RESTART_MS = 10 * 60_000;
 /** The Connector's container as Docker sees it: running, restarts, health status, uptime, OOM kills, exit code. */
 export class ContainerCheck implements Check {
   readonly id = 'container' as const;
+  readonly needs = 'a container: set CONNECTOR_CONTAINER (or container in the YAML file)';
 
-  private readonly docker: DockerClient;
+  private readonly containers: ContainerInspector;
 
-  constructor(docker: DockerClient) {
-    this.docker = docker;
+  constructor(containers: ContainerInspector) {
+    this.containers = containers;
   }
 
   appliesTo(connector: Connector): boolean {
@@ -27,13 +28,13 @@ export class ContainerCheck implements Check {
 
   async run({ connector, signal, now }: CheckContext): Promise<CheckResult> {
     try {
-      const state = await inspectContainer(this.docker, connector.container!, signal);
+      const state = await this.containers.inspect(connector.container!, signal);
       return interpretContainer(state, now);
     } catch (error) {
       if (error instanceof ContainerNotFoundError) {
-        return checkResult('container', 'critical', `Container "${connector.container}" does not exist on the Docker engine`);
+        return checkResult('container', 'critical', `Container "${connector.container}" does not exist on ${engineLabel(connector)}`);
       }
-      return checkResult('container', 'unknown', `Could not ask the Docker engine: ${describeFailure(error)}`);
+      return checkResult('container', 'unknown', `Could not ask ${engineLabel(connector)}: ${describeFailure(error)}`);
     }
   }
 }

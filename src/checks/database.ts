@@ -1,6 +1,5 @@
 import { checkResult, type CheckResult } from '../domain/check-result.ts';
 import type { Connector } from '../domain/connector.ts';
-import { MongoInspector } from '../integrations/mongo/client.ts';
 import { maskUrlCredentials } from '../logging/redact.ts';
 import type { MongoSnapshot, Reading } from '../integrations/mongo/types.ts';
 import type { Check, CheckContext } from './check.ts';
@@ -36,16 +35,13 @@ export type DatabaseCheckSettings = Partial<Omit<DatabaseCheckOptions, 'threshol
 /** Reads the state of the MongoDB behind a connection string; never throws. */
 export type InspectMongo = (uri: string, timeoutMs: number, signal: AbortSignal) => Promise<MongoSnapshot>;
 
-export const inspectWithDriver: InspectMongo = (uri, timeoutMs, signal) =>
-  new MongoInspector(uri, { timeoutMs }).snapshot(signal);
-
 /** The guide's database section: reachability, replica set health, oplog, disk, and backup age. */
 export class DatabaseCheck implements Check {
   readonly id = 'database' as const;
   readonly options: DatabaseCheckOptions;
   readonly #inspect: InspectMongo;
 
-  constructor(settings: DatabaseCheckSettings = {}, inspect: InspectMongo = inspectWithDriver) {
+  constructor(settings: DatabaseCheckSettings, inspect: InspectMongo) {
     this.options = {
       ...DEFAULT_DATABASE_CHECK_OPTIONS,
       ...withoutUndefined(settings),
@@ -53,6 +49,8 @@ export class DatabaseCheck implements Check {
     };
     this.#inspect = inspect;
   }
+
+  readonly needs = 'a MongoDB URI: set CONNECTOR_MONGODB_URI (or mongodbUri in the YAML file)';
 
   appliesTo(connector: Connector): boolean {
     return Boolean(connector.mongodbUri);

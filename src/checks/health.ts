@@ -41,6 +41,8 @@ export class HealthCheck implements Check {
     this.options = options;
   }
 
+  readonly needs = 'a Connector URL: set CONNECTOR_URL (or url in the YAML file, or the connector-ops.url label)';
+
   appliesTo(connector: Connector): boolean {
     return connector.url !== undefined;
   }

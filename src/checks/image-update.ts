@@ -2,11 +2,8 @@ import semver, { type SemVer } from 'semver';
 import { checkResult, type CheckResult } from '../domain/check-result.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { ConnectorApiClient } from '../integrations/connector-api/client.ts';
-import type { DockerClient } from '../integrations/docker/client.ts';
-import { DockerImages, type ContainerImage, type ContainerImageReader } from '../integrations/docker/images.ts';
+import type { ContainerImage, ContainerImageReader } from '../integrations/docker/images.ts';
 import { describeFailure } from '../integrations/http/timeout.ts';
-import type { RegistryAccessMap } from '../integrations/registry/access.ts';
-import { RegistryClient } from '../integrations/registry/client.ts';
 import { RegistryError } from '../integrations/registry/errors.ts';
 import { digestsInRepository, parseImageReference, type ImageReference } from '../integrations/registry/reference.ts';
 import type { RegistryReader } from '../integrations/registry/types.ts';
@@ -23,10 +20,6 @@ import { versionOfTag } from './image-update-versions.ts';
 export interface ImageUpdateCheckOptions {
   /** Consider prerelease versions (`7.5.0-beta.1`) as updates. */
   includePrereleases: boolean;
-  /** Credentials and the insecure flag per registry host. */
-  registries: RegistryAccessMap;
-  /** Bound for each registry request. */
-  timeoutMs: number;
 }
 
 export interface ImageUpdateDependencies {
@@ -44,15 +37,17 @@ export class ImageUpdateCheck implements Check {
   readonly id = 'image-update' as const;
 
   private readonly deps: ImageUpdateDependencies;
-  private readonly options: Pick<ImageUpdateCheckOptions, 'includePrereleases'>;
+  private readonly options: ImageUpdateCheckOptions;
 
   constructor(
     deps: ImageUpdateDependencies,
-    options: Pick<ImageUpdateCheckOptions, 'includePrereleases'>,
+    options: ImageUpdateCheckOptions,
   ) {
     this.deps = deps;
     this.options = options;
   }
+
+  readonly needs = 'a container: set CONNECTOR_CONTAINER (or container in the YAML file)';
 
   appliesTo(connector: Connector): boolean {
     return connector.container !== undefined;
@@ -134,17 +129,4 @@ export class ImageUpdateCheck implements Check {
     const version = semver.parse(answer.value.version);
     return version ? { version } : { problem: `it reports "${answer.value.version}", not a version` };
   }
-}
-
-/** The check with its real integrations: the Docker engine, the registries, and the Connector's API. */
-export function createImageUpdateCheck(
-  docker: DockerClient,
-  options: ImageUpdateCheckOptions,
-  connectorApi?: Pick<ConnectorApiClient, 'version'>,
-): ImageUpdateCheck {
-  const registry = new RegistryClient({ registries: options.registries, timeoutMs: options.timeoutMs });
-  return new ImageUpdateCheck(
-    { images: new DockerImages(docker), registry, ...(connectorApi ? { connectorApi } : {}) },
-    { includePrereleases: options.includePrereleases },
-  );
 }

@@ -1,94 +1,118 @@
 import type { Config } from '../config/config.ts';
 import type { ConnectorApiClient } from '../integrations/connector-api/client.ts';
-import type { DockerClient } from '../integrations/docker/client.ts';
-import { DockerEngineInfo } from '../integrations/docker/engine-info.ts';
-import { ContainerLogs } from '../integrations/docker/logs.ts';
-import { LogFiles } from '../integrations/logfiles/log-files.ts';
-import { LocalHostOs } from '../integrations/host/os-info.ts';
-import { mongoPing } from '../integrations/mongo/ping.ts';
-import { DockerContainerStats } from '../integrations/docker/container-stats.ts';
-import { DockerHostOldMaterial } from '../integrations/docker/old-material.ts';
-import { LocalHostResources } from '../integrations/host/resources.ts';
-import { DiskSampleRepository } from '../store/disk-samples.ts';
+import type { ContainerResourcesSource } from '../integrations/docker/container-stats.ts';
+import type { ContainerInspector } from '../integrations/docker/containers.ts';
+import type { EngineInfoReader } from '../integrations/docker/engine-info.ts';
+import type { ContainerImageReader } from '../integrations/docker/images.ts';
+import type { OldMaterialSource } from '../integrations/docker/old-material.ts';
+import type { HostOsReader } from '../integrations/host/os-info.ts';
+import type { HostResources } from '../integrations/host/resources.ts';
+import type { Prober } from '../integrations/probes/prober.ts';
+import type { RegistryReader } from '../integrations/registry/types.ts';
 import type { Redactor } from '../logging/redact.ts';
-import type { Store } from '../store/store.ts';
+import type { DiskSampleReader } from '../store/disk-samples.ts';
 import type { Check } from './check.ts';
 import { ContainerCheck } from './container.ts';
-import { DatabaseCheck } from './database.ts';
+import { DatabaseCheck, type InspectMongo } from './database.ts';
 import { ErrorLogsCheck } from './error-logs/check.ts';
+import type { ContainerLogReader, LogFileReader } from './error-logs/scan.ts';
 import { HealthCheck } from './health.ts';
+import { ImageUpdateCheck } from './image-update.ts';
 import { KeyMaterialCheck } from './key-material.ts';
-import { ThirdPartyCheck } from './third-party.ts';
-import { createImageUpdateCheck } from './image-update.ts';
-import { VersionsCheck } from './versions.ts';
 import { DEFAULT_OLD_MATERIAL_OPTIONS, OldMaterialCheck } from './old-material.ts';
 import { DEFAULT_RESOURCES_OPTIONS, ResourcesCheck } from './resources.ts';
+import { ThirdPartyCheck } from './third-party.ts';
+import { VersionsCheck } from './versions.ts';
 
-export interface CheckDependencies {
-  config: Config;
-  docker: DockerClient;
+/** What the checks look through that is the same for every engine: built once at the composition root. */
+export interface SharedIntegrations {
   api: ConnectorApiClient;
-  store: Store;
+  prober: Prober;
+  inspectMongo: InspectMongo;
+  hostResources: HostResources;
+  hostOs: HostOsReader;
+  logFiles: LogFileReader;
+  registry: RegistryReader;
+  diskSamples: DiskSampleReader;
   redactor: Redactor;
 }
 
-/** Every check of the operations guide, built from the configuration. */
-export function createChecks({ config, docker, api, store, redactor }: CheckDependencies): Check[] {
-  const connectors = config.connectors;
-  // Parts of a check give up a little before the runner's limit, so the other parts still report.
-  const partTimeoutMs = Math.max(1_000, config.checks.timeoutMs - 1_000);
-  // Third-party probes start after the Connector told its configuration: half the time each.
-  const probeTimeoutMs = Math.max(1_000, Math.floor(partTimeoutMs / 2));
+/** What the checks look through on one Docker engine: one set per engine, sharing that engine's client. */
+export interface EngineIntegrations {
+  containers: ContainerInspector;
+  containerResources: ContainerResourcesSource;
+  images: ContainerImageReader;
+  engineInfo: EngineInfoReader;
+  containerLogs: ContainerLogReader;
+  oldMaterial: OldMaterialSource;
+}
+
+/** Parts of a check give up a little before the runner's limit, so the other parts still report. */
+function partTimeoutMs(config: Config): number {
+  return Math.max(1_000, config.checks.timeoutMs - 1_000);
+}
+
+/** Third-party probes start after the Connector told its configuration: half the time each. */
+export function probeTimeoutMs(config: Config): number {
+  return Math.max(1_000, Math.floor(partTimeoutMs(config) / 2));
+}
+
+/** The checks that do not depend on a Docker engine: built once, shared by every engine's set. */
+export function createConnectorChecks(config: Config, shared: SharedIntegrations): Check[] {
+  const { api, prober } = shared;
+  const probeTimeout = probeTimeoutMs(config);
   return [
     new HealthCheck({
       api,
       sync: { intervalMultiple: config.checks.sync.intervalMultiple, maxAgeMs: config.checks.sync.maxAgeMinutes * 60_000 },
     }),
-    new ContainerCheck(docker),
-    new ResourcesCheck(new LocalHostResources(), new DockerContainerStats(docker), {
+    // The driver keeps selecting a refused server until its time is up: a shorter limit keeps the report quick.
+    new DatabaseCheck({ timeoutMs: probeTimeout }, shared.inspectMongo),
+    new KeyMaterialCheck({ api, prober, probeTimeoutMs: probeTimeout }),
+    new ThirdPartyCheck({ api, prober, thirdParty: (connector) => connector.thirdParty ?? [], probeTimeoutMs: probeTimeout }),
+  ];
+}
+
+/** The checks that look at one engine's containers, images and host. */
+export function createEngineChecks(config: Config, shared: SharedIntegrations, engine: EngineIntegrations): Check[] {
+  const connectors = config.connectors;
+  const partTimeout = partTimeoutMs(config);
+  return [
+    new ContainerCheck(engine.containers),
+    new ResourcesCheck(shared.hostResources, engine.containerResources, {
       ...DEFAULT_RESOURCES_OPTIONS,
       thresholds: {
         cpu: config.checks.resources.cpu,
         memory: config.checks.resources.memory,
         disk: config.checks.resources.disk,
       },
-      paths: [...new Set([...config.checks.resources.paths, ...connectors.flatMap((c) => c.diskPaths ?? [])])],
+      paths: diskPaths(config),
       dataDir: config.dataDir,
-      sampleStore: new DiskSampleRepository(store),
-      timeoutMs: Math.min(DEFAULT_RESOURCES_OPTIONS.timeoutMs, partTimeoutMs),
+      sampleStore: shared.diskSamples,
+      timeoutMs: Math.min(DEFAULT_RESOURCES_OPTIONS.timeoutMs, partTimeout),
     }),
-    createImageUpdateCheck(
-      docker,
-      {
-        includePrereleases: config.checks.imageUpdate.includePrereleases,
-        registries: config.registries,
-        // A bearer login takes up to three requests in a row: each gets a share of the check's time.
-        timeoutMs: Math.max(1_000, Math.floor(partTimeoutMs / 2)),
-      },
-      api,
+    new ImageUpdateCheck(
+      { images: engine.images, registry: shared.registry, connectorApi: shared.api },
+      { includePrereleases: config.checks.imageUpdate.includePrereleases },
     ),
-    new VersionsCheck(new DockerEngineInfo(docker), new LocalHostOs(), config.checks.versions),
+    new VersionsCheck(engine.engineInfo, shared.hostOs, config.checks.versions),
     new ErrorLogsCheck(
-      { containerLogs: new ContainerLogs(docker), logFiles: new LogFiles(), redactor },
+      { containerLogs: engine.containerLogs, logFiles: shared.logFiles, redactor: shared.redactor },
       { windowHours: config.checks.errorLogs.windowHours },
     ),
-    // The driver keeps selecting a refused server until its time is up: a shorter limit keeps the report quick.
-    new DatabaseCheck({ timeoutMs: probeTimeoutMs }),
-    new KeyMaterialCheck({ api, probeTimeoutMs: probeTimeoutMs }),
-    new ThirdPartyCheck({
-      api,
-      thirdParty: (connector) => connector.thirdParty ?? [],
-      mongoPing: mongoPing(probeTimeoutMs),
-      probeTimeoutMs,
-    }),
-    new OldMaterialCheck(new DockerHostOldMaterial(docker), {
+    new OldMaterialCheck(engine.oldMaterial, {
       ...DEFAULT_OLD_MATERIAL_OPTIONS,
       // Every configured connector's container is in use, even when stopped on purpose.
       ownContainers: connectors.flatMap((c) => (c.container ? [c.container] : [])),
       backupPaths: connectors.flatMap((c) => (c.backupPath ? [c.backupPath] : [])),
       logRetentionDays: config.checks.oldMaterial.logRetentionDays,
       backupRetentionDays: config.checks.oldMaterial.backupRetentionDays,
-      timeoutMs: Math.min(DEFAULT_OLD_MATERIAL_OPTIONS.timeoutMs, partTimeoutMs),
+      timeoutMs: Math.min(DEFAULT_OLD_MATERIAL_OPTIONS.timeoutMs, partTimeout),
     }),
   ];
+}
+
+/** The configured paths and every connector's own, which the resources check and the disk sampler watch. */
+export function diskPaths(config: Config): string[] {
+  return [...new Set([...config.checks.resources.paths, ...config.connectors.flatMap((c) => c.diskPaths ?? [])])];
 }

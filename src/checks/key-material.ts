@@ -4,13 +4,15 @@ import { worstStatus } from '../domain/status.ts';
 import type { ConnectorApiClient, ConnectorApiTarget } from '../integrations/connector-api/client.ts';
 import type { ApiAnswer, HealthAnswer, IdentityInfo, SupportInfo } from '../integrations/connector-api/types.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeResult } from '../integrations/probes/result.ts';
-import { probeTlsCertificate } from '../integrations/probes/tls-certificate.ts';
+import type { Prober } from '../integrations/probes/prober.ts';
 import type { Check, CheckContext } from './check.ts';
 import { supportFailureText } from './connector-answers.ts';
 import { DEFAULT_CERTIFICATE_THRESHOLDS, judgeCertificate, type CertificateThresholds } from './third-party-certificate.ts';
 
 export interface KeyMaterialCheckOptions {
   api: Pick<ConnectorApiClient, 'health' | 'support' | 'identityInfo'>;
+  /** Reads the certificate of an https Connector URL. */
+  prober: Pick<Prober, 'tlsCertificate'>;
   /** Time limit of the TLS certificate probe, in ms (default 5000). */
   probeTimeoutMs?: number;
   certificate?: CertificateThresholds;
@@ -39,6 +41,8 @@ export class KeyMaterialCheck implements Check {
     this.options = options;
   }
 
+  readonly needs = 'a Connector URL: set CONNECTOR_URL (or url in the YAML file, or the connector-ops.url label)';
+
   appliesTo(connector: Connector): boolean {
     return connector.url !== undefined;
   }
@@ -56,7 +60,7 @@ export class KeyMaterialCheck implements Check {
       connector.apiKey ? this.readIdentity(target, signal) : Promise.resolve({}),
       this.options.api.health(target, signal),
       url.protocol === 'https:'
-        ? probeTlsCertificate(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || 443), undefined, {
+        ? this.options.prober.tlsCertificate(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || 443), {
             signal,
             now,
             timeoutMs: this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,

@@ -5,8 +5,10 @@ import { worstStatus, type CheckStatus } from '../domain/status.ts';
 import type { ContainerResources, ContainerResourcesSource, DockerDataRoot } from '../integrations/docker/container-stats.ts';
 import type { CpuLoad, FileSystemUse, HostResources, MemoryUse } from '../integrations/host/resources.ts';
 import { describeFailure, withTimeout } from '../integrations/http/timeout.ts';
-import type { DiskSampleRepository } from '../store/disk-samples.ts';
+import type { DiskSampleReader } from '../store/disk-samples.ts';
 import type { Check, CheckContext } from './check.ts';
+import { readOnce } from './shared-readings.ts';
+import { DEFAULT_ENGINE } from '../config/config.ts';
 import { forecastDiskFull } from './resources-disk-forecast.ts';
 import { formatBytes, formatPercent, thresholdStatus, type Threshold } from './resources-format.ts';
 import { settle, type Outcome } from './outcome.ts';
@@ -18,7 +20,7 @@ export interface ResourcesCheckOptions {
   /** The bot's own DATA_DIR. */
   dataDir: string;
   /** Where disk samples are kept for the forecast; without it there is no forecast. */
-  sampleStore?: DiskSampleRepository;
+  sampleStore?: DiskSampleReader;
   /** Warn or go critical when a disk is forecast to be full within this many days. */
   forecastDays: { warn: number; critical: number };
   /** Bound of each outside call (host, engine); below the runner's timeout so the other parts still report. */
@@ -35,12 +37,9 @@ export const DEFAULT_RESOURCES_OPTIONS: Omit<ResourcesCheckOptions, 'dataDir' | 
   timeoutMs: 5_000,
 };
 
-const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 // At most one sample per path in this interval, so a burst of checks does not fill the table.
-const SAMPLE_INTERVAL_MS = 10 * MINUTE_MS;
 const FORECAST_WINDOW_MS = 7 * DAY_MS;
-const SAMPLE_RETENTION_MS = 30 * DAY_MS;
 
 /** One measured thing: its detail line and a short form for the summary. */
 interface Finding {
@@ -71,12 +70,13 @@ export class ResourcesCheck implements Check {
     return true;
   }
 
-  async run({ connector, signal, now }: CheckContext): Promise<CheckResult> {
+  async run({ connector, signal, now, shared }: CheckContext): Promise<CheckResult> {
     const partSignal = withTimeout(signal, this.options.timeoutMs);
+    // Host facts once per report (and the data root once per engine), however many connectors it covers.
     const [cpu, memory, root, container] = await Promise.all([
-      settle(this.host.cpuLoad(partSignal)),
-      settle(this.host.memory(partSignal)),
-      settle(this.docker.dataRoot(partSignal)),
+      readOnce(shared, 'host-cpu', () => settle(this.host.cpuLoad(partSignal))),
+      readOnce(shared, 'host-memory', () => settle(this.host.memory(partSignal))),
+      readOnce(shared, `data-root:${connector.engine ?? DEFAULT_ENGINE}`, () => settle(this.docker.dataRoot(partSignal))),
       connector.container ? settle(this.docker.containerResources(connector.container, partSignal)) : undefined,
     ]);
     // With a remote engine the CPU and memory read here are the bot's machine, not the Connector's.
@@ -156,7 +156,7 @@ export class ResourcesCheck implements Check {
     const path = fs.paths[0] as string;
     const usage = `${formatPercent(fs.usedPercent)} used, ${formatBytes(fs.availableBytes)} free of ${formatBytes(fs.totalBytes)}`;
     const usageStatus = thresholdStatus(fs.usedPercent, this.options.thresholds.disk);
-    const forecast = this.forecast(fs, path, now);
+    const forecast = this.forecast(path, now);
     if (!forecast.ok) {
       return [
         { detail: { label, value: usage, status: usageStatus }, short: `disk ${path} ${formatPercent(fs.usedPercent)}` },
@@ -172,16 +172,11 @@ export class ResourcesCheck implements Check {
     return [{ detail: { label, value, status }, short }];
   }
 
-  /** Records this run's sample (at most one per interval) and forecasts from the last days' samples. */
-  private forecast(fs: FileSystemUse, path: string, now: Date): Outcome<{ text: string; status: CheckStatus } | undefined> {
+  /** Forecasts from the last days' samples, which the disk sampler keeps; the check writes none. */
+  private forecast(path: string, now: Date): Outcome<{ text: string; status: CheckStatus } | undefined> {
     const store = this.options.sampleStore;
     if (!store) return { ok: true, value: undefined };
     try {
-      if (store.since(path, new Date(now.getTime() - SAMPLE_INTERVAL_MS)).length === 0) {
-        // totalBytes is what a non-root process can fill (used + available): "full" is when none is left.
-        store.add({ path, sampledAt: now, usedBytes: fs.usedBytes, totalBytes: fs.usedBytes + fs.availableBytes });
-        store.prune(new Date(now.getTime() - SAMPLE_RETENTION_MS));
-      }
       const forecast = forecastDiskFull(store.since(path, new Date(now.getTime() - FORECAST_WINDOW_MS)));
       if (forecast.kind === 'none') return { ok: true, value: undefined };
       if (forecast.kind === 'full') return { ok: true, value: { text: 'full', status: 'critical' } };

@@ -2,9 +2,10 @@ import type { CheckId, CheckResult } from '../domain/check-result.ts';
 import { checkResult } from '../domain/check-result.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { ReportRunner, RunOptions } from '../domain/ports.ts';
-import { connectorReport, report, type ConnectorReport, type Report } from '../domain/report.ts';
+import { connectorReport, report, type ConnectorReport, type NotChecked, type Report } from '../domain/report.ts';
 import type { Check } from './check.ts';
 import { mapWithConcurrency } from './concurrency.ts';
+import { SharedReadings } from './shared-readings.ts';
 
 export interface CheckRunnerOptions {
   timeoutMs: number;
@@ -21,23 +22,35 @@ export interface CheckRunnerOptions {
  * Runs the checks of each connector in parallel, each under its own timeout. A check that throws or
  * runs out of time yields `unknown` with the reason, and the report still comes.
  */
+/** The checks that serve a connector: those built for the Docker engine it runs on. */
+export type ChecksFor = (connector: Connector) => readonly Check[];
+
 export class CheckRunner implements ReportRunner {
-  private readonly checks: Map<CheckId, Check>;
+  private readonly checksFor: (connector: Connector) => Map<CheckId, Check>;
 
   private readonly options: CheckRunnerOptions;
 
-  constructor(
-    checks: readonly Check[],
-    options: CheckRunnerOptions,
-  ) {
+  constructor(checks: readonly Check[] | ChecksFor, options: CheckRunnerOptions) {
     this.options = options;
-    this.checks = new Map(checks.map((c) => [c.id, c]));
+    if (typeof checks === 'function') {
+      const byList = new WeakMap<readonly Check[], Map<CheckId, Check>>();
+      this.checksFor = (connector) => {
+        const list = checks(connector);
+        let map = byList.get(list);
+        if (!map) byList.set(list, (map = indexed(list)));
+        return map;
+      };
+    } else {
+      const map = indexed(checks);
+      this.checksFor = () => map;
+    }
   }
 
   async run(connectors: Connector[], ids: readonly CheckId[], runOptions: RunOptions = {}): Promise<Report> {
     const now = this.options.now ?? (() => new Date());
+    const shared = new SharedReadings();
     const reports = await mapWithConcurrency(connectors, this.options.concurrency, (connector) =>
-      this.runConnector(connector, ids, runOptions, now),
+      this.runConnector(connector, ids, runOptions, now, shared),
     );
     return report(reports, now());
   }
@@ -47,15 +60,24 @@ export class CheckRunner implements ReportRunner {
     ids: readonly CheckId[],
     runOptions: RunOptions,
     now: () => Date,
+    shared: SharedReadings,
   ): Promise<ConnectorReport> {
-    const applicable = ids
-      .map((id) => this.checks.get(id))
-      .filter((check): check is Check => check !== undefined && check.appliesTo(connector));
-    const results = await Promise.all(applicable.map((check) => this.runOne(check, connector, runOptions, now)));
-    return connectorReport(connector.name, results);
+    const checks = this.checksFor(connector);
+    const asked = ids.map((id) => checks.get(id)).filter((check): check is Check => check !== undefined);
+    const applicable = asked.filter((check) => check.appliesTo(connector));
+    const notChecked: NotChecked[] = asked
+      .filter((check) => !applicable.includes(check))
+      .map((check) => ({ id: check.id, needs: check.needs ?? 'a setting this connector lacks' }));
+    const results = await Promise.all(applicable.map((check) => this.runOne(check, connector, { ...runOptions, shared }, now)));
+    return connectorReport(connector.name, results, notChecked);
   }
 
-  private async runOne(check: Check, connector: Connector, runOptions: RunOptions, now: () => Date): Promise<CheckResult> {
+  private async runOne(
+    check: Check,
+    connector: Connector,
+    runOptions: RunOptions & { shared: SharedReadings },
+    now: () => Date,
+  ): Promise<CheckResult> {
     const started = performance.now();
     const timeoutMs = this.options.timeoutsMs?.[check.id] ?? this.options.timeoutMs;
     const controller = new AbortController();
@@ -79,4 +101,8 @@ export class CheckRunner implements ReportRunner {
       clearTimeout(timer);
     }
   }
+}
+
+function indexed(checks: readonly Check[]): Map<CheckId, Check> {
+  return new Map(checks.map((c) => [c.id, c]));
 }

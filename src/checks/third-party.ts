@@ -2,7 +2,7 @@ import { checkResult, type CheckDetail, type CheckResult } from '../domain/check
 import type { Connector } from '../domain/connector.ts';
 import { worstStatus } from '../domain/status.ts';
 import type { ConnectorApiClient } from '../integrations/connector-api/client.ts';
-import { probeUrl, type MongoPing } from '../integrations/probes/probe-url.ts';
+import type { Prober } from '../integrations/probes/prober.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS } from '../integrations/probes/result.ts';
 import type { Check, CheckContext } from './check.ts';
 import { supportFailureText } from './connector-answers.ts';
@@ -14,8 +14,8 @@ export interface ThirdPartyCheckOptions {
   api: Pick<ConnectorApiClient, 'support'>;
   /** URLs the operator configured per connector (http(s), tcp://host:port, amqp(s), mqtt(s), redis(s), mongodb). */
   thirdParty?: string[] | ((connector: Connector) => string[]);
-  /** MongoDB ping from the database integration; without it mongodb:// targets get a TCP connect. */
-  mongoPing?: MongoPing;
+  /** The network probes (mongodb:// through the driver when the prober has its ping). */
+  prober: Pick<Prober, 'probeUrl'>;
   /** Time limit of each probe, in ms (default 5000). */
   probeTimeoutMs?: number;
   certificate?: CertificateThresholds;
@@ -40,12 +40,9 @@ export class ThirdPartyCheck implements Check {
 
   async run({ connector, signal, now }: CheckContext): Promise<CheckResult> {
     const probe = (target: ThirdPartyTarget): Promise<CheckDetail> =>
-      probeUrl(target.url, target.protocol, {
-        signal,
-        now,
-        timeoutMs: this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
-        ...(this.options.mongoPing ? { mongoPing: this.options.mongoPing } : {}),
-      }).then((result) => judgeProbe(target, result, this.options.certificate ?? DEFAULT_CERTIFICATE_THRESHOLDS));
+      this.options.prober
+        .probeUrl(target.url, target.protocol, { signal, now, timeoutMs: this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS })
+        .then((result) => judgeProbe(target, result, this.options.certificate ?? DEFAULT_CERTIFICATE_THRESHOLDS));
 
     const configured = this.configuredUrls(connector).map(configuredTarget);
     // Configured targets need not wait for discovery (a rejected API key answers only after 1-4 s).

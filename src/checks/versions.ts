@@ -4,6 +4,9 @@ import type { EngineInfo, EngineInfoReader } from '../integrations/docker/engine
 import { describeFailure } from '../integrations/http/timeout.ts';
 import type { HostOsInfo, HostOsReader } from '../integrations/host/os-info.ts';
 import type { Check, CheckContext } from './check.ts';
+import { readOnce } from './shared-readings.ts';
+import { DEFAULT_ENGINE } from '../config/config.ts';
+import type { Connector } from '../domain/connector.ts';
 
 export interface VersionMinimums {
   /** e.g. `25.0`; compared with the engine's version (`28.3.2`, `20.10.24+dfsg1`). */
@@ -45,15 +48,20 @@ export class VersionsCheck implements Check {
     return true;
   }
 
-  async run({ signal }: CheckContext): Promise<CheckResult> {
+  async run({ signal, connector, shared }: CheckContext): Promise<CheckResult> {
+    // Host facts: once per engine (and once for the bot's host) in a report, however many connectors it covers.
     const [engine, host] = await Promise.all([
-      this.engine.engineInfo(signal).then(
-        (info): EngineReading => ({ ok: true, engine: info }),
-        (error: unknown): EngineReading => ({ ok: false, reason: describeFailure(error) }),
+      readOnce(shared, `engine-info:${connector.engine ?? DEFAULT_ENGINE}`, () =>
+        this.engine.engineInfo(signal).then(
+          (info): EngineReading => ({ ok: true, engine: info }),
+          (error: unknown): EngineReading => ({ ok: false, reason: `${namedEngine(connector)}${describeFailure(error)}` }),
+        ),
       ),
-      this.hostOs.hostOs(signal).then(
-        (info): HostReading => ({ ok: true, host: info }),
-        (error: unknown): HostReading => ({ ok: false, reason: describeFailure(error) }),
+      readOnce(shared, 'host-os', () =>
+        this.hostOs.hostOs(signal).then(
+          (info): HostReading => ({ ok: true, host: info }),
+          (error: unknown): HostReading => ({ ok: false, reason: describeFailure(error) }),
+        ),
       ),
     ]);
     return assessVersions(engine, host, this.minimums);
@@ -135,4 +143,9 @@ function summarize(engine: EngineReading, host: HostReading, below: string[]): s
 
 function definedOnly(minimums: VersionMinimums): VersionMinimums {
   return Object.fromEntries(Object.entries(minimums).filter(([, value]) => value !== undefined)) as VersionMinimums;
+}
+
+/** A failure on an engine other than the default one says which. */
+function namedEngine(connector: Connector): string {
+  return connector.engine && connector.engine !== DEFAULT_ENGINE ? `engine ${connector.engine}: ` : '';
 }

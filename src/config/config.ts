@@ -11,13 +11,30 @@ export interface RegistryCredentials {
   insecure: boolean;
 }
 
+/**
+ * A Docker engine the bot talks to, as the docker CLI names one: `unix:///var/run/docker.sock`,
+ * `tcp://host:2376` (TLS with `tlsVerify` and the ca.pem/cert.pem/key.pem of `certPath`), `ssh://user@host`.
+ */
+export interface EngineSettings {
+  /** How chat and reports name it: `default` for DOCKER_HOST's engine, else its host URL or the configured name. */
+  name: string;
+  /** Absent: the docker CLI's default socket, /var/run/docker.sock. */
+  host?: string;
+  tlsVerify: boolean;
+  certPath?: string;
+}
+
+export const DEFAULT_ENGINE = 'default';
+
 /** The whole configuration, loaded once and validated at start. */
 export interface Config {
   dataDir: string;
   http: { host: string; port: number };
   log: { level: string; format: 'json' | 'pretty' | 'auto' };
-  /** Configured connectors; when empty, connectors are discovered on the Docker engine. */
+  /** Configured connectors; when empty, connectors are discovered on every engine. */
   connectors: Connector[];
+  /** Every engine: the default one (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH) first, then those the YAML file names. */
+  engines: EngineSettings[];
   checks: {
     timeoutMs: number;
     concurrency: number;

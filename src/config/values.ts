@@ -64,7 +64,7 @@ export const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fata
 
 export const logFormat = z.enum(['json', 'pretty', 'auto'], { message: 'must be one of json, pretty, auto' });
 
-export const boolean = z
+const booleanWords = z
   .string()
   .trim()
   .toLowerCase()
@@ -73,8 +73,35 @@ export const boolean = z
   })
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
-export const commaList = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+/** A YAML boolean, or the words an environment variable spells one with. */
+export const boolean = z.union([z.boolean(), booleanWords], { message: 'must be true or false' });
+
+/** A YAML list, or the comma-separated text of an environment variable. */
+export const list = z.union(
+  [z.array(z.string()), z.string().transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))],
+  { message: 'must be a list, or comma-separated' },
+);
 
 export const nonEmpty = z.string().trim().min(1, { message: 'must not be empty' });
+
+/** What docker-modem accepts in DOCKER_HOST: a socket, or an address it reads as a URL (without a scheme, tcp://). */
+export const dockerHost = z
+  .string()
+  .trim()
+  .refine(
+    (host) => {
+      if (isLocalSocket(host)) return true;
+      try {
+        new URL(host.includes('//') ? host : `tcp://${host}`);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be unix:///path/to/docker.sock, tcp://host:port or ssh://user@host' },
+  );
+
+/** A unix socket or Windows named pipe (none: the default socket): an engine on this host, which needs no TLS files. */
+export function isLocalSocket(host: string | undefined): boolean {
+  return host === undefined || host.startsWith('unix://') || host.startsWith('npipe://');
+}

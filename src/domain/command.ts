@@ -1,4 +1,5 @@
 import { parseSince } from './duration.ts';
+import { quoted } from './inert.ts';
 import { findVerb, VERBS, type VerbSpec } from './verbs.ts';
 
 /** A parsed `/connector <verb> [connector] [options]`. */
@@ -28,7 +29,7 @@ export function parseCommand(input: string): ParseResult {
   const verbText = tokens.shift()!.toLowerCase();
   const spec = findVerb(verbText);
   if (!spec) {
-    return { ok: false, problem: `Unknown command "${verbText}". Valid commands: ${VERBS.map((v) => v.verb).join(', ')}.` };
+    return { ok: false, problem: `Unknown command ${quoted(verbText)}. Valid commands: ${VERBS.map((v) => v.verb).join(', ')}.` };
   }
 
   const command: Command = { verb: spec.verb, details: false };
@@ -46,7 +47,7 @@ export function parseCommand(input: string): ParseResult {
       return {
         ok: false,
         spec,
-        problem: `Unknown option "--${rawName}" for "${spec.verb}". ${valid ? `Valid options: ${valid}.` : `"${spec.verb}" takes no options.`}`,
+        problem: `Unknown option ${quoted(`--${rawName}`)} for "${spec.verb}". ${valid ? `Valid options: ${valid}.` : `"${spec.verb}" takes no options.`}`,
       };
     }
     if (!option.value) {
@@ -67,13 +68,13 @@ export function parseCommand(input: string): ParseResult {
 
   const allowed = spec.takesConnector || spec.verb === 'help' ? 1 : 0;
   if (positionals.length > allowed) {
-    const extra = positionals.slice(allowed).map((p) => `"${p}"`).join(', ');
+    const extra = positionals.slice(allowed).map(quoted).join(', ');
     return { ok: false, spec, problem: `Too many arguments for "${spec.verb}": ${extra}.` };
   }
   if (spec.verb === 'help' && positionals[0]) {
     const topic = positionals[0].toLowerCase();
     if (!findVerb(topic)) {
-      return { ok: false, problem: `No help for "${topic}": it is not a command. Valid commands: ${VERBS.map((v) => v.verb).join(', ')}.` };
+      return { ok: false, problem: `No help for ${quoted(topic)}: it is not a command. Valid commands: ${VERBS.map((v) => v.verb).join(', ')}.` };
     }
     command.topic = topic;
   } else if (positionals[0]) {

@@ -18,10 +18,17 @@ export interface Connector {
   diskPaths?: string[];
   /** Where the Connector came from: the configuration or discovery on the Docker engine. */
   source: 'config' | 'discovered';
+  /** The name of the Docker engine its container runs on (one of Config.engines); absent: the default engine. */
+  engine?: string;
 }
 
 /** The connector a person named: by name first, then by container, ignoring case. Chat input goes no further than this. */
 export function findConnector(connectors: readonly Connector[], name: string): Connector | undefined {
   const wanted = name.toLowerCase();
   return connectors.find((c) => c.name.toLowerCase() === wanted) ?? connectors.find((c) => c.container?.toLowerCase() === wanted);
+}
+
+/** How messages name a connector's engine: the default one plainly, any other by its name. */
+export function engineLabel(connector: Pick<Connector, 'engine'>): string {
+  return connector.engine && connector.engine !== 'default' ? `the Docker engine ${connector.engine}` : 'the Docker engine';
 }

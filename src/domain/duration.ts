@@ -1,3 +1,5 @@
+import { quoted } from './inert.ts';
+
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Parses `30m`, `24h`, `7d` into milliseconds; undefined when the text is not such a duration. */
@@ -14,7 +16,7 @@ const MAX_SINCE_MS = 30 * UNITS.d!;
 /** The value of `--since`, in chat and in `connector-ops check` alike. */
 export function parseSince(text: string): { ms: number } | { problem: string } {
   const ms = parseDuration(text);
-  if (ms === undefined || ms > MAX_SINCE_MS) return { problem: `"--since ${text}" is not a duration; expected e.g. 30m, 24h or 7d (at most 30d).` };
+  if (ms === undefined || ms > MAX_SINCE_MS) return { problem: `${quoted(`--since ${text}`)} is not a duration; expected e.g. 30m, 24h or 7d (at most 30d).` };
   return { ms };
 }
 

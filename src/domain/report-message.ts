@@ -16,14 +16,22 @@ export function reportMessage(report: Report, options: ReportMessageOptions): Me
     if (report.connectors.length > 1) {
       blocks.push({ type: 'section', text: connector.name, status: connector.status });
     }
-    blocks.push({
-      type: 'fields',
-      fields: connector.checks.map((check) => ({
-        label: CHECK_TITLES[check.id],
-        value: check.summary,
-        status: check.status,
-      })),
-    });
+    if (connector.checks.length > 0) {
+      blocks.push({
+        type: 'fields',
+        fields: connector.checks.map((check) => ({
+          label: CHECK_TITLES[check.id],
+          value: check.summary,
+          status: check.status,
+        })),
+      });
+    }
+    if (connector.notChecked) {
+      const named = report.connectors.length > 1 ? ` for ${connector.name}` : '';
+      for (const skipped of connector.notChecked) {
+        blocks.push({ type: 'context', text: `${CHECK_TITLES[skipped.id]}: not checked${named}: it needs ${skipped.needs}.` });
+      }
+    }
     if (options.details) {
       for (const check of connector.checks) {
         if (check.details.length === 0) continue;

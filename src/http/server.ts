@@ -1,21 +1,28 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger.ts';
-import type { Metrics } from './metrics.ts';
 
-export interface Readiness {
-  /** Names of what is not ready; empty when ready. */
-  notReady(): string[];
+/**
+ * One route of the bot's HTTP server. `handles` decides from the path and headers alone, and never reads
+ * the body: a handler such as Slack's receiver reads (and signs) the raw body itself.
+ */
+export interface RouteHandler {
+  /** Names the route in logs. */
+  readonly name: string;
+  /** `path` is the request's path without its query string. */
+  handles(path: string, req: IncomingMessage): boolean;
+  /** Answers the request, method checks included. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
 }
 
 export interface BotServerOptions {
   host: string;
   port: number;
-  metrics: Metrics;
-  readiness: Readiness;
+  /** Asked in order: the first that handles a request answers it; none answers 404. */
+  routes: RouteHandler[];
   logger: Logger;
 }
 
-/** The bot's own HTTP server: /healthz (alive), /readyz (store open, adapters connected), /metrics. */
+/** The bot's own HTTP server: owns listening, timeouts, graceful close and failures; the routes own the answers. */
 export class BotServer {
   private readonly server: Server;
   private closing = false;
@@ -30,11 +37,7 @@ export class BotServer {
       res.once('finish', () => {
         if (this.closing) setImmediate(() => this.server.closeIdleConnections());
       });
-      this.handle(req, res).catch((error: unknown) => {
-        options.logger.error({ err: error, path: req.url }, 'HTTP request failed');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('internal error\n');
-      });
+      void this.answer(req, res);
     });
     // Bound slow clients: the server stays responsive for probes.
     this.server.requestTimeout = 15_000;
@@ -63,30 +66,19 @@ export class BotServer {
     });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
-      return;
-    }
-    switch (path) {
-      case '/healthz':
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'alive' }));
-        return;
-      case '/readyz': {
-        const notReady = this.options.readiness.notReady();
-        res
-          .writeHead(notReady.length === 0 ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify(notReady.length === 0 ? { status: 'ready' } : { status: 'not ready', waitingFor: notReady }));
-        return;
-      }
-      case '/metrics': {
-        const body = await this.options.metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': this.options.metrics.registry.contentType }).end(body);
-        return;
-      }
-      default:
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  /** Never rejects: a route that throws, in `handles` or in `handle`, fails its request only. */
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let route: RouteHandler | undefined;
+    try {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      route = this.options.routes.find((candidate) => candidate.handles(path, req));
+      if (route) await route.handle(req, res);
+      else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    } catch (error) {
+      this.options.logger.error({ err: error, path: req.url, route: route?.name }, 'HTTP request failed');
+      // Text appended to a half-sent answer would read as part of it: the client sees it cut off instead.
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
     }
   }
 }

@@ -7,8 +7,13 @@ export interface DiskSample {
   totalBytes: number;
 }
 
+/** What the resources check reads: samples of one path since a moment. */
+export interface DiskSampleReader {
+  since(path: string, since: Date): DiskSample[];
+}
+
 /** Periodic disk-use samples, kept so the resources check can forecast when a disk is full. */
-export class DiskSampleRepository {
+export class DiskSampleRepository implements DiskSampleReader {
   private readonly store: Store;
 
   constructor(store: Store) {

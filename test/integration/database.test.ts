@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseCheck, type DatabaseCheckSettings } from '../../src/checks/database.ts';
+import { inspectWithDriver } from '../../src/integrations/mongo/client.ts';
 import type { CheckResult } from '../../src/domain/check-result.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import { scenarios } from '../support/mongo-double/script.ts';
@@ -19,7 +20,7 @@ function connectorWith(mongodbUri: string): Connector {
 }
 
 async function runCheck(uri: string, settings: DatabaseCheckSettings = {}, signal = AbortSignal.timeout(20_000)): Promise<CheckResult> {
-  const check = new DatabaseCheck({ timeoutMs: 2_000, ...settings });
+  const check = new DatabaseCheck({ timeoutMs: 2_000, ...settings }, inspectWithDriver);
   return check.run({ connector: connectorWith(uri), signal, now: new Date() });
 }
 

@@ -1,19 +1,20 @@
+import { testDockerClient } from '../support/builders.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ContainerCheck } from '../../src/checks/container.ts';
 import { HealthCheck } from '../../src/checks/health.ts';
 import { CheckRunner } from '../../src/checks/runner.ts';
 import { DockerConnectorDirectory } from '../../src/connectors/directory.ts';
-import { CommandHandler } from '../../src/domain/command-handler.ts';
 import { renderText } from '../../src/chat/text/render.ts';
 import { ConnectorApiClient } from '../../src/integrations/connector-api/client.ts';
-import { createDockerClient } from '../../src/integrations/docker/client.ts';
+import { DockerContainers } from '../../src/integrations/docker/containers.ts';
+import { testDispatcher } from '../support/builders.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
 
 describeWith([requireDocker, requireStandinImage], 'discovery and health against a stand-in Connector on the real engine', () => {
   let standin: StandinConnector;
-  const docker = createDockerClient();
-  const runner = new CheckRunner([new HealthCheck({ api: new ConnectorApiClient(5_000) }), new ContainerCheck(docker)], {
+  const docker = testDockerClient();
+  const runner = new CheckRunner([new HealthCheck({ api: new ConnectorApiClient(5_000) }), new ContainerCheck(new DockerContainers(docker))], {
     timeoutMs: 8_000,
     concurrency: 4,
   });
@@ -26,7 +27,7 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
   });
 
   it('discovers the container by its image and reads /health: healthy, then unhealthy after the switch', async () => {
-    const directory = new DockerConnectorDirectory({ configured: [], docker, localEngine: true, cacheMs: 0 });
+    const directory = new DockerConnectorDirectory({ configured: [], engines: [{ name: 'default', client: docker, local: true }], cacheMs: 0 });
     const { connectors, problem } = await directory.list();
     expect(problem).toBeUndefined();
     const found = connectors.find((c) => c.container === standin.name);
@@ -56,17 +57,15 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
       configured: [
         { name: 'main', container: standin.name, url: standin.url, apiKey: standin.apiKey, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' },
       ],
-      docker,
-      localEngine: true,
+      engines: [{ name: 'default', client: docker, local: true }],
     });
     await standin.setHealth('healthy');
-    const handler = new CommandHandler(directory, runner);
-    const { message } = await handler.handle('/connector health main');
-    const text = renderText(message).text;
+    const handler = testDispatcher(directory, runner);
+    const text = renderText((await handler.ask('/connector health main')).last).text;
     expect(text).toContain('Health · main');
     expect(text).toMatch(/Healthy \(HTTP 200\) · version 7\.4\.6/);
-    const unknown = await handler.handle('/connector health nosuchconnector');
-    expect(renderText(unknown.message).text).toContain('Unknown connector "nosuchconnector". Known connectors: main.');
+    const unknown = await handler.ask('/connector health nosuchconnector');
+    expect(renderText(unknown.last).text).toContain('Unknown connector "nosuchconnector". Known connectors: main.');
   });
 
   it('reports a stopped container as not running and its /health as unreachable', async () => {
@@ -133,7 +132,7 @@ describeWith([], 'container check with the Docker engine gone', () => {
     const previous = process.env.DOCKER_HOST;
     process.env.DOCKER_HOST = 'unix:///tmp/connector-ops-no-such-engine.sock';
     try {
-      const gone = new CheckRunner([new ContainerCheck(createDockerClient())], { timeoutMs: 3_000, concurrency: 1 });
+      const gone = new CheckRunner([new ContainerCheck(new DockerContainers(testDockerClient()))], { timeoutMs: 3_000, concurrency: 1 });
       const report = await gone.run([{ name: 'x', container: 'x', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' }], ['container']);
       const container = report.connectors[0]!.checks[0]!;
       expect(container.status).toBe('unknown');

@@ -1,3 +1,4 @@
+import { testDockerClient } from '../support/builders.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
 import type { CheckResult } from '../../src/domain/check-result.ts';
 import type { Connector } from '../../src/domain/connector.ts';
-import { createDockerClient } from '../../src/integrations/docker/client.ts';
 import { ContainerLogs } from '../../src/integrations/docker/logs.ts';
 import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
 import { describeWith, requireStandinImage } from '../support/requirements.ts';
@@ -47,7 +47,7 @@ sync_error() { printf '\\033[31m[%s] [ERROR] Runtime.SyncModule - Sync failed Mo
 `;
 
 describeWith([requireStandinImage()], 'error-logs check against the real Docker Engine', () => {
-  const docker = createDockerClient();
+  const docker = testDockerClient();
   const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(docker), logFiles: new LogFiles() });
   const containers: Docker.Container[] = [];
   let standin: StandinConnector;

@@ -1,10 +1,13 @@
+import { testDockerClient } from '../support/builders.ts';
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createImageUpdateCheck, type ImageUpdateCheckOptions } from '../../src/checks/image-update.ts';
+import { ImageUpdateCheck } from '../../src/checks/image-update.ts';
+import { DockerImages } from '../../src/integrations/docker/images.ts';
+import type { RegistryAccessMap } from '../../src/integrations/registry/access.ts';
+import { RegistryClient } from '../../src/integrations/registry/client.ts';
 import type { CheckResult } from '../../src/domain/check-result.ts';
 import type { Connector } from '../../src/domain/connector.ts';
-import { createDockerClient } from '../../src/integrations/docker/client.ts';
 import {
   dockerPush,
   importTestImage,
@@ -20,14 +23,18 @@ import { describeWith, registryHost, requireDocker, requireRegistry } from '../s
 import { testLabels } from '../support/standin.ts';
 
 const RUN = randomBytes(4).toString('hex');
-const OPTIONS: ImageUpdateCheckOptions = { includePrereleases: false, registries: {}, timeoutMs: 5_000 };
+interface Options {
+  includePrereleases: boolean;
+  registries: RegistryAccessMap;
+}
+const OPTIONS: Options = { includePrereleases: false, registries: {} };
 
 describeWith(
   [requireDocker(), requireRegistry(), requireBusybox(), requireRegistryTools()],
   'image-update check against the real engine and registry',
   () => {
     const repository = `${registryHost()}/nmshd/connector-it-${RUN}`;
-    const docker: Docker = createDockerClient();
+    const docker: Docker = testDockerClient();
     const containers: Docker.Container[] = [];
     /** References and ids of the images this suite made. */
     const images: string[] = [];
@@ -53,9 +60,15 @@ describeWith(
       images.push(target);
     }
 
-    async function check(containerName: string, options: Partial<ImageUpdateCheckOptions> = {}): Promise<CheckResult> {
+    async function check(containerName: string, options: Partial<Options> = {}): Promise<CheckResult> {
       const connector: Connector = { name: 'it', container: containerName, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
-      return createImageUpdateCheck(docker, { ...OPTIONS, ...options }).run({ connector, signal: AbortSignal.timeout(10_000), now: new Date() });
+      const { includePrereleases, registries } = { ...OPTIONS, ...options };
+      const registry = new RegistryClient({ registries, timeoutMs: 5_000 });
+      return new ImageUpdateCheck({ images: new DockerImages(docker), registry }, { includePrereleases }).run({
+        connector,
+        signal: AbortSignal.timeout(10_000),
+        now: new Date(),
+      });
     }
 
     beforeAll(async () => {

@@ -2,6 +2,7 @@
  * The key-material check against the stand-in Connector container: identity, Backbone authentication,
  * the API key, and the TLS certificate when the Connector is reached over https (a TLS proxy in front).
  */
+import { NetworkProber } from '../../src/integrations/probes/prober.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KeyMaterialCheck } from '../../src/checks/key-material.ts';
 import type { CheckResult } from '../../src/domain/check-result.ts';
@@ -22,7 +23,7 @@ function detail(result: CheckResult, label: string) {
 describeWith([requireStandinImage()], 'key-material check against the stand-in Connector', () => {
   let standin: StandinConnector;
   let tls: RunningServer;
-  const check = new KeyMaterialCheck({ api: new ConnectorApiClient(2_500) });
+  const check = new KeyMaterialCheck({ prober: new NetworkProber(), api: new ConnectorApiClient(2_500) });
   const run = (target: Connector) => check.run({ connector: target, signal: AbortSignal.timeout(15_000), now: new Date() });
 
   beforeAll(async () => {

@@ -1,8 +1,8 @@
+import { testDockerClient } from '../support/builders.ts';
 import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerClient } from '../../src/integrations/docker/client.ts';
 import { DockerHostOldMaterial } from '../../src/integrations/docker/old-material.ts';
 
 const DAY = 86_400_000;
@@ -13,7 +13,7 @@ describe('old files on the real file system', () => {
   const now = Date.now();
   const cutoff = new Date(now - 30 * DAY);
   const signal = () => AbortSignal.timeout(5_000);
-  const material = (bounds = { maxEntries: 20_000, maxDepth: 8 }) => new DockerHostOldMaterial(createDockerClient(), bounds);
+  const material = (bounds = { maxEntries: 20_000, maxDepth: 8 }) => new DockerHostOldMaterial(testDockerClient(), bounds);
 
   async function file(path: string, ageDays: number, bytes = 10): Promise<void> {
     await mkdir(join(root, path, '..'), { recursive: true });

@@ -1,17 +1,17 @@
+import { testDockerClient } from '../support/builders.ts';
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_OLD_MATERIAL_OPTIONS, OldMaterialCheck } from '../../src/checks/old-material.ts';
 import type { CheckResult } from '../../src/domain/check-result.ts';
 import type { Connector } from '../../src/domain/connector.ts';
-import { createDockerClient } from '../../src/integrations/docker/client.ts';
 import { DockerHostOldMaterial } from '../../src/integrations/docker/old-material.ts';
 import { importBusyboxImage, requireBusybox } from '../support/busybox-image.ts';
 import { describeWith, requireDocker } from '../support/requirements.ts';
 import { testLabels } from '../support/standin.ts';
 
 describeWith([requireDocker(), requireBusybox()], 'old-material against the real engine', () => {
-  const docker = createDockerClient();
+  const docker = testDockerClient();
   const run = randomBytes(4).toString('hex');
   // Any registry host: what makes a Connector image is a repository ending in nmshd/connector.
   const repo = 'cops-test.local/nmshd/connector';

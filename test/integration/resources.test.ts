@@ -1,3 +1,4 @@
+import { testDockerClient } from '../support/builders.ts';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -8,10 +9,11 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_RESOURCES_OPTIONS, ResourcesCheck } from '../../src/checks/resources.ts';
 import type { Connector } from '../../src/domain/connector.ts';
-import { createDockerClient } from '../../src/integrations/docker/client.ts';
 import { DockerContainerStats } from '../../src/integrations/docker/container-stats.ts';
 import { LocalHostResources } from '../../src/integrations/host/resources.ts';
 import { DiskSampleRepository } from '../../src/store/disk-samples.ts';
+import { DiskSampler } from '../../src/scheduler/disk-sampler.ts';
+import { silentLogger } from '../support/builders.ts';
 import { Store } from '../../src/store/store.ts';
 import { importBusyboxImage, requireBusybox } from '../support/busybox-image.ts';
 import { describeWith, requireDocker } from '../support/requirements.ts';
@@ -19,7 +21,7 @@ import { testLabels } from '../support/standin.ts';
 
 const MiB = 1024 ** 2;
 describeWith([requireDocker(), requireBusybox()], 'resources against the real engine and host', () => {
-  const docker = createDockerClient();
+  const docker = testDockerClient();
   const run = randomBytes(4).toString('hex');
   const repo = 'cops-test.local/resources-busybox';
   let imageId: string;
@@ -117,7 +119,18 @@ describeWith([requireDocker(), requireBusybox()], 'resources against the real en
     const dataDisk = disks.find((d) => d.label.includes(`${dataDir} (DATA_DIR)`));
     expect(rootDisk?.status).toBe('ok');
     expect(dataDisk?.value).toMatch(/^\d+(\.\d)? % used, .* free of /);
-    expect(samples.since(dataDisk === rootDisk ? dockerRoot : dataDir, new Date(now.getTime() - 1))).toHaveLength(1);
+    expect(samples.since(dataDir, new Date(0))).toEqual([]);
     expect(result.status).not.toBe('unknown');
+
+    // The disk sampler, not the check, writes the samples the forecast reads: the real host, the real engine.
+    const sampler = new DiskSampler({
+      host: new LocalHostResources(),
+      dataRoots: [new DockerContainerStats(docker)],
+      paths: [dataDir],
+      samples,
+      logger: silentLogger(),
+    });
+    await sampler.sampleOnce();
+    for (const path of [dockerRoot, dataDir]) expect(samples.since(path, new Date(now.getTime() - 1)), path).toHaveLength(1);
   });
 });

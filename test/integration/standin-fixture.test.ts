@@ -1,5 +1,5 @@
+import { testDockerClient } from '../support/builders.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDockerClient } from '../../src/integrations/docker/client.ts';
 import { describeWith, requireStandinImage } from '../support/requirements.ts';
 import {
   connectorLogLine,
@@ -21,7 +21,7 @@ describeWith([requireStandinImage()], 'stand-in Connector fixture', () => {
   });
 
   it('runs from the nmshd/connector image, labelled as this run\'s test container', async () => {
-    const info = await createDockerClient().getContainer(connector.containerId).inspect();
+    const info = await testDockerClient().getContainer(connector.containerId).inspect();
     expect(info.Config.Image).toMatch(/nmshd\/connector:7\.4\.6$/);
     expect(info.Config.Labels).toMatchObject({ 'connector-ops.test': '1', 'connector-ops.test.run': testRunId() });
     expect(info.HostConfig.NetworkMode).toBe('host');

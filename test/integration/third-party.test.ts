@@ -2,6 +2,7 @@
  * The third-party check end to end: the real brokers, a local https server with a five-day certificate,
  * a refused port, a silent server, and discovery from the stand-in Connector's /Monitoring/Support.
  */
+import { NetworkProber } from '../../src/integrations/probes/prober.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ThirdPartyCheck } from '../../src/checks/third-party.ts';
 import type { CheckResult } from '../../src/domain/check-result.ts';
@@ -43,7 +44,7 @@ afterAll(async () => {
 
 describe('third-party check without a Connector URL', () => {
   it('nothing configured or discovered is ok', async () => {
-    const result = await runCheck(new ThirdPartyCheck({ api }), connector());
+    const result = await runCheck(new ThirdPartyCheck({ prober: new NetworkProber(), api }), connector());
     expect(result).toMatchObject({ id: 'third-party', status: 'ok', summary: 'No third-party systems configured or discovered' });
   });
 
@@ -51,7 +52,7 @@ describe('third-party check without a Connector URL', () => {
     const silent = await startSilentServer();
     try {
       const targets = [`amqp://127.0.0.1:${silent.port}`, `mqtt://127.0.0.1:${silent.port}`, `redis://127.0.0.1:${silent.port}`];
-      const check = new ThirdPartyCheck({ api, thirdParty: targets, probeTimeoutMs: 600 });
+      const check = new ThirdPartyCheck({ prober: new NetworkProber(), api, thirdParty: targets, probeTimeoutMs: 600 });
       const started = performance.now();
       const result = await runCheck(check, connector());
       expect(performance.now() - started).toBeLessThan(1_500);
@@ -68,6 +69,7 @@ describe('third-party check without a Connector URL', () => {
 describeWith(BROKERS, 'third-party check: configured targets against the real brokers', () => {
   it('up brokers are ok, a refused port critical, a five-day certificate a warning; the worst decides', async () => {
     const check = new ThirdPartyCheck({
+      prober: new NetworkProber(),
       api,
       thirdParty: (c) => (c.name === 'test' ? [brokerUrl('amqp'), brokerUrl('mqtt'), brokerUrl('redis'), `https://localhost:${webhook.port}/in`, `tcp://127.0.0.1:${refusedPort}`] : []),
     });
@@ -123,7 +125,7 @@ describeWith([requireStandinImage(), ...BROKERS], 'third-party check: discovery 
   });
 
   it("finds the brokers and the webhook in the Connector's configuration and probes them", async () => {
-    const result = await runCheck(new ThirdPartyCheck({ api }), connector({ url: standin.url, apiKey: standin.apiKey }));
+    const result = await runCheck(new ThirdPartyCheck({ prober: new NetworkProber(), api }), connector({ url: standin.url, apiKey: standin.apiKey }));
 
     expect(result.status).toBe('warn'); // the webhook's five-day self-signed certificate
     expect(result.summary).toMatch(/^1 of 4 third-party systems not ok, 1 not probed: https:\/\/localhost:\d+\/ \(origin of /);
@@ -142,13 +144,13 @@ describeWith([requireStandinImage(), ...BROKERS], 'third-party check: discovery 
 
   it('a broker that refuses connections makes the check critical and is named', async () => {
     await standin.writeState('support-config.json', JSON.stringify(supportConfig(`amqp://guest:guest@127.0.0.1:${refusedPort}`)));
-    const result = await runCheck(new ThirdPartyCheck({ api }), connector({ url: standin.url, apiKey: standin.apiKey }));
+    const result = await runCheck(new ThirdPartyCheck({ prober: new NetworkProber(), api }), connector({ url: standin.url, apiKey: standin.apiKey }));
     expect(result.status).toBe('critical');
     expect(result.summary).toContain(`amqp://guest:***@127.0.0.1:${refusedPort}: message broker (AMQP): down: connection refused`);
   });
 
   it('a rejected API key: discovery is unknown, configured targets are still probed', async () => {
-    const check = new ThirdPartyCheck({ api, thirdParty: [brokerUrl('redis')] });
+    const check = new ThirdPartyCheck({ prober: new NetworkProber(), api, thirdParty: [brokerUrl('redis')] });
     const result = await runCheck(check, connector({ url: standin.url, apiKey: 'wrong-key' }));
     expect(result.status).toBe('unknown');
     expect(result.summary).toBe('1 third-party system reachable, discovery not possible: API key rejected (401)');

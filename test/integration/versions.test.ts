@@ -1,9 +1,9 @@
+import { testDockerClient } from '../support/builders.ts';
 import os from 'node:os';
 import Docker from 'dockerode';
 import { expect, it } from 'vitest';
 import { VersionsCheck } from '../../src/checks/versions.ts';
 import type { Connector } from '../../src/domain/connector.ts';
-import { createDockerClient } from '../../src/integrations/docker/client.ts';
 import { DockerEngineInfo } from '../../src/integrations/docker/engine-info.ts';
 import { LocalHostOs } from '../../src/integrations/host/os-info.ts';
 import { run } from '../support/registry-fixtures.ts';
@@ -15,13 +15,13 @@ const context = () => ({ connector, signal: AbortSignal.timeout(10_000), now: ne
 describeWith([requireDocker()], 'versions check against the real engine', () => {
   it('reports the engine version and API version as the docker CLI tells them, and the kernel', async () => {
     const [version, apiVersion] = (await run('docker', ['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}}'])).trim().split(' ');
-    const engine = await new DockerEngineInfo(createDockerClient()).engineInfo(AbortSignal.timeout(5_000));
+    const engine = await new DockerEngineInfo(testDockerClient()).engineInfo(AbortSignal.timeout(5_000));
     expect(engine.version).toBe(version);
     expect(engine.apiVersion).toBe(apiVersion);
     // DOCKER_HOST is a local socket here: the engine's host is this host.
     expect(engine.kernelVersion).toBe(os.release());
 
-    const result = await new VersionsCheck(new DockerEngineInfo(createDockerClient()), new LocalHostOs()).run(context());
+    const result = await new VersionsCheck(new DockerEngineInfo(testDockerClient()), new LocalHostOs()).run(context());
     expect(result.details).toContainEqual({ label: 'Docker Engine', value: `${version} (minimum 20.10)`, status: 'ok' });
     expect(result.details).toContainEqual({ label: 'Docker API', value: `${apiVersion} (minimum 1.41)`, status: 'ok' });
     expect(result.details).toContainEqual({ label: 'Docker host kernel', value: os.release() });
@@ -29,7 +29,7 @@ describeWith([requireDocker()], 'versions check against the real engine', () => 
   });
 
   it('warns when the engine is below the configured minimum, saying what is expected', async () => {
-    const result = await new VersionsCheck(new DockerEngineInfo(createDockerClient()), new LocalHostOs(), {
+    const result = await new VersionsCheck(new DockerEngineInfo(testDockerClient()), new LocalHostOs(), {
       minDockerVersion: '999.0',
       minKernel: '999.1',
     }).run(context());
@@ -51,7 +51,7 @@ describeWith([], 'versions check without a Docker Engine', () => {
   it('stops waiting for the engine when the signal aborts', async () => {
     const controller = new AbortController();
     controller.abort(new Error('time is up'));
-    const result = await new VersionsCheck(new DockerEngineInfo(createDockerClient()), new LocalHostOs()).run({
+    const result = await new VersionsCheck(new DockerEngineInfo(testDockerClient()), new LocalHostOs()).run({
       connector,
       signal: controller.signal,
       now: new Date(),

@@ -195,3 +195,68 @@ export function serverProgram(name: string): string {
   }
   return name;
 }
+
+// --- the extra Docker engines of scripts/testenv.sh -------------------------------------------
+
+/**
+ * The engines `scripts/testenv.sh start` runs: `first` is DOCKER_HOST (a unix socket), `second`
+ * another engine on another unix socket (TEST_DOCKER2_HOST), `tls` an engine on tcp://127.0.0.1
+ * that verifies client certificates (TEST_DOCKER_TLS_HOST, with the client's ca.pem, cert.pem and
+ * key.pem in TEST_DOCKER_TLS_CERT_PATH). They stand in for the Docker hosts a connector may name.
+ */
+export type TestDockerEngine = 'first' | 'second' | 'tls';
+
+export type DockerEngineSettings =
+  | { ok: true; where: string; options: Docker.DockerOptions }
+  | { ok: false; reason: string };
+
+const ENGINE_LABEL: Record<TestDockerEngine, string> = { first: 'first', second: 'second', tls: 'TLS' };
+const ENGINE_VARIABLE: Record<TestDockerEngine, string> = {
+  first: 'DOCKER_HOST',
+  second: 'TEST_DOCKER2_HOST',
+  tls: 'TEST_DOCKER_TLS_HOST',
+};
+
+function unavailable(reason: string): DockerEngineSettings {
+  return { ok: false, reason };
+}
+
+/** dockerode options that reach one of the test engines, read from the environment. */
+export function dockerEngineSettings(engine: TestDockerEngine): DockerEngineSettings {
+  const variable = ENGINE_VARIABLE[engine];
+  const where = process.env[variable] ?? (engine === 'first' ? 'unix:///var/run/docker.sock' : undefined);
+  if (!where) return unavailable(`${variable} is not set (no ${ENGINE_LABEL[engine]} Docker Engine); run: npm run testenv:start`);
+  let url: URL;
+  try {
+    url = new URL(where);
+  } catch {
+    return unavailable(`${variable}=${where} is not a URL`);
+  }
+  if (url.protocol === 'unix:') return { ok: true, where, options: { socketPath: url.pathname } };
+  if (url.protocol !== 'tcp:' || !url.port) return unavailable(`${variable}=${where} is neither unix:///path nor tcp://host:port`);
+  const endpoint = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) };
+  if (engine !== 'tls') return { ok: true, where, options: { ...endpoint, protocol: 'http' } };
+  const certPath = process.env.TEST_DOCKER_TLS_CERT_PATH;
+  if (!certPath) return unavailable('TEST_DOCKER_TLS_CERT_PATH is not set (no client certificate for the TLS engine); run: npm run testenv:start');
+  try {
+    const [ca, cert, key] = ['ca.pem', 'cert.pem', 'key.pem'].map((file) => readFileSync(path.join(certPath, file), 'utf8'));
+    return { ok: true, where, options: { ...endpoint, protocol: 'https', ca, cert, key } };
+  } catch (error) {
+    return unavailable(`the TLS engine's client certificate cannot be read from ${certPath} (${describeError(error)})`);
+  }
+}
+
+/** One of the test engines answers a ping (the TLS one with the client certificate testenv made). */
+export async function requireDockerEngine(engine: TestDockerEngine): Promise<RequirementResult> {
+  const settings = dockerEngineSettings(engine);
+  if (!settings.ok) return settings;
+  try {
+    const docker = new Docker(settings.options);
+    // dockerode's typings omit ping's options; at run time it forwards abortSignal to the request.
+    const ping = docker.ping.bind(docker) as unknown as (options: { abortSignal: AbortSignal }) => Promise<unknown>;
+    await ping({ abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    return { ok: true };
+  } catch (error) {
+    return fail(`no ${ENGINE_LABEL[engine]} Docker Engine answers at ${settings.where} (${describeError(error)}); run: npm run testenv:start`);
+  }
+}

@@ -170,6 +170,16 @@ describe.concurrent('connector-ops CLI', () => {
     expect(tooFar.stderr).toContain('"--since 99d" is not a duration; expected e.g. 30m, 24h or 7d (at most 30d).');
   });
 
+  it('check selects connectors with the chat rule and words: unknown names are a usage error (64)', async () => {
+    const env = { CONNECTOR_NAME: 'main', CONNECTOR_URL: `http://127.0.0.1:${closedPort}` };
+    const one = await cli(['check', 'nope'], env);
+    expect(one.code).toBe(64);
+    expect(one.stderr).toBe('connector-ops check: Unknown connector "nope". Known connectors: main.\n');
+    const two = await cli(['check', 'MAIN', 'x', 'y'], env);
+    expect(two.code).toBe(64);
+    expect(two.stderr).toContain('Unknown connectors "x", "y". Known connectors: main.');
+  });
+
   it('check --details adds every detail; without it, one line per check as in chat', async () => {
     const env = { CONNECTOR_NAME: 'main', CONNECTOR_URL: `http://127.0.0.1:${closedPort}` };
     const compact = await cli(['check', '--only', 'health'], env);

@@ -99,6 +99,7 @@ describe('loadConfig: the connector from the environment', () => {
         backupPath: undefined,
         diskPaths: [],
         source: 'config',
+        engine: 'default',
       },
     ]);
     expect(config.secrets).toEqual(

@@ -1,14 +1,14 @@
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ConsoleChat } from '../../src/chat/console/console-chat.ts';
-import { CommandHandler } from '../../src/domain/command-handler.ts';
-import type { Connector } from '../../src/domain/connector.ts';
+import { ConsoleChat, type Dispatch } from '../../src/chat/console/console-chat.ts';
 import type { Message } from '../../src/domain/message.ts';
+import type { ChatRequest } from '../../src/domain/request.ts';
 import { textMessage } from '../../src/domain/message.ts';
 import type { ReportRunner } from '../../src/domain/ports.ts';
 import { report } from '../../src/domain/report.ts';
 import { Redactor } from '../../src/logging/redact.ts';
+import { aConnector, testDispatcher } from '../support/builders.ts';
 
 const SECRET = 'console-secret-key-123';
 
@@ -19,10 +19,18 @@ const restartButton = {
   confirm: { title: 'Restart main?', text: 'The Connector stops for a moment.', confirm: 'Restart', deny: 'Cancel' },
 };
 
-/** Answers by a script; records every input it was asked to handle. */
-function scriptedHandle(handled: string[]) {
-  return async (input: string): Promise<Message> => {
-    handled.push(input);
+/** Answers by a script; records every request it was asked to handle. */
+function scriptedHandle(handled: string[], requests: ChatRequest[] = []): Dispatch {
+  return async (request, reply) => {
+    await reply.acknowledge();
+    await reply.post(await answerTo(request.text), 'private');
+    handled.push(request.text);
+    requests.push(request);
+  };
+}
+
+async function answerTo(input: string): Promise<Message> {
+  {
     if (input === 'slow') await sleep(60);
     if (input === 'menu') {
       return {
@@ -35,15 +43,15 @@ function scriptedHandle(handled: string[]) {
     }
     if (input === 'leak') return textMessage(`the key is ${SECRET}, the db mongodb://u:pw-9876@db:27017`);
     return textMessage(`answer to ${input}`);
-  };
+  }
 }
 
-async function converse(lines: string[], handle = scriptedHandle([])): Promise<string> {
+async function converse(lines: string[], dispatch: Dispatch = scriptedHandle([])): Promise<string> {
   const input = new PassThrough();
   const output = new PassThrough();
   let written = '';
   output.on('data', (chunk: Buffer) => (written += chunk.toString()));
-  const chat = new ConsoleChat({ input, output, handle, redact: (t) => new Redactor([SECRET]).redact(t), interactive: false });
+  const chat = new ConsoleChat({ input, output, dispatch, redact: (t) => new Redactor([SECRET]).redact(t), interactive: false });
   const done = chat.run();
   input.end(lines.map((l) => `${l}\n`).join(''));
   await done;
@@ -104,7 +112,7 @@ describe('ConsoleChat (non-interactive)', () => {
     const input = new PassThrough();
     const output = new PassThrough();
     output.resume();
-    const chat = new ConsoleChat({ input, output, handle: scriptedHandle(handled), redact: (t) => t, interactive: false });
+    const chat = new ConsoleChat({ input, output, dispatch: scriptedHandle(handled), redact: (t) => t, interactive: false });
     const done = chat.run();
     input.end('first\nlast without newline');
     await done;
@@ -116,7 +124,7 @@ describe('ConsoleChat (non-interactive)', () => {
     const output = new PassThrough();
     output.resume();
     const controller = new AbortController();
-    const chat = new ConsoleChat({ input, output, handle: scriptedHandle([]), redact: (t) => t, interactive: false });
+    const chat = new ConsoleChat({ input, output, dispatch: scriptedHandle([]), redact: (t) => t, interactive: false });
     const done = chat.run(controller.signal);
     controller.abort();
     await expect(Promise.race([done.then(() => 'ended'), sleep(1_000).then(() => 'still running')])).resolves.toBe('ended');
@@ -129,14 +137,36 @@ describe('ConsoleChat (non-interactive)', () => {
     expect(out).toBe('the key is ***, the db mongodb://u:***@db:27017\n');
   });
 
-  it('works with the real command handler: help, a usage error, an unknown connector', async () => {
-    const main: Connector = { name: 'main', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+  it('works with the real request path: help, a usage error, an unknown connector', async () => {
     const runner: ReportRunner = { run: async () => report([]) };
-    const handler = new CommandHandler({ list: async () => ({ connectors: [main] }) }, runner);
-    const out = await converse(['/connector help', '/connector bogus', '/connector health nosuchconnector'], async (line) => (await handler.handle(line)).message);
+    const path = testDispatcher({ list: async () => ({ connectors: [aConnector('main')] }) }, runner);
+    const out = await converse(['/connector help', '/connector bogus', '/connector health nosuchconnector'], (request, reply) =>
+      path.dispatcher.dispatch(request, reply),
+    );
     expect(out).toContain('== connector-ops: operate enmeshed Connectors ==');
     expect(out).toMatch(/^ {4}status +run every check/m);
     expect(out).toContain('[WARN] Unknown command "bogus". Valid commands: help, connectors');
     expect(out).toContain('[WARN] Unknown connector "nosuchconnector". Known connectors: main.');
+    expect(path.counted.map((c) => c.platform)).toEqual(['console', 'console', 'console']);
+  });
+
+  it('hands on requests from the console user in a private conversation, typed or by button', async () => {
+    const requests: ChatRequest[] = [];
+    await converse(['menu', '1'], scriptedHandle([], requests));
+    expect(requests.map((r) => [r.text, r.origin])).toEqual([
+      ['menu', 'typed'],
+      ['details main', 'button'],
+    ]);
+    expect(requests[0]!.actor).toMatchObject({ platform: 'console', id: 'console' });
+    expect(requests[0]!.conversation).toEqual({ platform: 'console', id: 'console', private: true });
+    expect(new Set(requests.map((r) => r.id)).size).toBe(2);
+  });
+
+  it('prints an update of a posted message again', async () => {
+    const out = await converse(['x'], async (_request, reply) => {
+      const posted = await reply.post(textMessage('Checking …'), 'conversation');
+      await reply.update(posted, textMessage('done'));
+    });
+    expect(out).toBe('Checking …\ndone\n');
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATABASE_CHECK_OPTIONS, DatabaseCheck, type InspectMongo } from '../../src/checks/database.ts';
+import { inspectWithDriver } from '../../src/integrations/mongo/client.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import type { MongoSnapshot } from '../../src/integrations/mongo/types.ts';
 
@@ -28,7 +29,7 @@ function context(signal = new AbortController().signal) {
 
 describe('DatabaseCheck', () => {
   it('applies only to connectors with a MongoDB connection string', () => {
-    const check = new DatabaseCheck();
+    const check = new DatabaseCheck({}, inspectWithDriver);
     expect(check.id).toBe('database');
     expect(check.appliesTo(connector)).toBe(true);
     expect(check.appliesTo({ ...connector, mongodbUri: undefined })).toBe(false);
@@ -45,7 +46,7 @@ describe('DatabaseCheck', () => {
       freeDiskDataRatio: 2,
       backupCriticalHours: 72,
     });
-    const check = new DatabaseCheck({ timeoutMs: 1_000, thresholds: { lagWarnSeconds: 10 } });
+    const check = new DatabaseCheck({ timeoutMs: 1_000, thresholds: { lagWarnSeconds: 10 } }, inspectWithDriver);
     expect(check.options.timeoutMs).toBe(1_000);
     expect(check.options.thresholds).toMatchObject({ lagWarnSeconds: 10, lagCriticalSeconds: 300 });
   });

@@ -1,10 +1,11 @@
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Gauge } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Metrics } from '../../src/http/metrics.ts';
-import { BotServer } from '../../src/http/server.ts';
+import { probeRoutes } from '../../src/http/routes/probes.ts';
+import { BotServer, type RouteHandler } from '../../src/http/server.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { Redactor } from '../../src/logging/redact.ts';
 
@@ -26,11 +27,34 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function start(notReady: () => string[] = () => [], metrics = new Metrics()) {
-  const server = new BotServer({ host: '127.0.0.1', port: 0, metrics, readiness: { notReady }, logger });
+async function serve(routes: RouteHandler[]) {
+  const server = new BotServer({ host: '127.0.0.1', port: 0, routes, logger });
   servers.push(server);
   const port = await server.listen();
-  return { server, metrics, base: `http://127.0.0.1:${port}`, port };
+  return { server, base: `http://127.0.0.1:${port}`, port };
+}
+
+/** The bot's probe routes, as main.ts serves them. */
+async function start(notReady: () => string[] = () => [], metrics = new Metrics()) {
+  return { ...(await serve(probeRoutes({ metrics, readiness: { notReady } }))), metrics };
+}
+
+function probeServer(port = 0): BotServer {
+  return new BotServer({ host: '127.0.0.1', port, routes: probeRoutes({ metrics: new Metrics(), readiness: { notReady: () => [] } }), logger });
+}
+
+/** A route on one path that answers 200 with a fixed text. */
+function textRoute(name: string, handles: (path: string) => boolean, text = name): RouteHandler {
+  return { name, handles, handle: (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end(text) };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 /** One request, by default on its own connection; with a keep-alive agent as scrapers and load balancers do. */
@@ -41,6 +65,7 @@ function get(url: string, method = 'GET', agent: Agent | false = false): Promise
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', reject);
     });
     req.on('error', reject);
     req.end();
@@ -145,13 +170,152 @@ describe('BotServer', () => {
   });
 
   it('close() on a server that never listened resolves at once', async () => {
-    const server = new BotServer({ host: '127.0.0.1', port: 0, metrics: new Metrics(), readiness: { notReady: () => [] }, logger });
+    const server = probeServer();
     await expect(server.close()).resolves.toBeUndefined();
   });
 
   it('listen() rejects when the port is taken', async () => {
     const { port } = await start();
-    const second = new BotServer({ host: '127.0.0.1', port, metrics: new Metrics(), readiness: { notReady: () => [] }, logger });
+    const second = probeServer(port);
     await expect(second.listen()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+
+  it('asks the routes in order: the first that handles a request answers it', async () => {
+    const asked: string[] = [];
+    const recording = (route: RouteHandler): RouteHandler => ({
+      ...route,
+      handles: (path, req) => {
+        asked.push(route.name);
+        return route.handles(path, req);
+      },
+    });
+    const { base } = await serve([
+      recording(textRoute('slack', (path) => path.startsWith('/slack/'))),
+      recording(textRoute('events', (path) => path === '/slack/events')),
+      recording(textRoute('teams', (path) => path === '/api/messages')),
+    ]);
+    const first = await get(`${base}/slack/events?retry=1`);
+    expect(first.body).toBe('slack');
+    expect(asked).toEqual(['slack']);
+    asked.length = 0;
+    const third = await get(`${base}/api/messages`);
+    expect(third.body).toBe('teams');
+    expect(asked).toEqual(['slack', 'events', 'teams']);
+  });
+
+  it('answers 404 when no route handles the request, whatever its method', async () => {
+    const { base } = await serve([textRoute('teams', (path) => path === '/api/messages')]);
+    for (const method of ['GET', 'POST']) {
+      const res = await get(`${base}/slack/events`, method);
+      expect(res.status).toBe(404);
+      expect(res.body).toBe('not found\n');
+    }
+    const empty = await serve([]);
+    expect((await get(`${empty.base}/healthz`)).status).toBe(404);
+  });
+
+  it('leaves the body to the route: a POST route reads the raw bytes as they were sent', async () => {
+    // Slack signs the raw body, and Bolt's receiver reads it itself: the server must not touch it.
+    const sent = [Buffer.from('{"type":"url_verification","challenge":"3eZbrw1aB"}\r\n'), Buffer.from([0x00, 0xff, 0xfe, 0xc3, 0x28]), Buffer.from('token=a%20b&x=é')];
+    let received: Buffer | undefined;
+    let handed!: () => void;
+    const routeCalled = new Promise<void>((resolve) => (handed = resolve));
+    const { base } = await serve([
+      ...probeRoutes({ metrics: new Metrics(), readiness: { notReady: () => [] } }),
+      {
+        name: 'slack',
+        handles: (path) => path === '/slack/events',
+        async handle(req, res) {
+          handed();
+          received = await readBody(req);
+          res.writeHead(200, { 'content-type': 'text/plain' }).end(String(received.length));
+        },
+      },
+    ]);
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${base}/slack/events`, {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.concat(sent).length },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write(sent[0]);
+      // The rest goes only once the route has the request: the server hands it over before the body has arrived.
+      const waited = sleep(2_000).then(() => 'timeout' as const);
+      void Promise.race([routeCalled, waited]).then(async (outcome) => {
+        if (outcome === 'timeout') {
+          req.destroy();
+          return reject(new Error('the route was not handed the request before its body had arrived'));
+        }
+        await sleep(20);
+        req.write(sent[1]);
+        req.end(sent[2]);
+      });
+    });
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(received?.equals(Buffer.concat(sent))).toBe(true);
+    expect(res.body).toBe(String(Buffer.concat(sent).length));
+  });
+
+  it('answers 500 and logs when a route throws, in handles or in handle, and keeps serving', async () => {
+    const { base } = await serve([
+      {
+        name: 'picky',
+        handles: (path) => {
+          if (path === '/picky') throw new Error('picky broke');
+          return false;
+        },
+        handle: () => undefined,
+      },
+      {
+        name: 'sync',
+        handles: (path) => path === '/sync',
+        handle: () => {
+          throw new Error('sync broke');
+        },
+      },
+      {
+        name: 'async',
+        handles: (path) => path === '/async',
+        handle: async () => {
+          await sleep(5);
+          throw new Error('async broke');
+        },
+      },
+      ...probeRoutes({ metrics: new Metrics(), readiness: { notReady: () => [] } }),
+    ]);
+    for (const name of ['picky', 'sync', 'async']) {
+      const res = await get(`${base}/${name}`);
+      expect(res.status).toBe(500);
+      expect(res.body).toBe('internal error\n');
+      expect(logLines.join('')).toContain(`${name} broke`);
+    }
+    expect(logLines.join('')).toContain('"route":"async"');
+    const health = await get(`${base}/healthz`);
+    expect(health.status).toBe(200);
+  });
+
+  it('cuts the connection when a route throws after its answer has begun', async () => {
+    const { base } = await serve([
+      {
+        name: 'half',
+        handles: (path) => path === '/half',
+        handle: async (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('part of');
+          await sleep(5);
+          throw new Error('half broke');
+        },
+      },
+    ]);
+    await expect(get(`${base}/half`)).rejects.toThrow();
+    expect(logLines.join('')).toContain('half broke');
   });
 });

@@ -1,3 +1,4 @@
+import { NetworkProber } from '../../src/integrations/probes/prober.ts';
 import { describe, expect, it } from 'vitest';
 import { interpretKeyMaterial, KeyMaterialCheck, type KeyMaterialCheckOptions, type KeyMaterialFindings } from '../../src/checks/key-material.ts';
 import type { Connector } from '../../src/domain/connector.ts';
@@ -172,8 +173,8 @@ describe('KeyMaterialCheck.run with an in-memory Connector API', () => {
     };
     return { fake, calls };
   }
-  const run = (options: KeyMaterialCheckOptions) =>
-    new KeyMaterialCheck(options).run({ connector, signal: AbortSignal.timeout(5_000), now: new Date() });
+  const run = (options: Omit<KeyMaterialCheckOptions, 'prober'>) =>
+    new KeyMaterialCheck({ prober: new NetworkProber(), ...options }).run({ connector, signal: AbortSignal.timeout(5_000), now: new Date() });
 
   it('asks the IdentityInfo route when Support is forbidden (no monitoring:support scope)', async () => {
     const { fake, calls } = api({
@@ -199,7 +200,7 @@ describe('KeyMaterialCheck.run with an in-memory Connector API', () => {
   });
 
   it('applies only to a connector with a URL', () => {
-    const check = new KeyMaterialCheck({ api: api({ support: { kind: 'failed', reason: 'x' } }).fake });
+    const check = new KeyMaterialCheck({ prober: new NetworkProber(), api: api({ support: { kind: 'failed', reason: 'x' } }).fake });
     expect(check.appliesTo(connector)).toBe(true);
     expect(check.appliesTo({ ...connector, url: undefined })).toBe(false);
   });

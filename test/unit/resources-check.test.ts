@@ -234,33 +234,10 @@ describe('ResourcesCheck disk forecast', () => {
     }
   }
 
-  it('records one sample per file system and run, keyed by its first path', async () => {
+  it('only reads samples: sampling is the disk sampler\'s', async () => {
     const { samples, run } = withStore();
     await run();
-    expect(samples.since('/data', new Date(0))).toEqual([
-      { path: '/data', sampledAt: NOW, usedBytes: 20 * GiB, totalBytes: 100 * GiB },
-    ]);
-    expect(samples.since('/var/lib/docker', new Date(0))).toHaveLength(1);
-  });
-
-  it('records at most one sample per path in ten minutes', async () => {
-    const { samples, run } = withStore();
-    await run(NOW);
-    await run(new Date(NOW.getTime() + 5 * 60_000));
-    expect(samples.since('/data', new Date(0))).toHaveLength(1);
-    await run(new Date(NOW.getTime() + 11 * 60_000));
-    expect(samples.since('/data', new Date(0))).toHaveLength(2);
-  });
-
-  it('drops samples older than 30 days', async () => {
-    const { samples, run } = withStore();
-    samples.add({ path: '/data', sampledAt: new Date(NOW.getTime() - 31 * 86_400_000), usedBytes: 1, totalBytes: 100 * GiB });
-    samples.add({ path: '/data', sampledAt: new Date(NOW.getTime() - 29 * 86_400_000), usedBytes: 1, totalBytes: 100 * GiB });
-    await run();
-    expect(samples.since('/data', new Date(0)).map((s) => s.sampledAt)).toEqual([
-      new Date(NOW.getTime() - 29 * 86_400_000),
-      NOW,
-    ]);
+    expect(samples.since('/data', new Date(0))).toEqual([]);
   });
 
   it('warns when a rising disk is full within the warning days', async () => {

@@ -1,3 +1,4 @@
+import { NetworkProber } from '../../src/integrations/probes/prober.ts';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { judgeCertificate } from '../../src/checks/third-party-certificate.ts';
@@ -124,7 +125,7 @@ describe('summarise', () => {
 describe('ThirdPartyCheck discovery answers (in-memory Connector API)', () => {
   const connector: Connector = { name: 'c', url: 'http://connector.local', apiKey: 'k', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
   const run = (support: ApiAnswer<SupportInfo>) =>
-    new ThirdPartyCheck({ api: { support: async () => support } }).run({ connector, signal: AbortSignal.timeout(5_000), now: new Date() });
+    new ThirdPartyCheck({ prober: new NetworkProber(), api: { support: async () => support } }).run({ connector, signal: AbortSignal.timeout(5_000), now: new Date() });
 
   it('a key without the monitoring:support scope: unknown, naming the scope and the setting, never "ok, nothing configured"', async () => {
     const result = await run({ kind: 'rejected', httpStatus: 403, reason: 'API key lacks the scope for /Monitoring/Support (403)' });
@@ -140,6 +141,7 @@ describe('ThirdPartyCheck discovery answers (in-memory Connector API)', () => {
     try {
       const { port } = server.address() as net.AddressInfo;
       const check = new ThirdPartyCheck({
+        prober: new NetworkProber(),
         api: { support: async () => ({ kind: 'rejected', httpStatus: 403, reason: 'API key lacks the scope for /Monitoring/Support (403)' }) },
         thirdParty: [`tcp://127.0.0.1:${port}`],
       });

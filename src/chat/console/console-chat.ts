@@ -1,19 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
-import type { Message } from '../../domain/message.ts';
-import type { Button } from '../../domain/message.ts';
+import type { Button, Message } from '../../domain/message.ts';
+import type { PostedMessage, ReplyPort } from '../../domain/reply.ts';
+import type { Actor, ChatRequest, Conversation, Origin } from '../../domain/request.ts';
 import { renderText } from '../text/render.ts';
+
+export type Dispatch = (request: ChatRequest, reply: ReplyPort) => Promise<void>;
 
 export interface ConsoleChatOptions {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
-  /** Answers one line of input; never throws. */
-  handle: (input: string) => Promise<Message>;
+  /** Where each line goes as a request; never throws. */
+  dispatch: Dispatch;
   /** Applied to everything written, as to everything posted to any chat. */
   redact: (text: string) => string;
   interactive: boolean;
 }
 
 const PROMPT = 'connector-ops> ';
+
+/** The person at the terminal: one identity, `console`, whatever their login name. */
+export const CONSOLE_ACTOR: Actor = { platform: 'console', id: 'console', displayName: consoleUser() };
+/** The terminal is always private: nobody else reads it. */
+export const CONSOLE_CONVERSATION: Conversation = { platform: 'console', id: 'console', private: true };
 
 /**
  * A terminal chat: a person types `/connector health` (or just `health`), reads the reply as text,
@@ -23,6 +33,7 @@ const PROMPT = 'connector-ops> ';
 export class ConsoleChat {
   private choices: Button[] = [];
   private pendingConfirm?: Button;
+  private posts = 0;
 
   private readonly options: ConsoleChatOptions;
 
@@ -62,7 +73,7 @@ export class ConsoleChat {
     if (this.pendingConfirm) {
       const button = this.pendingConfirm;
       this.pendingConfirm = undefined;
-      if (/^(y|yes)$/i.test(line)) await this.send(button.command);
+      if (/^(y|yes)$/i.test(line)) await this.send(button.command, 'button');
       else this.write('Cancelled.');
       return false;
     }
@@ -82,15 +93,42 @@ export class ConsoleChat {
         this.write(`${button.confirm.title}: ${button.confirm.text} [y/N]`);
         return false;
       }
-      await this.send(button.command);
+      await this.send(button.command, 'button');
       return false;
     }
-    await this.send(line);
+    await this.send(line, 'typed');
     return false;
   }
 
-  private async send(input: string): Promise<void> {
-    const message = await this.options.handle(input);
+  private async send(text: string, origin: Origin): Promise<void> {
+    const request: ChatRequest = {
+      id: randomUUID(),
+      text,
+      actor: CONSOLE_ACTOR,
+      conversation: CONSOLE_CONVERSATION,
+      origin,
+      receivedAt: new Date(),
+    };
+    await this.options.dispatch(request, this.replyPort());
+  }
+
+  /** The terminal's reply port: nothing to acknowledge, every post and update printed in turn. */
+  private replyPort(): ReplyPort {
+    const print = (message: Message): PostedMessage => {
+      this.show(message);
+      return { id: String(++this.posts) };
+    };
+    return {
+      acknowledge: async () => undefined,
+      post: async (message) => print(message),
+      update: async (_posted, message) => {
+        print(message);
+      },
+      replyInThread: async (_posted, message) => print(message),
+    };
+  }
+
+  private show(message: Message): void {
     const rendered = renderText(message);
     this.choices = rendered.choices;
     this.write(rendered.text);
@@ -99,5 +137,13 @@ export class ConsoleChat {
 
   private write(text: string): void {
     this.options.output.write(`${this.options.redact(text)}\n`);
+  }
+}
+
+function consoleUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'console';
   }
 }

@@ -1,3 +1,4 @@
+import { inert } from '../../domain/inert.ts';
 import type { Block, Button, Message } from '../../domain/message.ts';
 import type { CheckStatus } from '../../domain/status.ts';
 
@@ -14,12 +15,15 @@ const BADGE: Record<CheckStatus, string> = {
   unknown: '[ ?? ]',
 };
 
-/** Renders a neutral message as plain text, for the console and the CLI. Buttons become numbered choices. */
+/**
+ * Renders a neutral message as plain text, for the console and the CLI. Buttons become numbered choices.
+ * Control characters in any text (typed input echoed, a Connector's log line) are shown as escapes.
+ */
 export function renderText(message: Message): RenderedText {
   const lines: string[] = [];
   const choices: Button[] = [];
   for (const block of message.blocks) lines.push(...renderBlock(block, choices));
-  return { text: lines.join('\n'), choices };
+  return { text: inert(lines.join('\n')), choices };
 }
 
 function renderBlock(block: Block, choices: Button[]): string[] {

@@ -36,6 +36,8 @@ export class ErrorLogsCheck implements Check {
     }
   }
 
+  readonly needs = 'a container or log files: set CONNECTOR_CONTAINER or CONNECTOR_LOG_FILES (or container, logFiles in the YAML file)';
+
   appliesTo(connector: Connector): boolean {
     return connector.container !== undefined || connector.logFiles.length > 0;
   }

@@ -1,13 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Docker from 'dockerode';
+import type { EngineSettings } from '../../config/config.ts';
 
 export type DockerClient = Docker;
 
+const DEFAULT_SOCKET = '/var/run/docker.sock';
+
 /**
- * The Docker Engine client. docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH
- * exactly as the docker CLI does (unix socket, tcp, tcp with TLS), falling back to /var/run/docker.sock.
- * Every call made through it must still carry an abortSignal: a socket timeout alone does not bound
- * a call whose answer trickles in.
+ * A Docker Engine client for one engine, from its settings alone, read the way the docker CLI reads
+ * DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH: a unix socket, tcp (https with TLS settings or on
+ * port 2376), or ssh. Every option is given, so that docker-modem's own defaults from process.env cannot
+ * point one engine's client at another. Every call made through it must still carry an abortSignal: a socket
+ * timeout alone does not bound a call whose answer trickles in.
  */
-export function createDockerClient(): DockerClient {
-  return new Docker();
+export function createDockerClient(settings: Pick<EngineSettings, 'host' | 'tlsVerify' | 'certPath'>): DockerClient {
+  return new Docker(modemOptions(settings));
+}
+
+export function modemOptions(settings: Pick<EngineSettings, 'host' | 'tlsVerify' | 'certPath'>): Docker.DockerOptions {
+  const none = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined };
+  const host = settings.host;
+  if (!host || host.startsWith('unix://')) return { ...none, socketPath: host?.slice('unix://'.length) || DEFAULT_SOCKET };
+  if (host.startsWith('npipe://')) return { ...none, socketPath: host.slice('npipe://'.length) || '//./pipe/docker_engine' };
+  const url = new URL(host.includes('//') ? host : `tcp://${host}`);
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (url.protocol === 'ssh:') {
+    return {
+      ...none,
+      protocol: 'ssh',
+      host: hostname,
+      port: url.port || 22,
+      username: decodeURIComponent(url.username),
+      sshOptions: { agent: process.env.SSH_AUTH_SOCK },
+    } as Docker.DockerOptions;
+  }
+  const tls = settings.tlsVerify || settings.certPath !== undefined || url.port === '2376';
+  const certs = settings.certPath
+    ? {
+        ca: readFileSync(join(settings.certPath, 'ca.pem')),
+        cert: readFileSync(join(settings.certPath, 'cert.pem')),
+        key: readFileSync(join(settings.certPath, 'key.pem')),
+      }
+    : {};
+  return { ...none, protocol: tls ? 'https' : 'http', host: hostname, port: url.port || (tls ? 2376 : 2375), ...certs };
 }

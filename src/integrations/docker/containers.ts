@@ -29,6 +29,23 @@ export interface ConnectorContainer {
   publishedPorts: number[];
 }
 
+/** Reads a container's state; the container check's view of an engine. */
+export interface ContainerInspector {
+  inspect(container: string, signal: AbortSignal): Promise<ContainerState>;
+}
+
+export class DockerContainers implements ContainerInspector {
+  private readonly docker: DockerClient;
+
+  constructor(docker: DockerClient) {
+    this.docker = docker;
+  }
+
+  inspect(container: string, signal: AbortSignal): Promise<ContainerState> {
+    return inspectContainer(this.docker, container, signal);
+  }
+}
+
 /** The container named in the configuration does not exist on the engine. */
 export class ContainerNotFoundError extends Error {
   readonly container: string;

@@ -150,3 +150,8 @@ export function connectsDirectly(uri: string): boolean {
   const keys = [...params.keys()].map((k) => k.toLowerCase());
   return !hosts.includes(',') && !['replicaset', 'directconnection', 'loadbalanced'].some((k) => keys.includes(k));
 }
+
+/** The database check's view of MongoDB, through the official driver. */
+export function inspectWithDriver(uri: string, timeoutMs: number, signal: AbortSignal): Promise<MongoSnapshot> {
+  return new MongoInspector(uri, { timeoutMs }).snapshot(signal);
+}

@@ -1,0 +1,13 @@
+/**
+ * A chat platform's connection to the bot: the console now, Slack and Teams next. main.ts starts every
+ * configured adapter the same way and stops them in reverse order.
+ */
+export interface ChatAdapter {
+  readonly name: string;
+  /** Connects and begins handing requests to the dispatcher; resolves once it runs. */
+  start(): Promise<void>;
+  /** Resolves when the adapter has ended on its own (the console's input closed); never for a server-side adapter. */
+  readonly ended: Promise<void>;
+  /** Stops taking requests and lets those in flight finish. */
+  stop(): Promise<void>;
+}

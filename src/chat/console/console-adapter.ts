@@ -1,0 +1,39 @@
+import type { ChatAdapter } from '../adapter.ts';
+import { ConsoleChat, type Dispatch } from './console-chat.ts';
+
+export interface ConsoleAdapterOptions {
+  input: NodeJS.ReadStream;
+  output: NodeJS.WriteStream;
+  dispatch: Dispatch;
+  redact: (text: string) => string;
+}
+
+/** The terminal as a chat adapter: it ends when its input does (or on `exit`). */
+export class ConsoleAdapter implements ChatAdapter {
+  readonly name = 'console';
+  readonly ended: Promise<void>;
+  private readonly stopping = new AbortController();
+  private startChat!: () => void;
+
+  constructor(options: ConsoleAdapterOptions) {
+    const chat = new ConsoleChat({
+      input: options.input,
+      output: options.output,
+      interactive: options.input.isTTY === true,
+      redact: options.redact,
+      dispatch: options.dispatch,
+    });
+    this.ended = new Promise<void>((resolve) => {
+      this.startChat = resolve;
+    }).then(() => chat.run(this.stopping.signal));
+  }
+
+  async start(): Promise<void> {
+    this.startChat();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.ended;
+  }
+}

@@ -1,0 +1,109 @@
+import type { z } from 'zod';
+import {
+  boolean,
+  connectorName,
+  containerName,
+  dockerHost,
+  httpUrl,
+  list,
+  logFormat,
+  logLevel,
+  mongodbUri,
+  nonEmpty,
+  percent,
+  port,
+  positiveInt,
+  registryHost,
+} from './values.ts';
+
+/** One setting: where it is read, how it is checked, and what it is when nothing sets it. */
+export interface Setting<S extends z.ZodType = z.ZodType, D = unknown> {
+  /** Its environment variable, which wins over the YAML file. */
+  env: string;
+  /** Its place in the YAML file, e.g. `checks.timeoutMs`; absent: the environment only. */
+  file?: string;
+  /** Checks both the text of the variable and the value in the file. */
+  schema: S;
+  /** What it is when neither sets it; undefined: unset. */
+  default: D;
+  /** Its value goes into Config.secrets and never into a message; `NAME_FILE` may name a file holding it. */
+  secret: boolean;
+  description: string;
+}
+
+interface Row<S extends z.ZodType> {
+  file?: string;
+  schema: S;
+  secret?: true;
+  description: string;
+}
+
+type Unnamed<S extends z.ZodType, D> = Omit<Setting<S, D>, 'env'>;
+
+/** A row of the table; its default, if any, must be a value of its schema. */
+function row<S extends z.ZodType>(spec: Row<S> & { default: z.output<NoInfer<S>> }): Unnamed<S, z.output<S>>;
+function row<S extends z.ZodType>(spec: Row<S>): Unnamed<S, undefined>;
+function row(spec: Row<z.ZodType> & { default?: unknown }): Unnamed<z.ZodType, unknown> {
+  return { ...spec, default: spec.default, secret: spec.secret === true };
+}
+
+type Table<T> = { [K in keyof T & string]: T[K] & { env: K } };
+
+function table<T extends Record<string, Unnamed<z.ZodType, unknown>>>(rows: T): Table<T> {
+  return Object.fromEntries(Object.entries(rows).map(([env, r]) => [env, { ...r, env }])) as Table<T>;
+}
+
+/**
+ * Every setting the environment or the YAML file gives, with its one default. Keyed by environment
+ * variable; the section readers in ./sections read these rows and nothing else. `.env.example`
+ * documents each row (a test holds them together).
+ */
+export const SETTINGS = table({
+  CONNECTOR_NAME: row({ schema: connectorName, description: 'name of the connector configured from the environment; default: its container name' }),
+  CONNECTOR_CONTAINER: row({ schema: containerName, description: 'its Docker container name or id' }),
+  CONNECTOR_URL: row({ schema: httpUrl, description: 'its base URL, http(s)://' }),
+  CONNECTOR_API_KEY: row({ schema: nonEmpty, secret: true, description: 'its API key (scopes monitoring:*, core:account)' }),
+  CONNECTOR_API_KEY_HEADER: row({ schema: nonEmpty, default: 'X-API-KEY', description: 'the header its API key is sent in' }),
+  CONNECTOR_MONGODB_URI: row({ schema: mongodbUri, secret: true, description: 'its MongoDB, for the database check' }),
+  CONNECTOR_LOG_FILES: row({ schema: list, default: [], description: 'paths or globs of its log files, when a file appender is configured' }),
+  CONNECTOR_THIRD_PARTY: row({ schema: list, default: [], description: 'URLs of further systems it depends on, to probe' }),
+  CONNECTOR_BACKUP_PATH: row({ schema: nonEmpty, description: 'directory of its database backups' }),
+  CONNECTOR_OPS_CONFIG: row({ schema: nonEmpty, description: 'the YAML file of several connectors and finer settings' }),
+
+  DOCKER_HOST: row({ schema: dockerHost, description: 'the default engine, as the docker CLI reads it; unset: /var/run/docker.sock' }),
+  DOCKER_TLS_VERIFY: row({ schema: boolean, default: false, description: "verify the default engine's TLS certificate" }),
+  DOCKER_CERT_PATH: row({ schema: nonEmpty, description: "directory of the default engine's ca.pem, cert.pem and key.pem" }),
+
+  REGISTRY_HOST: row({ schema: registryHost, description: 'the registry the REGISTRY_* credentials are for' }),
+  REGISTRY_USERNAME: row({ schema: nonEmpty, description: 'user name at REGISTRY_HOST' }),
+  REGISTRY_PASSWORD: row({ schema: nonEmpty, secret: true, description: 'password or token at REGISTRY_HOST' }),
+  REGISTRY_INSECURE: row({ schema: list, default: [], description: 'registry hosts reached over plain HTTP' }),
+
+  CHECK_TIMEOUT_MS: row({ file: 'checks.timeoutMs', schema: positiveInt, default: 10_000, description: "each check's time limit" }),
+  CHECK_CONCURRENCY: row({ file: 'checks.concurrency', schema: positiveInt, default: 20, description: 'connectors checked at once' }),
+  CPU_WARN_PERCENT: row({ file: 'checks.resources.cpu.warn', schema: percent, default: 80, description: 'CPU use that warns' }),
+  CPU_CRITICAL_PERCENT: row({ file: 'checks.resources.cpu.critical', schema: percent, default: 90, description: 'CPU use that is critical' }),
+  MEMORY_WARN_PERCENT: row({ file: 'checks.resources.memory.warn', schema: percent, default: 80, description: 'memory use that warns' }),
+  MEMORY_CRITICAL_PERCENT: row({ file: 'checks.resources.memory.critical', schema: percent, default: 90, description: 'memory use that is critical' }),
+  DISK_WARN_PERCENT: row({ file: 'checks.resources.disk.warn', schema: percent, default: 80, description: 'disk use that warns' }),
+  DISK_CRITICAL_PERCENT: row({ file: 'checks.resources.disk.critical', schema: percent, default: 90, description: 'disk use that is critical' }),
+  DISK_PATHS: row({ file: 'checks.resources.paths', schema: list, default: [], description: 'further paths whose disk is watched' }),
+  ERROR_LOG_WINDOW_HOURS: row({ file: 'checks.errorLogs.windowHours', schema: positiveInt, default: 24, description: 'how far back the error-log check reads' }),
+  ERROR_LOG_TIMEOUT_MS: row({ file: 'checks.errorLogs.timeoutMs', schema: positiveInt, default: 60_000, description: "the error-log check's time limit" }),
+  INCLUDE_PRERELEASES: row({ file: 'checks.imageUpdate.includePrereleases', schema: boolean, default: false, description: 'offer prerelease versions as updates' }),
+  SYNC_INTERVAL_MULTIPLE: row({ file: 'checks.sync.intervalMultiple', schema: positiveInt, default: 5, description: 'sync intervals after which the last sync run warns' }),
+  SYNC_MAX_AGE_MINUTES: row({ file: 'checks.sync.maxAgeMinutes', schema: positiveInt, default: 15, description: 'age of the last sync run that warns when the interval is unknown' }),
+  MIN_DOCKER_VERSION: row({ file: 'checks.versions.minDockerVersion', schema: nonEmpty, description: 'the oldest Docker Engine version that passes' }),
+  MIN_KERNEL_VERSION: row({ file: 'checks.versions.minKernel', schema: nonEmpty, description: 'the oldest kernel version that passes' }),
+  LOG_RETENTION_DAYS: row({ file: 'checks.oldMaterial.logRetentionDays', schema: positiveInt, default: 30, description: 'age at which log files are old material' }),
+  BACKUP_RETENTION_DAYS: row({ file: 'checks.oldMaterial.backupRetentionDays', schema: positiveInt, default: 30, description: 'age at which backups are old material' }),
+
+  DATA_DIR: row({ schema: nonEmpty, default: './data', description: 'the embedded store' }),
+  HTTP_HOST: row({ schema: nonEmpty, default: '127.0.0.1', description: "the address of the bot's HTTP server" }),
+  HTTP_PORT: row({ schema: port, default: 3000, description: "the port of the bot's HTTP server" }),
+  LOG_LEVEL: row({ schema: logLevel, default: 'info', description: 'the lowest level logged' }),
+  LOG_FORMAT: row({ schema: logFormat, default: 'auto', description: 'json, pretty, or auto (pretty on a terminal)' }),
+});
+
+/** The rows of the table, for what walks all of them. */
+export const SETTING_ROWS: readonly Setting[] = Object.values(SETTINGS);

@@ -1,0 +1,28 @@
+import type { ConnectorDirectory, ReportRunner } from '../domain/ports.ts';
+import type { Platform } from '../domain/request.ts';
+import type { AccessPolicy } from '../domain/roles.ts';
+import type { Logger } from '../logging/logger.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { requireRole } from './middleware/access.ts';
+import { logRequest } from './middleware/log.ts';
+import { countRequests } from './middleware/metrics.ts';
+import { parseRequest } from './middleware/parse.ts';
+import { createVerbHandlers } from './verb-handlers.ts';
+
+export interface DispatcherDependencies {
+  directory: ConnectorDirectory;
+  runner: ReportRunner;
+  policy: AccessPolicy;
+  logger: Logger;
+  countRequest: (verb: string, platform: Platform) => void;
+  progressAfterMs?: number;
+}
+
+/** The one request path of every adapter: log, count, parse, check the role, run the verb. */
+export function createDispatcher(deps: DispatcherDependencies): Dispatcher {
+  return new Dispatcher({
+    verbs: createVerbHandlers({ directory: deps.directory, runner: deps.runner, ...(deps.progressAfterMs !== undefined && { progressAfterMs: deps.progressAfterMs }) }),
+    middleware: [logRequest, countRequests(deps.countRequest), parseRequest, requireRole(deps.policy)],
+    logger: deps.logger,
+  });
+}

@@ -1,0 +1,60 @@
+import { textMessage } from '../domain/message.ts';
+import type { ReplyPort } from '../domain/reply.ts';
+import type { ChatRequest } from '../domain/request.ts';
+import type { VerbName } from '../domain/verbs.ts';
+import type { Logger } from '../logging/logger.ts';
+import { runMiddleware, type Middleware, type RequestContext, type VerbContext } from './context.ts';
+import { GuardedReply } from './reply-guard.ts';
+
+export type VerbHandler = (context: VerbContext) => Promise<void>;
+
+/** A handler for every verb: a new verb is a spec in domain/verbs.ts and one entry here, nothing else. */
+export type VerbTable = Record<VerbName, VerbHandler>;
+
+export interface DispatcherOptions {
+  verbs: VerbTable;
+  /** Run in order around every verb handler, for every adapter. */
+  middleware: readonly Middleware[];
+  logger: Logger;
+  /** Slack's limit for acknowledging; the strictest of the platforms. */
+  ackDeadlineMs?: number;
+}
+
+const DEFAULT_ACK_DEADLINE_MS = 3_000;
+
+/**
+ * Where every adapter hands its requests: acknowledged at once (no check runs before the acknowledgement),
+ * then the middleware, then the verb's handler. Never throws: a failure of ours becomes a short private
+ * message, and the stack goes to the log only.
+ */
+export class Dispatcher {
+  private readonly options: DispatcherOptions;
+
+  constructor(options: DispatcherOptions) {
+    this.options = options;
+  }
+
+  async dispatch(request: ChatRequest, port: ReplyPort): Promise<void> {
+    const logger = this.options.logger.child({ requestId: request.id });
+    const reply = new GuardedReply(port, { requestId: request.id, logger, ackDeadlineMs: this.options.ackDeadlineMs ?? DEFAULT_ACK_DEADLINE_MS });
+    const context: RequestContext = { request, reply, logger };
+    try {
+      await reply.acknowledge();
+      await runMiddleware(this.options.middleware, context, (ready) => this.runVerb(ready));
+    } catch (error) {
+      logger.error({ err: error }, 'request failed');
+      const verb = context.command ? `"/connector ${context.command.verb}"` : 'The request';
+      await reply
+        .post(textMessage(`${verb} failed unexpectedly: ${(error as Error).message}. The bot keeps running; see its log.`, 'unknown'), 'private')
+        .catch((postError: unknown) => logger.warn({ err: postError }, 'could not tell of the failure'));
+    } finally {
+      reply.close();
+    }
+  }
+
+  private async runVerb(context: RequestContext): Promise<void> {
+    const { command, spec } = context;
+    if (!command || !spec) throw new Error('no command parsed before the verb handler');
+    await this.options.verbs[spec.verb]({ ...context, command, spec });
+  }
+}

@@ -1,0 +1,17 @@
+import { textMessage } from '../../domain/message.ts';
+import type { AccessPolicy } from '../../domain/roles.ts';
+import type { Middleware } from '../context.ts';
+
+/** Lets a request through only when its actor has the role its verb needs; a refusal says how to get it. */
+export function requireRole(policy: AccessPolicy): Middleware {
+  return async (context, next) => {
+    const { spec, request } = context;
+    if (!spec) return next();
+    if (policy.allows(request.actor, spec.role, request.conversation)) return next();
+    context.logger.info({ verb: spec.verb, actor: request.actor.id, role: spec.role }, 'request refused: role missing');
+    await context.reply.post(
+      textMessage(`"/connector ${spec.verb}" needs the ${spec.role} role, which you do not have. ${policy.howToGrant(spec.role, request.actor)}`, 'warn'),
+      'private',
+    );
+  };
+}

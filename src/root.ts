@@ -1,0 +1,128 @@
+import { join } from 'node:path';
+import { createConnectorChecks, createEngineChecks, diskPaths, probeTimeoutMs, type EngineIntegrations, type SharedIntegrations } from './checks/index.ts';
+import type { Check } from './checks/check.ts';
+import { CheckRunner } from './checks/runner.ts';
+import { DEFAULT_ENGINE, type Config } from './config/config.ts';
+import { DockerConnectorDirectory } from './connectors/directory.ts';
+import type { ConnectorDirectory, ReportRunner } from './domain/ports.ts';
+import { VIEWERS_ONLY } from './domain/roles.ts';
+import { Metrics } from './http/metrics.ts';
+import { probeRoutes } from './http/routes/probes.ts';
+import type { RouteHandler } from './http/server.ts';
+import { ConnectorApiClient } from './integrations/connector-api/client.ts';
+import { DockerContainerStats } from './integrations/docker/container-stats.ts';
+import { DockerContainers } from './integrations/docker/containers.ts';
+import { DockerEngineInfo } from './integrations/docker/engine-info.ts';
+import { DockerEngines, type DockerEngine } from './integrations/docker/engines.ts';
+import { DockerImages } from './integrations/docker/images.ts';
+import { ContainerLogs } from './integrations/docker/logs.ts';
+import { DockerHostOldMaterial } from './integrations/docker/old-material.ts';
+import { LocalHostOs } from './integrations/host/os-info.ts';
+import { LocalHostResources } from './integrations/host/resources.ts';
+import { LogFiles } from './integrations/logfiles/log-files.ts';
+import { inspectWithDriver } from './integrations/mongo/client.ts';
+import { mongoPing } from './integrations/mongo/ping.ts';
+import { NetworkProber } from './integrations/probes/prober.ts';
+import { RegistryClient } from './integrations/registry/client.ts';
+import type { Logger } from './logging/logger.ts';
+import { Redactor } from './logging/redact.ts';
+import { createDispatcher } from './request/create-dispatcher.ts';
+import type { Dispatcher } from './request/dispatcher.ts';
+import { DiskSampler } from './scheduler/disk-sampler.ts';
+import { DiskSampleRepository } from './store/disk-samples.ts';
+import { Store } from './store/store.ts';
+
+/** Everything below the adapters, built once from the configuration; adapters and the CLI see ports only. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  /** The bot's HTTP routes in order: the probes now, the chat platforms' endpoints beside them. */
+  routes: RouteHandler[];
+  directory: ConnectorDirectory;
+  runner: ReportRunner;
+  dispatcher: Dispatcher;
+  /** Background disk sampling, for the long-running bot only. */
+  sampler: DiskSampler;
+  close(): void;
+}
+
+/**
+ * The composition root: every integration is built here and only here, from Config, and each check gets
+ * just the narrow ports it declares. Docker-backed checks are built once per engine, sharing its client.
+ */
+export function createServices(config: Config, logger: Logger, redactor: Redactor = new Redactor(config.secrets)): Services {
+  const metrics = new Metrics();
+  const store = Store.open(join(config.dataDir, 'connector-ops.sqlite'));
+  const diskSamples = new DiskSampleRepository(store);
+  const engines = new DockerEngines(config.engines);
+  const hostResources = new LocalHostResources();
+  const probeTimeout = probeTimeoutMs(config);
+  const shared: SharedIntegrations = {
+    api: new ConnectorApiClient(Math.max(1_000, Math.floor(config.checks.timeoutMs / 2))),
+    prober: new NetworkProber(mongoPing(probeTimeout)),
+    inspectMongo: inspectWithDriver,
+    hostResources,
+    hostOs: new LocalHostOs(),
+    logFiles: new LogFiles(),
+    // A bearer login takes up to three requests in a row: each gets a share of the check's time.
+    registry: new RegistryClient({ registries: config.registries, timeoutMs: Math.max(1_000, Math.floor((config.checks.timeoutMs - 1_000) / 2)) }),
+    diskSamples,
+    redactor,
+  };
+  const perEngine = new Map(engines.all.map((engine) => [engine.name, engineIntegrations(engine)]));
+  const connectorChecks = createConnectorChecks(config, shared);
+  const checksByEngine = new Map<string, readonly Check[]>(
+    [...perEngine].map(([name, integrations]) => [name, [...connectorChecks, ...createEngineChecks(config, shared, integrations)]]),
+  );
+  const defaultChecks = checksByEngine.get(DEFAULT_ENGINE) ?? [...checksByEngine.values()][0] ?? connectorChecks;
+
+  const directory = new DockerConnectorDirectory({ configured: config.connectors, engines: engines.all });
+  const runner = new CheckRunner((connector) => checksByEngine.get(connector.engine ?? DEFAULT_ENGINE) ?? defaultChecks, {
+    timeoutMs: config.checks.timeoutMs,
+    timeoutsMs: { 'error-logs': Math.max(config.checks.timeoutMs, config.checks.errorLogs.timeoutMs) },
+    concurrency: config.checks.concurrency,
+    onResult: (connector, result, durationMs) => {
+      metrics.checks.inc({ check: result.id, status: result.status });
+      metrics.checkDuration.observe({ check: result.id }, durationMs / 1000);
+      logger.debug({ connector: connector.name, check: result.id, status: result.status, durationMs: Math.round(durationMs) }, 'check finished');
+    },
+  });
+  const dispatcher = createDispatcher({
+    directory,
+    runner,
+    policy: VIEWERS_ONLY,
+    logger,
+    countRequest: (verb, platform) => metrics.commands.inc({ verb, adapter: platform }),
+  });
+  const sampler = new DiskSampler({
+    host: hostResources,
+    dataRoots: [...perEngine.values()].map((integrations) => integrations.containerResources),
+    paths: [config.dataDir, ...diskPaths(config)],
+    samples: diskSamples,
+    logger,
+  });
+  return {
+    config,
+    logger,
+    metrics,
+    routes: probeRoutes({ metrics, readiness: { notReady: () => (store.isOpen ? [] : ['store']) } }),
+    directory,
+    runner,
+    dispatcher,
+    sampler,
+    close: () => store.close(),
+  };
+}
+
+function engineIntegrations(engine: DockerEngine): EngineIntegrations {
+  const { client } = engine;
+  return {
+    containers: new DockerContainers(client),
+    containerResources: new DockerContainerStats(client),
+    images: new DockerImages(client),
+    engineInfo: new DockerEngineInfo(client),
+    containerLogs: new ContainerLogs(client),
+    oldMaterial: new DockerHostOldMaterial(client),
+  };
+}

@@ -1,0 +1,79 @@
+import type { ContainerResourcesSource } from '../integrations/docker/container-stats.ts';
+import type { HostResources } from '../integrations/host/resources.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { DiskSampleRepository } from '../store/disk-samples.ts';
+
+export interface DiskSamplerOptions {
+  host: Pick<HostResources, 'disks'>;
+  /** Each engine's data root; only those on this host can be measured here. */
+  dataRoots: ReadonlyArray<Pick<ContainerResourcesSource, 'dataRoot'>>;
+  /** DATA_DIR and the configured paths. */
+  paths: readonly string[];
+  samples: Pick<DiskSampleRepository, 'add' | 'prune'>;
+  logger: Logger;
+  intervalMs?: number;
+  now?: () => Date;
+}
+
+const DEFAULT_INTERVAL_MS = 15 * 60_000;
+const READ_TIMEOUT_MS = 10_000;
+const RETENTION_MS = 30 * 86_400_000;
+
+/**
+ * Samples disk use in the background, so that the resources check can forecast when a disk fills up even
+ * when nobody asks in chat. It only writes samples; the check only reads them.
+ */
+export class DiskSampler {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  private readonly options: DiskSamplerOptions;
+
+  constructor(options: DiskSamplerOptions) {
+    this.options = options;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.sampleOnce(), this.options.intervalMs ?? DEFAULT_INTERVAL_MS);
+    this.timer.unref();
+    void this.sampleOnce();
+  }
+
+  /** Stops the timer and waits for a sample in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  sampleOnce(): Promise<void> {
+    // One sample at a time: a slow engine or disk must not stack runs up.
+    this.running ??= this.sample().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async sample(): Promise<void> {
+    const { host, dataRoots, paths, samples, logger } = this.options;
+    const now = this.options.now?.() ?? new Date();
+    try {
+      const signal = AbortSignal.timeout(READ_TIMEOUT_MS);
+      const roots = await Promise.all(dataRoots.map((source) => source.dataRoot(signal).catch(() => undefined)));
+      const local = roots.flatMap((root) => (root?.local ? [root.path] : []));
+      const wanted = [...new Set([...local, ...paths])];
+      if (wanted.length === 0) return;
+      const reading = await host.disks(wanted, signal);
+      for (const fs of reading.fileSystems) {
+        // Under every path of the file system: each check looks its disks up by the first path it asked for.
+        for (const path of fs.paths) {
+          // totalBytes is what a non-root process can fill (used + available): "full" is when none is left.
+          samples.add({ path, sampledAt: now, usedBytes: fs.usedBytes, totalBytes: fs.usedBytes + fs.availableBytes });
+        }
+      }
+      samples.prune(new Date(now.getTime() - RETENTION_MS));
+      logger.debug({ paths: wanted.length, unreadable: reading.unreadable.length }, 'disks sampled');
+    } catch (error) {
+      logger.warn({ err: error }, 'disk sampling failed');
+    }
+  }
+}

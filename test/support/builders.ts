@@ -1,0 +1,135 @@
+import pino from 'pino';
+import { createDockerClient, type DockerClient } from '../../src/integrations/docker/client.ts';
+import type { Connector } from '../../src/domain/connector.ts';
+import type { Block, Button, Message } from '../../src/domain/message.ts';
+import type { ConnectorDirectory, ReportRunner } from '../../src/domain/ports.ts';
+import type { PostedMessage, ReplyPort, Visibility } from '../../src/domain/reply.ts';
+import type { Actor, ChatRequest, Conversation } from '../../src/domain/request.ts';
+import { VIEWERS_ONLY, type AccessPolicy } from '../../src/domain/roles.ts';
+import type { Logger } from '../../src/logging/logger.ts';
+import { createDispatcher } from '../../src/request/create-dispatcher.ts';
+import type { Dispatcher } from '../../src/request/dispatcher.ts';
+
+/** Shared builders: a new required field costs one edit here, not one per test. */
+
+export function aConnector(name = 'main', extra: Partial<Connector> = {}): Connector {
+  return { name, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config', ...extra };
+}
+
+export const SLACK_ACTOR: Actor = { platform: 'slack', id: 'U0123ABCD', displayName: 'Ada' };
+export const SLACK_CHANNEL: Conversation = { platform: 'slack', id: 'C0123ABCD', private: false };
+
+let requests = 0;
+export function aRequest(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
+  return {
+    id: `test-request-${++requests}`,
+    text,
+    actor: SLACK_ACTOR,
+    conversation: SLACK_CHANNEL,
+    origin: 'typed',
+    receivedAt: new Date('2026-12-01T09:00:00Z'),
+    ...extra,
+  };
+}
+
+export type ReplyEvent =
+  | { kind: 'acknowledge' }
+  | { kind: 'post'; message: Message; visibility: Visibility; id: string }
+  | { kind: 'update'; message: Message; id: string }
+  | { kind: 'thread'; message: Message; parent: string; id: string };
+
+/** A reply port that records what a handler did with it, in order. */
+export class RecordingReply implements ReplyPort {
+  readonly events: ReplyEvent[] = [];
+  private posts = 0;
+
+  async acknowledge(): Promise<void> {
+    this.events.push({ kind: 'acknowledge' });
+  }
+
+  async post(message: Message, visibility: Visibility): Promise<PostedMessage> {
+    const id = `m${++this.posts}`;
+    this.events.push({ kind: 'post', message, visibility, id });
+    return { id };
+  }
+
+  async update(posted: PostedMessage, message: Message): Promise<void> {
+    this.events.push({ kind: 'update', message, id: posted.id });
+  }
+
+  async replyInThread(posted: PostedMessage, message: Message): Promise<PostedMessage> {
+    const id = `m${++this.posts}`;
+    this.events.push({ kind: 'thread', message, parent: posted.id, id });
+    return { id };
+  }
+
+  /** What the person sees last: the newest post or update. */
+  get last(): Message {
+    const shown = this.events.filter((e) => e.kind !== 'acknowledge');
+    const event = shown.at(-1);
+    if (!event || !('message' in event)) throw new Error('nothing was posted');
+    return event.message;
+  }
+
+  get kinds(): string[] {
+    return this.events.map((e) => (e.kind === 'post' ? `post:${e.visibility}` : e.kind));
+  }
+}
+
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+export interface TestDispatcher {
+  dispatcher: Dispatcher;
+  counted: Array<{ verb: string; platform: string }>;
+  /** Sends the text as a request and returns what was replied. */
+  ask(text: string, extra?: Partial<ChatRequest>): Promise<RecordingReply>;
+}
+
+/** The real request path (middleware, verb table) over the given directory and runner. */
+export function testDispatcher(
+  directory: ConnectorDirectory,
+  runner: ReportRunner,
+  options: { policy?: AccessPolicy; progressAfterMs?: number; logger?: Logger } = {},
+): TestDispatcher {
+  const counted: Array<{ verb: string; platform: string }> = [];
+  const dispatcher = createDispatcher({
+    directory,
+    runner,
+    policy: options.policy ?? VIEWERS_ONLY,
+    logger: options.logger ?? silentLogger(),
+    countRequest: (verb, platform) => counted.push({ verb, platform }),
+    ...(options.progressAfterMs !== undefined && { progressAfterMs: options.progressAfterMs }),
+  });
+  return {
+    dispatcher,
+    counted,
+    ask: async (text, extra) => {
+      const reply = new RecordingReply();
+      await dispatcher.dispatch(aRequest(text, extra), reply);
+      return reply;
+    },
+  };
+}
+
+export function staticDirectory(connectors: Connector[], problem?: string): ConnectorDirectory {
+  return { list: async () => ({ connectors, ...(problem ? { problem } : {}) }) };
+}
+
+export function allText(message: Message): string {
+  return [message.text, ...message.blocks.map((b) => JSON.stringify(b))].join('\n');
+}
+
+export function buttonsOf(message: Message): Button[] {
+  return message.blocks.flatMap((b: Block) => (b.type === 'actions' ? b.buttons : []));
+}
+
+/** A client for the engine the test environment names in DOCKER_HOST (and its TLS settings), as the product builds one. */
+export function testDockerClient(): DockerClient {
+  return createDockerClient({
+    host: process.env.DOCKER_HOST,
+    tlsVerify: process.env.DOCKER_TLS_VERIFY === '1',
+    ...(process.env.DOCKER_CERT_PATH && { certPath: process.env.DOCKER_CERT_PATH }),
+  });
+}
