@@ -4,7 +4,7 @@
  * container given by id. Prints one JSON line: scan time, peak RSS and the check result.
  * Usage: node bench/support/scan-child.ts <container>
  */
-import { testDockerClient } from '../../test/support/builders.ts';
+import { testDockerClient, aConnector } from '../../test/support/builders.ts';
 import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
 import { ContainerLogs } from '../../src/integrations/docker/logs.ts';
 import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
@@ -18,7 +18,7 @@ if (!container) {
 const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(testDockerClient()), logFiles: new LogFiles() });
 const started = performance.now();
 const result = await check.run({
-  connector: { name: 'bench', container, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' },
+  connector: aConnector('bench', { container }),
   signal: AbortSignal.timeout(30 * 60_000),
   now: new Date(),
 });

@@ -20,7 +20,8 @@ export function syncIntervalOf(configuration: unknown): SyncInterval | undefined
   const modules = isObject(configuration) && isObject(configuration.modules) ? configuration.modules : undefined;
   if (!modules) return undefined;
   const module = Object.entries(modules).find(
-    ([key, value]) => isObject(value) && (key === 'sync' || (typeof value.location === 'string' && /(^|\/)(sync|SyncModule)$/.test(value.location))),
+    // 7.x names locations `@nmshd/connector:SyncModule`; older ones a path ending in `/sync/SyncModule`.
+    ([key, value]) => isObject(value) && (key === 'sync' || (typeof value.location === 'string' && /(^|[/:])(sync|SyncModule)$/.test(value.location))),
   )?.[1];
   if (!isObject(module)) return undefined;
   if (module.enabled === false) return 'disabled';

@@ -48,6 +48,21 @@ export interface Config {
     oldMaterial: { logRetentionDays: number; backupRetentionDays: number };
   };
   registries: Record<string, RegistryCredentials>;
+  /** Who may do what; identities as `slack:U0123ABCD`, `slack:@group`, `teams:<object id>`, `console`, `*`. */
+  access: {
+    viewers: string[];
+    operators: string[];
+    approvers: string[];
+    /** Conversations (`slack:C0123…`, `teams:<conversation id>`) operations may be requested in; empty: any. */
+    operationChannels: string[];
+    allowSelfApproval: boolean;
+  };
+  operations: {
+    approvalTimeoutMinutes: number;
+    stopGraceSeconds: number;
+    healthyTimeoutSeconds: number;
+    backupDir: string;
+  };
   /** Every secret value of the configuration, for the redactor. */
   secrets: string[];
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import type { Config } from './config.ts';
 import { ConfigError } from './errors.ts';
+import { readAccess, readOperations } from './sections/access.ts';
 import { readBot } from './sections/bot.ts';
 import { readChecks } from './sections/checks.ts';
 import { readConnectors } from './sections/connectors.ts';
@@ -31,12 +32,15 @@ export function withDotEnv(env: Env, cwd = process.cwd()): Env {
 export function loadConfig(env: Env): Config {
   const sources = new Sources(env);
   const configured = readConnectors(sources);
+  const bot = readBot(sources);
   const config: Config = {
-    ...readBot(sources),
+    ...bot,
     connectors: configured.map((c) => c.connector),
     engines: readEngines(sources, configured),
     checks: readChecks(sources),
     registries: readRegistries(sources),
+    access: readAccess(sources),
+    operations: readOperations(sources, bot.dataDir),
     secrets: sources.secrets,
   };
   sources.file?.refuseUnread(sources.problems);

@@ -98,6 +98,16 @@ export const SETTINGS = table({
   LOG_RETENTION_DAYS: row({ file: 'checks.oldMaterial.logRetentionDays', schema: positiveInt, default: 30, description: 'age at which log files are old material' }),
   BACKUP_RETENTION_DAYS: row({ file: 'checks.oldMaterial.backupRetentionDays', schema: positiveInt, default: 30, description: 'age at which backups are old material' }),
 
+  CONNECTOR_OPS_VIEWERS: row({ file: 'access.viewers', schema: list, default: [], description: 'who may use the read-only verbs (empty: everyone in a channel the bot is in)' }),
+  CONNECTOR_OPS_OPERATORS: row({ file: 'access.operators', schema: list, default: [], description: 'who may request operations: slack:U0123ABCD, slack:@group, teams:<object id>, * ' }),
+  CONNECTOR_OPS_APPROVERS: row({ file: 'access.approvers', schema: list, default: [], description: 'who may approve or reject operations' }),
+  CONNECTOR_OPS_OPERATION_CHANNELS: row({ file: 'access.operationChannels', schema: list, default: [], description: 'the only conversations operations may be requested in (empty: any)' }),
+  CONNECTOR_OPS_ALLOW_SELF_APPROVAL: row({ file: 'access.allowSelfApproval', schema: boolean, default: false, description: 'let a requester approve their own request in chat (single-person teams)' }),
+  APPROVAL_TIMEOUT_MINUTES: row({ file: 'operations.approvalTimeoutMinutes', schema: positiveInt, default: 30, description: 'a pending request expires after this' }),
+  STOP_GRACE_SECONDS: row({ file: 'operations.stopGraceSeconds', schema: positiveInt, default: 60, description: 'SIGTERM to SIGKILL when stopping or restarting a Connector' }),
+  HEALTHY_TIMEOUT_SECONDS: row({ file: 'operations.healthyTimeoutSeconds', schema: positiveInt, default: 300, description: 'how long a started Connector may take to become healthy' }),
+  BACKUP_DIR: row({ file: 'operations.backupDir', schema: nonEmpty, description: "where backups of the Connector's definition, configuration and logs go; default: DATA_DIR/backups" }),
+
   DATA_DIR: row({ schema: nonEmpty, default: './data', description: 'the embedded store' }),
   HTTP_HOST: row({ schema: nonEmpty, default: '127.0.0.1', description: "the address of the bot's HTTP server" }),
   HTTP_PORT: row({ schema: port, default: 3000, description: "the port of the bot's HTTP server" }),

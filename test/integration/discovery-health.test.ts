@@ -1,4 +1,4 @@
-import { testDockerClient } from '../support/builders.ts';
+import { testDockerClient, aConnector } from '../support/builders.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ContainerCheck } from '../../src/checks/container.ts';
 import { HealthCheck } from '../../src/checks/health.ts';
@@ -55,7 +55,7 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
   it('answers /connector health <name> in the console grammar, and reads the version with the API key', async () => {
     const directory = new DockerConnectorDirectory({
       configured: [
-        { name: 'main', container: standin.name, url: standin.url, apiKey: standin.apiKey, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' },
+        aConnector('main', { container: standin.name, url: standin.url, apiKey: standin.apiKey }),
       ],
       engines: [{ name: 'default', client: docker, local: true }],
     });
@@ -72,7 +72,7 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
     const stopped = await startStandinConnector({ name: 'stopped' });
     await stopped.stop();
     const report = await runner.run(
-      [{ name: 'stopped', container: stopped.name, url: stopped.url, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' }],
+      [aConnector('stopped', { container: stopped.name, url: stopped.url })],
       ['health', 'container'],
     );
     const [health, container] = ['health', 'container'].map((id) => report.connectors[0]!.checks.find((c) => c.id === id)!);
@@ -87,7 +87,7 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
     const quick = new CheckRunner([new HealthCheck({ api: new ConnectorApiClient(1_000) })], { timeoutMs: 3_000, concurrency: 1 });
     const started = performance.now();
     const report = await quick.run(
-      [{ name: 'hanging', url: hanging.url, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' }],
+      [aConnector('hanging', { url: hanging.url })],
       ['health'],
     );
     const health = report.connectors[0]!.checks[0]!;
@@ -100,7 +100,7 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
     const hanging = await startStandinConnector({ name: 'hanging-up', health: 'hang' });
     const quick = new CheckRunner([new HealthCheck({ api: new ConnectorApiClient(1_000) })], { timeoutMs: 3_000, concurrency: 1 });
     const report = await quick.run(
-      [{ name: 'hanging-up', url: hanging.url, apiKey: hanging.apiKey, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' }],
+      [aConnector('hanging-up', { url: hanging.url, apiKey: hanging.apiKey })],
       ['health'],
     );
     const health = report.connectors[0]!.checks[0]!;
@@ -113,7 +113,7 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
 
   it('reports a crash-looping container as restarting, with its exit code', async () => {
     const crashing = await startStandinConnector({ name: 'crashing', crash: true, restartPolicy: 'always' });
-    const target = { name: 'crashing', container: crashing.name, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' as const };
+    const target = aConnector('crashing', { container: crashing.name });
     let container;
     for (let attempt = 0; attempt < 40; attempt++) {
       container = (await runner.run([target], ['container'])).connectors[0]!.checks[0]!;
@@ -133,7 +133,7 @@ describeWith([], 'container check with the Docker engine gone', () => {
     process.env.DOCKER_HOST = 'unix:///tmp/connector-ops-no-such-engine.sock';
     try {
       const gone = new CheckRunner([new ContainerCheck(new DockerContainers(testDockerClient()))], { timeoutMs: 3_000, concurrency: 1 });
-      const report = await gone.run([{ name: 'x', container: 'x', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' }], ['container']);
+      const report = await gone.run([aConnector('x', { container: 'x' })], ['container']);
       const container = report.connectors[0]!.checks[0]!;
       expect(container.status).toBe('unknown');
       expect(container.summary).toMatch(/^Could not ask the Docker engine: .*ENOENT/);

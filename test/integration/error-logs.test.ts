@@ -1,4 +1,4 @@
-import { testDockerClient } from '../support/builders.ts';
+import { testDockerClient, aConnector } from '../support/builders.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import type { StandinConnector } from '../support/standin.ts';
 process.env.TZ = 'UTC';
 
 function connectorFor(container: string, extra: Partial<Connector> = {}): Connector {
-  return { name: container, container, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config', ...extra };
+  return aConnector(container, { container, ...extra });
 }
 
 function runCheck(check: ErrorLogsCheck, connector: Connector, now = new Date()): Promise<CheckResult> {

@@ -1,4 +1,4 @@
-import { testDockerClient } from '../support/builders.ts';
+import { testDockerClient, aConnector } from '../support/builders.ts';
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -61,7 +61,7 @@ describeWith(
     }
 
     async function check(containerName: string, options: Partial<Options> = {}): Promise<CheckResult> {
-      const connector: Connector = { name: 'it', container: containerName, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+      const connector: Connector = aConnector('it', { container: containerName });
       const { includePrereleases, registries } = { ...OPTIONS, ...options };
       const registry = new RegistryClient({ registries, timeoutMs: 5_000 });
       return new ImageUpdateCheck({ images: new DockerImages(docker), registry }, { includePrereleases }).run({

@@ -2,6 +2,7 @@
  * The key-material check against the stand-in Connector container: identity, Backbone authentication,
  * the API key, and the TLS certificate when the Connector is reached over https (a TLS proxy in front).
  */
+import { aConnector } from '../support/builders.ts';
 import { NetworkProber } from '../../src/integrations/probes/prober.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KeyMaterialCheck } from '../../src/checks/key-material.ts';
@@ -13,7 +14,7 @@ import { startStandinConnector, type StandinConnector } from '../support/standin
 import { certificateValidFor, startTlsProxy, type RunningServer } from '../support/tls-fixtures.ts';
 
 function connector(url: string, apiKey?: string): Connector {
-  return { name: 'key-material', url, ...(apiKey ? { apiKey } : {}), apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+  return aConnector('key-material', { url, ...(apiKey ? { apiKey } : {}) });
 }
 
 function detail(result: CheckResult, label: string) {
@@ -57,12 +58,15 @@ describeWith([requireStandinImage()], 'key-material check against the stand-in C
       expect(detail(result, 'Backbone authentication')?.status).toBe('critical');
       expect(detail(result, 'identity')?.status).toBe('ok');
     } finally {
+      await standin.removeState('auth-delay');
       await standin.setHealth('healthy');
     }
   });
 
   it('a rejected key is critical, and its 1-4 s answer does not add to a slow /health: both are read at once', async () => {
     await standin.setHealth('hang'); // /health answers after 60 s: the client gives up after 2.5 s
+    // The real 401 comes after 1-4 s; pinned to 1 s so that the sum below says whether the calls ran at once.
+    await standin.writeState('auth-delay', '1');
     try {
       const started = performance.now();
       const result = await run(connector(standin.url, 'not-the-key'));

@@ -1,4 +1,4 @@
-import { testDockerClient } from '../support/builders.ts';
+import { testDockerClient, aConnector } from '../support/builders.ts';
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ describeWith([requireDocker(), requireBusybox()], 'old-material against the real
     const done = await container(exited, ['true']);
     await done.wait();
 
-    const connector: Connector = { name: 'it', container: own, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+    const connector: Connector = aConnector('it', { container: own });
     // Other tests share the engine: list everything so this run's items are not cut off.
     const check = new OldMaterialCheck(new DockerHostOldMaterial(docker), {
       ...DEFAULT_OLD_MATERIAL_OPTIONS,

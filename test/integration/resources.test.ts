@@ -1,4 +1,4 @@
-import { testDockerClient } from '../support/builders.ts';
+import { testDockerClient, aConnector } from '../support/builders.ts';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -95,7 +95,7 @@ describeWith([requireDocker(), requireBusybox()], 'resources against the real en
 
   it('reports host, disks with their roles, and the container in one check result', async () => {
     const name = await sleeper(`cops-test-resources-check-${run}`, { Memory: 32 * MiB });
-    const connector: Connector = { name: 'it', container: name, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+    const connector: Connector = aConnector('it', { container: name });
     const samples = new DiskSampleRepository(store);
     const check = new ResourcesCheck(new LocalHostResources(), new DockerContainerStats(docker), {
       ...DEFAULT_RESOURCES_OPTIONS,

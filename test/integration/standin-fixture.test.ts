@@ -72,7 +72,8 @@ describeWith([requireStandinImage()], 'stand-in Connector fixture', () => {
     }
     const lines = logs.split('\n');
     const event = lines.findIndex((line) => line.includes('fixture-marker'));
-    expect(lines[event]?.startsWith('\x1b[31m[')).toBe(true);
+    // log4js colours ERROR "red", which is 91 (bright red), as a real Connector prints it.
+    expect(lines[event]?.startsWith('\x1b[91m[')).toBe(true);
     expect(lines[event]).toMatch(/\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\] \[ERROR\] Runtime\.SyncModule - Sync failed Error: fixture-marker$/);
     expect(lines[event + 1]).toBe('    at sync (/usr/app/sync.js:1:1) \x1b[39m');
     const request = lines.find((line) => / \[INFO\] HttpServer - GET \/health (200|500) -- \d+ms /.test(line));

@@ -2,6 +2,7 @@
  * The third-party check end to end: the real brokers, a local https server with a five-day certificate,
  * a refused port, a silent server, and discovery from the stand-in Connector's /Monitoring/Support.
  */
+import { aConnector } from '../support/builders.ts';
 import { NetworkProber } from '../../src/integrations/probes/prober.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ThirdPartyCheck } from '../../src/checks/third-party.ts';
@@ -16,7 +17,7 @@ const BROKERS = [requireBroker('amqp'), requireBroker('mqtt'), requireBroker('re
 const api = new ConnectorApiClient(5_000);
 
 function connector(extra: Partial<Connector> = {}): Connector {
-  return { name: 'test', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config', ...extra };
+  return aConnector('test', extra);
 }
 
 async function runCheck(check: ThirdPartyCheck, target: Connector): Promise<CheckResult> {

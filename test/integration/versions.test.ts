@@ -1,4 +1,4 @@
-import { testDockerClient } from '../support/builders.ts';
+import { testDockerClient, aConnector } from '../support/builders.ts';
 import os from 'node:os';
 import Docker from 'dockerode';
 import { expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { LocalHostOs } from '../../src/integrations/host/os-info.ts';
 import { run } from '../support/registry-fixtures.ts';
 import { describeWith, requireDocker } from '../support/requirements.ts';
 
-const connector: Connector = { name: 'it', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+const connector: Connector = aConnector('it');
 const context = () => ({ connector, signal: AbortSignal.timeout(10_000), now: new Date() });
 
 describeWith([requireDocker()], 'versions check against the real engine', () => {

@@ -3,18 +3,20 @@ import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type Docker from 'dockerode';
-import { createDockerClient } from '../../src/integrations/docker/client.ts';
+import Docker from 'dockerode';
 import { loadTestEnv } from './requirements.ts';
 
 /**
  * Stand-in enmeshed Connectors for integration tests: real containers on the real engine,
  * from the busybox image that scripts/testenv.sh builds (test/support/standin-connector/).
  * Each runs with host networking on its own loopback port; its behaviour is switched through
- * files in a temporary state directory mounted at /state (see http-handler.sh).
+ * files in a temporary state directory mounted at /state (see http-handler.sh and entrypoint.sh).
  */
 
+/** `unhealthy:backbone`: the Backbone refuses connections (both Backbone services unhealthy, a WARN dump per check). */
 export type StandinHealth = 'healthy' | `unhealthy:${string}` | 'hang';
+/** How the stand-in fails at start (exit 1): database unreachable, Backbone unreachable at the first start, broker unreachable. */
+export type StandinCrash = 'database' | 'backbone' | 'broker';
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 
 export interface StandinOptions {
@@ -26,8 +28,16 @@ export interface StandinOptions {
   health?: StandinHealth;
   /** The "configuration" of /Monitoring/Support (e.g. infrastructure.messageBrokerPublisher). */
   supportConfig?: object;
-  /** Exit at start with the Connector's "Could not connect to the configured database" error. */
-  crash?: boolean;
+  /**
+   * Exit 1 at start with what the real Connector prints: `database` (true) its ERROR "Could not connect
+   * to the configured database", `backbone` yargs' usage and a RequestError through console.error,
+   * `broker` Node's uncaught ECONNREFUSED for the AMQP port.
+   */
+  crash?: boolean | StandinCrash;
+  /** Seconds the graceful SIGTERM/SIGINT shutdown takes (between "Received signal" and "Connector stopped"). */
+  stopDelaySeconds?: number;
+  /** The shutdown never ends, as with a Connector that lost its brokers: `docker stop` ends in SIGKILL. */
+  ignoreSigterm?: boolean;
   restartPolicy?: 'no' | 'always';
   /** A Docker HEALTHCHECK on /health, as the real image has (here every second). */
   healthcheck?: boolean;
@@ -45,9 +55,12 @@ export interface StandinConnector {
   setHealth(health: StandinHealth): Promise<void>;
   /** Writes any state file read by the stand-in (version, support-config.json, last-sync, ...). */
   writeState(file: string, content: string): Promise<void>;
+  /** Removes a state file, so the stand-in falls back to its default (all scopes, no identity error, ...). */
+  removeState(file: string): Promise<void>;
   /** Lines appear in `docker logs` within about a second (busybox tail polls). */
   appendLog(lines: string[]): Promise<void>;
-  stop(): Promise<void>;
+  /** `docker stop` with a grace period of `timeoutSeconds` (default 5) before SIGKILL. */
+  stop(timeoutSeconds?: number): Promise<void>;
   restart(): Promise<void>;
   remove(): Promise<void>;
 }
@@ -75,24 +88,28 @@ export function testLabels(): Record<string, string> {
   return { [TEST_LABEL]: '1', [RUN_LABEL]: testRunId() };
 }
 
-const ANSI_COLOUR: Record<LogLevel, number> = { TRACE: 34, DEBUG: 36, INFO: 32, WARN: 33, ERROR: 31, FATAL: 35 };
+/** log4js's level colours; its "red" for ERROR is the bright 91, not 31. */
+export const ANSI_COLOUR: Record<LogLevel, number> = { TRACE: 34, DEBUG: 36, INFO: 32, WARN: 33, ERROR: 91, FATAL: 35 };
 
 /**
  * One event in the Connector's default log4js layout `%[[%d] [%p] %c - %m %x{correlationId}%]`:
  * the whole event wrapped in the level's colour, local time without zone. A message with
- * newlines (an error's stack) stays one event over several lines.
+ * newlines (an error's stack) stays one event over several lines; the correlation id (empty
+ * unless given) trails its last line.
  */
-export function connectorLogLine(level: LogLevel, category: string, message: string, date: Date = new Date()): string {
+export function connectorLogLine(level: LogLevel, category: string, message: string, date: Date = new Date(), correlationId = ''): string {
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   const stamp =
     `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
     `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
-  return `\x1b[${ANSI_COLOUR[level]}m[${stamp}] [${level}] ${category} - ${message} \x1b[39m`;
+  return `\x1b[${ANSI_COLOUR[level]}m[${stamp}] [${level}] ${category} - ${message} ${correlationId}\x1b[39m`;
 }
 
+// The engine at DOCKER_HOST, as the docker CLI reads it (docker-modem does), not through the bot's
+// own client: the fixture must not change with how the bot picks its engines.
 let client: Docker | undefined;
 function docker(): Docker {
-  client ??= createDockerClient();
+  client ??= new Docker();
   return client;
 }
 
@@ -196,7 +213,9 @@ async function launchStandin(options: StandinOptions, port: number): Promise<Sta
   await writeFile(statePath('log'), '');
   if (options.version) await writeFile(statePath('version'), options.version);
   if (options.supportConfig) await writeFile(statePath('support-config.json'), JSON.stringify(options.supportConfig));
-  if (options.crash) await writeFile(statePath('crash'), '');
+  if (options.crash) await writeFile(statePath('crash'), options.crash === true ? '' : options.crash);
+  if (options.stopDelaySeconds !== undefined) await writeFile(statePath('stop-delay'), String(options.stopDelaySeconds));
+  if (options.ignoreSigterm) await writeFile(statePath('sigterm'), 'ignore');
 
   const container = await docker().createContainer({
     name,
@@ -256,8 +275,9 @@ async function launchStandin(options: StandinOptions, port: number): Promise<Sta
     stateDir,
     setHealth: (health) => writeFile(statePath('health'), health),
     writeState: (file, content) => writeFile(statePath(file), content),
+    removeState: (file) => rm(statePath(file), { force: true }),
     appendLog: (lines) => appendFile(statePath('log'), lines.map((line) => `${line}\n`).join('')),
-    stop: () => container.stop({ t: 5 }).catch(ignoreStatus(304)),
+    stop: (timeoutSeconds = 5) => container.stop({ t: timeoutSeconds }).catch(ignoreStatus(304)),
     restart: async () => {
       await container.restart({ t: 5 });
       await ready();

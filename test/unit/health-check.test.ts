@@ -185,6 +185,7 @@ describe('syncIntervalOf', () => {
     expect(syncIntervalOf({ modules: { sync: { enabled: true, location: 'sync', interval: 60 } } })).toEqual({ seconds: 60 });
     expect(syncIntervalOf({ modules: { sync: { enabled: false, location: 'sync' } } })).toBe('disabled');
     expect(syncIntervalOf({ modules: { mySync: { enabled: true, location: '@nmshd/connector/dist/modules/sync/SyncModule', interval: 30 } } })).toEqual({ seconds: 30 });
+    expect(syncIntervalOf({ modules: { s2: { enabled: true, location: '@nmshd/connector:SyncModule', interval: 45 } } })).toEqual({ seconds: 45 });
     expect(syncIntervalOf({ modules: { sync: { enabled: true } } })).toBeUndefined();
     expect(syncIntervalOf({})).toBeUndefined();
     expect(syncIntervalOf(undefined)).toBeUndefined();

@@ -1,3 +1,4 @@
+import { aConnector } from '../support/builders.ts';
 import { NetworkProber } from '../../src/integrations/probes/prober.ts';
 import { describe, expect, it } from 'vitest';
 import { interpretKeyMaterial, KeyMaterialCheck, type KeyMaterialCheckOptions, type KeyMaterialFindings } from '../../src/checks/key-material.ts';
@@ -158,7 +159,7 @@ describe('interpretKeyMaterial', () => {
 });
 
 describe('KeyMaterialCheck.run with an in-memory Connector API', () => {
-  const connector: Connector = { name: 'c', url: 'http://connector.local', apiKey: 'k', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+  const connector: Connector = aConnector('c', { url: 'http://connector.local', apiKey: 'k' });
   const later = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms));
 
   function api(answers: { support: ApiAnswer<SupportInfo>; identityInfo?: ApiAnswer<IdentityInfo>; delayMs?: number }) {

@@ -1,3 +1,4 @@
+import { aConnector } from '../support/builders.ts';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { classifyDockerMaterial, DEFAULT_OLD_MATERIAL_OPTIONS, OldMaterialCheck, type OldMaterialCheckOptions } from '../../src/checks/old-material.ts';
@@ -104,7 +105,7 @@ class InMemorySource implements OldMaterialSource {
   }
 }
 
-const connector: Connector = { name: 'prod', container: 'connector', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+const connector: Connector = aConnector('prod', { container: 'connector' });
 
 function setup(options: Partial<OldMaterialCheckOptions> = {}) {
   const source = new InMemorySource();

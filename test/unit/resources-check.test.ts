@@ -1,3 +1,4 @@
+import { aConnector } from '../support/builders.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RESOURCES_OPTIONS, ResourcesCheck, type ResourcesCheckOptions } from '../../src/checks/resources.ts';
 import type { CheckResult } from '../../src/domain/check-result.ts';
@@ -15,7 +16,7 @@ const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const NOW = new Date('2026-08-20T12:00:00Z');
 
-const connector: Connector = { name: 'prod', container: 'connector', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+const connector: Connector = aConnector('prod', { container: 'connector' });
 
 type Answer<T> = T | Error | 'hang';
 

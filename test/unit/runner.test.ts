@@ -1,3 +1,4 @@
+import { aConnector } from '../support/builders.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Check, CheckContext } from '../../src/checks/check.ts';
@@ -8,7 +9,7 @@ import type { Connector } from '../../src/domain/connector.ts';
 import type { CheckStatus } from '../../src/domain/status.ts';
 
 function connector(name: string, extra: Partial<Connector> = {}): Connector {
-  return { name, apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config', ...extra };
+  return aConnector(name, extra);
 }
 
 /** A check that answers `status` after `delayMs`, and remembers the contexts it ran with. */

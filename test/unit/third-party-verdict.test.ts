@@ -1,3 +1,4 @@
+import { aConnector } from '../support/builders.ts';
 import { NetworkProber } from '../../src/integrations/probes/prober.ts';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -123,7 +124,7 @@ describe('summarise', () => {
 });
 
 describe('ThirdPartyCheck discovery answers (in-memory Connector API)', () => {
-  const connector: Connector = { name: 'c', url: 'http://connector.local', apiKey: 'k', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' };
+  const connector: Connector = aConnector('c', { url: 'http://connector.local', apiKey: 'k' });
   const run = (support: ApiAnswer<SupportInfo>) =>
     new ThirdPartyCheck({ prober: new NetworkProber(), api: { support: async () => support } }).run({ connector, signal: AbortSignal.timeout(5_000), now: new Date() });
 

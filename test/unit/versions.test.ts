@@ -1,3 +1,4 @@
+import { aConnector } from '../support/builders.ts';
 import { describe, expect, it } from 'vitest';
 import { assessVersions, numericVersion, VersionsCheck, type EngineReading, type HostReading } from '../../src/checks/versions.ts';
 import { engineInfoFrom, type EngineInfo } from '../../src/integrations/docker/engine-info.ts';
@@ -112,7 +113,7 @@ describe('numericVersion', () => {
 
 describe('VersionsCheck', () => {
   const signal = new AbortController().signal;
-  const connector = { name: 'main', apiKeyHeader: 'X-API-KEY', logFiles: [], source: 'config' as const };
+  const connector = aConnector('main');
 
   it('applies Docker 20.10 and API 1.41 as default minimums', async () => {
     const old = { ...ENGINE, version: '19.03.15', apiVersion: '1.40' };

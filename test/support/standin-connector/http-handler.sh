@@ -3,11 +3,19 @@
 # Connector 7.x does, for the routes connector-ops reads. Behaviour comes from files in $STATE,
 # read on every request so a test can switch it while the container runs:
 #   apikey               the valid X-API-KEY (no file: every key is refused)
-#   health               "healthy" (default) | "unhealthy:<service>" (500) | "hang" (60 s delay)
+#   scopes               the key's scopes, comma-separated; "*" is one segment, "**" any
+#                        (no file: all scopes, as a key configured without scopes)
+#   auth-delay           whole seconds a refused key waits for its 401 (default: 1-4 at random)
+#   health               "healthy" (default) | "unhealthy:<service>" (500) | "unhealthy:backbone"
+#                        (Backbone refuses connections: both Backbone services unhealthy and a
+#                        WARN dump per health check) | "hang" (/health and Support wait 60 s)
 #   version              the version reported (default 7.4.6)
-#   support-config.json  the "configuration" of /Monitoring/Support
+#   runtime-version      the bundled @nmshd/runtime version reported (default 7.5.2)
+#   support-config.json  the "configuration" of /Monitoring/Support, replacing the default
 #   address              the identity address
-#   last-sync            completedAt of the last sync run (default: last POST Sync, else start)
+#   identity-error       Support's identityInfo is {"error": <its content>}
+#   last-sync            completedAt of the last sync run, or "never" (no sync run, no datawallet
+#                        sync); default: the last POST Sync, else the start
 # and the environment: PORT, STANDIN_NAME (answered on /__standin/ready, for the test helper).
 # Request log lines go to stderr, which the entrypoint sends to the container's stdout.
 # Runs under busybox ash, whose bash-isms (read -t, ${v:0:3}, $EPOCHREALTIME, $RANDOM) it uses.
@@ -19,8 +27,12 @@ CR=$(printf '\r')
 
 to_ms() { _s=${1%.*} _f=${1#*.}000; _f=1${_f:0:3}; echo $((_s * 1000 + _f - 1000)); }
 started_ms=$(to_ms "$EPOCHREALTIME")
-now_iso() { date -u +%Y-%m-%dT%H:%M:%S.000Z; }
 state() { cat "$STATE/$1" 2>/dev/null; }
+
+# A JSON string literal of $1 (quotes, backslashes and control characters escaped).
+json_string() {
+  printf '"%s"' "$(printf %s "$1" | awk 'BEGIN { ORS = "" } { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "\\r"); if (NR > 1) print "\\n"; print }')"
+}
 
 IFS= read -r -t 10 request_line || exit 0
 request_line=${request_line%"$CR"}
@@ -55,8 +67,11 @@ respond() { # STATUS-LINE BODY
   exit 0
 }
 
+# The Connector's error envelope (production mode): an id of "ERR" and 17 characters from the
+# alphabet below, 20 in all, as HttpErrorId makes them.
 error_body() { # CODE MESSAGE
-  echo "{\"error\":{\"id\":\"$1\",\"code\":\"$1\",\"message\":\"$2\",\"docs\":\"https://enmeshed.eu/integrate/error-codes#$1\",\"time\":\"$(now_iso)\"}}"
+  _id=ERR$(tr -dc ABCDEFGHJKLMNPQRSTUVWXYZ23456789 </dev/urandom | head -c 17)
+  echo "{\"error\":{\"code\":\"$1\",\"message\":\"$2\",\"id\":\"$_id\",\"time\":\"$(iso_now)\",\"docs\":\"https://enmeshed.eu/integrate/error-codes#$1\"}}"
 }
 
 health() { # sets health_ok and health_body
@@ -70,6 +85,16 @@ health() { # sets health_ok and health_body
         database) _db=unhealthy ;;
         backboneConnection) _bc=unhealthy ;;
         backboneAuthentication) _ba=unhealthy ;;
+        # A refused connection fails both checks; the authentication check fails on any error.
+        # log4js formats the error after the message as util.format does: on the same line.
+        backbone)
+          _bc=unhealthy _ba=unhealthy
+          connector_log WARN HealthChecker "An error occured during the Backbone connection health check $(request_error GET /api/v2/Tags "    at async HealthChecker.checkBackboneConnection (/usr/app/dist/HealthChecker.js:48:13)
+    at async HealthChecker._getReport (/usr/app/dist/HealthChecker.js:32:36)
+    at async HealthChecker.getReport (/usr/app/dist/HealthChecker.js:24:24)
+    at async ConnectorRuntime.getHealth (/usr/app/dist/ConnectorRuntime.js:208:24)
+    at async /usr/app/dist/infrastructure/httpServer/HttpServer.js:211:28")" >&2
+          ;;
         *) _extra=",\"${_h#unhealthy:}\":\"unhealthy\"" ;;
       esac
       ;;
@@ -80,8 +105,9 @@ health() { # sets health_ok and health_body
 version_body() {
   _v=$(state version)
   _v=${_v:-7.4.6}
+  _runtime=$(state runtime-version)
   _info="\"version\":\"$_v\",\"build\":\"4711\",\"date\":\"2026-08-01T10:00:00.000Z\",\"commit\":\"5f3c1e0b9d2a4c6e8f0a1b2c3d4e5f6a7b8c9d0e\""
-  echo "{$_info,\"runtimeVersion\":\"6.64.0\",\"modules\":{\"coreHttpApi\":{$_info},\"sync\":{$_info}}}"
+  echo "{$_info,\"runtimeVersion\":\"${_runtime:-7.5.2}\",\"modules\":{\"coreHttpApi\":{$_info},\"sync\":{$_info}}}"
 }
 
 identity_body() {
@@ -90,10 +116,72 @@ identity_body() {
   echo "{\"address\":\"$_address\",\"publicKey\":\"eyJwdWIiOiJ6N3E2WmJ6X3N0YW5kaW4iLCJhbGciOjN9\"}"
 }
 
+# What the real Support route reports: the whole merged configuration, every module with its
+# name (the runtime adds it while loading), secrets partly masked. Nothing in it points at a
+# third-party system: discovery must find no probe targets by default.
 support_config() {
   state support-config.json && return
-  echo "{\"debug\":false,\"transportLibrary\":{\"baseUrl\":\"https://backbone.example.org\",\"platformClientId\":\"standin\",\"platformClientSecret\":\"***\"},\"database\":{\"driver\":\"mongodb\",\"dbName\":\"default\",\"connectionString\":\"***\"},\"infrastructure\":{\"httpServer\":{\"enabled\":true,\"port\":$PORT,\"apiKey\":\"***\"}},\"modules\":{\"sync\":{\"enabled\":true,\"interval\":60}}}"
+  _module() { echo "\"$1\":{\"enabled\":$2,\"location\":\"$3\",\"name\":\"$1\"$4}"; }
+  cat <<EOF
+{"debug":false,"transportLibrary":{"allowIdentityCreation":true,"baseUrl":"https://backbone.example.org","platformClientId":"standin","platformClientSecret":"***"},
+"database":{"driver":"mongodb","dbName":"default","dbNamePrefix":"acc-","connectionString":"***"},
+"logging":{"appenders":{"consoleAppender":{"type":"stdout","layout":{"type":"pattern","pattern":"%[[%d] [%p] %c - %m %x{correlationId}%]","tokens":{}}},"console":{"type":"logLevelFilter","level":"INFO","appender":"consoleAppender"}},"categories":{"default":{"appenders":["console"],"level":"TRACE"}}},
+"infrastructure":{"httpServer":{"enabled":true,"port":$PORT,"cors":{"origin":false},"authentication":{"apiKey":"redacted (enabled)","oidc":"redacted (disabled)","jwtBearer":"redacted (disabled)"}}},
+"modules":{$(_module notification true @nmshd/runtime:NotificationModule),
+$(_module decider true @nmshd/runtime:DeciderModule),
+$(_module request true @nmshd/runtime:RequestModule),
+$(_module attributeListener true @nmshd/runtime:AttributeListenerModule),
+$(_module autoAcceptPendingRelationships false @nmshd/connector:AutoAcceptPendingRelationshipsModule),
+$(_module autoDecomposeDeletionProposedRelationships false @nmshd/connector:AutoDecomposeDeletionProposedRelationshipsModule),
+$(_module coreHttpApi true @nmshd/connector:CoreHttpApiModule ',"requiredInfrastructure":["httpServer"],"docs":{"enabled":false,"rapidoc":{"persistAuth":false}}'),
+$(_module webhooks false @nmshd/connector:WebhooksModule ',"targets":{},"webhooks":[]'),
+$(_module messageBrokerPublisher false @nmshd/connector:MessageBrokerPublisherModule ',"brokers":[]'),
+$(_module sync true @nmshd/connector:SyncModule ',"interval":60'),
+$(_module sse false @nmshd/connector:SseModule)}}
+EOF
 }
+
+support_identity() {
+  [ -e "$STATE/identity-error" ] || { identity_body; return; }
+  echo "{\"error\":$(json_string "$(state identity-error)")}"
+}
+
+sync_info() {
+  _last=$(state last-sync)
+  case $_last in
+    never) echo '{}' ;;
+    '')
+      # A sync run also syncs the datawallet; after a fresh start only the run is known.
+      if [ -e /tmp/synced-at ]; then
+        _at=$(cat /tmp/synced-at)
+        echo "{\"lastDatawalletSync\":{\"completedAt\":\"$_at\"},\"lastSyncRun\":{\"completedAt\":\"$_at\"}}"
+      else
+        echo "{\"lastSyncRun\":{\"completedAt\":\"$(cat /tmp/started-at)\"}}"
+      fi
+      ;;
+    *) echo "{\"lastSyncRun\":{\"completedAt\":\"$_last\"}}" ;;
+  esac
+}
+
+# Whether the key's scopes grant SCOPE, as typescript-rest matches roles: "*" stands for one
+# segment, "**" for any number. A subshell, so the changed IFS and globbing stay in here.
+has_scope() ( # SCOPE
+  [ -e "$STATE/scopes" ] || exit 0
+  wanted=$1
+  segments() { printf %s "$1" | tr -cd : | wc -c; }
+  set -f
+  IFS=,
+  for granted in $(tr -d ' \r\n' <"$STATE/scopes"); do
+    case $granted in
+      *'**'*) ;;
+      *'*'*) [ "$(segments "$granted")" = "$(segments "$wanted")" ] || continue ;;
+    esac
+    # Unquoted, so the stars match as a pattern.
+    # shellcheck disable=SC2254
+    case $wanted in $granted) exit 0 ;; esac
+  done
+  exit 1
+)
 
 # Fixture only: lets the test helper tell this container from another server on the port.
 if [ "$path" = /__standin/ready ]; then
@@ -106,12 +194,25 @@ if [ "$path" = /health ]; then
   respond "500 Internal Server Error" "$health_body"
 fi
 
-# Everything but /health needs the API key; the real Connector answers a wrong one after 1-4 s.
+# Everything but /health needs the API key. The real Connector answers a missing or wrong one
+# after 1, 2, 3 or 4 whole seconds.
 expected_key=$(state apikey)
 if [ -z "$api_key" ] || [ "$api_key" != "$expected_key" ]; then
-  sleep "1.$((RANDOM % 10))"
+  # From /dev/urandom: handlers forked in the same instant would often draw the same $RANDOM.
+  delay=$(state auth-delay)
+  sleep "${delay:-$(($(od -An -N1 -tu1 /dev/urandom) % 4 + 1))}"
   respond "401 Unauthorized" "$(error_body error.connector.unauthorized 'Unauthorized.')"
 fi
+
+case "$method $path" in
+  "GET /Monitoring/Version") scope=monitoring:version ;;
+  "GET /Monitoring/Requests") scope=monitoring:requests ;;
+  "GET /Monitoring/Support") scope=monitoring:support ;;
+  "GET /api/core/v1/Account/IdentityInfo" | "GET /api/core/v1/Account/SyncInfo" | "POST /api/core/v1/Account/Sync") scope=core:account ;;
+  *) respond "404 Not Found" "$(error_body error.connector.http.routeDoesNotExist 'The requested route does not exist.')" ;;
+esac
+# A known key without the route's scope: no delay, the Connector's forbidden error.
+has_scope "$scope" || respond "403 Forbidden" "$(error_body error.connector.forbidden 'You are not allowed to access this endpoint.')"
 
 case "$method $path" in
   "GET /Monitoring/Version")
@@ -123,18 +224,16 @@ case "$method $path" in
     ;;
   "GET /Monitoring/Support")
     health
-    respond "200 OK" "{\"version\":$(version_body),\"health\":$health_body,\"configuration\":$(support_config),\"identityInfo\":$(identity_body)}"
+    respond "200 OK" "{\"version\":$(version_body),\"health\":$health_body,\"configuration\":$(support_config),\"identityInfo\":$(support_identity)}"
     ;;
   "GET /api/core/v1/Account/IdentityInfo")
     respond "200 OK" "{\"result\":$(identity_body)}"
     ;;
   "GET /api/core/v1/Account/SyncInfo")
-    completed=$(state last-sync || cat /tmp/synced-at 2>/dev/null || cat /tmp/started-at)
-    respond "200 OK" "{\"result\":{\"lastSyncRun\":{\"completedAt\":\"$completed\"}}}"
+    respond "200 OK" "{\"result\":$(sync_info)}"
     ;;
   "POST /api/core/v1/Account/Sync")
-    now_iso >/tmp/synced-at
+    iso_now >/tmp/synced-at
     respond "204 No Content" ""
     ;;
 esac
-respond "404 Not Found" "$(error_body error.connector.notFound 'The requested route was not found.')"
