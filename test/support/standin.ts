@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { loadTestEnv } from './requirements.ts';
+import { dockerEngineSettings, loadTestEnv, type TestDockerEngine } from './requirements.ts';
 
 /**
  * Stand-in enmeshed Connectors for integration tests: real containers on the real engine,
@@ -43,6 +43,8 @@ export interface StandinOptions {
   healthcheck?: boolean;
   /** Further container labels. */
   labels?: Record<string, string>;
+  /** The test environment's engine to run on (default: the first, DOCKER_HOST). */
+  engine?: TestDockerEngine;
 }
 
 export interface StandinConnector {
@@ -107,6 +109,14 @@ export function connectorLogLine(level: LogLevel, category: string, message: str
 
 // The engine at DOCKER_HOST, as the docker CLI reads it (docker-modem does), not through the bot's
 // own client: the fixture must not change with how the bot picks its engines.
+/** A client per engine of the test environment; the other engines hold the same stand-in image (testenv pulls it). */
+function dockerFor(engine: TestDockerEngine = 'first'): Docker {
+  if (engine === 'first') return docker();
+  const settings = dockerEngineSettings(engine);
+  if (!settings.ok) throw new Error(settings.reason);
+  return new Docker(settings.options);
+}
+
 let client: Docker | undefined;
 function docker(): Docker {
   client ??= new Docker();
@@ -217,7 +227,7 @@ async function launchStandin(options: StandinOptions, port: number): Promise<Sta
   if (options.stopDelaySeconds !== undefined) await writeFile(statePath('stop-delay'), String(options.stopDelaySeconds));
   if (options.ignoreSigterm) await writeFile(statePath('sigterm'), 'ignore');
 
-  const container = await docker().createContainer({
+  const container = await dockerFor(options.engine).createContainer({
     name,
     Image: standinImage(),
     Env: [`PORT=${port}`, `STANDIN_NAME=${name}`],
