@@ -5,7 +5,7 @@ import { CheckRunner } from './checks/runner.ts';
 import { DEFAULT_ENGINE, type Config } from './config/config.ts';
 import { DockerConnectorDirectory } from './connectors/directory.ts';
 import type { ConnectorDirectory, ReportRunner } from './domain/ports.ts';
-import { VIEWERS_ONLY } from './domain/roles.ts';
+import { ConfiguredAccess } from './domain/access.ts';
 import { Metrics } from './http/metrics.ts';
 import { probeRoutes } from './http/routes/probes.ts';
 import type { RouteHandler } from './http/server.ts';
@@ -30,6 +30,14 @@ import { createDispatcher } from './request/create-dispatcher.ts';
 import type { Dispatcher } from './request/dispatcher.ts';
 import { DiskSampler } from './scheduler/disk-sampler.ts';
 import { DiskSampleRepository } from './store/disk-samples.ts';
+import { AuditLog } from './store/audit-log.ts';
+import { OperationRequests } from './store/operation-requests.ts';
+import { StopMarkerRecords } from './store/stop-markers.ts';
+import { DockerContainerOperations } from './integrations/docker/container-operations.ts';
+import { MongoStopMarkers } from './integrations/mongo/stop-marker.ts';
+import type { OperationDependencies } from './operations/dependencies.ts';
+import { operationKinds } from './operations/kinds.ts';
+import { OperationService } from './operations/service.ts';
 import { Store } from './store/store.ts';
 
 /** Everything below the adapters, built once from the configuration; adapters and the CLI see ports only. */
@@ -42,6 +50,7 @@ export interface Services {
   directory: ConnectorDirectory;
   runner: ReportRunner;
   dispatcher: Dispatcher;
+  operations: OperationService;
   /** Background disk sampling, for the long-running bot only. */
   sampler: DiskSampler;
   close(): void;
@@ -71,12 +80,14 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     redactor,
   };
   const perEngine = new Map(engines.all.map((engine) => [engine.name, engineIntegrations(engine)]));
+  const containerOperations = new Map(engines.all.map((engine) => [engine.name, new DockerContainerOperations(engine.client)]));
   const connectorChecks = createConnectorChecks(config, shared);
   const checksByEngine = new Map<string, readonly Check[]>(
     [...perEngine].map(([name, integrations]) => [name, [...connectorChecks, ...createEngineChecks(config, shared, integrations)]]),
   );
   const defaultChecks = checksByEngine.get(DEFAULT_ENGINE) ?? [...checksByEngine.values()][0] ?? connectorChecks;
 
+  const access = new ConfiguredAccess(config.access);
   const directory = new DockerConnectorDirectory({ configured: config.connectors, engines: engines.all });
   const runner = new CheckRunner((connector) => checksByEngine.get(connector.engine ?? DEFAULT_ENGINE) ?? defaultChecks, {
     timeoutMs: config.checks.timeoutMs,
@@ -88,10 +99,42 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
       logger.debug({ connector: connector.name, check: result.id, status: result.status, durationMs: Math.round(durationMs) }, 'check finished');
     },
   });
+  const audit = new AuditLog(store);
+  const operationDependencies: OperationDependencies = {
+    containersFor: (connector) => containerOperations.get(connector.engine ?? DEFAULT_ENGINE) ?? containerOperations.get(DEFAULT_ENGINE)!,
+    localEngine: (connector) => engines.get(connector.engine ?? DEFAULT_ENGINE).local,
+    api: shared.api,
+    stopRecords: new StopMarkerRecords(store),
+    mongoMarkers: new MongoStopMarkers({ timeoutMs: probeTimeout * 2 }),
+    backupDir: config.operations.backupDir,
+    registry: shared.registry,
+    registryAuth: (registry) => {
+      const credentials = config.registries[registry];
+      return credentials?.username && credentials.password ? { username: credentials.username, password: credentials.password, serveraddress: registry } : undefined;
+    },
+    includePrereleases: config.checks.imageUpdate.includePrereleases,
+    oldMaterialFor: (connector) => (perEngine.get(connector.engine ?? DEFAULT_ENGINE) ?? perEngine.get(DEFAULT_ENGINE)!).oldMaterial,
+    ownContainers: config.connectors.flatMap((c) => (c.container ? [c.container] : [])),
+    logRetentionDays: config.checks.oldMaterial.logRetentionDays,
+    stopGraceSeconds: config.operations.stopGraceSeconds,
+    healthyTimeoutMs: config.operations.healthyTimeoutSeconds * 1000,
+    now: () => new Date(),
+  };
+  const operations = new OperationService({
+    requests: new OperationRequests(store, audit),
+    audit,
+    kinds: operationKinds(operationDependencies),
+    maySelfApprove: (actor) => access.maySelfApprove(actor),
+    approvalTimeoutMs: config.operations.approvalTimeoutMinutes * 60_000,
+    logger,
+  });
+  // Whatever a crash (kill -9) cut off is marked interrupted now, and never run again silently.
+  operations.recover();
   const dispatcher = createDispatcher({
     directory,
     runner,
-    policy: VIEWERS_ONLY,
+    operations,
+    policy: access,
     logger,
     countRequest: (verb, platform) => metrics.commands.inc({ verb, adapter: platform }),
   });
@@ -110,6 +153,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     directory,
     runner,
     dispatcher,
+    operations,
     sampler,
     close: () => store.close(),
   };

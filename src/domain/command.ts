@@ -1,6 +1,6 @@
 import { parseSince } from './duration.ts';
 import { quoted } from './inert.ts';
-import { findVerb, VERBS, type VerbSpec } from './verbs.ts';
+import { findVerb, positionalsOf, VERBS, type VerbSpec } from './verbs.ts';
 
 /** A parsed `/connector <verb> [connector] [options]`. */
 export interface Command {
@@ -11,6 +11,18 @@ export interface Command {
   details: boolean;
   /** For `logs --since`: milliseconds. */
   sinceMs?: number;
+  /** For `update`: the version asked for. */
+  version?: string;
+  /** For `approve`, `reject`, `cancel`: the request id. */
+  id?: string;
+  /** Why, for an operation (`--reason`) or a rejection (the words after the id). */
+  reason?: string;
+  /** `start --force`. */
+  force?: boolean;
+  /** `update --major`. */
+  major?: boolean;
+  /** `audit --limit`. */
+  limit?: number;
 }
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; problem: string; spec?: VerbSpec };
@@ -53,6 +65,8 @@ export function parseCommand(input: string): ParseResult {
     if (!option.value) {
       if (inlineValue !== undefined) return { ok: false, spec, problem: `"--${option.name}" takes no value.` };
       if (option.name === 'details') command.details = true;
+      if (option.name === 'force') command.force = true;
+      if (option.name === 'major') command.major = true;
       continue;
     }
     const value = inlineValue ?? tokens.shift();
@@ -64,24 +78,46 @@ export function parseCommand(input: string): ParseResult {
       if ('problem' in since) return { ok: false, spec, problem: since.problem };
       command.sinceMs = since.ms;
     }
+    if (option.name === 'reason') command.reason = value;
+    if (option.name === 'limit') {
+      const limit = Number(value);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+        return { ok: false, spec, problem: `${quoted(`--limit ${value}`)} is not a number of entries; expected 1 to ${MAX_LIMIT}.` };
+      }
+      command.limit = limit;
+    }
   }
 
-  const allowed = spec.takesConnector || spec.verb === 'help' ? 1 : 0;
-  if (positionals.length > allowed) {
-    const extra = positionals.slice(allowed).map(quoted).join(', ');
-    return { ok: false, spec, problem: `Too many arguments for "${spec.verb}": ${extra}.` };
-  }
-  if (spec.verb === 'help' && positionals[0]) {
-    const topic = positionals[0].toLowerCase();
-    if (!findVerb(topic)) {
+  if (spec.verb === 'help') {
+    if (positionals.length > 1) return { ok: false, spec, problem: `Too many arguments for "help": ${positionals.slice(1).map(quoted).join(', ')}.` };
+    const topic = positionals[0]?.toLowerCase();
+    if (topic !== undefined && !findVerb(topic)) {
       return { ok: false, problem: `No help for ${quoted(topic)}: it is not a command. Valid commands: ${VERBS.map((v) => v.verb).join(', ')}.` };
     }
-    command.topic = topic;
-  } else if (positionals[0]) {
-    command.connector = positionals[0];
+    if (topic) command.topic = topic;
+    return { ok: true, command };
+  }
+  const words = positionalsOf(spec);
+  const rest = words.find((word) => word.rest);
+  if (!rest && positionals.length > words.length) {
+    const extra = positionals.slice(words.length).map(quoted).join(', ');
+    return { ok: false, spec, problem: `Too many arguments for "${spec.verb}": ${extra}.` };
+  }
+  for (const [index, word] of words.entries()) {
+    const value = word.rest ? positionals.slice(index).join(' ') || undefined : positionals[index];
+    if (value === undefined) {
+      if (word.required) return { ok: false, spec, problem: `"${spec.verb}" needs ${word.name === 'id' ? 'the id of a request (see /connector requests)' : `a ${word.name}`}.` };
+      continue;
+    }
+    if (word.name === 'connector') command.connector = value;
+    if (word.name === 'version') command.version = value.replace(/^v(?=\d)/, '');
+    if (word.name === 'id') command.id = value.toLowerCase();
+    if (word.name === 'reason') command.reason = value;
   }
   return { ok: true, command };
 }
+
+const MAX_LIMIT = 500;
 
 function splitOption(token: string): [string, string | undefined] {
   const body = token.slice(2);

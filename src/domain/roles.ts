@@ -7,7 +7,7 @@ export type Role = 'viewer' | 'operator' | 'approver';
 export interface AccessPolicy {
   allows(actor: Actor, role: Role, conversation: Conversation): boolean;
   /** What grants the role, for a refusal that tells the person how to get it. */
-  howToGrant(role: Role, actor: Actor): string;
+  howToGrant(role: Role, actor: Actor, conversation?: Conversation): string;
 }
 
 const ROLE_SETTINGS: Record<Role, string> = {
@@ -25,8 +25,3 @@ export function grantHint(role: Role, actor: Actor): string {
   return `Ask whoever runs connector-ops to add ${identityOf(actor)} to ${ROLE_SETTINGS[role]} (or to access.${role}s in its YAML file).`;
 }
 
-/** Until roles are configured (they come with operations): everyone may use the read-only verbs, and only those. */
-export const VIEWERS_ONLY: AccessPolicy = {
-  allows: (_actor, role) => role === 'viewer',
-  howToGrant: grantHint,
-};

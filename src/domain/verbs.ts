@@ -10,6 +10,17 @@ export interface OptionSpec {
 
 /** Every verb of `/connector`; the request layer's handler table is keyed by it, so none can lack a handler. */
 export type VerbName =
+  | 'restart'
+  | 'stop'
+  | 'start'
+  | 'update'
+  | 'backup'
+  | 'cleanup'
+  | 'approve'
+  | 'reject'
+  | 'cancel'
+  | 'requests'
+  | 'audit'
   | 'help'
   | 'connectors'
   | 'status'
@@ -22,11 +33,23 @@ export type VerbName =
   | 'third-party'
   | 'database';
 
+/** A word after the verb: a connector's name, an update's version, a request id, a free-text reason. */
+export interface PositionalSpec {
+  name: 'connector' | 'version' | 'id' | 'reason';
+  required?: boolean;
+  /** Takes every remaining word (a reason). */
+  rest?: boolean;
+}
+
 export interface VerbSpec {
   verb: VerbName;
   summary: string;
   /** The role a person needs to use it. */
   role: Role;
+  /** The words it takes after the verb; absent: `[connector]` when takesConnector, else none. */
+  positionals?: readonly PositionalSpec[];
+  /** An operation, requested now and run after an approval. */
+  operation?: true;
   /** The checks the verb runs; absent for verbs that run none. */
   checks?: readonly CheckId[];
   takesConnector: boolean;
@@ -35,6 +58,12 @@ export interface VerbSpec {
 
 const DETAILS: OptionSpec = { name: 'details', summary: 'show every detail, not only the summary' };
 const SINCE: OptionSpec = { name: 'since', value: '<24h|30m|7d>', summary: 'how far back to read the logs' };
+const REASON: OptionSpec = { name: 'reason', value: '"<text>"', summary: 'why: shown to the approver and kept in the audit log' };
+const FORCE: OptionSpec = { name: 'force', summary: 'start although the database could not be shown to be as new as at the stop (a separate request that names the risk)' };
+const MAJOR: OptionSpec = { name: 'major', summary: 'allow a new major version: a migration, see its guide first' };
+const LIMIT: OptionSpec = { name: 'limit', value: '<n>', summary: 'how many entries (default 20, at most 500)' };
+const CONNECTOR: PositionalSpec = { name: 'connector' };
+const ID: PositionalSpec = { name: 'id', required: true };
 
 /** Every verb of `/connector`, in the order help lists them. */
 export const VERBS: readonly VerbSpec[] = [
@@ -56,7 +85,31 @@ export const VERBS: readonly VerbSpec[] = [
   { verb: 'old-material', role: 'viewer', summary: 'unused Connector images, exited containers, old logs and backups', checks: ['old-material'], takesConnector: true, options: [DETAILS] },
   { verb: 'third-party', role: 'viewer', summary: 'message brokers, webhooks and other systems the Connector depends on', checks: ['third-party'], takesConnector: true, options: [DETAILS] },
   { verb: 'database', role: 'viewer', summary: 'MongoDB: reachability, replica set, lag, oplog, backups', checks: ['database'], takesConnector: true, options: [DETAILS] },
+  { verb: 'restart', role: 'operator', operation: true, summary: 'request a restart; runs after another person approves', takesConnector: true, options: [REASON] },
+  { verb: 'stop', role: 'operator', operation: true, summary: 'request a graceful stop (with a backup and a stop marker)', takesConnector: true, options: [REASON] },
+  { verb: 'start', role: 'operator', operation: true, summary: 'request a start after a downtime, guarded: never on a database older than at the stop', takesConnector: true, options: [FORCE, REASON] },
+  {
+    verb: 'update',
+    role: 'operator',
+    operation: true,
+    summary: 'request an update to a newer image (the newest of the same major by default), rolled back when it does not become healthy',
+    takesConnector: true,
+    positionals: [CONNECTOR, { name: 'version' }],
+    options: [MAJOR, REASON],
+  },
+  { verb: 'backup', role: 'operator', operation: true, summary: "request a backup of the Connector's definition, configuration and logs", takesConnector: true, options: [REASON] },
+  { verb: 'cleanup', role: 'operator', operation: true, summary: 'request the removal of what old-material lists (never database backups)', takesConnector: true, options: [REASON] },
+  { verb: 'approve', role: 'approver', summary: 'approve a request: it runs at once', takesConnector: false, positionals: [ID], options: [] },
+  { verb: 'reject', role: 'approver', summary: 'reject a request, with a reason', takesConnector: false, positionals: [ID, { name: 'reason', rest: true }], options: [] },
+  { verb: 'cancel', role: 'operator', summary: 'withdraw your own pending request', takesConnector: false, positionals: [ID], options: [] },
+  { verb: 'requests', role: 'viewer', summary: 'pending and running requests', takesConnector: false, options: [] },
+  { verb: 'audit', role: 'viewer', summary: 'the latest entries of the audit log', takesConnector: true, options: [LIMIT] },
 ];
+
+/** The words a verb takes after it, in order. */
+export function positionalsOf(spec: VerbSpec): readonly PositionalSpec[] {
+  return spec.positionals ?? (spec.takesConnector ? [CONNECTOR] : []);
+}
 
 export function findVerb(verb: string): VerbSpec | undefined {
   return VERBS.find((v) => v.verb === verb);
@@ -64,7 +117,10 @@ export function findVerb(verb: string): VerbSpec | undefined {
 
 export function usageOf(spec: VerbSpec): string {
   const parts = ['/connector', spec.verb];
-  if (spec.takesConnector) parts.push('[connector]');
+  for (const word of positionalsOf(spec)) {
+    const name = word.rest ? `${word.name}...` : word.name;
+    parts.push(word.required ? `<${name}>` : `[${name}]`);
+  }
   if (spec.verb === 'help') parts.push('[verb]');
   for (const option of spec.options) parts.push(option.value ? `[--${option.name} ${option.value}]` : `[--${option.name}]`);
   return parts.join(' ');

@@ -8,10 +8,12 @@ import { logRequest } from './middleware/log.ts';
 import { countRequests } from './middleware/metrics.ts';
 import { parseRequest } from './middleware/parse.ts';
 import { createVerbHandlers } from './verb-handlers.ts';
+import type { OperationService } from '../operations/service.ts';
 
 export interface DispatcherDependencies {
   directory: ConnectorDirectory;
   runner: ReportRunner;
+  operations: OperationService;
   policy: AccessPolicy;
   logger: Logger;
   countRequest: (verb: string, platform: Platform) => void;
@@ -21,7 +23,7 @@ export interface DispatcherDependencies {
 /** The one request path of every adapter: log, count, parse, check the role, run the verb. */
 export function createDispatcher(deps: DispatcherDependencies): Dispatcher {
   return new Dispatcher({
-    verbs: createVerbHandlers({ directory: deps.directory, runner: deps.runner, ...(deps.progressAfterMs !== undefined && { progressAfterMs: deps.progressAfterMs }) }),
+    verbs: createVerbHandlers({ directory: deps.directory, runner: deps.runner, operations: deps.operations, ...(deps.progressAfterMs !== undefined && { progressAfterMs: deps.progressAfterMs }) }),
     middleware: [logRequest, countRequests(deps.countRequest), parseRequest, requireRole(deps.policy)],
     logger: deps.logger,
   });

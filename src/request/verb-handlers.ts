@@ -7,20 +7,35 @@ import type { ConnectorDirectory, ReportRunner } from '../domain/ports.ts';
 import { reportMessage } from '../domain/report-message.ts';
 import type { VerbSpec } from '../domain/verbs.ts';
 import type { VerbHandler, VerbTable } from './dispatcher.ts';
+import type { OperationService } from '../operations/service.ts';
+import { approveHandler, auditHandler, decisionHandler, requestHandler, requestsHandler } from './operation-verbs.ts';
 
 export interface VerbHandlerDependencies {
   directory: ConnectorDirectory;
   runner: ReportRunner;
+  operations: OperationService;
   /** A report that takes longer than this gets a "checking …" message first, replaced by the report. */
   progressAfterMs?: number;
 }
 
 const DEFAULT_PROGRESS_AFTER_MS = 1_000;
 
-/** The handlers of today's verbs: help, the connector list, and the read-only check verbs. */
+/** The handler of every verb: help, the connector list, the check verbs, and the operations with their decisions. */
 export function createVerbHandlers(deps: VerbHandlerDependencies): VerbTable {
   const checks = checksHandler(deps);
+  const ops = { directory: deps.directory, operations: deps.operations };
   return {
+    restart: requestHandler('restart', ops),
+    stop: requestHandler('stop', ops),
+    start: requestHandler('start', ops),
+    update: requestHandler('update', ops),
+    backup: requestHandler('backup', ops),
+    cleanup: requestHandler('cleanup', ops),
+    approve: approveHandler(ops),
+    reject: decisionHandler('reject', ops),
+    cancel: decisionHandler('cancel', ops),
+    requests: requestsHandler(ops),
+    audit: auditHandler(ops),
     help: async ({ command, reply }) => {
       await reply.post(helpMessage(command.topic), 'private');
     },

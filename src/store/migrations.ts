@@ -7,4 +7,55 @@ export const MIGRATIONS: readonly string[] = [
      total_bytes INTEGER NOT NULL,
      PRIMARY KEY (path, sampled_at)
    ) WITHOUT ROWID;`,
+  // Operations: one row per request; at most one active request per connector, enforced by the index
+  // itself so that two bot processes on one DATA_DIR cannot both take a connector.
+  `CREATE TABLE operation_requests (
+     id TEXT PRIMARY KEY,
+     connector TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     params TEXT NOT NULL,
+     reason TEXT,
+     state TEXT NOT NULL,
+     requested_by TEXT NOT NULL,
+     conversation TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     decided_by TEXT,
+     decided_at INTEGER,
+     self_approved INTEGER NOT NULL DEFAULT 0,
+     outcome TEXT,
+     message TEXT,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE UNIQUE INDEX operation_requests_one_active ON operation_requests (connector)
+     WHERE state IN ('pending', 'approved', 'executing');
+   CREATE INDEX operation_requests_created ON operation_requests (created_at);
+   CREATE TABLE audit_log (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     event TEXT NOT NULL,
+     request_id TEXT,
+     connector TEXT,
+     operation TEXT,
+     actor TEXT,
+     actor_name TEXT,
+     detail TEXT NOT NULL
+   );
+   CREATE INDEX audit_log_at ON audit_log (at);
+   CREATE TRIGGER audit_log_never_changed BEFORE UPDATE ON audit_log
+     BEGIN SELECT RAISE(ABORT, 'audit entries are never changed'); END;
+   CREATE TRIGGER audit_log_never_deleted BEFORE DELETE ON audit_log
+     BEGIN SELECT RAISE(ABORT, 'audit entries are never deleted'); END;
+   CREATE TABLE stop_markers (
+     marker_id TEXT PRIMARY KEY,
+     connector TEXT NOT NULL,
+     stopped_at INTEGER NOT NULL,
+     request_id TEXT,
+     image TEXT,
+     digest TEXT,
+     sync_info TEXT,
+     optime TEXT,
+     database_marker INTEGER NOT NULL
+   );
+   CREATE INDEX stop_markers_connector ON stop_markers (connector, stopped_at);`,
 ];

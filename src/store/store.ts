@@ -24,6 +24,22 @@ export class Store {
     return store;
   }
 
+  /**
+   * Runs `work` as one transaction that holds the write lock from its start (BEGIN IMMEDIATE): what it
+   * reads cannot change under it, in this process or another one on the same file.
+   */
+  transaction<T>(work: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
   get isOpen(): boolean {
     return this.db.isOpen;
   }

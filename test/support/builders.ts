@@ -5,7 +5,14 @@ import type { Block, Button, Message } from '../../src/domain/message.ts';
 import type { ConnectorDirectory, ReportRunner } from '../../src/domain/ports.ts';
 import type { PostedMessage, ReplyPort, Visibility } from '../../src/domain/reply.ts';
 import type { Actor, ChatRequest, Conversation } from '../../src/domain/request.ts';
-import { VIEWERS_ONLY, type AccessPolicy } from '../../src/domain/roles.ts';
+import { ConfiguredAccess, type AccessSettings } from '../../src/domain/access.ts';
+import { OPERATION_KINDS, type OperationKind, type OperationRequest } from '../../src/domain/operation.ts';
+import type { ExecutionResult, OperationKindSpec } from '../../src/operations/executor.ts';
+import { OperationService } from '../../src/operations/service.ts';
+import { AuditLog } from '../../src/store/audit-log.ts';
+import { OperationRequests } from '../../src/store/operation-requests.ts';
+import { Store } from '../../src/store/store.ts';
+import type { AccessPolicy } from '../../src/domain/roles.ts';
 import type { Logger } from '../../src/logging/logger.ts';
 import { createDispatcher } from '../../src/request/create-dispatcher.ts';
 import type { Dispatcher } from '../../src/request/dispatcher.ts';
@@ -80,6 +87,9 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
+/** The access settings of a bot configured with none: the console may do everything, chat may only look. */
+export const NO_ACCESS_SETTINGS: AccessSettings = { viewers: [], operators: [], approvers: [], operationChannels: [], allowSelfApproval: false };
+
 export interface TestDispatcher {
   dispatcher: Dispatcher;
   counted: Array<{ verb: string; platform: string }>;
@@ -91,13 +101,14 @@ export interface TestDispatcher {
 export function testDispatcher(
   directory: ConnectorDirectory,
   runner: ReportRunner,
-  options: { policy?: AccessPolicy; progressAfterMs?: number; logger?: Logger } = {},
+  options: { policy?: AccessPolicy; progressAfterMs?: number; logger?: Logger; operations?: OperationService } = {},
 ): TestDispatcher {
   const counted: Array<{ verb: string; platform: string }> = [];
   const dispatcher = createDispatcher({
     directory,
     runner,
-    policy: options.policy ?? VIEWERS_ONLY,
+    operations: options.operations ?? testOperations().service,
+    policy: options.policy ?? new ConfiguredAccess(NO_ACCESS_SETTINGS),
     logger: options.logger ?? silentLogger(),
     countRequest: (verb, platform) => counted.push({ verb, platform }),
     ...(options.progressAfterMs !== undefined && { progressAfterMs: options.progressAfterMs }),
@@ -111,6 +122,42 @@ export function testDispatcher(
       return reply;
     },
   };
+}
+
+/** An operation kind that runs in memory: it records what it was asked and answers as told. */
+export function memoryKind(kind: OperationKind, result: ExecutionResult = { ok: true, summary: 'done', details: [] }) {
+  const executed: OperationRequest[] = [];
+  const spec: OperationKindSpec = {
+    kind,
+    danger: kind !== 'backup',
+    timeoutMs: 5_000,
+    plan: async (connector, asked) => ({ ok: true, params: { ...asked, shown: { lines: [`Connector: ${connector.name}`] } }, lines: [`Connector: ${connector.name}`] }),
+    execute: async ({ request, progress }) => {
+      executed.push(request);
+      await progress(`${kind} step 1`);
+      return result;
+    },
+  };
+  return { spec, executed };
+}
+
+/** The real operation service over an in-memory store, with the given kinds (each in memory unless given). */
+export function testOperations(kinds: OperationKindSpec[] = [], access: AccessSettings = NO_ACCESS_SETTINGS) {
+  const store = Store.open(':memory:');
+  const audit = new AuditLog(store);
+  const requests = new OperationRequests(store, audit);
+  const byKind = new Map<OperationKind, OperationKindSpec>(OPERATION_KINDS.map((kind) => [kind, memoryKind(kind).spec]));
+  for (const spec of kinds) byKind.set(spec.kind, spec);
+  const policy = new ConfiguredAccess(access);
+  const service = new OperationService({
+    requests,
+    audit,
+    kinds: byKind,
+    maySelfApprove: (actor) => policy.maySelfApprove(actor),
+    approvalTimeoutMs: 30 * 60_000,
+    logger: silentLogger(),
+  });
+  return { service, store, audit, requests, policy };
 }
 
 export function staticDirectory(connectors: Connector[], problem?: string): ConnectorDirectory {

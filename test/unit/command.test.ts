@@ -33,7 +33,23 @@ describe('parseCommand', () => {
   });
 
   it.each(VERBS.map((v) => v.verb))('knows the verb %s', (verb) => {
-    expect(ok(`/connector ${verb}`).verb).toBe(verb);
+    const needsId = ['approve', 'reject', 'cancel'].includes(verb);
+    expect(ok(`/connector ${verb}${needsId ? ' r7k2m9' : ''}`).verb).toBe(verb);
+  });
+
+  it('reads the words of the operation verbs: an update\'s version, a request id, a rejection\'s reason, the flags', () => {
+    expect(ok('/connector update main v7.4.7 --major --reason "CVE fix"')).toMatchObject({ verb: 'update', connector: 'main', version: '7.4.7', major: true, reason: 'CVE fix' });
+    expect(ok('/connector approve R7K2M9')).toMatchObject({ verb: 'approve', id: 'r7k2m9' });
+    expect(ok('/connector reject r7k2m9 not during the release freeze')).toMatchObject({ id: 'r7k2m9', reason: 'not during the release freeze' });
+    expect(ok('/connector start main --force')).toMatchObject({ verb: 'start', force: true });
+    expect(ok('/connector audit main --limit 5')).toMatchObject({ verb: 'audit', connector: 'main', limit: 5 });
+  });
+
+  it('says what a request verb lacks or cannot take', () => {
+    expect(problem('/connector approve').problem).toBe('"approve" needs the id of a request (see /connector requests).');
+    expect(problem('/connector approve a b').problem).toBe('Too many arguments for "approve": "b".');
+    expect(problem('/connector audit --limit 0').problem).toBe('"--limit 0" is not a number of entries; expected 1 to 500.');
+    expect(problem('/connector restart main --force').problem).toMatch(/^Unknown option "--force" for "restart"/);
   });
 
   it('takes a connector positional', () => {

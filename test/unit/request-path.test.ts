@@ -11,7 +11,7 @@ import { VERBS } from '../../src/domain/verbs.ts';
 import { runMiddleware, type Middleware, type RequestContext } from '../../src/request/context.ts';
 import { AcknowledgedTwiceError, GuardedReply } from '../../src/request/reply-guard.ts';
 import { createVerbHandlers } from '../../src/request/verb-handlers.ts';
-import { aConnector, aRequest, RecordingReply, silentLogger, staticDirectory, testDispatcher } from '../support/builders.ts';
+import { aConnector, aRequest, RecordingReply, silentLogger, staticDirectory, testDispatcher, testOperations } from '../support/builders.ts';
 
 const MAIN = aConnector('main', { container: 'connector-main' });
 
@@ -83,12 +83,13 @@ describe('the request path', () => {
     expect(path.counted).toEqual([{ verb: 'health', platform: 'slack' }]);
   });
 
-  it('the default policy lets everyone use every verb of today (all read-only)', async () => {
+  it('without access settings, everyone in chat may use the read-only verbs and none of the others', async () => {
     const path = testDispatcher(staticDirectory([MAIN]), runnerTaking(0));
     for (const spec of VERBS) {
-      expect(spec.role).toBe('viewer');
-      const reply = await path.ask(`/connector ${spec.verb}`);
-      expect(reply.last.text).not.toMatch(/needs the .* role/);
+      const needsId = ['approve', 'reject', 'cancel'].includes(spec.verb);
+      const reply = await path.ask(`/connector ${spec.verb}${needsId ? ' r7k2m9' : ''}`);
+      if (spec.role === 'viewer') expect(reply.last.text, spec.verb).not.toMatch(/needs the .* role/);
+      else expect(reply.last.text, spec.verb).toMatch(new RegExp(`needs the ${spec.role} role`));
     }
   });
 
@@ -116,7 +117,7 @@ describe('the request path', () => {
   });
 
   it('has a handler for every verb of domain/verbs.ts', () => {
-    const handlers = createVerbHandlers({ directory: staticDirectory([]), runner: runnerTaking(0) });
+    const handlers = createVerbHandlers({ directory: staticDirectory([]), runner: runnerTaking(0), operations: testOperations().service });
     expect(Object.keys(handlers).sort()).toEqual(VERBS.map((v) => v.verb).sort());
   });
 });

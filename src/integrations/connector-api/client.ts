@@ -81,6 +81,32 @@ export class ConnectorApiClient {
     return ours ? { timedOutMs: this.timeoutMs } : {};
   }
 
+  /** Asks the Connector to sync with the Backbone now (204); how a start confirms that sync runs. */
+  async sync(target: ConnectorApiTarget, signal?: AbortSignal): Promise<ApiAnswer<true>> {
+    if (!target.apiKey) return { kind: 'failed', reason: 'no API key configured' };
+    for (const prefix of ['/api/core/v1', '/api/v2']) {
+      let response: Response;
+      try {
+        response = await fetch(joinUrl(target.url, `${prefix}/Account/Sync`), {
+          method: 'POST',
+          redirect: 'error',
+          signal: withTimeout(signal, this.timeoutMs),
+          headers: { accept: 'application/json', [target.apiKeyHeader]: target.apiKey },
+        });
+      } catch (error) {
+        return { kind: 'failed', reason: describeFailure(error), ...this.timedOut(error, signal) };
+      }
+      await response.body?.cancel();
+      if (response.status === 404 && prefix === '/api/core/v1') continue;
+      if (response.status === 401 || response.status === 403) {
+        return { kind: 'rejected', httpStatus: response.status, reason: response.status === 401 ? 'API key rejected (401)' : 'API key lacks the core:account scope (403)' };
+      }
+      if (response.ok) return { kind: 'ok', value: true };
+      return { kind: 'failed', reason: `HTTP ${response.status} from ${prefix}/Account/Sync`, httpStatus: response.status };
+    }
+    return { kind: 'failed', reason: 'the Connector has no sync route' };
+  }
+
   /** Account routes live under /api/core/v1 since 7.0 and under /api/v2 before: try the new one first. */
   private async getAccount<T>(
     target: ConnectorApiTarget,

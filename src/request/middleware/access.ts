@@ -10,7 +10,7 @@ export function requireRole(policy: AccessPolicy): Middleware {
     if (policy.allows(request.actor, spec.role, request.conversation)) return next();
     context.logger.info({ verb: spec.verb, actor: request.actor.id, role: spec.role }, 'request refused: role missing');
     await context.reply.post(
-      textMessage(`"/connector ${spec.verb}" needs the ${spec.role} role, which you do not have. ${policy.howToGrant(spec.role, request.actor)}`, 'warn'),
+      textMessage(`"/connector ${spec.verb}" needs the ${spec.role} role, which you do not have. ${policy.howToGrant(spec.role, request.actor, request.conversation)}`, 'warn'),
       'private',
     );
   };

@@ -1,4 +1,6 @@
 import { Binary, Long, ObjectId, Timestamp, type Document } from 'bson';
+import type { DoubleData, DoubleOpTime } from './data.ts';
+import { dropDatabase, findDocuments, insert, update } from './documents.ts';
 import type { DoubleScript, MemberScript } from './script.ts';
 import type { ScramServer } from './scram.ts';
 
@@ -14,6 +16,7 @@ export interface CommandContext {
   scram: ScramServer;
   connection: { authenticated: boolean };
   startedAt: number;
+  data: DoubleData;
 }
 
 // Commands a client may run before authenticating, as on a mongod started with --auth.
@@ -59,6 +62,12 @@ export function answer(db: string, command: Document, context: CommandContext): 
       return listDatabases(context.script);
     case 'find':
       return find(db, command, context);
+    case 'insert':
+      return writable(context) ? insert(db, command, context.data) : notWritablePrimary();
+    case 'update':
+      return writable(context) ? update(db, command, context.data) : notWritablePrimary();
+    case 'dropdatabase':
+      return writable(context) ? dropDatabase(db, context.data) : notWritablePrimary();
     case 'saslstart':
       return saslStart(command, context);
     case 'saslcontinue':
@@ -76,14 +85,27 @@ function member(context: CommandContext): MemberScript {
   return context.script.members[context.member] ?? { state: 'SECONDARY', lagSeconds: 0 };
 }
 
-/** The newest operation time in the set, and each member's last applied one behind it by its lag. */
-function optimeDate(script: MemberScript): Date {
-  const newest = Math.floor(Date.now() / 1000) * 1000;
-  return new Date(newest - script.lagSeconds * 1000);
+/** Writes go to the primary only; a standalone takes them all. */
+function writable(context: CommandContext): boolean {
+  return context.script.topology === 'standalone' || member(context).state === 'PRIMARY';
 }
 
-function optime(date: Date): Document {
-  return { ts: new Timestamp({ t: Math.floor(date.getTime() / 1000), i: 1 }), t: Long.fromNumber(1) };
+function notWritablePrimary(): Document {
+  return failure(10107, 'NotWritablePrimary', 'not primary');
+}
+
+/** A member's last applied operation: the newest one in the set, or behind it by the member's lag. */
+function memberOpTime(script: MemberScript, context: CommandContext): DoubleOpTime {
+  const newest = context.data.newest();
+  return script.lagSeconds > 0 ? { seconds: newest.seconds - script.lagSeconds, increment: 1, term: newest.term } : newest;
+}
+
+function optimeDate(opTime: DoubleOpTime): Date {
+  return new Date(opTime.seconds * 1000);
+}
+
+function optime(opTime: DoubleOpTime): Document {
+  return { ts: new Timestamp({ t: opTime.seconds, i: opTime.increment }), t: Long.fromNumber(opTime.term) };
 }
 
 function hello(command: Document, context: CommandContext, legacy: boolean): Document {
@@ -124,7 +146,8 @@ function hello(command: Document, context: CommandContext, legacy: boolean): Doc
 function replicaSetHello(context: CommandContext, self: MemberScript): Document {
   const { script, hosts } = context;
   const primaryIndex = script.members.findIndex((m) => m.state === 'PRIMARY');
-  const lastWriteDate = optimeDate(self);
+  const opTime = memberOpTime(self, context);
+  const lastWriteDate = optimeDate(opTime);
   const fields: Document = {
     hosts,
     setName: script.setName,
@@ -132,9 +155,9 @@ function replicaSetHello(context: CommandContext, self: MemberScript): Document 
     secondary: self.state === 'SECONDARY',
     me: hosts[context.member],
     lastWrite: {
-      opTime: optime(lastWriteDate),
+      opTime: optime(opTime),
       lastWriteDate,
-      majorityOpTime: optime(lastWriteDate),
+      majorityOpTime: optime(opTime),
       majorityWriteDate: lastWriteDate,
     },
   };
@@ -185,12 +208,13 @@ function replSetGetStatus(context: CommandContext): Document {
         pingMs: Long.fromNumber(0),
       };
     }
-    const date = optimeDate(m);
+    const opTime = memberOpTime(m, context);
+    const date = optimeDate(opTime);
     return {
       ...base,
       health: 1,
       uptime: Math.floor((Date.now() - context.startedAt) / 1000),
-      optime: optime(date),
+      optime: optime(opTime),
       optimeDate: date,
       lastAppliedWallTime: date,
       ...(index === context.member ? { self: true } : { lastHeartbeat: now, pingMs: Long.fromNumber(0) }),
@@ -200,10 +224,26 @@ function replSetGetStatus(context: CommandContext): Document {
     set: script.setName,
     date: now,
     myState: STATE_CODES[member(context).state].state,
-    term: Long.fromNumber(1),
+    term: Long.fromNumber(context.data.newest().term),
     heartbeatIntervalMillis: Long.fromNumber(2000),
+    optimes: statusOptimes(memberOpTime(member(context), context)),
     members,
     ok: 1,
+  };
+}
+
+/** replSetGetStatus `optimes` as mongod 4.2+ reports them; here every one is the member's last applied. */
+function statusOptimes(applied: DoubleOpTime): Document {
+  const wall = optimeDate(applied);
+  return {
+    lastCommittedOpTime: optime(applied),
+    lastCommittedWallTime: wall,
+    readConcernMajorityOpTime: optime(applied),
+    readConcernMajorityWallTime: wall,
+    appliedOpTime: optime(applied),
+    durableOpTime: optime(applied),
+    lastAppliedWallTime: wall,
+    lastDurableWallTime: wall,
   };
 }
 
@@ -239,22 +279,33 @@ function listDatabases(script: DoubleScript): Document {
   return { databases, totalSize, totalSizeMb: Math.round(totalSize / 1024 / 1024), ok: 1 };
 }
 
-/** `find` on local.oplog.rs sorted by $natural: the oldest or newest oplog entry; other collections are empty. */
+/**
+ * `find` on local.oplog.rs sorted by $natural: the oldest or newest oplog entry; on any other
+ * collection, the documents written to it. One batch holds them all.
+ */
 function find(db: string, command: Document, context: CommandContext): Document {
   const collection = String(command.find);
-  const entries: Document[] = [];
-  if (db === 'local' && collection === 'oplog.rs' && context.script.topology === 'replica-set') {
-    const last = optimeDate(member(context));
-    const first = new Date(last.getTime() - context.script.oplogWindowHours * 3600 * 1000);
-    const direction = (command.sort as Document | undefined)?.$natural === -1 ? -1 : 1;
-    entries.push(oplogEntry(direction === 1 ? first : last));
+  let entries: Document[] = [];
+  if (db === 'local' && collection === 'oplog.rs') {
+    if (context.script.topology === 'replica-set') entries.push(oplogEnd(command, context));
+  } else {
+    const found = findDocuments(db, command, context.data);
+    if ('error' in found) return found.error;
+    entries = found.documents;
   }
   const limit = typeof command.limit === 'number' && command.limit > 0 ? command.limit : entries.length;
   return { cursor: { firstBatch: entries.slice(0, limit), id: Long.ZERO, ns: `${db}.${collection}` }, ok: 1 };
 }
 
-function oplogEntry(wall: Date): Document {
-  const { ts, t } = optime(wall);
+function oplogEnd(command: Document, context: CommandContext): Document {
+  const last = memberOpTime(member(context), context);
+  if ((command.sort as Document | undefined)?.$natural === -1) return oplogEntry(last, optimeDate(last));
+  const wall = new Date(optimeDate(last).getTime() - context.script.oplogWindowHours * 3600 * 1000);
+  return oplogEntry({ seconds: Math.floor(wall.getTime() / 1000), increment: 1, term: last.term }, wall);
+}
+
+function oplogEntry(opTime: DoubleOpTime, wall: Date): Document {
+  const { ts, t } = optime(opTime);
   return { op: 'n', ns: '', o: { msg: 'periodic noop' }, ts, t, v: Long.fromNumber(2), wall };
 }
 

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ObjectId, type Document } from 'bson';
 import { answer, commandName, type CommandContext } from './commands.ts';
+import { DoubleData } from './data.ts';
 import { scenarios, type DoubleScript } from './script.ts';
 import { ScramServer } from './scram.ts';
 import { MessageReader, OP_MSG, encodeOpMsgReply, encodeOpReply, parseRequest, type Request } from './wire.ts';
@@ -25,9 +26,11 @@ interface Member {
  * A MongoDB server stand-in on loopback that speaks the wire protocol (OP_MSG, and OP_QUERY for the
  * legacy handshake) to the official driver, answering from a script that tests switch at run time.
  * Each replica set member listens on its own port, so the driver discovers and monitors them as it
- * would real members.
+ * would real members. Documents written through it, and the optime, live in `data`, which a test
+ * can snapshot and restore to act out a restore of the deployment.
  */
 export class MongoDouble {
+  readonly data = new DoubleData();
   private script: DoubleScript;
   private topologyCounter = 0;
   private connections = 0;
@@ -160,6 +163,7 @@ export class MongoDouble {
               scram,
               connection,
               startedAt: this.startedAt,
+              data: this.data,
             });
             await this.respond(socket, request, context);
           })

@@ -1,0 +1,42 @@
+import type { Connector } from '../domain/connector.ts';
+import { connectorFiles } from '../integrations/backup/connector-files.ts';
+import { writeBackupArchive, type BackupArchive } from '../integrations/backup/write-archive.ts';
+import type { OperationDependencies } from './dependencies.ts';
+import type { ExecutionResult, OperationKindSpec } from './executor.ts';
+
+/**
+ * What the guide says to keep besides the database: the container's definition, its mounted configuration
+ * and its logs, in a 0600 archive. Stop and update take one first.
+ */
+export async function takeBackup(deps: OperationDependencies, connector: Connector, signal: AbortSignal): Promise<{ archive: BackupArchive; notIncluded: string[] }> {
+  if (!connector.container) throw new Error('it has no container to back up the definition of');
+  const inspect = await deps.containersFor(connector).inspect(connector.container, signal);
+  const found = connectorFiles(inspect, { localEngine: deps.localEngine(connector) });
+  const archive = await writeBackupArchive({ directory: deps.backupDir, connector: connector.name, takenAt: deps.now(), definition: inspect, files: found.files, signal });
+  return { archive, notIncluded: found.notIncluded.map((n) => `${n.what}: ${n.reason}`) };
+}
+
+export function backupResultDetails(archive: BackupArchive, notIncluded: readonly string[]): ExecutionResult['details'] {
+  return [
+    { label: 'archive', value: `${archive.path} (${Math.ceil(archive.bytes / 1024)} KiB, ${archive.entries.length} entries, mode 0600)` },
+    ...archive.skipped.map((s) => ({ label: 'skipped', value: `${s.path}: ${s.reason}`, status: 'warn' as const })),
+    ...notIncluded.map((text) => ({ label: 'not included', value: text })),
+  ];
+}
+
+export function backupKind(deps: OperationDependencies): OperationKindSpec {
+  return {
+    kind: 'backup',
+    danger: false,
+    timeoutMs: 10 * 60_000,
+    plan: async (connector) =>
+      connector.container
+        ? { ok: true, params: { shown: { lines: [`Into: ${deps.backupDir}`, 'What: the container definition, its mounted configuration and log files (not the database: that is MongoDB\'s to back up)'] } }, lines: [] }
+        : { ok: false, problem: `${connector.name} has no container: there is no definition to back up. Set CONNECTOR_CONTAINER (or container in the YAML file).` },
+    execute: async ({ connector, signal, progress }) => {
+      const { archive, notIncluded } = await takeBackup(deps, connector, signal);
+      await progress(`archive written: ${archive.path}`);
+      return { ok: true, summary: `backup written to ${archive.path}`, details: backupResultDetails(archive, notIncluded) };
+    },
+  };
+}
