@@ -12,6 +12,7 @@ import { reportMessage } from './domain/report-message.ts';
 import { exitCodeFor } from './domain/status.ts';
 import { createLogger } from './logging/logger.ts';
 import { Redactor } from './logging/redact.ts';
+import { AUDIT_HELP, runAudit } from './cli-audit.ts';
 import { runBot, stdinCarriesInput } from './main.ts';
 import { createServices } from './root.ts';
 
@@ -25,6 +26,7 @@ Usage:
   connector-ops console                 the terminal chat only (also reads commands from a pipe)
   connector-ops check [connector...] [--only <ids>] [--since <24h|30m|7d>] [--details] [--json]
                                         run the checks once and print the report
+${AUDIT_HELP}
   connector-ops --help | --version
 
 check:
@@ -47,8 +49,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${readVersion()}\n`);
     return 0;
   }
-  if (!['start', 'console', 'check'].includes(command)) {
-    process.stderr.write(`connector-ops: unknown command "${command}". Valid commands: start, console, check.\nRun "connector-ops --help" for usage.\n`);
+  if (!['start', 'console', 'check', 'audit'].includes(command)) {
+    process.stderr.write(`connector-ops: unknown command "${command}". Valid commands: start, console, check, audit.\nRun "connector-ops --help" for usage.\n`);
     return EXIT_USAGE;
   }
 
@@ -66,6 +68,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const redactor = new Redactor(config.secrets);
 
+  if (command === 'audit') {
+    return runAudit(rest, config, redactor).catch((error: unknown) => {
+      process.stderr.write(`connector-ops audit: cannot run: ${failureText(error, redactor)}\n`);
+      return 1;
+    });
+  }
   if (command === 'check') {
     // Exit 1 would read as "warn" to a monitoring system: a check that could not run is unknown.
     return runCheck(rest, config, redactor).catch((error: unknown) => {

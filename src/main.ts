@@ -24,6 +24,7 @@ export interface BotOptions {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const RECOVERY_INTERVAL_MS = 30_000;
 
 /**
  * Runs the bot: services from the composition root, the HTTP server, the background sampler and the chat
@@ -47,6 +48,7 @@ export async function runBot(options: BotOptions): Promise<void> {
   process.once('SIGINT', onSignal);
 
   const started: ChatAdapter[] = [];
+  const stopTimers: Array<() => void> = [];
   try {
     if (server) {
       const port = await server.listen().catch((error: unknown) => {
@@ -58,6 +60,12 @@ export async function runBot(options: BotOptions): Promise<void> {
     }
     const connectors = config.connectors.length > 0 ? config.connectors.map((c) => c.name).join(', ') : 'discovered on the Docker engines';
     logger.info({ connectors, engines: config.engines.map((e) => e.name), dataDir: config.dataDir }, 'connector-ops started');
+    // What a crash (kill -9) of an earlier run cut off is marked interrupted, at start and every little while
+    // (a bot beside this one on the same DATA_DIR may end at any time); its live runs are left alone.
+    services.operations.recover();
+    const recovery = setInterval(() => services.operations.recover(), RECOVERY_INTERVAL_MS);
+    recovery.unref();
+    stopTimers.push(() => clearInterval(recovery));
     // Background work belongs to the long-running bot, not to a console session.
     if (options.http) services.sampler.start();
 
@@ -70,6 +78,7 @@ export async function runBot(options: BotOptions): Promise<void> {
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    for (const stop of stopTimers) stop();
     const stopping = [...started].reverse().map((adapter) => adapter.stop());
     await Promise.race([Promise.allSettled([...stopping, server?.close(), services.sampler.stop()]), delay(SHUTDOWN_GRACE_MS)]);
     services.close();

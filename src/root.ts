@@ -128,8 +128,6 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     approvalTimeoutMs: config.operations.approvalTimeoutMinutes * 60_000,
     logger,
   });
-  // Whatever a crash (kill -9) cut off is marked interrupted now, and never run again silently.
-  operations.recover();
   const dispatcher = createDispatcher({
     directory,
     runner,

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Connector } from '../domain/connector.ts';
 import { personOf, type OperationKind, type OperationParams, type OperationRequest, type Person, type RequestState } from '../domain/operation.ts';
 import type { Actor, Conversation } from '../domain/request.ts';
@@ -24,6 +25,27 @@ export type RequestResult = { ok: true; request: OperationRequest; plan: Extract
 export type DecisionResult = { ok: true; request: OperationRequest } | { ok: false; problem: string; request?: OperationRequest };
 
 export type Decision = 'approve' | 'reject' | 'cancel';
+
+/** This process, as an executing request names its owner. */
+const EXECUTOR = `${hostname()}:${process.pid}`;
+const HEARTBEAT_MS = 10_000;
+/** An owner on another host that has not said it is alive for this long is taken to be gone. */
+const HEARTBEAT_STALE_MS = 60_000;
+
+/** On this host, whether the owning process is gone; elsewhere it cannot be told (undefined: go by the heartbeat). */
+function ownerGone(executor: string): boolean | undefined {
+  const colon = executor.lastIndexOf(':');
+  if (executor.slice(0, colon) !== hostname()) return undefined;
+  const pid = Number(executor.slice(colon + 1));
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 /**
  * Operations with four-eyes approval: a request is recorded (and audited) before anything happens, an
@@ -69,15 +91,18 @@ export class OperationService {
   /** An approved request that cannot run (its connector is gone): failed, with the reason, never left approved. */
   failUnrunnable(request: OperationRequest, reason: string): void {
     const { requests } = this.options;
-    if (requests.transition(request.id, ['approved'], 'executing', this.now(), {}, { event: 'started', detail: {} }).ok) {
+    if (requests.claim(request.id, EXECUTOR, this.now()).ok) {
       requests.transition(request.id, ['executing'], 'failed', this.now(), { outcome: reason }, { event: 'failed', detail: { summary: reason } });
     }
   }
 
-  /** After a restart: what a crash cut off is marked interrupted, what is past its time expired. */
+  /**
+   * What a crash cut off (its process gone, or silent for too long) is marked interrupted, what is past its
+   * time expired. At the bot's start and every little while; a live run of another process is left alone.
+   */
   recover(): OperationRequest[] {
     const now = this.now();
-    const interrupted = this.options.requests.interruptAbandoned(now);
+    const interrupted = this.options.requests.interruptAbandoned(now, ownerGone, HEARTBEAT_STALE_MS);
     for (const request of interrupted) {
       this.options.logger.warn({ requestId: request.id, connector: request.connector, operation: request.kind }, 'operation interrupted by the bot stopping; not run again');
     }
@@ -152,8 +177,10 @@ export class OperationService {
    */
   async execute(request: OperationRequest, connector: Connector, onProgress: (text: string) => Promise<void>): Promise<ExecutionResult | undefined> {
     const { requests, audit, logger } = this.options;
-    const started = requests.transition(request.id, ['approved'], 'executing', this.now(), {}, { event: 'started', detail: {} });
+    const started = requests.claim(request.id, EXECUTOR, this.now());
     if (!started.ok) return undefined;
+    const heartbeat = setInterval(() => requests.heartbeat(request.id, EXECUTOR, this.now()), HEARTBEAT_MS);
+    heartbeat.unref();
     const spec = this.kind(request.kind);
     const signal = AbortSignal.timeout(spec.timeoutMs);
     const begun = performance.now();
@@ -172,6 +199,7 @@ export class OperationService {
       logger.error({ err: error, requestId: request.id }, 'operation failed unexpectedly');
       result = { ok: false, summary: `failed unexpectedly: ${(error as Error).message}`, details: [] };
     }
+    clearInterval(heartbeat);
     const ms = Math.round(performance.now() - begun);
     requests.transition(request.id, ['executing'], result.ok ? 'succeeded' : 'failed', this.now(), { outcome: result.summary }, {
       event: result.ok ? 'succeeded' : 'failed',

@@ -58,4 +58,8 @@ export const MIGRATIONS: readonly string[] = [
      database_marker INTEGER NOT NULL
    );
    CREATE INDEX stop_markers_connector ON stop_markers (connector, stopped_at);`,
+  // Who runs an executing request (host:pid) and when it last said so: another process on the same DATA_DIR
+  // leaves a live run alone, and only a run whose owner is gone is interrupted.
+  `ALTER TABLE operation_requests ADD COLUMN executor TEXT;
+   ALTER TABLE operation_requests ADD COLUMN heartbeat_at INTEGER;`,
 ];

@@ -118,20 +118,35 @@ export class OperationRequests {
     });
   }
 
+  /** Claims an approved request for this process (`executor` = host:pid) and starts its heartbeat. */
+  claim(id: string, executor: string, at: Date): TransitionResult {
+    const result = this.transition(id, ['approved'], 'executing', at, {}, { event: 'started', detail: { executor } });
+    if (result.ok) this.heartbeat(id, executor, at);
+    return result;
+  }
+
+  heartbeat(id: string, executor: string, at: Date): void {
+    this.store.db.prepare(`UPDATE operation_requests SET executor = ?, heartbeat_at = ? WHERE id = ? AND state = 'executing'`).run(executor, at.getTime(), id);
+  }
+
   /**
-   * After a restart: requests found approved or executing were cut off by the bot's end (a crash, kill -9).
-   * They are marked interrupted, never run again silently; whoever asks is told.
+   * Requests cut off by the end of the process that ran them (a crash, kill -9) are marked interrupted,
+   * never run again silently. A run is cut off when its owner is gone: on this host its process no longer
+   * exists; elsewhere its heartbeat is older than `staleMs`. One approved but never claimed is cut off too.
    */
-  interruptAbandoned(now: Date): OperationRequest[] {
-    const abandoned = this.store.db
-      .prepare(`SELECT id, state FROM operation_requests WHERE state IN ('approved', 'executing')`)
-      .all() as Array<{ id: string; state: RequestState }>;
-    return abandoned.flatMap(({ id, state }) => {
+  interruptAbandoned(now: Date, isGone: (executor: string) => boolean | undefined, staleMs: number): OperationRequest[] {
+    const candidates = this.store.db
+      .prepare(`SELECT id, state, executor, heartbeat_at, updated_at FROM operation_requests WHERE state IN ('approved', 'executing')`)
+      .all() as Array<{ id: string; state: RequestState; executor: string | null; heartbeat_at: number | null; updated_at: number }>;
+    return candidates.flatMap((row) => {
+      const stale = now.getTime() - (row.heartbeat_at ?? row.updated_at) > staleMs;
+      const gone = row.executor ? (isGone(row.executor) ?? stale) : stale;
+      if (!gone) return [];
       const outcome =
-        state === 'executing'
+        row.state === 'executing'
           ? 'interrupted: the bot stopped while it ran; check the connector, then request again if needed'
           : 'interrupted: approved, but the bot stopped before it began; request again';
-      const result = this.transition(id, [state], 'interrupted', now, { outcome }, { event: 'interrupted', detail: { foundIn: state } });
+      const result = this.transition(row.id, [row.state], 'interrupted', now, { outcome }, { event: 'interrupted', detail: { foundIn: row.state, ...(row.executor && { executor: row.executor }) } });
       return result.ok ? [result.request] : [];
     });
   }

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_IDS } from '../../src/domain/check-result.ts';
+import { AuditLog } from '../../src/store/audit-log.ts';
+import { Store } from '../../src/store/store.ts';
 import { CHECK_STATUSES } from '../../src/domain/status.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -89,7 +91,7 @@ describe.concurrent('connector-ops CLI', () => {
   it('an unknown command exits 64 with the usage hint', async () => {
     const run = await cli(['frobnicate']);
     expect(run.code).toBe(64);
-    expect(run.stderr).toContain('unknown command "frobnicate". Valid commands: start, console, check.');
+    expect(run.stderr).toContain('unknown command "frobnicate". Valid commands: start, console, check, audit.');
     expect(run.stderr).toContain('connector-ops --help');
     expect(run.stdout).toBe('');
   });
@@ -189,6 +191,29 @@ describe.concurrent('connector-ops CLI', () => {
     expect(compact.stdout).not.toContain('health route');
     expect(detailed.stdout).toContain('health route');
     expect(detailed.stdout.length).toBeGreaterThan(compact.stdout.length);
+  });
+
+  it('audit --json exports the audit log as JSON lines for a SIEM, secrets redacted; --since filters', async () => {
+    const dataDir = mkdtempSync(join(tmp, 'audit-'));
+    const store = Store.open(join(dataDir, 'connector-ops.sqlite'));
+    const audit = new AuditLog(store);
+    const actor = { platform: 'slack' as const, id: 'U0ADA', displayName: 'Ada' };
+    audit.append({ at: new Date(Date.now() - 3 * 86_400_000), event: 'requested', requestId: 'abc234', connector: 'main', operation: 'restart', actor, detail: { reason: 'old' } });
+    audit.append({ at: new Date(), event: 'approved', requestId: 'abc234', connector: 'main', operation: 'restart', actor, detail: { reason: 'key sk-audit-secret-1 leaked' } });
+    store.close();
+    const env = { DATA_DIR: dataDir, CONNECTOR_NAME: 'main', CONNECTOR_URL: `http://127.0.0.1:${closedPort}`, CONNECTOR_API_KEY: 'sk-audit-secret-1' };
+    const all = await cli(['audit', '--json'], env);
+    expect(all.code, all.stderr).toBe(0);
+    const lines = all.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => l.event)).toEqual(['requested', 'approved']);
+    expect(lines[1]).toMatchObject({ seq: 2, requestId: 'abc234', connector: 'main', operation: 'restart', actor });
+    expect(typeof lines[1]!.at).toBe('string');
+    expect(all.stdout).not.toContain('sk-audit-secret-1');
+    const recent = await cli(['audit', '--json', '--since', '1d'], env);
+    expect(recent.stdout.trim().split('\n')).toHaveLength(1);
+    const text = await cli(['audit'], env);
+    expect(text.stdout).toMatch(/approved · abc234 · restart main · by Ada \(slack:U0ADA\)/);
+    expect((await cli(['audit', '--since', 'forever'], env)).code).toBe(64);
   });
 
   it('check of an unreachable connector exits 2 (critical) and says it is unreachable', async () => {

@@ -80,7 +80,7 @@ export async function recreateContainer(
     new RecreateError(`cannot update ${container} to ${image}: ${reason}; nothing was changed`, true, { cause });
   if (old.HostConfig.AutoRemove) throw unchanged('it is removed as soon as it stops (--rm), so it cannot be kept for a rollback');
   const oldImage = await abortable(docker.getImage(old.Image).inspect(), signal).catch((error: unknown) => {
-    throw unchanged(`its own image ${old.Image} cannot be read (${(error as Error).message})`, error);
+    throw signal.aborted ? error : unchanged(`its own image ${old.Image} cannot be read (${(error as Error).message})`, error);
   });
   await abortable(docker.getImage(image).inspect(), signal).catch((error: unknown) => {
     throw dockerStatus(error) === 404 ? unchanged('the image is not on the engine (pull it first)', error) : error;
