@@ -1,0 +1,147 @@
+import { statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { renderText } from '../../src/chat/text/render.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import type { Actor } from '../../src/domain/request.ts';
+import { createServices, type Services } from '../../src/root.ts';
+import { MongoDouble } from '../support/mongo-double/server.ts';
+import { scenarios } from '../support/mongo-double/script.ts';
+import { aRequest, RecordingReply, silentLogger } from '../support/builders.ts';
+import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
+import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
+
+const ada: Actor = { platform: 'slack', id: 'U0ADA', displayName: 'Ada' };
+const bob: Actor = { platform: 'slack', id: 'U0BOB', displayName: 'Bob' };
+
+/**
+ * Operations end to end, through the composition root the bot runs on: a request in chat, another person's
+ * approval, the real Docker Engine acting on a stand-in Connector, the MongoDB wire double holding the stop
+ * marker, the audit log in the store.
+ */
+describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Connector', () => {
+  const opened: Services[] = [];
+  afterAll(async () => {
+    for (const services of opened) services.close();
+    await removeAllStandins();
+  });
+
+  function servicesFor(standin: StandinConnector, env: Record<string, string> = {}): Services {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cops-operations-'));
+    const config = loadConfig({
+      DOCKER_HOST: process.env.DOCKER_HOST,
+      DATA_DIR: dataDir,
+      CONNECTOR_NAME: 'ops',
+      CONNECTOR_CONTAINER: standin.name,
+      CONNECTOR_URL: standin.url,
+      CONNECTOR_API_KEY: standin.apiKey,
+      CONNECTOR_OPS_OPERATORS: 'slack:U0ADA',
+      CONNECTOR_OPS_APPROVERS: 'slack:U0BOB',
+      STOP_GRACE_SECONDS: '2',
+      HEALTHY_TIMEOUT_SECONDS: '20',
+      ...env,
+    });
+    const services = createServices(config, silentLogger());
+    opened.push(services);
+    return services;
+  }
+
+  async function ask(services: Services, actor: Actor, text: string): Promise<RecordingReply> {
+    const reply = new RecordingReply();
+    await services.dispatcher.dispatch(aRequest(text, { actor }), reply);
+    return reply;
+  }
+
+  const idOf = (reply: RecordingReply) => /Request ([a-z0-9]{6})/.exec(renderText(reply.last).text)?.[1] ?? '';
+  const outcomeOf = (reply: RecordingReply) => {
+    const event = reply.events.findLast((e) => e.kind === 'thread');
+    return event && 'message' in event ? renderText(event.message).text : renderText(reply.last).text;
+  };
+
+  it('restart: requested by one, approved by another, healthy again; the audit log holds it all, in order', async () => {
+    const standin = await startStandinConnector({ name: 'op-restart', health: 'unhealthy:database', healthcheck: true });
+    const services = servicesFor(standin);
+    const requested = await ask(services, ada, '/connector restart ops --reason "database check failing"');
+    const id = idOf(requested);
+    expect(id, renderText(requested.last).text).not.toBe('');
+    // The database comes back while the request waits, as it would after the operator fixed it: the restart clears the Connector's state.
+    await standin.setHealth('healthy');
+    const started = performance.now();
+    const approved = await ask(services, bob, `/connector approve ${id}`);
+    const tookMs = performance.now() - started;
+    expect(outcomeOf(approved)).toMatch(/^\[ ok \] Restart of ops succeeded: healthy again [\d.]+ s after the start/);
+    const events = services.operations.auditEntries({ connector: 'ops' }).map((e) => e.event);
+    expect(events[0]).toBe('requested');
+    expect(events.slice(1, 3)).toEqual(['approved', 'started']);
+    expect(events.at(-1)).toBe('succeeded');
+    expect(events.filter((e) => e === 'progress').length).toBeGreaterThanOrEqual(2);
+    // Measured for the closing note: approval to healthy, the stand-in on this machine.
+    console.info(`restart of the stand-in: approval to healthy in ${(tookMs / 1000).toFixed(1)} s`);
+  });
+
+  it('stop of a Connector that ignores SIGTERM: a 0600 backup first, then killed after the grace period, and a stop marker', async () => {
+    const standin = await startStandinConnector({ name: 'op-stop', ignoreSigterm: true });
+    const services = servicesFor(standin);
+    const id = idOf(await ask(services, ada, '/connector stop ops'));
+    const approved = await ask(services, bob, `/connector approve ${id}`);
+    const outcome = outcomeOf(approved);
+    expect(outcome).toMatch(/Stop of ops succeeded: killed after the 2 s grace period: it ignored SIGTERM/);
+    const archive = /archive +(\S+\.tar\.gz)/.exec(outcome)?.[1];
+    expect(archive, outcome).toBeDefined();
+    expect(statSync(archive!).mode & 0o777).toBe(0o600);
+    expect(outcome).toMatch(/stop marker +no MongoDB URI configured/);
+    expect(services.operations.get(id)?.state).toBe('succeeded');
+  });
+
+  it('start after a downtime: allowed on a fresh database, blocked after a restore to before the stop, --force approved separately and audited', async () => {
+    const double = await MongoDouble.start({ script: scenarios.healthySet() });
+    try {
+      const standin = await startStandinConnector({ name: 'op-start' });
+      const services = servicesFor(standin, { CONNECTOR_MONGODB_URI: double.uri() });
+      const beforeStop = double.data.snapshot();
+      const stop = idOf(await ask(services, ada, '/connector stop ops'));
+      expect(outcomeOf(await ask(services, bob, `/connector approve ${stop}`))).toMatch(/stop marker +written to acc-default\.connectorOpsStopMarkers, last applied operation/);
+
+      // The database restored to a point before the stop: the start is refused before anything is queued.
+      const afterStop = double.data.snapshot();
+      double.data.restore(beforeStop);
+      const blocked = await ask(services, ada, '/connector start ops');
+      expect(blocked.kinds).toEqual(['acknowledge', 'post:private']);
+      expect(renderText(blocked.last).text).toMatch(/Not starting ops: the stop marker is missing: the database was restored to a point before the stop.*start ops --force/);
+
+      // Back to the database as it was at the stop: allowed, and the outcome says the guard passed.
+      double.data.restore(afterStop);
+      const start = idOf(await ask(services, ada, '/connector start ops'));
+      const started = outcomeOf(await ask(services, bob, `/connector approve ${start}`));
+      expect(started).toMatch(/Start of ops succeeded: healthy after [\d.]+ s, and sync runs/);
+      expect(started).toMatch(/holds the marker of the stop at .* and is not older/);
+
+      // Stopped again, restored again: only a separate --force request, whose message names the risk, starts it.
+      const again = idOf(await ask(services, ada, '/connector stop ops'));
+      await ask(services, bob, `/connector approve ${again}`);
+      double.data.restore(beforeStop);
+      const forced = await ask(services, ada, '/connector start ops --force');
+      expect(renderText(forced.last).text).toMatch(/WITHOUT the database freshness guard/);
+      expect(renderText(forced.last).text).toMatch(/two inconsistent versions/);
+      const forcedOutcome = outcomeOf(await ask(services, bob, `/connector approve ${idOf(forced)}`));
+      expect(forcedOutcome).toMatch(/Start of ops succeeded/);
+      expect(forcedOutcome).toMatch(/started with --force although the stop marker is missing/);
+      const requested = services.operations.auditEntries({ connector: 'ops' }).filter((e) => e.event === 'requested');
+      expect(requested.at(-1)?.detail).toMatchObject({ params: expect.objectContaining({ force: true }), warning: expect.stringMatching(/freshness guard/) });
+    } finally {
+      await double.stop();
+    }
+  });
+
+  it('a start whose container exits at once names the reason from its last log lines', async () => {
+    const standin = await startStandinConnector({ name: 'op-crash' });
+    const services = servicesFor(standin);
+    await standin.stop(2);
+    await standin.writeState('crash', 'backbone');
+    const id = idOf(await ask(services, ada, '/connector start ops'));
+    const outcome = outcomeOf(await ask(services, bob, `/connector approve ${id}`));
+    expect(outcome).toMatch(/Start of ops failed: started, but the container exited \(code 1\); its last words: .*ECONNREFUSED/);
+  });
+});
