@@ -14,9 +14,22 @@ export interface AuditView {
   detail: Record<string, unknown>;
 }
 
-/** `/connector requests`: what waits for a decision and what runs, with the typed commands that decide. */
-export function requestsMessage(requests: readonly OperationRequest[]): Message {
-  if (requests.length === 0) return textMessage('No pending or running requests.');
+/** `/connector requests`: what waits for a decision and what runs, with the typed commands that decide; and what a crash cut off. */
+export function requestsMessage(requests: readonly OperationRequest[], interrupted: readonly OperationRequest[] = []): Message {
+  const cutOff =
+    interrupted.length > 0
+      ? [
+          { type: 'section' as const, text: `Interrupted in the last day (the bot stopped while they ran; not run again):`, status: 'critical' as const },
+          {
+            type: 'fields' as const,
+            fields: interrupted.map((r) => ({ label: r.id, value: `${r.kind} ${r.connector} · approved by ${r.decidedBy?.displayName ?? '?'} · ${r.outcome ?? ''}` })),
+          },
+        ]
+      : [];
+  if (requests.length === 0) {
+    const none = 'No pending or running requests.';
+    return cutOff.length > 0 ? { text: `${none} ${interrupted.length} interrupted in the last day.`, blocks: [{ type: 'section', text: none }, ...cutOff] } : textMessage(none);
+  }
   return {
     text: `${requests.length} pending or running: ${requests.map((r) => `${r.id} ${r.kind} ${r.connector} (${r.state})`).join(', ')}`,
     blocks: [
@@ -26,9 +39,10 @@ export function requestsMessage(requests: readonly OperationRequest[]): Message 
         fields: requests.map((r) => ({
           label: r.id,
           value: `${r.kind} ${r.connector} · ${r.state} · by ${r.requestedBy.displayName} at ${r.createdAt.toISOString()}${r.reason ? ` · ${r.reason}` : ''}`,
-          status: r.state === 'pending' ? ('warn' as const) : undefined,
+          ...(r.state === 'pending' && { status: 'warn' as const }),
         })),
       },
+      ...cutOff,
       { type: 'context', text: 'Decide with /connector approve <id>, /connector reject <id> [reason]; withdraw your own with /connector cancel <id>.' },
     ],
   };

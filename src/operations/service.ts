@@ -79,6 +79,11 @@ export class OperationService {
     return this.options.requests.active();
   }
 
+  /** Runs a crash cut off in the last day: whoever asks for the requests is told of them. */
+  recentlyInterrupted(): OperationRequest[] {
+    return this.options.requests.interruptedSince(new Date(this.now().getTime() - 86_400_000));
+  }
+
   auditEntries(query: AuditQuery): AuditRecord[] {
     return this.options.audit.list(query);
   }

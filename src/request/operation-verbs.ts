@@ -106,7 +106,7 @@ export function decisionHandler(decision: 'reject' | 'cancel', deps: OperationVe
 
 export function requestsHandler(deps: OperationVerbDependencies): VerbHandler {
   return async ({ reply }) => {
-    await reply.post(requestsMessage(deps.operations.active()), 'conversation');
+    await reply.post(requestsMessage(deps.operations.active(), deps.operations.recentlyInterrupted()), 'conversation');
   };
 }
 

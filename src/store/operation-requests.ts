@@ -164,6 +164,14 @@ export class OperationRequests {
     return rows.map(fromRow);
   }
 
+  /** Requests interrupted (cut off by a crash) since a moment, newest first: told to whoever asks. */
+  interruptedSince(since: Date): OperationRequest[] {
+    const rows = this.store.db
+      .prepare(`SELECT * FROM operation_requests WHERE state = 'interrupted' AND updated_at >= ? ORDER BY updated_at DESC`)
+      .all(since.getTime()) as unknown as RequestRow[];
+    return rows.map(fromRow);
+  }
+
   /** Remembers where the request message was posted, to update it in place. */
   setMessage(id: string, message: NonNullable<OperationRequest['message']>): void {
     this.store.db.prepare('UPDATE operation_requests SET message = ? WHERE id = ?').run(JSON.stringify(message), id);
