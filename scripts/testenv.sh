@@ -18,7 +18,14 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 D=${TESTENV_DIR:-/tmp/connector-ops-testenv}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-STANDIN_IMAGE=127.0.0.1:5000/nmshd/connector:7.4.6
+# The stand-in Connector images: one per version (each its own image ID, reporting its version on
+# /Monitoring/Version), 7.4.6 the default, and a patch version that never becomes healthy (the
+# image an update test must roll back from). All in the registry and on every engine.
+STANDIN_REPOSITORY=127.0.0.1:5000/nmshd/connector
+STANDIN_VERSIONS=(7.4.5 7.4.6 7.4.7 8.0.0)
+STANDIN_IMAGE=$STANDIN_REPOSITORY:7.4.6
+STANDIN_BROKEN=$STANDIN_REPOSITORY:7.4.8
+STANDIN_IMAGES=("${STANDIN_VERSIONS[@]/#/$STANDIN_REPOSITORY:}" "$STANDIN_BROKEN")
 RABBIT_DIR=$D/rabbitmq
 # A fixed node name keeps RabbitMQ independent of whether the machine's hostname resolves.
 export RABBITMQ_NODENAME=rabbit@localhost
@@ -412,11 +419,12 @@ install_missing() {
 }
 
 build_standin_image() {
-  begin "building stand-in Connector image"
+  begin "building stand-in Connector images"
   local log=$D/standin-build.log
-  bash "$REPO/test/support/standin-connector/build-image.sh" "$STANDIN_IMAGE" >"$log" 2>&1 ||
-    die "the stand-in Connector image could not be built or pushed" "$log"
-  done_ok "ok, $STANDIN_IMAGE"
+  bash "$REPO/test/support/standin-connector/build-image.sh" \
+    "${STANDIN_VERSIONS[@]/#/$STANDIN_REPOSITORY:}" --broken "$STANDIN_BROKEN" >"$log" 2>&1 ||
+    die "the stand-in Connector images could not be built or pushed" "$log"
+  done_ok "ok, $STANDIN_REPOSITORY:{$(IFS=,; echo "${STANDIN_VERSIONS[*]}")}, broken :${STANDIN_BROKEN##*:}"
 }
 
 # --- certificates of the TLS engine -------------------------------------------------------
@@ -511,32 +519,42 @@ ensure_tls_certs() {
   done_ok "made, $TLS_CERTS"
 }
 
-# --- the stand-in image on the extra engines ----------------------------------------------
-# Pulled from the local registry, where build_standin_image has just pushed it: the same image
-# (same ID) as on the first engine, with the RepoDigests a host that pulled it has. Loaded from
-# the first engine instead when the registry's tag has meanwhile moved on. Nothing is pushed.
+# --- the stand-in images on the extra engines ---------------------------------------------
+# Whether ENGINE holds REF as the image with ID: holds_image ENGINE REF ID
+holds_image() { [[ "$(docker_at "$1" image inspect --format '{{.Id}}' "$2" 2>/dev/null)" == "$3" ]]; }
+
+# Pulled from the local registry, where build_standin_image has just pushed them: the same images
+# (same IDs) as on the first engine, with the RepoDigests a host that pulled them has. Loaded from
+# the first engine instead when a registry tag has meanwhile moved on. Nothing is pushed.
 standin_on_extra_engines() {
-  local id name have log=$D/standin-engines.log
-  id=$(docker_at dockerd image inspect --format '{{.Id}}' "$STANDIN_IMAGE" 2>/dev/null) ||
-    die "the stand-in image is missing on the first engine"
+  local name ref log=$D/standin-engines.log
+  local -A id=()
+  for ref in "${STANDIN_IMAGES[@]}"; do
+    id[$ref]=$(docker_at dockerd image inspect --format '{{.Id}}' "$ref" 2>/dev/null) ||
+      die "the stand-in image $ref is missing on the first engine"
+  done
   : >"$log"
   for name in "${EXTRA_ENGINES[@]}"; do
-    begin "stand-in Connector image on $name"
-    have=$(docker_at "$name" image inspect --format '{{.Id}}' "$STANDIN_IMAGE" 2>/dev/null || true)
-    if [[ "$have" == "$id" ]]; then
+    begin "stand-in Connector images on $name"
+    local -a missing=() unpulled=()
+    for ref in "${STANDIN_IMAGES[@]}"; do holds_image "$name" "$ref" "${id[$ref]}" || missing+=("$ref"); done
+    if ((${#missing[@]} == 0)); then
       done_ok "present"
       continue
     fi
-    if docker_at "$name" pull --quiet "$STANDIN_IMAGE" >>"$log" 2>&1 &&
-      [[ "$(docker_at "$name" image inspect --format '{{.Id}}' "$STANDIN_IMAGE" 2>/dev/null)" == "$id" ]]; then
-      done_ok "pulled from the registry"
-      continue
+    for ref in "${missing[@]}"; do
+      if ! docker_at "$name" pull --quiet "$ref" >>"$log" 2>&1 || ! holds_image "$name" "$ref" "${id[$ref]}"; then
+        unpulled+=("$ref")
+      fi
+    done
+    if ((${#unpulled[@]} > 0)); then
+      docker_at dockerd save "${unpulled[@]}" 2>>"$log" | docker_at "$name" load --quiet >>"$log" 2>&1 ||
+        die "the stand-in images could not be loaded into $name" "$log"
+      for ref in "${unpulled[@]}"; do
+        holds_image "$name" "$ref" "${id[$ref]}" || die "$name holds another image as $ref after loading it" "$log"
+      done
     fi
-    docker_at dockerd save "$STANDIN_IMAGE" 2>>"$log" | docker_at "$name" load --quiet >>"$log" 2>&1 ||
-      die "the stand-in image could not be loaded into $name" "$log"
-    [[ "$(docker_at "$name" image inspect --format '{{.Id}}' "$STANDIN_IMAGE" 2>/dev/null)" == "$id" ]] ||
-      die "$name holds another image as $STANDIN_IMAGE after loading it" "$log"
-    done_ok "loaded from the first engine"
+    done_ok "$((${#missing[@]} - ${#unpulled[@]})) pulled from the registry, ${#unpulled[@]} loaded from the first engine"
   done
 }
 
@@ -551,6 +569,8 @@ export TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:5672
 export TEST_MQTT_URL=mqtt://127.0.0.1:1883
 export TEST_REDIS_URL=redis://127.0.0.1:6379
 export TEST_STANDIN_IMAGE=$STANDIN_IMAGE
+export TEST_STANDIN_VERSIONS="${STANDIN_VERSIONS[*]}"
+export TEST_STANDIN_BROKEN=$STANDIN_BROKEN
 EOF
   mv "$D/env.tmp" "$D/env"
 }
@@ -590,11 +610,21 @@ cmd_status() {
     esac
     printf '%-12s %s\n' "$name" "$state"
   done
+  local -a absent
+  local ref
   for name in dockerd "${EXTRA_ENGINES[@]}"; do
-    if engine_answers "$name" && docker_at "$name" image inspect "$STANDIN_IMAGE" >/dev/null 2>&1; then
-      printf '%-12s %s\n' image "$STANDIN_IMAGE present on $name"
+    absent=()
+    if engine_answers "$name"; then
+      for ref in "${STANDIN_IMAGES[@]}"; do
+        docker_at "$name" image inspect "$ref" >/dev/null 2>&1 || absent+=("${ref##*:}")
+      done
     else
-      printf '%-12s %s\n' image "$STANDIN_IMAGE missing on $name"
+      absent=("${STANDIN_IMAGES[@]##*:}")
+    fi
+    if ((${#absent[@]} == 0)); then
+      printf '%-12s %s\n' image "$STANDIN_REPOSITORY:{$(IFS=,; echo "${STANDIN_IMAGES[*]##*:}")} present on $name"
+    else
+      printf '%-12s %s\n' image "$STANDIN_REPOSITORY: ${absent[*]} missing on $name"
       all=1
     fi
   done

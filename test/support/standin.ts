@@ -23,6 +23,13 @@ export interface StandinOptions {
   /** Part of the container name: cops-test-<name>-<random>. */
   name?: string;
   port?: number;
+  /**
+   * The full image reference to run (default standinImage(), i.e. 7.4.6); standinImageOf(version) names
+   * the others that testenv provides on every engine and in the registry, standinBrokenImage() the one
+   * that never becomes healthy.
+   */
+  image?: string;
+  /** The version the stand-in reports, as a state file that wins over the image's own (its tag). */
   version?: string;
   apiKey?: string;
   health?: StandinHealth;
@@ -67,7 +74,7 @@ export interface StandinConnector {
   remove(): Promise<void>;
 }
 
-// DOCKER_HOST and TEST_STANDIN_IMAGE as `scripts/testenv.sh start` wrote them.
+// DOCKER_HOST, TEST_STANDIN_IMAGE, TEST_STANDIN_VERSIONS and TEST_STANDIN_BROKEN as `scripts/testenv.sh start` wrote them.
 loadTestEnv();
 
 export const TEST_LABEL = 'connector-ops.test';
@@ -78,6 +85,35 @@ const START_TIMEOUT_MS = 15_000;
 
 export function standinImage(): string {
   return process.env.TEST_STANDIN_IMAGE ?? '127.0.0.1:5000/nmshd/connector:7.4.6';
+}
+
+/** The repository of the stand-in images, `127.0.0.1:5000/nmshd/connector`. */
+export function standinRepository(): string {
+  const image = standinImage();
+  return image.slice(0, image.lastIndexOf(':'));
+}
+
+/**
+ * The stand-in image of `version` (e.g. `7.4.5`): its own image (its own ID) that reports that version on
+ * /Monitoring/Version when no `version` state file says otherwise. testenv provides standinVersions() and
+ * the broken one on every engine and in the registry.
+ */
+export function standinImageOf(version: string): string {
+  return `${standinRepository()}:${version}`;
+}
+
+/** The versions of the stand-in images that testenv provides, oldest first: 7.4.5, 7.4.6 (the default), 7.4.7, 8.0.0. */
+export function standinVersions(): string[] {
+  return (process.env.TEST_STANDIN_VERSIONS ?? '7.4.5 7.4.6 7.4.7 8.0.0').split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The stand-in image that never becomes healthy (7.4.8, a plausible patch update): /health answers 500
+ * (database unhealthy) whatever the state dir says, so an update to it must roll back, though the old
+ * and the new container share the state dir. A HEALTHCHECK on /health fails as well.
+ */
+export function standinBrokenImage(): string {
+  return process.env.TEST_STANDIN_BROKEN ?? standinImageOf('7.4.8');
 }
 
 /** The id of this test run (set by global-setup.ts for the workers it starts). */
@@ -109,7 +145,7 @@ export function connectorLogLine(level: LogLevel, category: string, message: str
 
 // The engine at DOCKER_HOST, as the docker CLI reads it (docker-modem does), not through the bot's
 // own client: the fixture must not change with how the bot picks its engines.
-/** A client per engine of the test environment; the other engines hold the same stand-in image (testenv pulls it). */
+/** A client per engine of the test environment; the other engines hold the same stand-in images (testenv pulls them). */
 function dockerFor(engine: TestDockerEngine = 'first'): Docker {
   if (engine === 'first') return docker();
   const settings = dockerEngineSettings(engine);
@@ -229,7 +265,7 @@ async function launchStandin(options: StandinOptions, port: number): Promise<Sta
 
   const container = await dockerFor(options.engine).createContainer({
     name,
-    Image: standinImage(),
+    Image: options.image ?? standinImage(),
     Env: [`PORT=${port}`, `STANDIN_NAME=${name}`],
     // Host networking publishes no ports, so the container tells discovery its URL as an operator would.
     Labels: { 'connector-ops.url': `http://127.0.0.1:${port}`, ...options.labels, ...testLabels(), [STATE_LABEL]: stateDir },

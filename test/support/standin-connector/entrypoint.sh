@@ -192,7 +192,7 @@ connector_log INFO HttpServer "Listening on port $PORT"
 runtime_log "Starting modules..."
 # With the Backbone down at start, the sync module's first run fails (and the Connector starts
 # anyway, as the real one does once its identity exists).
-if [ "$(cat "$STATE/health" 2>/dev/null)" = unhealthy:backbone ]; then
+if [ "${STANDIN_FORCE_HEALTH:-$(cat "$STATE/health" 2>/dev/null)}" = unhealthy:backbone ]; then
   connector_log ERROR SyncModule "Sync failed $(request_error POST /api/v2/SyncRuns "    at async SyncController.startSyncRun (/usr/app/node_modules/@nmshd/transport/dist/modules/sync/SyncController.js:238:26)
     at async SyncController.syncExternalEvents (/usr/app/node_modules/@nmshd/transport/dist/modules/sync/SyncController.js:87:29)
     at async SyncController._syncEverything (/usr/app/node_modules/@nmshd/transport/dist/modules/sync/SyncController.js:69:9)

@@ -9,14 +9,17 @@
 #   health               "healthy" (default) | "unhealthy:<service>" (500) | "unhealthy:backbone"
 #                        (Backbone refuses connections: both Backbone services unhealthy and a
 #                        WARN dump per health check) | "hang" (/health and Support wait 60 s)
-#   version              the version reported (default 7.4.6)
+#   version              the version reported (default: the image's, STANDIN_IMAGE_VERSION, else 7.4.6)
 #   runtime-version      the bundled @nmshd/runtime version reported (default 7.5.2)
 #   support-config.json  the "configuration" of /Monitoring/Support, replacing the default
 #   address              the identity address
 #   identity-error       Support's identityInfo is {"error": <its content>}
 #   last-sync            completedAt of the last sync run, or "never" (no sync run, no datawallet
 #                        sync); default: the last POST Sync, else the start
-# and the environment: PORT, STANDIN_NAME (answered on /__standin/ready, for the test helper).
+# and the environment: PORT, STANDIN_NAME (answered on /__standin/ready, for the test helper), and
+# what build-image.sh bakes into an image: STANDIN_IMAGE_VERSION (the version the image stands
+# for) and STANDIN_FORCE_HEALTH (a "health" value that wins over the state file: the broken image
+# that never becomes healthy, while an update's old and new containers share one state dir).
 # Request log lines go to stderr, which the entrypoint sends to the container's stdout.
 # Runs under busybox ash, whose bash-isms (read -t, ${v:0:3}, $EPOCHREALTIME, $RANDOM) it uses.
 . /opt/standin/connector-log.sh
@@ -75,7 +78,7 @@ error_body() { # CODE MESSAGE
 }
 
 health() { # sets health_ok and health_body
-  _h=$(state health)
+  _h=${STANDIN_FORCE_HEALTH:-$(state health)}
   [ "$_h" = hang ] && sleep 60
   _db=healthy _bc=healthy _ba=healthy _extra='' health_ok=true
   case $_h in
@@ -104,7 +107,7 @@ health() { # sets health_ok and health_body
 
 version_body() {
   _v=$(state version)
-  _v=${_v:-7.4.6}
+  _v=${_v:-${STANDIN_IMAGE_VERSION:-7.4.6}}
   _runtime=$(state runtime-version)
   _info="\"version\":\"$_v\",\"build\":\"4711\",\"date\":\"2026-08-01T10:00:00.000Z\",\"commit\":\"5f3c1e0b9d2a4c6e8f0a1b2c3d4e5f6a7b8c9d0e\""
   echo "{$_info,\"runtimeVersion\":\"${_runtime:-7.5.2}\",\"modules\":{\"coreHttpApi\":{$_info},\"sync\":{$_info}}}"
