@@ -11,7 +11,8 @@ import { MongoDouble } from '../support/mongo-double/server.ts';
 import { scenarios } from '../support/mongo-double/script.ts';
 import { aRequest, RecordingReply, silentLogger } from '../support/builders.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
-import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
+import { removeAllStandins, standinImageOf, startStandinConnector, type StandinConnector } from '../support/standin.ts';
+import { testDockerClient } from '../support/builders.ts';
 
 const ada: Actor = { platform: 'slack', id: 'U0ADA', displayName: 'Ada' };
 const bob: Actor = { platform: 'slack', id: 'U0BOB', displayName: 'Bob' };
@@ -144,4 +145,62 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
     const outcome = outcomeOf(await ask(services, bob, `/connector approve ${id}`));
     expect(outcome).toMatch(/Start of ops failed: started, but the container exited \(code 1\); its last words: .*ECONNREFUSED/);
   });
+
+  it('update 7.4.5 → 7.4.7: pulled, recreated with every field of its definition kept, healthy; to an image that never becomes healthy: rolled back', async () => {
+    const standin = await startStandinConnector({ name: 'op-update', image: standinImageOf('7.4.5'), healthcheck: true, restartPolicy: 'always' });
+    const services = servicesFor(standin, { HEALTHY_TIMEOUT_SECONDS: '8' });
+    const docker = testDockerClient();
+    const before = await docker.getContainer(standin.name).inspect();
+
+    const requested = await ask(services, ada, '/connector update ops 7.4.7');
+    expect(renderText(requested.last).text).toMatch(/Version +7\.4\.5 → 7\.4\.7/);
+    const started = performance.now();
+    const outcome = outcomeOf(await ask(services, bob, `/connector approve ${idOf(requested)}`));
+    const tookMs = performance.now() - started;
+    expect(outcome).toMatch(/Update of ops succeeded: updated 7\.4\.5 → 7\.4\.7; healthy after/);
+    expect(outcome).toMatch(/before +127\.0\.0\.1:5000\/nmshd\/connector:7\.4\.5 \(sha256:/);
+    console.info(`update of the stand-in 7.4.5 → 7.4.7: approval to healthy in ${(tookMs / 1000).toFixed(1)} s`);
+
+    const after = await docker.getContainer(standin.name).inspect();
+    expect(after.Id).not.toBe(before.Id);
+    expect(after.Config.Image).toBe(standinImageOf('7.4.7'));
+    expect(after.Name).toBe(before.Name);
+    // The operator's settings kept field by field; what the old image set is the new image's now.
+    const operatorEnv = (env: string[]) => env.filter((e) => !e.startsWith('STANDIN_IMAGE_VERSION=')).sort();
+    expect(operatorEnv(after.Config.Env)).toEqual(operatorEnv(before.Config.Env));
+    expect(after.Config.Env).toContain('STANDIN_IMAGE_VERSION=7.4.7');
+    const imageLabels = (await docker.getImage(standinImageOf('7.4.5')).inspect()).Config.Labels ?? {};
+    const operatorLabels = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([key]) => !(key in imageLabels)));
+    expect(operatorLabels(after.Config.Labels)).toEqual(operatorLabels(before.Config.Labels));
+    expect(Object.keys(operatorLabels(before.Config.Labels))).toContain('connector-ops.url');
+    expect(after.Config.Healthcheck).toEqual(before.Config.Healthcheck);
+    expect(after.Config.User).toBe(before.Config.User);
+    for (const key of ['Binds', 'NetworkMode', 'RestartPolicy', 'LogConfig', 'Memory', 'NanoCpus'] as const) expect(after.HostConfig[key], key).toEqual(before.HostConfig[key]);
+    expect(after.Mounts).toEqual(before.Mounts);
+    const reported = await fetch(`${standin.url}/Monitoring/Version`, { headers: { 'X-API-KEY': standin.apiKey } }).then((r) => r.json() as Promise<{ version: string }>);
+    expect(reported.version).toBe('7.4.7');
+    const leftovers = (await docker.listContainers({ all: true })).filter((c) => c.Names.some((n) => n.startsWith(`${before.Name}-previous-`)));
+    expect(leftovers).toEqual([]);
+
+    // 7.4.8 never becomes healthy: the update is rolled back to 7.4.7 with its definition.
+    const broken = await ask(services, ada, '/connector update ops 7.4.8');
+    const rolledBack = outcomeOf(await ask(services, bob, `/connector approve ${idOf(broken)}`));
+    expect(rolledBack).toMatch(/Update of ops failed: 7\.4\.8 did not become healthy \(.*\); rolled back to 7\.4\.7, healthy again/);
+    const restored = await docker.getContainer(standin.name).inspect();
+    expect(restored.Id).toBe(after.Id);
+    expect(restored.Config.Image).toBe(standinImageOf('7.4.7'));
+    expect(restored.HostConfig.RestartPolicy).toEqual(before.HostConfig.RestartPolicy);
+    expect(restored.State.Running).toBe(true);
+  });
+
+  it('a new major is refused as a routine update; with --major the request names the migration', async () => {
+    const standin = await startStandinConnector({ name: 'op-major' });
+    const services = servicesFor(standin);
+    const routine = await ask(services, ada, '/connector update ops 8.0.0');
+    expect(renderText(routine.last).text).toMatch(/7\.4\.6 → 8\.0\.0 is a new major version\. A new major version is a migration.*--major/);
+    const major = await ask(services, ada, '/connector update ops 8.0.0 --major');
+    expect(renderText(major.last).text).toMatch(/NEW MAJOR/);
+    expect(renderText(major.last).text).toMatch(/6 → 7 needed a database wipe/);
+  });
 });
+
