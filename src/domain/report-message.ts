@@ -1,5 +1,5 @@
 import { CHECK_TITLES } from './check-titles.ts';
-import type { Block, Message } from './message.ts';
+import type { Block, Button, Message } from './message.ts';
 import type { Report } from './report.ts';
 
 export interface ReportMessageOptions {
@@ -43,9 +43,17 @@ export function reportMessage(report: Report, options: ReportMessageOptions): Me
       }
     }
   }
+  const buttons: Button[] = [];
   if (!options.details && options.detailsCommand && report.connectors.some((c) => c.checks.some((k) => k.details.length > 0))) {
-    blocks.push({ type: 'actions', buttons: [{ label: 'Details', command: options.detailsCommand }] });
+    buttons.push({ label: 'Details', command: options.detailsCommand });
   }
+  // An unhealthy Connector is usually helped by a restart: one press requests it (it still needs an approval).
+  for (const connector of report.connectors) {
+    if (connector.checks.some((check) => check.id === 'health' && check.status === 'critical')) {
+      buttons.push({ label: report.connectors.length > 1 ? `Request restart of ${connector.name}` : 'Request restart', command: `/connector restart ${connector.name}` });
+    }
+  }
+  if (buttons.length > 0) blocks.push({ type: 'actions', buttons });
   blocks.push({ type: 'context', text: `Generated ${report.generatedAt}` });
   return { text: fallbackText(report, options.title), blocks };
 }

@@ -2,6 +2,7 @@ import type { OperationDependencies } from './dependencies.ts';
 import { seconds } from './dependencies.ts';
 import type { OperationKindSpec } from './executor.ts';
 import { waitHealthy } from './wait-healthy.ts';
+import { currentState } from './current-state.ts';
 
 /** Restart with the grace period, then wait until healthy and tell how long that took. */
 export function restartKind(deps: OperationDependencies): OperationKindSpec {
@@ -9,10 +10,11 @@ export function restartKind(deps: OperationDependencies): OperationKindSpec {
     kind: 'restart',
     danger: true,
     timeoutMs: deps.stopGraceSeconds * 1000 + deps.healthyTimeoutMs + 60_000,
-    plan: async (connector) =>
-      connector.container
-        ? { ok: true, params: { shown: { lines: [`Container: ${connector.container}`, `Stop: SIGTERM, SIGKILL after ${deps.stopGraceSeconds} s`, `Then: waits up to ${Math.round(deps.healthyTimeoutMs / 1000)} s for healthy`] } }, lines: [] }
-        : { ok: false, problem: `${connector.name} has no container to restart. Set CONNECTOR_CONTAINER (or container in the YAML file).` },
+    plan: async (connector, _asked, signal) => {
+      if (!connector.container) return { ok: false, problem: `${connector.name} has no container to restart. Set CONNECTOR_CONTAINER (or container in the YAML file).` };
+      const lines = [await currentState(deps, connector, signal), `Container: ${connector.container}`, `Stop: SIGTERM, SIGKILL after ${deps.stopGraceSeconds} s`, `Then: waits up to ${Math.round(deps.healthyTimeoutMs / 1000)} s for healthy`];
+      return { ok: true, params: { shown: { lines } }, lines };
+    },
     execute: async ({ connector, signal, progress }) => {
       const containers = deps.containersFor(connector);
       await progress(`restarting ${connector.container} (SIGTERM, SIGKILL after ${deps.stopGraceSeconds} s)`);

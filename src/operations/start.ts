@@ -4,6 +4,7 @@ import type { OperationDependencies } from './dependencies.ts';
 import { seconds } from './dependencies.ts';
 import type { ExecutionResult, OperationKindSpec } from './executor.ts';
 import { waitHealthy } from './wait-healthy.ts';
+import { currentState } from './current-state.ts';
 
 /** What the start guard found: may it start, and what the request and the outcome say about it. */
 type Freshness = { verdict: 'fresh' | 'unverified'; text: string } | { verdict: 'stale' | 'unreachable'; text: string };
@@ -38,7 +39,7 @@ export function startKind(deps: OperationDependencies): OperationKindSpec {
       if (!connector.container) return { ok: false, problem: `${connector.name} has no container to start. Set CONNECTOR_CONTAINER (or container in the YAML file).` };
       const found = await freshness(deps, connector, signal);
       if (!asked.force && (found.verdict === 'stale' || found.verdict === 'unreachable')) return { ok: false, problem: blockedText(connector, found) };
-      const lines = [`Database: ${found.text}`, `Then: waits up to ${Math.round(deps.healthyTimeoutMs / 1000)} s for healthy and confirms that sync runs`];
+      const lines = [await currentState(deps, connector, signal), `Database: ${found.text}`, `Then: waits up to ${Math.round(deps.healthyTimeoutMs / 1000)} s for healthy and confirms that sync runs`];
       return { ok: true, params: { ...(asked.force && { force: true }), shown: { lines, ...(asked.force && { warning: RISK }) } }, lines, ...(asked.force && { warning: RISK }) };
     },
     execute: async ({ request, connector, signal, progress }): Promise<ExecutionResult> => {

@@ -5,6 +5,7 @@ import { backupResultDetails, takeBackup } from './backup.ts';
 import type { OperationDependencies } from './dependencies.ts';
 import { seconds } from './dependencies.ts';
 import type { ExecutionResult, OperationKindSpec } from './executor.ts';
+import { currentState } from './current-state.ts';
 
 /**
  * A graceful stop, as the guide's "Stopping the Connector" asks: a backup first, then SIGTERM with the
@@ -17,12 +18,14 @@ export function stopKind(deps: OperationDependencies): OperationKindSpec {
     kind: 'stop',
     danger: true,
     timeoutMs: 10 * 60_000 + deps.stopGraceSeconds * 1000,
-    plan: async (connector) => {
+    plan: async (connector, _asked, signal) => {
       if (!connector.container) return { ok: false, problem: `${connector.name} has no container to stop. Set CONNECTOR_CONTAINER (or container in the YAML file).` };
+      const state = await currentState(deps, connector, signal);
       const marker = connector.mongodbUri
         ? `Stop marker: kept by the bot and written into the Connector's database (${STOP_MARKERS_COLLECTION})`
         : 'Stop marker: kept by the bot only (no MongoDB URI configured: the start cannot verify the database)';
-      return { ok: true, params: { shown: { lines: ['First: a backup of definition, configuration and logs', `Stop: SIGTERM, SIGKILL after ${deps.stopGraceSeconds} s`, marker] } }, lines: [] };
+      const lines = [state, 'First: a backup of definition, configuration and logs', `Stop: SIGTERM, SIGKILL after ${deps.stopGraceSeconds} s`, marker];
+      return { ok: true, params: { shown: { lines } }, lines };
     },
     execute: async ({ request, connector, signal, progress }): Promise<ExecutionResult> => {
       const container = connector.container!;

@@ -9,6 +9,7 @@ import type { OperationDependencies } from './dependencies.ts';
 import { seconds } from './dependencies.ts';
 import type { ExecutionResult, OperationKindSpec, Plan } from './executor.ts';
 import { waitHealthy } from './wait-healthy.ts';
+import { currentState } from './current-state.ts';
 
 const MIGRATION =
   'A new major version is a migration, not a routine update: 6 → 7 needed a database wipe. Read its migration guide and back up the database before you approve.';
@@ -50,6 +51,7 @@ async function planUpdate(deps: OperationDependencies, connector: Connector, ask
   const { digest: _pinned, ...named } = image;
   const targetImage = formatImageReference({ ...named, tag: target.tag });
   const lines = [
+    await currentState(deps, connector, signal),
     `Version: ${running.version} → ${target.version.version}${major ? ' (NEW MAJOR)' : ''}`,
     `Image: ${targetImage}`,
     'First: a backup of definition, configuration and logs',

@@ -62,13 +62,14 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
   };
 
   it('restart: requested by one, approved by another, healthy again; the audit log holds it all, in order', async () => {
-    const standin = await startStandinConnector({ name: 'op-restart', health: 'unhealthy:database', healthcheck: true });
+    // Unhealthy until restarted, as a Connector stuck after its broker went away and came back.
+    const standin = await startStandinConnector({ name: 'op-restart', health: 'unhealthy:database', healthcheck: true, healOnRestart: true });
     const services = servicesFor(standin);
+    const health = await ask(services, ada, '/connector health ops');
+    expect(renderText(health.last).text).toMatch(/\[CRIT\].*Unhealthy \(HTTP 500\): database unhealthy/);
     const requested = await ask(services, ada, '/connector restart ops --reason "database check failing"');
     const id = idOf(requested);
     expect(id, renderText(requested.last).text).not.toBe('');
-    // The database comes back while the request waits, as it would after the operator fixed it: the restart clears the Connector's state.
-    await standin.setHealth('healthy');
     const started = performance.now();
     const approved = await ask(services, bob, `/connector approve ${id}`);
     const tookMs = performance.now() - started;

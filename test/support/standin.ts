@@ -48,6 +48,8 @@ export interface StandinOptions {
   restartPolicy?: 'no' | 'always';
   /** A Docker HEALTHCHECK on /health, as the real image has (here every second). */
   healthcheck?: boolean;
+  /** The unhealthy `health` is cleared by the next restart of the container (a Connector stuck until restarted). */
+  healOnRestart?: boolean;
   /** Further container labels. */
   labels?: Record<string, string>;
   /** The test environment's engine to run on (default: the first, DOCKER_HOST). */
@@ -262,6 +264,7 @@ async function launchStandin(options: StandinOptions, port: number): Promise<Sta
   if (options.crash) await writeFile(statePath('crash'), options.crash === true ? '' : options.crash);
   if (options.stopDelaySeconds !== undefined) await writeFile(statePath('stop-delay'), String(options.stopDelaySeconds));
   if (options.ignoreSigterm) await writeFile(statePath('sigterm'), 'ignore');
+  if (options.healOnRestart) await writeFile(statePath('heal-on-restart'), '');
 
   const container = await dockerFor(options.engine).createContainer({
     name,

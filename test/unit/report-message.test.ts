@@ -41,7 +41,13 @@ describe('reportMessage', () => {
           { label: 'Container', value: 'Running for 3 h 2 min', status: 'ok' },
         ],
       },
-      { type: 'actions', buttons: [{ label: 'Details', command: '/connector health main --details' }] },
+      {
+        type: 'actions',
+        buttons: [
+          { label: 'Details', command: '/connector health main --details' },
+          { label: 'Request restart', command: '/connector restart main' },
+        ],
+      },
       { type: 'context', text: 'Generated 2024-05-01T12:00:00.000Z' },
     ]);
     expect(message.text).toBe('Health · main: CRITICAL. main: critical (health critical)');
@@ -49,7 +55,8 @@ describe('reportMessage', () => {
 
   it('details: every check’s details under its title, and no Details button', () => {
     const message = reportMessage(single, { title: 'Health · main', details: true, detailsCommand: '/connector health main --details' });
-    expect(types(message.blocks)).toEqual(['header', 'fields', 'section', 'fields', 'section', 'fields', 'context']);
+    expect(types(message.blocks)).toEqual(['header', 'fields', 'section', 'fields', 'section', 'fields', 'actions', 'context']);
+    expect(message.blocks[6]).toEqual({ type: 'actions', buttons: [{ label: 'Request restart', command: '/connector restart main' }] });
     expect(message.blocks[2]).toEqual({ type: 'section', text: 'Health' });
     expect(message.blocks[3]).toEqual({
       type: 'fields',
@@ -77,6 +84,19 @@ describe('reportMessage', () => {
   it('offers no Details button when no check has details or no command is given', () => {
     const bare = report([connectorReport('main', [checkResult('health', 'ok', 'Healthy')])], AT);
     expect(types(reportMessage(bare, { title: 'Health', details: false, detailsCommand: '/connector health --details' }).blocks)).not.toContain('actions');
-    expect(types(reportMessage(single, { title: 'Health', details: false }).blocks)).not.toContain('actions');
+    const unhealthy = reportMessage(single, { title: 'Health', details: false }).blocks.find((b) => b.type === 'actions');
+    expect(unhealthy).toEqual({ type: 'actions', buttons: [{ label: 'Request restart', command: '/connector restart main' }] });
+  });
+
+  it('an unhealthy health answer carries a Request restart button per unhealthy connector, none for healthy ones', () => {
+    const mixed = report(
+      [
+        connectorReport('prod', [checkResult('health', 'ok', 'Healthy (HTTP 200)')]),
+        connectorReport('test', [checkResult('health', 'critical', 'Unreachable: ECONNREFUSED')]),
+      ],
+      AT,
+    );
+    const actions = reportMessage(mixed, { title: 'Health', details: false }).blocks.find((b) => b.type === 'actions');
+    expect(actions).toEqual({ type: 'actions', buttons: [{ label: 'Request restart of test', command: '/connector restart test' }] });
   });
 });

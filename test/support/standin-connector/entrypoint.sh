@@ -150,6 +150,13 @@ EOF
   exit 1
 fi
 
+# heal-on-restart: an unhealthy state that a restart clears, as a Connector stuck after a broker restart is.
+# The container's own /tmp survives a restart (not a recreate), so a mark there tells a restart from the first start.
+if [ -e "$STATE/heal-on-restart" ] && [ -e /tmp/started-once ]; then
+  echo healthy >"$STATE/health"
+  rm -f "$STATE/heal-on-restart"
+fi
+: >/tmp/started-once
 date -u +%Y-%m-%dT%H:%M:%S.000Z >/tmp/started-at
 : >/tmp/requests
 
