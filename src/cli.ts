@@ -87,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const consoleOnly = command === 'console';
   // With the console on the terminal, logs go to stderr so they do not tear up the conversation.
-  const consoleActive = consoleOnly || stdinCarriesInput(process.stdin);
+  const consoleActive = consoleOnly || (!config.slack && stdinCarriesInput(process.stdin));
   const logTarget = consoleActive ? process.stderr : process.stdout;
   // A person at the console prompt sees warnings only, unless they asked for a level.
   const interactive = consoleActive && process.stdin.isTTY === true;

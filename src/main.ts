@@ -86,10 +86,12 @@ export async function runBot(options: BotOptions): Promise<void> {
   }
 }
 
-/** The chat adapters this run has: the console now (Slack and Teams join the list when configured). */
+/** The chat adapters this run has: those the configuration asks for (Slack), and the console when someone types. */
 function chatAdapters(options: BotOptions, services: Services): ChatAdapter[] {
-  const adapters: ChatAdapter[] = [];
-  if (options.console === 'always' || stdinCarriesInput(options.io.stdin)) {
+  // The plain `console` command is the terminal alone: no chat platform beside it.
+  const adapters: ChatAdapter[] = options.http ? [...services.chatAdapters] : [];
+  // `start` opens the console only when no chat platform is configured (a terminal beside Slack would split the audience).
+  if (options.console === 'always' || (adapters.length === 0 && stdinCarriesInput(options.io.stdin))) {
     adapters.push(
       new ConsoleAdapter({
         input: options.io.stdin,

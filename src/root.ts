@@ -29,6 +29,9 @@ import { Redactor } from './logging/redact.ts';
 import { createDispatcher } from './request/create-dispatcher.ts';
 import type { Dispatcher } from './request/dispatcher.ts';
 import { DiskSampler } from './scheduler/disk-sampler.ts';
+import type { ChatAdapter } from './chat/adapter.ts';
+import { SlackAdapter } from './chat/slack/slack-adapter.ts';
+import { Deliveries } from './store/deliveries.ts';
 import { DiskSampleRepository } from './store/disk-samples.ts';
 import { AuditLog } from './store/audit-log.ts';
 import { OperationRequests } from './store/operation-requests.ts';
@@ -45,8 +48,10 @@ export interface Services {
   config: Config;
   logger: Logger;
   metrics: Metrics;
-  /** The bot's HTTP routes in order: the probes now, the chat platforms' endpoints beside them. */
+  /** The bot's HTTP routes in order: the probes, then the chat platforms' endpoints. */
   routes: RouteHandler[];
+  /** The chat adapters the configuration asks for (Slack); the console is added by main.ts, which owns the terminal. */
+  chatAdapters: ChatAdapter[];
   directory: ConnectorDirectory;
   runner: ReportRunner;
   dispatcher: Dispatcher;
@@ -136,6 +141,18 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     logger,
     countRequest: (verb, platform) => metrics.commands.inc({ verb, adapter: platform }),
   });
+  const chatAdapters: ChatAdapter[] = config.slack
+    ? [
+        new SlackAdapter({
+          settings: config.slack,
+          dispatch: (request, reply) => dispatcher.dispatch(request, reply),
+          deliveries: new Deliveries(store),
+          groupHandles: slackGroupHandles(config.access),
+          logger,
+          redact: (text) => redactor.redact(text),
+        }),
+      ]
+    : [];
   const sampler = new DiskSampler({
     host: hostResources,
     dataRoots: [...perEngine.values()].map((integrations) => integrations.containerResources),
@@ -147,7 +164,11 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     config,
     logger,
     metrics,
-    routes: probeRoutes({ metrics, readiness: { notReady: () => (store.isOpen ? [] : ['store']) } }),
+    routes: [
+      ...probeRoutes({ metrics, readiness: { notReady: () => [...(store.isOpen ? [] : ['store']), ...chatAdapters.flatMap((a) => a.notReady?.() ?? [])] } }),
+      ...chatAdapters.flatMap((a) => (a instanceof SlackAdapter && a.route ? [a.route] : [])),
+    ],
+    chatAdapters,
     directory,
     runner,
     dispatcher,
@@ -155,6 +176,12 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     sampler,
     close: () => store.close(),
   };
+}
+
+/** The Slack user groups the access settings name (`slack:@handle`): their members are looked up for roles. */
+function slackGroupHandles(access: Config['access']): string[] {
+  const all = [...access.viewers, ...access.operators, ...access.approvers];
+  return [...new Set(all.flatMap((identity) => (/^slack:@(.+)$/i.exec(identity)?.[1] ? [/^slack:@(.+)$/i.exec(identity)![1]!] : [])))];
 }
 
 function engineIntegrations(engine: DockerEngine): EngineIntegrations {

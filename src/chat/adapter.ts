@@ -10,4 +10,6 @@ export interface ChatAdapter {
   readonly ended: Promise<void>;
   /** Stops taking requests and lets those in flight finish. */
   stop(): Promise<void>;
+  /** What keeps it from serving (Slack not connected, say), for /readyz; empty when ready. */
+  notReady?(): string[];
 }

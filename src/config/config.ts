@@ -26,6 +26,13 @@ export interface EngineSettings {
 
 export const DEFAULT_ENGINE = 'default';
 
+export type SlackSettings = {
+  botToken: string;
+  /** Ends with a slash, as the Web API client wants it. */
+  apiUrl: string;
+  reportsInChannel: boolean;
+} & ({ mode: 'socket'; appToken: string } | { mode: 'http'; signingSecret: string });
+
 /** The whole configuration, loaded once and validated at start. */
 export interface Config {
   dataDir: string;
@@ -63,6 +70,8 @@ export interface Config {
     healthyTimeoutSeconds: number;
     backupDir: string;
   };
+  /** Absent: no Slack adapter. Socket Mode with an app token, HTTP mode with a signing secret. */
+  slack?: SlackSettings;
   /** Every secret value of the configuration, for the redactor. */
   secrets: string[];
 }

@@ -9,6 +9,7 @@ import { readChecks } from './sections/checks.ts';
 import { readConnectors } from './sections/connectors.ts';
 import { readEngines } from './sections/engines.ts';
 import { readRegistries } from './sections/registries.ts';
+import { readSlack } from './sections/slack.ts';
 import { Sources, type Env } from './sources.ts';
 
 /**
@@ -41,9 +42,15 @@ export function loadConfig(env: Env): Config {
     registries: readRegistries(sources),
     access: readAccess(sources),
     operations: readOperations(sources, bot.dataDir),
+    ...optional('slack', readSlack(sources)),
     secrets: sources.secrets,
   };
   sources.file?.refuseUnread(sources.problems);
   if (sources.problems.length > 0) throw new ConfigError(sources.problems);
   return config;
+}
+
+/** `{ key: value }` when there is a value: Config's optional sections are absent, never undefined. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

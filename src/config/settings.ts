@@ -14,6 +14,7 @@ import {
   port,
   positiveInt,
   registryHost,
+  slackToken,
 } from './values.ts';
 
 /** One setting: where it is read, how it is checked, and what it is when nothing sets it. */
@@ -107,6 +108,12 @@ export const SETTINGS = table({
   STOP_GRACE_SECONDS: row({ file: 'operations.stopGraceSeconds', schema: positiveInt, default: 60, description: 'SIGTERM to SIGKILL when stopping or restarting a Connector' }),
   HEALTHY_TIMEOUT_SECONDS: row({ file: 'operations.healthyTimeoutSeconds', schema: positiveInt, default: 300, description: 'how long a started Connector may take to become healthy' }),
   BACKUP_DIR: row({ file: 'operations.backupDir', schema: nonEmpty, description: "where backups of the Connector's definition, configuration and logs go; default: DATA_DIR/backups" }),
+
+  SLACK_BOT_TOKEN: row({ schema: slackToken('xoxb-'), secret: true, description: "the Slack app's bot token (xoxb-…); set, the Slack adapter starts" }),
+  SLACK_APP_TOKEN: row({ schema: slackToken('xapp-'), secret: true, description: 'an app-level token (xapp-…, connections:write): Socket Mode, no public URL needed' }),
+  SLACK_SIGNING_SECRET: row({ schema: nonEmpty, secret: true, description: 'the signing secret: HTTP mode, Slack posts to /slack/events on HTTP_PORT' }),
+  SLACK_API_URL: row({ schema: httpUrl, default: 'https://slack.com/api/', description: "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)" }),
+  SLACK_REPORTS_IN_CHANNEL: row({ file: 'slack.reportsInChannel', schema: boolean, default: true, description: 'post reports and operation requests in the channel (false: only to whoever asked)' }),
 
   DATA_DIR: row({ schema: nonEmpty, default: './data', description: 'the embedded store' }),
   HTTP_HOST: row({ schema: nonEmpty, default: '127.0.0.1', description: "the address of the bot's HTTP server" }),

@@ -105,3 +105,11 @@ export const dockerHost = z
 export function isLocalSocket(host: string | undefined): boolean {
   return host === undefined || host.startsWith('unix://') || host.startsWith('npipe://');
 }
+
+/** A Slack token of one kind, recognised by its prefix: a bot token where an app token belongs is a common mix-up. */
+export function slackToken(prefix: 'xoxb-' | 'xapp-') {
+  return z
+    .string()
+    .trim()
+    .refine((value) => value.startsWith(prefix) && value.length > prefix.length + 8, { message: `must be a Slack token starting with ${prefix}` });
+}

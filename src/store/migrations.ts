@@ -62,4 +62,10 @@ export const MIGRATIONS: readonly string[] = [
   // leaves a live run alone, and only a run whose owner is gone is interrupted.
   `ALTER TABLE operation_requests ADD COLUMN executor TEXT;
    ALTER TABLE operation_requests ADD COLUMN heartbeat_at INTEGER;`,
+  // Deliveries seen from a chat platform, by what stays the same across its redeliveries: each runs once.
+  `CREATE TABLE deliveries (
+     key TEXT PRIMARY KEY,
+     seen_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX deliveries_seen ON deliveries (seen_at);`,
 ];

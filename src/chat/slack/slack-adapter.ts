@@ -1,0 +1,219 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, type BlockAction, type ButtonAction } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { SlackSettings } from '../../config/config.ts';
+import type { RouteHandler } from '../../http/server.ts';
+import { describeFailure } from '../../integrations/http/timeout.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { Deliveries } from '../../store/deliveries.ts';
+import type { ChatAdapter } from '../adapter.ts';
+import type { Dispatch } from '../console/console-chat.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { COMMAND_ACTION_PREFIX } from './render.ts';
+import { SlackGroups } from './slack-groups.ts';
+import { slackErrorOf, SlackPoster } from './slack-poster.ts';
+import { SlackReply } from './slack-reply.ts';
+import { slackRequest } from './slack-request.ts';
+
+export interface SlackAdapterOptions {
+  settings: SlackSettings;
+  dispatch: Dispatch;
+  deliveries: Deliveries;
+  /** The `slack:@handle` groups the access settings name: their members are resolved for roles. */
+  groupHandles: readonly string[];
+  logger: Logger;
+  redact: (text: string) => string;
+}
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+/** Slack's own replay window; Bolt refuses older timestamps but accepts any in the future. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const FIRST_RETRY_MS = 2_000;
+const MAX_RETRY_MS = 60_000;
+/** Button actions of ours, as the renderer names them. */
+const COMMAND_ACTION = new RegExp(`^${COMMAND_ACTION_PREFIX.replace(/\./g, '\\.')}`);
+const FATAL_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
+/**
+ * The Slack app: `/connector` and the buttons of our messages, in Socket Mode (app token) or over HTTP
+ * (signing secret, /slack/events on the bot's own server). It makes sure of what Bolt leaves open: its own
+ * auth.test with retries before Bolt starts (Bolt caches a failed one for good), a watchdog on the socket,
+ * deduplication of redeliveries in the store, timestamps from the future refused.
+ */
+export class SlackAdapter implements ChatAdapter {
+  readonly name = 'slack';
+  /** A server-side adapter does not end on its own. */
+  readonly ended = new Promise<void>(() => undefined);
+  readonly route?: RouteHandler;
+
+  private readonly options: SlackAdapterOptions;
+  private readonly client: WebClient;
+  private readonly poster: SlackPoster;
+  private readonly groups: SlackGroups;
+  private app?: App;
+  private httpReceiver?: HTTPReceiver;
+  private socketReceiver?: SocketModeReceiver;
+  private connected = false;
+  private problem = 'not started';
+  private stopping = false;
+  private connecting?: Promise<void>;
+
+  constructor(options: SlackAdapterOptions) {
+    this.options = options;
+    const { settings, logger } = options;
+    // Our calls retry per channel themselves (SlackPoster); the client must neither retry for half an hour nor pause every call on one 429.
+    this.client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: boltLogger(logger) });
+    this.poster = new SlackPoster(this.client, logger);
+    this.groups = new SlackGroups(this.client, options.groupHandles, logger);
+    if (settings.mode === 'http') {
+      this.route = { name: 'slack', handles: (path) => path === SLACK_EVENTS_PATH, handle: (req, res) => this.handleHttp(req, res) };
+    }
+  }
+
+  /** Connects in the background: a Slack that is down at start delays the adapter, never the bot. */
+  async start(): Promise<void> {
+    this.connecting = this.connect();
+  }
+
+  notReady(): string[] {
+    return this.connected ? [] : [`slack (${this.problem})`];
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.socketReceiver?.stop().catch(() => undefined);
+    await this.connecting?.catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const { settings, logger } = this.options;
+    const identity = await this.authenticate();
+    if (!identity) return;
+    const slackLogger = boltLogger(logger);
+    if (settings.mode === 'socket') {
+      this.socketReceiver = new SocketModeReceiver({
+        appToken: settings.appToken,
+        logger: slackLogger,
+        installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl, retryConfig: { retries: 2 } } } as never,
+      });
+      this.watch(this.socketReceiver);
+    } else {
+      this.httpReceiver = new HTTPReceiver({ signingSecret: settings.signingSecret, endpoints: SLACK_EVENTS_PATH, logger: slackLogger, processBeforeResponse: false });
+    }
+    this.app = new App({
+      token: settings.botToken,
+      botId: identity.botId,
+      botUserId: identity.userId,
+      receiver: this.socketReceiver ?? this.httpReceiver!,
+      logger: slackLogger,
+      // The client Bolt hands to listeners would inherit 100 retries in Socket Mode: we post through our own.
+      clientOptions: { slackApiUrl: settings.apiUrl, retryConfig: { retries: 0 } },
+    });
+    this.listen(this.app);
+    if (this.socketReceiver) {
+      this.problem = 'opening the Socket Mode connection';
+      await this.app.start().catch((error: unknown) => {
+        this.problem = `Socket Mode: ${slackErrorOf(error) ?? describeFailure(error)}`;
+        logger.error({ err: error }, 'Slack Socket Mode could not connect; it keeps trying');
+      });
+    } else {
+      this.connected = true;
+      this.problem = 'connected';
+      logger.info({ mode: 'http', path: SLACK_EVENTS_PATH }, 'Slack adapter ready');
+    }
+  }
+
+  /** auth.test, retried with backoff until Slack answers; a rejected token is said plainly (and retried slowly). */
+  private async authenticate(): Promise<{ botId: string; userId: string } | undefined> {
+    const { logger } = this.options;
+    for (let delay = FIRST_RETRY_MS; !this.stopping; delay = Math.min(MAX_RETRY_MS, delay * 2)) {
+      try {
+        const auth = (await this.client.auth.test()) as { bot_id?: string; user_id?: string; team?: string };
+        logger.info({ team: auth.team, botUserId: auth.user_id }, 'Slack: auth.test accepted the bot token');
+        return { botId: auth.bot_id ?? '', userId: auth.user_id ?? '' };
+      } catch (error) {
+        const why = slackErrorOf(error);
+        this.problem = `auth.test: ${why ?? describeFailure(error)}`;
+        if (why && FATAL_AUTH.has(why)) logger.error({ error: why }, 'Slack rejected SLACK_BOT_TOKEN; check the token (it is retried every minute)');
+        else logger.warn({ err: error, retryInMs: delay }, 'Slack is not reachable; retrying');
+        await new Promise((resolve) => setTimeout(resolve, why && FATAL_AUTH.has(why) ? MAX_RETRY_MS : delay).unref());
+      }
+    }
+    return undefined;
+  }
+
+  /** The socket's state is the adapter's readiness; the client reconnects by itself, the watchdog tells. */
+  private watch(receiver: SocketModeReceiver): void {
+    const client = receiver.client;
+    client.on('connected', () => {
+      this.connected = true;
+      this.problem = 'connected';
+      this.options.logger.info('Slack Socket Mode connected');
+    });
+    client.on('disconnected', () => {
+      this.connected = false;
+      this.problem = `Socket Mode disconnected since ${new Date().toISOString()}`;
+      if (!this.stopping) this.options.logger.warn('Slack Socket Mode disconnected; reconnecting');
+    });
+  }
+
+  private listen(app: App): void {
+    const { settings, deliveries, logger } = this.options;
+    const reply = (ack: () => Promise<void>, channel: string, responseUrl?: string) =>
+      new SlackReply({ ack, channel, ...(responseUrl && { responseUrl }), poster: this.poster, reportsInChannel: settings.reportsInChannel, logger, redact: this.options.redact });
+
+    app.command(/^\/connector(-ops)?$/, async ({ command, ack }) => {
+      // A redelivery (Socket Mode retries, a replayed HTTP request) is acknowledged and runs nothing.
+      if (!deliveries.claim(`slack:command:${command.trigger_id}`, new Date())) {
+        await ack();
+        return;
+      }
+      const request = slackRequest({
+        text: command.text,
+        userId: command.user_id,
+        userName: command.user_name,
+        channelId: command.channel_id,
+        channelName: command.channel_name,
+        origin: 'typed',
+        groups: await this.groups.of(command.user_id),
+      });
+      await this.options.dispatch(request, reply(() => ack(), command.channel_id, command.response_url));
+    });
+
+    app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: COMMAND_ACTION }, async ({ action, body, ack }) => {
+      if (!deliveries.claim(`slack:action:${body.user.id}:${action.action_ts}:${action.action_id}`, new Date())) {
+        await ack();
+        return;
+      }
+      const channel = body.channel?.id ?? body.container?.channel_id ?? '';
+      const request = slackRequest({
+        text: action.value ?? '',
+        userId: body.user.id,
+        userName: body.user.name ?? body.user.username ?? body.user.id,
+        channelId: channel,
+        ...(body.channel?.name && { channelName: body.channel.name }),
+        origin: 'button',
+        groups: await this.groups.of(body.user.id),
+      });
+      await this.options.dispatch(request, reply(() => ack(), channel, body.response_url));
+    });
+
+    app.error(async (error) => {
+      logger.error({ err: error }, 'Slack listener failed');
+    });
+  }
+
+  /** HTTP mode: Bolt verifies the signature over the raw body; a timestamp from the future it would accept is refused here. */
+  private handleHttp(req: IncomingMessage, res: ServerResponse): void {
+    if (!this.httpReceiver) {
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '10' }).end(`slack adapter not ready: ${this.problem}\n`);
+      return;
+    }
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    if (!Number.isFinite(timestamp) || timestamp * 1000 > Date.now() + MAX_CLOCK_SKEW_MS) {
+      res.writeHead(401).end();
+      return;
+    }
+    this.httpReceiver.requestListener(req, res);
+  }
+}

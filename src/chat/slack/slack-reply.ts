@@ -1,0 +1,133 @@
+import type { Message } from '../../domain/message.ts';
+import type { PostedMessage, ReplyPort, Visibility } from '../../domain/reply.ts';
+import type { Logger } from '../../logging/logger.ts';
+import { renderSlack, type SlackRendered } from './render.ts';
+import { slackErrorOf, type SlackPoster } from './slack-poster.ts';
+
+export interface SlackReplyOptions {
+  /** Bolt's acknowledgement of this delivery. */
+  ack: () => Promise<void>;
+  /** Where Slack takes answers to this delivery (ephemeral ones included): 5 uses in 30 minutes. */
+  responseUrl?: string;
+  channel: string;
+  poster: SlackPoster;
+  /** false: reports and requests too go only to whoever asked. */
+  reportsInChannel: boolean;
+  logger: Logger;
+  redact: (text: string) => string;
+}
+
+const RESPONSE_TIMEOUT_MS = 10_000;
+
+/**
+ * A Slack delivery's reply port. Posts to the conversation go through chat.postMessage (so they can be
+ * updated and replied to in a thread by any later request: their id is `chat:<channel>:<ts>`); private
+ * answers through the delivery's response_url, as ephemeral messages. Content over Slack's limits goes along
+ * as a file. Everything posted is redacted first.
+ */
+export class SlackReply implements ReplyPort {
+  private readonly options: SlackReplyOptions;
+  private responses = 0;
+
+  constructor(options: SlackReplyOptions) {
+    this.options = options;
+  }
+
+  acknowledge(): Promise<void> {
+    return this.options.ack();
+  }
+
+  async post(message: Message, visibility: Visibility): Promise<PostedMessage> {
+    const rendered = this.render(message);
+    if (visibility === 'private' || !this.options.reportsInChannel) return this.respond(rendered, 'ephemeral');
+    try {
+      const { ts } = await this.options.poster.call<{ ts: string }>(this.options.channel, 'chat.postMessage', {
+        channel: this.options.channel,
+        text: rendered.text,
+        blocks: rendered.blocks,
+      });
+      await this.attach(rendered, ts);
+      return { id: `chat:${this.options.channel}:${ts}` };
+    } catch (error) {
+      // A channel the bot is not in still gets the answer, through the command's response URL.
+      const why = slackErrorOf(error);
+      if (why === 'not_in_channel' || why === 'channel_not_found') return this.respond(rendered, 'in_channel');
+      throw error;
+    }
+  }
+
+  async update(posted: PostedMessage, message: Message): Promise<void> {
+    const rendered = this.render(message);
+    const chat = chatRef(posted);
+    if (!chat) {
+      await this.respond(rendered, 'ephemeral');
+      return;
+    }
+    await this.options.poster.call(chat.channel, 'chat.update', { channel: chat.channel, ts: chat.ts, text: rendered.text, blocks: rendered.blocks });
+  }
+
+  async replyInThread(posted: PostedMessage, message: Message): Promise<PostedMessage> {
+    const chat = chatRef(posted);
+    if (!chat) return this.post(message, 'conversation');
+    const rendered = this.render(message);
+    const { ts } = await this.options.poster.call<{ ts: string }>(chat.channel, 'chat.postMessage', {
+      channel: chat.channel,
+      thread_ts: chat.ts,
+      text: rendered.text,
+      blocks: rendered.blocks,
+    });
+    await this.attach(rendered, chat.ts);
+    return { id: `chat:${chat.channel}:${ts}` };
+  }
+
+  private render(message: Message): SlackRendered {
+    const redact = this.options.redact;
+    return renderSlack(redactMessage(message, redact));
+  }
+
+  /** What did not fit into blocks, as a text file beside the message. */
+  private async attach(rendered: SlackRendered, threadTs: string): Promise<void> {
+    if (!rendered.overflow) return;
+    const { channel, poster, logger } = this.options;
+    const file = rendered.overflow;
+    try {
+      const upload = await poster.call<{ upload_url: string; file_id: string }>(channel, 'files.getUploadURLExternal', {
+        filename: file.filename,
+        length: Buffer.byteLength(file.content),
+      });
+      const sent = await fetch(upload.upload_url, { method: 'POST', body: file.content, signal: AbortSignal.timeout(RESPONSE_TIMEOUT_MS) });
+      if (!sent.ok) throw new Error(`upload answered HTTP ${sent.status}`);
+      await poster.call(channel, 'files.completeUploadExternal', {
+        files: [{ id: upload.file_id, title: file.title }],
+        channel_id: channel,
+        thread_ts: threadTs,
+      });
+    } catch (error) {
+      logger.warn({ err: error, channel }, 'could not attach the full text to a Slack message');
+    }
+  }
+
+  private async respond(rendered: SlackRendered, type: 'ephemeral' | 'in_channel'): Promise<PostedMessage> {
+    const url = this.options.responseUrl;
+    if (!url) throw new Error('no response URL to answer privately');
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: type, replace_original: false, text: rendered.text, blocks: rendered.blocks }),
+      signal: AbortSignal.timeout(RESPONSE_TIMEOUT_MS),
+    });
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`Slack's response URL answered HTTP ${response.status}`);
+    return { id: `response:${++this.responses}` };
+  }
+}
+
+function chatRef(posted: PostedMessage): { channel: string; ts: string } | undefined {
+  const match = /^chat:([^:]+):(.+)$/.exec(posted.id);
+  return match ? { channel: match[1]!, ts: match[2]! } : undefined;
+}
+
+/** Every text of a message through the redactor: secrets never reach Slack. */
+function redactMessage(message: Message, redact: (text: string) => string): Message {
+  return JSON.parse(JSON.stringify(message), (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value)) as Message;
+}

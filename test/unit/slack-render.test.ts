@@ -1,0 +1,527 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ActionsBlock, Button as SlackButton, KnownBlock } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import { escapeMrkdwn, fitEscaped } from '../../src/chat/slack/mrkdwn.ts';
+import { assertWithinSlackLimits, blockTextLength, SLACK_LIMITS, type BlockBudget } from '../../src/chat/slack/render-limits.ts';
+import { COMMAND_ACTION_PREFIX, renderSlack, type SlackRendered } from '../../src/chat/slack/render.ts';
+import { renderText } from '../../src/chat/text/render.ts';
+import { checkResult, type CheckDetail } from '../../src/domain/check-result.ts';
+import { parseCommand } from '../../src/domain/command.ts';
+import { helpMessage, usageMessage } from '../../src/domain/help-message.ts';
+import type { Block, Button, Field, Message } from '../../src/domain/message.ts';
+import type { OperationRequest } from '../../src/domain/operation.ts';
+import { outcomeMessage, requestMessage } from '../../src/domain/operation-message.ts';
+import { connectorReport, report } from '../../src/domain/report.ts';
+import { reportMessage } from '../../src/domain/report-message.ts';
+import { CHECK_STATUSES } from '../../src/domain/status.ts';
+
+const AT = new Date('2026-12-01T09:00:00Z');
+const GOLDEN = new URL('../fixtures/slack-golden/', import.meta.url);
+
+// ---- realistic messages ------------------------------------------------------------------------------
+
+const healthyDetails = reportMessage(
+  report(
+    [
+      connectorReport('main', [
+        checkResult('health', 'ok', 'Healthy (HTTP 200)', [
+          { label: 'database', value: 'healthy', status: 'ok' },
+          { label: 'backbone connection', value: 'healthy', status: 'ok' },
+          { label: 'version', value: '7.4.7', status: 'ok' },
+        ]),
+        checkResult('container', 'ok', 'Running for 3 d 4 h', [
+          { label: 'image', value: 'ghcr.io/nmshd/connector:7.4.7' },
+          { label: 'restarts', value: '0' },
+        ]),
+        checkResult('resources', 'ok', 'CPU 4 %, memory 312 MB of 2 GB, disk 41 %', [
+          { label: 'host disk /', value: '41 % used, 58 GB free; full in more than 90 days at the current rate', status: 'ok' },
+        ]),
+      ]),
+    ],
+    AT,
+  ),
+  { title: 'Health · main', details: true },
+);
+
+const criticalThree = reportMessage(
+  report(
+    [
+      connectorReport('prod', [
+        checkResult('health', 'critical', 'Unhealthy (HTTP 500): database unhealthy', [{ label: 'database', value: 'unhealthy', status: 'critical' }]),
+        checkResult('container', 'warn', 'Restarted 4 times in 1 h', [{ label: 'restarts', value: '4' }]),
+        checkResult('database', 'critical', 'Primary unreachable: connect ECONNREFUSED 10.0.4.12:27017'),
+      ]),
+      connectorReport('staging', [
+        checkResult('health', 'ok', 'Healthy (HTTP 200)'),
+        checkResult('container', 'ok', 'Running for 12 d'),
+        checkResult('database', 'warn', 'Secondary lags 42 s behind the primary'),
+      ]),
+      connectorReport('test', [], [{ id: 'database', needs: 'a MongoDB connection string in the connector settings' }]),
+    ],
+    AT,
+  ),
+  { title: 'Status', details: false, detailsCommand: '/connector status --details' },
+);
+
+function errorGroup(i: number): CheckDetail {
+  const route = ['POST /api/v2/Challenges', 'GET /api/v2/Messages', 'PUT /api/v2/Relationships', 'POST /api/v2/Files'][i % 4]!;
+  const key = `RequestError: error.transport.request.unknown (500): 'connect ECONNREFUSED 10.0.${i % 7}.${i}:8081' for ${route}`;
+  const stack = [
+    `${key} (request ${String(i).padStart(4, '0')})`,
+    '    at RequestError.fromAxiosError (/usr/app/node_modules/@nmshd/transport/dist/core/backbone/RequestError.js:22:16)',
+    '    at RESTClient.runRequest (/usr/app/node_modules/@nmshd/transport/dist/core/backbone/RESTClient.js:201:35)',
+    '    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)',
+    `    at async SyncController.sync (/usr/app/node_modules/@nmshd/transport/dist/modules/sync/SyncController.js:${100 + i}:9)`,
+  ].join('\n');
+  return { label: key.slice(0, 100), value: `${200 - i}× · first 03:1${i % 10} · last 08:5${i % 10} · ${stack}`, status: i % 50 === 0 ? 'critical' : 'warn' };
+}
+
+const errorLogs = reportMessage(
+  report(
+    [
+      connectorReport('main', [
+        checkResult(
+          'error-logs',
+          'critical',
+          '20100 errors (3 FATAL) in 24 h (200 groups), last 08:59',
+          [
+            ...Array.from({ length: 200 }, (_, i) => errorGroup(i)),
+            { label: 'container logs', value: 'connector-main: 412034 lines, 96.2 MB' },
+            { label: 'log files', value: '3 files (/var/log/connector/connector.log.2, connector.log.1, connector.log): 88010 lines, 21.4 MB' },
+          ],
+        ),
+      ]),
+    ],
+    AT,
+  ),
+  { title: 'Error logs · main', details: true },
+);
+
+function aRequest(extra: Partial<OperationRequest> = {}): OperationRequest {
+  return {
+    id: 'r7k2m9',
+    connector: 'prod',
+    kind: 'update',
+    params: {
+      currentVersion: '7.4.6',
+      targetVersion: '7.4.7',
+      targetImage: 'ghcr.io/nmshd/connector:7.4.7',
+      shown: {
+        lines: ['Image: ghcr.io/nmshd/connector:7.4.6 → ghcr.io/nmshd/connector:7.4.7', 'Downtime: about 1 min', 'Rollback: to 7.4.6 when 7.4.7 is not healthy within 5 min'],
+        warning: 'Two Connectors share this database: the other one is stopped during the update.',
+      },
+    },
+    reason: 'security fix for the AMQP client',
+    state: 'pending',
+    requestedBy: { platform: 'slack', id: 'U0123ABCD', displayName: 'Ada' },
+    conversation: { platform: 'slack', id: 'C0123ABCD', private: false },
+    createdAt: AT,
+    expiresAt: new Date(AT.getTime() + 3_600_000),
+    selfApproved: false,
+    ...extra,
+  };
+}
+
+const usage = (() => {
+  const parsed = parseCommand('/connector logs main --since 5weeks');
+  if (parsed.ok) throw new Error('expected a usage error');
+  return usageMessage(parsed.problem, parsed.spec);
+})();
+
+const ANSI = '\u001b[31mred\u001b[0m \u0007bell';
+const hostile: Message = {
+  text: '<!here> deploy failed, @channel look: <http://evil|click> &amp; <@U123>',
+  blocks: [
+    { type: 'header', text: 'Alert <!channel> for <@U123>', status: 'critical' },
+    { type: 'section', text: '<!here> @here @channel @everyone <#C0123|general> <!subteam^S123|oncall> <http://evil|click>', status: 'warn' },
+    {
+      type: 'fields',
+      fields: [
+        { label: 'a*b <!here>', value: 'x* closes nothing _it_ ~s~ `c`', status: 'unknown' },
+        { label: '*bold break*', value: '&amp; &lt;b&gt;' },
+        { label: 'ansi', value: ANSI },
+        { label: 'long', value: `${'v'.repeat(4990)}<end>` },
+      ],
+    },
+    { type: 'context', text: `posted by <@U123> via <mailto:x@evil|mail> ${ANSI}` },
+    { type: 'actions', buttons: [{ label: 'Open <http://evil|now>', command: '/connector health main --details', style: 'primary' }] },
+  ],
+};
+
+const GOLDEN_CASES: Record<string, Message> = {
+  'report-healthy-details': healthyDetails,
+  'report-critical-three': criticalThree,
+  'report-error-logs-overflow': errorLogs,
+  help: helpMessage(),
+  'help-logs': helpMessage('logs'),
+  'usage-error': usage,
+  'operation-request': requestMessage(aRequest(), { danger: true }),
+  'operation-outcome': outcomeMessage(aRequest({ state: 'succeeded' }), true, 'prod runs 7.4.7 and is healthy', [
+    { label: 'version', value: '7.4.6 → 7.4.7', status: 'ok' },
+    { label: 'downtime', value: '48 s' },
+  ]),
+  hostile,
+};
+
+// ---- helpers -----------------------------------------------------------------------------------------
+
+function texts(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(texts);
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => (typeof value === 'string' ? (key === 'text' ? [value] : []) : texts(value)));
+}
+
+function buttonsOf(blocks: KnownBlock[]): SlackButton[] {
+  return blocks.filter((b): b is ActionsBlock => b.type === 'actions').flatMap((b) => b.elements.filter((e): e is SlackButton => e.type === 'button'));
+}
+
+function fieldCount(blocks: KnownBlock[]): number {
+  return blocks.reduce((sum, b) => sum + (b.type === 'section' ? (b.fields?.length ?? 0) : 0), 0);
+}
+
+/** What every rendering must be, whatever went in. */
+function expectSafe(rendered: SlackRendered, budget: BlockBudget = { maxBlocks: SLACK_LIMITS.blocks, maxBlockText: SLACK_LIMITS.blockText }): void {
+  assertWithinSlackLimits(rendered.blocks, budget);
+  expect(rendered.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
+  expect(rendered.text.trim()).not.toBe('');
+  for (const text of [rendered.text, ...texts(rendered.blocks)]) {
+    expect(text).not.toMatch(/[<>]/);
+    expect(text).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    expect(text).not.toMatch(/@(here|channel|everyone)/i);
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  }
+  const ids = buttonsOf(rendered.blocks).map((b) => b.action_id);
+  expect(new Set(ids).size).toBe(ids.length);
+}
+
+// ---- golden files ------------------------------------------------------------------------------------
+
+describe('renderSlack golden files (test/fixtures/slack-golden; UPDATE_GOLDEN=1 writes them)', () => {
+  for (const [name, message] of Object.entries(GOLDEN_CASES)) {
+    it(name, () => {
+      const rendered = renderSlack(message);
+      expectSafe(rendered);
+      const file = new URL(`${name}.json`, GOLDEN);
+      const json = `${JSON.stringify(rendered, null, 2)}\n`;
+      if (process.env.UPDATE_GOLDEN === '1') {
+        mkdirSync(GOLDEN, { recursive: true });
+        writeFileSync(file, json);
+      }
+      if (!existsSync(file)) throw new Error(`golden file ${file.pathname} is missing: run the test with UPDATE_GOLDEN=1 and review it`);
+      expect(JSON.parse(json)).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+    });
+  }
+});
+
+// ---- behaviour ---------------------------------------------------------------------------------------
+
+describe('renderSlack', () => {
+  it('a header in plain text, its status in a context line below it', () => {
+    const { blocks } = renderSlack({ text: 't', blocks: [{ type: 'header', text: 'Health · main', status: 'critical' }] });
+    expect(blocks).toEqual([
+      { type: 'header', text: { type: 'plain_text', text: 'Health · main', emoji: false } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: ':red_circle: Critical', verbatim: true }] },
+    ]);
+  });
+
+  it('one emoji per status, before sections and fields', () => {
+    const emoji = { ok: ':large_green_circle:', warn: ':warning:', critical: ':red_circle:', unknown: ':grey_question:' };
+    for (const status of CHECK_STATUSES) {
+      const { blocks } = renderSlack({ text: 't', blocks: [{ type: 'section', text: 's', status }, { type: 'fields', fields: [{ label: 'l', value: 'v', status }] }] });
+      expect(blocks).toEqual([
+        { type: 'section', text: { type: 'mrkdwn', text: `${emoji[status]} s`, verbatim: true } },
+        { type: 'section', fields: [{ type: 'mrkdwn', text: `${emoji[status]} *l*\nv`, verbatim: true }] },
+      ]);
+    }
+  });
+
+  it('escapes mentions, links and entities; marks control characters; defuses bare @here', () => {
+    expect(escapeMrkdwn('<!here> <@U123> <http://evil|click> &amp;')).toBe('&lt;!here&gt; &lt;@U123&gt; &lt;http://evil|click&gt; &amp;amp;');
+    expect(escapeMrkdwn('@here @Channel x@everyone @hereafter @her')).toBe('@\u2060here @\u2060Channel x@\u2060everyone @\u2060hereafter @her');
+    expect(escapeMrkdwn(ANSI)).toBe('\\u001b[31mred\\u001b[0m \\u0007bell');
+    expect(escapeMrkdwn('a\tb\nc')).toBe('a\tb\nc');
+  });
+
+  it('no label can leave or extend the bot’s bold markup', () => {
+    const { blocks } = renderSlack({ text: 't', blocks: [{ type: 'fields', fields: [{ label: '*x* y*\nz', value: 'v*' }] }] });
+    expect(texts(blocks)).toEqual(['*\u2217x\u2217 y\u2217 z*\nv*']);
+  });
+
+  it('cuts with "…" within the limit, never inside an entity or a surrogate pair', () => {
+    expect(fitEscaped('&&&&', 7)).toEqual({ text: '&amp;…', cut: true });
+    expect(fitEscaped('😀😀😀', 5)).toEqual({ text: '😀😀…', cut: true });
+    expect(fitEscaped('abc', 3)).toEqual({ text: 'abc', cut: false });
+    const { blocks } = renderSlack({ text: 't', blocks: [{ type: 'header', text: 'h'.repeat(200) }] });
+    expect(texts(blocks)[0]).toBe(`${'h'.repeat(149)}…`);
+  });
+
+  it('sections of at most 10 fields', () => {
+    const fields: Field[] = Array.from({ length: 23 }, (_, i) => ({ label: `f${i}`, value: String(i) }));
+    const { blocks, overflow } = renderSlack({ text: 't', blocks: [{ type: 'fields', fields }] });
+    expect(blocks.map((b) => (b.type === 'section' ? b.fields?.length : b.type))).toEqual([10, 10, 3]);
+    expect(overflow).toBeUndefined();
+  });
+
+  it('buttons: numbered action ids over the whole message, the command as the value, style and confirm', () => {
+    const approve: Button = {
+      label: 'Approve',
+      command: '/connector approve r7k2m9',
+      style: 'danger',
+      confirm: { title: 'Stop prod?', text: 'It runs as soon as you approve.', confirm: 'Approve', deny: 'Not now' },
+    };
+    const { blocks } = renderSlack({
+      text: 't',
+      blocks: [
+        { type: 'actions', buttons: [{ label: 'Details', command: '/connector health --details', style: 'primary' }] },
+        { type: 'actions', buttons: [approve, { label: 'Reject', command: '/connector reject r7k2m9' }] },
+      ],
+    });
+    expect(buttonsOf(blocks)).toEqual([
+      { type: 'button', action_id: `${COMMAND_ACTION_PREFIX}1`, text: { type: 'plain_text', text: 'Details', emoji: false }, value: '/connector health --details', style: 'primary' },
+      {
+        type: 'button',
+        action_id: `${COMMAND_ACTION_PREFIX}2`,
+        text: { type: 'plain_text', text: 'Approve', emoji: false },
+        value: '/connector approve r7k2m9',
+        style: 'danger',
+        confirm: {
+          title: { type: 'plain_text', text: 'Stop prod?', emoji: false },
+          text: { type: 'plain_text', text: 'It runs as soon as you approve.', emoji: false },
+          confirm: { type: 'plain_text', text: 'Approve', emoji: false },
+          deny: { type: 'plain_text', text: 'Not now', emoji: false },
+          style: 'danger',
+        },
+      },
+      { type: 'button', action_id: `${COMMAND_ACTION_PREFIX}3`, text: { type: 'plain_text', text: 'Reject', emoji: false }, value: '/connector reject r7k2m9' },
+    ]);
+  });
+
+  it('at most 25 buttons per actions block', () => {
+    const buttons = Array.from({ length: 30 }, (_, i) => ({ label: `b${i}`, command: `/connector health c${i}` }));
+    const { blocks } = renderSlack({ text: 't', blocks: [{ type: 'actions', buttons }] });
+    expect(blocks.map((b) => (b.type === 'actions' ? b.elements.length : b.type))).toEqual([25, 5]);
+  });
+
+  it('a command too long for a button value is shown as the command to type', () => {
+    const command = `/connector reject r7k2m9 ${'x'.repeat(2100)}`;
+    const { blocks, overflow } = renderSlack({ text: 't', blocks: [{ type: 'actions', buttons: [{ label: 'Reject', command }, { label: 'OK', command: '/connector help' }] }] });
+    expect(blocks.map((b) => b.type)).toEqual(['actions', 'context']);
+    expect(buttonsOf(blocks).map((b) => b.value)).toEqual(['/connector help']);
+    expect(buttonsOf(blocks)[0]!.action_id).toBe(`${COMMAND_ACTION_PREFIX}2`);
+    expect(texts(blocks[1])[0]).toBe(`Reject: type ${command}`);
+    expect(overflow).toBeUndefined();
+  });
+
+  it('too much for the blocks: header, buttons and the first sections stay; the rest is counted and attached', () => {
+    const rendered = renderSlack(errorLogs);
+    expectSafe(rendered);
+    const { blocks, overflow } = rendered;
+    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Error logs · main', emoji: false } });
+    const note = texts(blocks.at(-1))[0]!;
+    expect(note).toMatch(/^… \d+ more lines in the attached file$/);
+    expect(blockTextLength(blocks)).toBeLessThanOrEqual(SLACK_LIMITS.blockText);
+    expect(overflow).toEqual({ filename: 'connector-ops-error-logs-main.txt', title: 'Error logs · main', content: `${renderText(errorLogs).text}\n` });
+    // The lines counted are those the blocks leave out: of the console's 1006 (header, summary, "Error logs",
+    // 200 groups of 5 lines, 2 sources, "Generated"), the blocks show the first three and some groups.
+    expect(renderText(errorLogs).text.split('\n')).toHaveLength(1006);
+    const groupsShown = fieldCount(blocks) - 1;
+    expect(groupsShown).toBeGreaterThan(5);
+    expect(note).toBe(`… ${1006 - 3 - 5 * groupsShown} more lines in the attached file`);
+  });
+
+  it('keeps the buttons when it shortens, and lists every command in the file', () => {
+    const fields = Array.from({ length: 400 }, (_, i) => ({ label: `line ${i}`, value: 'x'.repeat(40) }));
+    const message: Message = {
+      text: 't',
+      blocks: [
+        { type: 'header', text: 'Big' },
+        { type: 'fields', fields },
+        { type: 'actions', buttons: [{ label: 'Approve', command: '/connector approve abc123' }] },
+        { type: 'context', text: 'Request abc123' },
+      ],
+    };
+    const { blocks, overflow } = renderSlack(message);
+    expect(blocks.map((b) => b.type).slice(-2)).toEqual(['context', 'actions']);
+    expect(texts(blocks.at(-2))[0]).toMatch(/^… \d+ more lines in the attached file$/);
+    expect(overflow?.content).toContain('Commands of the choices:\n  (1) /connector approve abc123\n');
+  });
+
+  it('a cut text attaches the full message though everything else fits', () => {
+    const rendered = renderSlack(hostile);
+    expect(rendered.overflow?.content).toContain(`${'v'.repeat(4990)}<end>`);
+    expect(texts(rendered.blocks).at(-1)).toBe('Some texts are cut short: the full text is in the attached file.');
+  });
+
+  it('maxBlocks and maxBlockText only lower the limits', () => {
+    const fields = Array.from({ length: 100 }, (_, i) => ({ label: `f${i}`, value: 'v' }));
+    const message: Message = { text: 't', blocks: [{ type: 'header', text: 'H' }, { type: 'fields', fields }] };
+    expect(renderSlack(message, { maxBlocks: 4 }).blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
+    expect(renderSlack(message, { maxBlocks: 500 }).overflow).toBeUndefined();
+    const small = renderSlack(message, { maxBlockText: 200 });
+    expectSafe(small, { maxBlocks: 50, maxBlockText: 200 });
+    expect(small.overflow).toBeDefined();
+  });
+
+  it('the fallback text is escaped and short', () => {
+    expect(renderSlack({ text: '<!channel> x', blocks: [] }).text).toBe('&lt;!channel&gt; x');
+    expect(renderSlack({ text: 'y'.repeat(5000), blocks: [] }).text).toHaveLength(SLACK_LIMITS.fallbackText);
+    expect(renderSlack({ text: ' ', blocks: [] }).text).toBe('connector-ops');
+  });
+
+  it('never sends an empty text object', () => {
+    const { blocks } = renderSlack({
+      text: 't',
+      blocks: [
+        { type: 'header', text: ' ' },
+        { type: 'section', text: '' },
+        { type: 'section', text: '', status: 'warn' },
+        { type: 'context', text: '\n' },
+        { type: 'fields', fields: [{ label: '', value: '' }, { label: 'l', value: '' }, { label: '', value: 'v' }] },
+        { type: 'actions', buttons: [{ label: '', command: '/connector help' }, { label: 'No command', command: ' ' }] },
+      ],
+    });
+    assertWithinSlackLimits(blocks);
+    expect(texts(blocks)).toEqual([':warning: Warning', '–', '*l*', 'v', '/connector help', 'No command']);
+  });
+});
+
+describe('assertWithinSlackLimits', () => {
+  const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
+  it('names every violation', () => {
+    const button = (id: string): SlackButton => ({ type: 'button', action_id: id, text: { type: 'plain_text', text: 'b'.repeat(76) }, value: 'v' });
+    const blocks: KnownBlock[] = [
+      { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } },
+      section('s'.repeat(3001)),
+      { type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn' as const, text: 'f' })) },
+      { type: 'actions', elements: [button('a'), button('a')] },
+      { type: 'context', elements: [] },
+    ];
+    expect(() => assertWithinSlackLimits(blocks)).toThrow(
+      /151 characters, at most 150[\s\S]*3001 characters, at most 3000[\s\S]*fields: 11, at most 10[\s\S]*76 characters, at most 75[\s\S]*id a is not unique[\s\S]*elements: none/,
+    );
+  });
+
+  it('counts the blocks and the text in total', () => {
+    expect(() => assertWithinSlackLimits(Array.from({ length: 51 }, () => ({ type: 'divider' as const })))).toThrow(/51 blocks, at most 50/);
+    expect(() => assertWithinSlackLimits(Array.from({ length: 4 }, () => section('s'.repeat(2600))))).toThrow(/10400 characters of block text, at most 10000/);
+    expect(() => assertWithinSlackLimits([section('ok')])).not.toThrow();
+  });
+});
+
+// ---- properties --------------------------------------------------------------------------------------
+
+/** mulberry32: a small seeded generator, so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = ['a', 'Z', '9', ' ', '\n', '\t', '&', '<', '>', '*', '_', '~', '`', '@here', '@channel', '@everyone', '<!here>', '<@U123>', '&amp;', '\u001b[31m', '\u0000', '\u009b', '😀', 'é', '·', ':red_circle:', '"', "'"];
+const COMMANDS = [
+  '/connector health main --details',
+  '/connector approve r7k2m9',
+  '/connector reject r7k2m9 not during the release',
+  '/connector logs "prod eu" --since 24h',
+  '/connector update prod 7.4.7 --reason "AMQP fix <!here> & more"',
+  'status --details',
+  '/connector restart',
+  '/connector frobnicate',
+  '/connector logs --since',
+];
+
+function generator(seed: number) {
+  const next = random(seed);
+  const int = (max: number) => Math.floor(next() * (max + 1));
+  const pick = <T>(items: readonly T[]): T => items[int(items.length - 1)]!;
+  const size = () => (next() < 0.1 ? int(6000) : next() < 0.3 ? int(400) : int(40));
+  const text = (length = size()) => {
+    let out = '';
+    while (out.length < length) out += next() < 0.7 ? 'abcdefghij klmnop'[int(16)] : pick(PIECES);
+    return out;
+  };
+  const status = () => (next() < 0.3 ? {} : { status: pick(CHECK_STATUSES) });
+  const command = () => (next() < 0.05 ? `/connector reject r7k2m9 ${'y'.repeat(int(3000))}` : next() < 0.1 ? text() : pick(COMMANDS));
+  const button = (): Button => ({
+    label: text(int(120)),
+    command: command(),
+    ...(next() < 0.5 && { style: pick(['primary', 'danger'] as const) }),
+    ...(next() < 0.5 && { confirm: { title: text(int(150)), text: text(int(500)), confirm: text(int(40)), deny: text(int(40)) } }),
+  });
+  const block = (): Block => {
+    const many = () => (next() < 0.15 ? int(300) : int(12));
+    switch (int(5)) {
+      case 0:
+        return { type: 'header', text: text(int(250)), ...status() };
+      case 1:
+        return { type: 'section', text: text(), ...status() };
+      case 2:
+        return { type: 'fields', fields: Array.from({ length: many() }, () => ({ label: text(int(250)), value: text(), ...status() })) };
+      case 3:
+        return { type: 'actions', buttons: Array.from({ length: next() < 0.1 ? int(80) : int(4) }, button) };
+      case 4:
+        return { type: 'context', text: text() };
+      default:
+        return { type: 'divider' };
+    }
+  };
+  return {
+    message: (): Message => ({ text: text(), blocks: Array.from({ length: next() < 0.2 ? int(120) : int(10) }, block) }),
+    options: () => (next() < 0.2 ? { maxBlocks: 1 + int(60), maxBlockText: int(12_000) } : {}),
+  };
+}
+
+describe('renderSlack properties (seeded random messages)', () => {
+  const RUNS = 400;
+
+  it('never violates a limit, never lets markup through, and attaches whatever it leaves out', () => {
+    for (let seed = 1; seed <= RUNS; seed++) {
+      const gen = generator(seed);
+      const message = gen.message();
+      const options = gen.options();
+      const rendered = renderSlack(message, options);
+      const budget = {
+        maxBlocks: Math.min(options.maxBlocks ?? 50, 50),
+        maxBlockText: Math.min(Math.max(options.maxBlockText ?? 10_000, 100), 10_000),
+      };
+      try {
+        expectSafe(rendered, budget);
+        const fields = message.blocks.reduce((sum, b) => sum + (b.type === 'fields' ? b.fields.length : 0), 0);
+        const buttons = message.blocks.reduce((sum, b) => sum + (b.type === 'actions' ? b.buttons.filter((x) => x.command.trim() && x.command.length <= 2000).length : 0), 0);
+        if (rendered.overflow) {
+          expect(rendered.overflow.content.startsWith(renderText(message).text)).toBe(true);
+        } else {
+          expect(fieldCount(rendered.blocks)).toBe(fields);
+          expect(buttonsOf(rendered.blocks)).toHaveLength(buttons);
+        }
+      } catch (error) {
+        throw new Error(`seed ${seed}: ${String(error)}`, { cause: error });
+      }
+    }
+  });
+
+  it('every button runs exactly its command: the value parses back to what the command parses to', () => {
+    let checked = 0;
+    for (let seed = 1; seed <= RUNS; seed++) {
+      const message = generator(seed).message();
+      const commands = message.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons.map((button) => button.command) : []));
+      for (const button of buttonsOf(renderSlack(message).blocks)) {
+        const n = Number(button.action_id!.slice(COMMAND_ACTION_PREFIX.length));
+        const original = commands[n - 1]!;
+        expect(button.value).toBe(original);
+        const again = parseCommand(button.value!);
+        expect(again).toEqual(parseCommand(original));
+        if (parseCommand(original).ok) {
+          expect(again.ok).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+});
