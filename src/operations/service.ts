@@ -88,6 +88,19 @@ export class OperationService {
     return this.options.audit.list(query);
   }
 
+  /** A request or decision refused for a role the actor lacks: audited, as every attempt to change something is. */
+  recordRefusal(actor: Actor, what: string, why: string): void {
+    const id = /^\/connector (?:approve|reject|cancel) ([a-z0-9]{6})\b/i.exec(what)?.[1]?.toLowerCase();
+    const request = id ? this.options.requests.get(id) : undefined;
+    this.options.audit.append({
+      at: this.now(),
+      event: 'refused',
+      ...(request && { requestId: request.id, connector: request.connector, operation: request.kind }),
+      actor: personOf(actor),
+      detail: { what: what.slice(0, 200), why },
+    });
+  }
+
   /** Remembers where the request message went, so that decisions and progress update it in place. */
   attachMessage(id: string, message: NonNullable<OperationRequest['message']>): void {
     this.options.requests.setMessage(id, message);

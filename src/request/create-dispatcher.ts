@@ -24,7 +24,14 @@ export interface DispatcherDependencies {
 export function createDispatcher(deps: DispatcherDependencies): Dispatcher {
   return new Dispatcher({
     verbs: createVerbHandlers({ directory: deps.directory, runner: deps.runner, operations: deps.operations, ...(deps.progressAfterMs !== undefined && { progressAfterMs: deps.progressAfterMs }) }),
-    middleware: [logRequest, countRequests(deps.countRequest), parseRequest, requireRole(deps.policy)],
+    middleware: [
+      logRequest,
+      countRequests(deps.countRequest),
+      parseRequest,
+      requireRole(deps.policy, (context, role) =>
+        deps.operations.recordRefusal(context.request.actor, `/connector ${context.request.text.replace(/^\/?connector\s*/i, '')}`, `needs the ${role} role`),
+      ),
+    ],
     logger: deps.logger,
   });
 }

@@ -11,6 +11,7 @@ import type { Dispatch } from '../console/console-chat.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { COMMAND_ACTION_PREFIX } from './render.ts';
 import { SlackGroups } from './slack-groups.ts';
+import { SlackPeople } from './slack-people.ts';
 import { slackErrorOf, SlackPoster } from './slack-poster.ts';
 import { SlackReply } from './slack-reply.ts';
 import { slackRequest } from './slack-request.ts';
@@ -50,6 +51,7 @@ export class SlackAdapter implements ChatAdapter {
   private readonly client: WebClient;
   private readonly poster: SlackPoster;
   private readonly groups: SlackGroups;
+  private readonly people: SlackPeople;
   private app?: App;
   private httpReceiver?: HTTPReceiver;
   private socketReceiver?: SocketModeReceiver;
@@ -65,6 +67,7 @@ export class SlackAdapter implements ChatAdapter {
     this.client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: boltLogger(logger) });
     this.poster = new SlackPoster(this.client, logger);
     this.groups = new SlackGroups(this.client, options.groupHandles, logger);
+    this.people = new SlackPeople(this.client, logger);
     if (settings.mode === 'http') {
       this.route = { name: 'slack', handles: (path) => path === SLACK_EVENTS_PATH, handle: (req, res) => this.handleHttp(req, res) };
     }
@@ -163,39 +166,36 @@ export class SlackAdapter implements ChatAdapter {
       new SlackReply({ ack, channel, ...(responseUrl && { responseUrl }), poster: this.poster, reportsInChannel: settings.reportsInChannel, logger, redact: this.options.redact });
 
     app.command(/^\/connector(-ops)?$/, async ({ command, ack }) => {
+      // Acknowledged before anything that could wait on Slack (names, groups): Slack allows 3 s.
+      const acknowledged = ack();
       // A redelivery (Socket Mode retries, a replayed HTTP request) is acknowledged and runs nothing.
-      if (!deliveries.claim(`slack:command:${command.trigger_id}`, new Date())) {
-        await ack();
-        return;
-      }
+      if (!deliveries.claim(`slack:command:${command.trigger_id}`, new Date())) return acknowledged;
       const request = slackRequest({
         text: command.text,
         userId: command.user_id,
-        userName: command.user_name,
+        userName: await this.people.nameOf(command.user_id, command.user_name),
         channelId: command.channel_id,
         channelName: command.channel_name,
         origin: 'typed',
         groups: await this.groups.of(command.user_id),
       });
-      await this.options.dispatch(request, reply(() => ack(), command.channel_id, command.response_url));
+      await this.options.dispatch(request, reply(() => acknowledged, command.channel_id, command.response_url));
     });
 
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: COMMAND_ACTION }, async ({ action, body, ack }) => {
-      if (!deliveries.claim(`slack:action:${body.user.id}:${action.action_ts}:${action.action_id}`, new Date())) {
-        await ack();
-        return;
-      }
+      const acknowledged = ack();
+      if (!deliveries.claim(`slack:action:${body.user.id}:${action.action_ts}:${action.action_id}`, new Date())) return acknowledged;
       const channel = body.channel?.id ?? body.container?.channel_id ?? '';
       const request = slackRequest({
         text: action.value ?? '',
         userId: body.user.id,
-        userName: body.user.name ?? body.user.username ?? body.user.id,
+        userName: await this.people.nameOf(body.user.id, body.user.name ?? body.user.username ?? body.user.id),
         channelId: channel,
         ...(body.channel?.name && { channelName: body.channel.name }),
         origin: 'button',
         groups: await this.groups.of(body.user.id),
       });
-      await this.options.dispatch(request, reply(() => ack(), channel, body.response_url));
+      await this.options.dispatch(request, reply(() => acknowledged, channel, body.response_url));
     });
 
     app.error(async (error) => {

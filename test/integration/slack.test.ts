@@ -1,0 +1,241 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
+import { BotServer } from '../../src/http/server.ts';
+import { createServices, type Services } from '../../src/root.ts';
+import { silentLogger } from '../support/builders.ts';
+import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
+import { post, signature, signedRequest, SlackStandin, type PostedMessage } from '../support/slack/index.ts';
+import { removeAllStandins, startStandinConnector } from '../support/standin.ts';
+
+const SECRET = 'slack-signing-secret-for-tests';
+const CHANNEL = 'C0OPS00001';
+const ALICE = 'U0ALICE001';
+const BOB = 'U0BOB00001';
+const CAROL = 'U0CAROL001';
+
+interface Bot {
+  services: Services;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The bot as `connector-ops start` builds it, with Slack pointed at the stand-in; HTTP mode serves /slack/events on its own server. */
+async function startBot(standin: SlackStandin, mode: 'http' | 'socket', env: Record<string, string> = {}): Promise<Bot> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cops-slack-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    DOCKER_HOST: process.env.DOCKER_HOST,
+    SLACK_BOT_TOKEN: standin.botToken,
+    SLACK_API_URL: standin.apiUrl,
+    ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SECRET } : { SLACK_APP_TOKEN: standin.appToken }),
+    CONNECTOR_NAME: 'ops',
+    CONNECTOR_URL: 'http://127.0.0.1:1',
+    ...env,
+  });
+  const services = createServices(config, silentLogger());
+  const server = new BotServer({ host: '127.0.0.1', port: 0, routes: services.routes, logger: silentLogger() });
+  const port = await server.listen();
+  const adapter = services.chatAdapters[0]!;
+  await adapter.start();
+  const deadline = Date.now() + 10_000;
+  while ((adapter.notReady?.() ?? []).length > 0) {
+    if (Date.now() > deadline) throw new Error(`Slack adapter not ready: ${adapter.notReady?.().join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    services,
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await adapter.stop();
+      await server.close();
+      services.close();
+    },
+  };
+}
+
+const textOf = (message: { text?: string | undefined; blocks?: unknown }) => `${message.text ?? ''} ${JSON.stringify(message.blocks ?? [])}`;
+
+describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real Bolt receiver', () => {
+  let standin: SlackStandin;
+  let bot: Bot;
+  beforeAll(async () => {
+    standin = await SlackStandin.start();
+    bot = await startBot(standin, 'http');
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await standin?.stop();
+  });
+
+  it('a signed /connector help is acknowledged at once and answered privately; a report goes to the channel', async () => {
+    const help = signedRequest(SECRET, standin.slashCommand({ text: 'help' }));
+    const answer = await post(`${bot.url}/slack/events`, help.body, help.headers);
+    expect(answer.status).toBe(200);
+    const response = await standin.waitFor(() => standin.responses.find((r) => JSON.stringify(r.body).includes('operate enmeshed Connectors')));
+    expect(response.body).toMatchObject({ response_type: 'ephemeral' });
+
+    const health = signedRequest(SECRET, standin.slashCommand({ text: 'health ops' }));
+    expect((await post(`${bot.url}/slack/events`, health.body, health.headers)).status).toBe(200);
+    const report = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => textOf(m).includes('Health · ops')), 15_000);
+    expect(textOf(report)).toMatch(/Unreachable/);
+    // An unhealthy answer offers a restart, as a button whose value is the typed command.
+    expect(textOf(report)).toContain('/connector restart ops');
+  });
+
+  it.each([
+    ['a tampered body', (body: string, headers: Record<string, string>) => ({ body: body.replace('help', 'stop'), headers })],
+    ['a wrong secret', (body: string, headers: Record<string, string>) => ({ body, headers: { ...headers, 'x-slack-signature': signature('not-the-secret', headers['x-slack-request-timestamp']!, body) } })],
+    [
+      'a timestamp older than 5 minutes',
+      (body: string, headers: Record<string, string>) => {
+        const ts = String(Math.floor(Date.now() / 1000) - 6 * 60);
+        return { body, headers: { ...headers, 'x-slack-request-timestamp': ts, 'x-slack-signature': signature(SECRET, ts, body) } };
+      },
+    ],
+    [
+      'a timestamp more than 5 minutes ahead (Bolt would accept it)',
+      (body: string, headers: Record<string, string>) => {
+        const ts = String(Math.floor(Date.now() / 1000) + 6 * 60);
+        return { body, headers: { ...headers, 'x-slack-request-timestamp': ts, 'x-slack-signature': signature(SECRET, ts, body) } };
+      },
+    ],
+    ['missing headers', (body: string) => ({ body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })],
+  ])('%s → 401, and nothing runs', async (_name, tamper) => {
+    const before = standin.calls.length;
+    const signed = signedRequest(SECRET, standin.slashCommand({ text: 'help' }));
+    const { body, headers } = tamper(signed.body, signed.headers);
+    const answer = await post(`${bot.url}/slack/events`, body, headers);
+    expect(answer.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(standin.calls.slice(before)).toEqual([]);
+  });
+
+  it('a byte-identical replay is acknowledged and runs once', async () => {
+    const signed = signedRequest(SECRET, standin.slashCommand({ text: 'connectors' }));
+    for (let i = 0; i < 3; i++) expect((await post(`${bot.url}/slack/events`, signed.body, signed.headers)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(standin.messagesIn(CHANNEL).filter((m) => textOf(m).includes('Connectors'))).toHaveLength(1);
+  });
+
+  it('a report far over the block limits (50 connectors, every detail) is delivered without an error, the rest as a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cops-slack-many-'));
+    const connectors = Array.from({ length: 50 }, (_, i) => `  - name: c${String(i).padStart(2, '0')}\n    url: http://127.0.0.1:1\n    logFiles: [${join(dir, 'none.log')}]`).join('\n');
+    writeFileSync(join(dir, 'connector-ops.yml'), `connectors:\n${connectors}\n`);
+    const many = await startBot(standin, 'http', { CONNECTOR_OPS_CONFIG: join(dir, 'connector-ops.yml'), CONNECTOR_NAME: '', CONNECTOR_URL: '' });
+    try {
+      const failedBefore = standin.calls.filter((c) => c.error).length;
+      const status = signedRequest(SECRET, standin.slashCommand({ text: 'status --details' }));
+      expect((await post(`${many.url}/slack/events`, status.body, status.headers)).status).toBe(200);
+      const report = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => textOf(m).includes('c49') && textOf(m).includes('Status')), 60_000);
+      expect(report.blocks!.length).toBeLessThanOrEqual(50);
+      const upload = await standin.waitFor(() => standin.uploads.find((u) => u.completed && (u.content?.toString() ?? '').includes('c49')), 10_000);
+      expect(upload.channelId).toBe(CHANNEL);
+      expect(standin.calls.filter((c) => c.error).length).toBe(failedBefore);
+    } finally {
+      await many.stop();
+    }
+  }, 90_000);
+});
+
+describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => {
+  let standin: SlackStandin;
+  let bot: Bot;
+  beforeAll(async () => {
+    standin = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
+    bot = await startBot(standin, 'socket');
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await standin?.stop();
+  });
+
+  it('acknowledges a slash command envelope at once and answers it', async () => {
+    const ack = await standin.socket.send({ payload: standin.slashCommand({ text: 'help' }) });
+    expect(ack.envelope_id).toBeDefined();
+    await standin.waitFor(() => standin.responses.find((r) => JSON.stringify(r.body).includes('operate enmeshed Connectors')));
+  });
+
+  it('after a disconnect the next command still works; a redelivered envelope runs once', async () => {
+    await standin.socket.disconnect('refresh_requested');
+    await standin.socket.waitForConnections(2, 15_000);
+    const payload = standin.slashCommand({ text: 'connectors' });
+    await standin.socket.send({ payload });
+    await standin.socket.send({ payload, retry_attempt: 1, retry_reason: 'timeout' });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(standin.messagesIn(CHANNEL).filter((m) => textOf(m).includes('Connectors'))).toHaveLength(1);
+  });
+
+  it('a dropped socket is reopened, and /readyz says so meanwhile', async () => {
+    const adapter = bot.services.chatAdapters[0]!;
+    standin.socket.drop();
+    await standin.waitFor(() => (adapter.notReady?.() ?? []).length > 0 || undefined, 5_000).catch(() => undefined);
+    await standin.socket.waitForConnections(3, 20_000);
+    await standin.waitFor(() => (adapter.notReady?.() ?? []).length === 0 || undefined, 10_000);
+    await standin.socket.send({ payload: standin.slashCommand({ text: 'help' }) });
+  });
+});
+
+describeWith([requireDocker, requireStandinImage], 'operations approved by clicks in Slack', () => {
+  let standin: SlackStandin;
+  let bot: Bot;
+  beforeAll(async () => {
+    standin = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
+    standin.workspace.users.push({ id: CAROL, name: 'carol', displayName: 'Carol', realName: 'Carol Viewer' });
+    const connector = await startStandinConnector({ name: 'slack-op' });
+    bot = await startBot(standin, 'socket', {
+      CONNECTOR_CONTAINER: connector.name,
+      CONNECTOR_URL: connector.url,
+      CONNECTOR_API_KEY: connector.apiKey,
+      // Alice by her user group, Bob by his id.
+      CONNECTOR_OPS_OPERATORS: 'slack:@connector-admins',
+      CONNECTOR_OPS_APPROVERS: `slack:@connector-admins,slack:${BOB}`,
+      STOP_GRACE_SECONDS: '2',
+      HEALTHY_TIMEOUT_SECONDS: '20',
+    });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await standin?.stop();
+    await removeAllStandins();
+  });
+  afterEach(() => standin.clearFaults());
+
+  it('refuses the requester and a viewer (both audited), runs the approver\'s click once, and updates the request in place', async () => {
+    await standin.socket.send({ payload: standin.slashCommand({ text: 'restart ops --reason "stuck"', user: ALICE }) });
+    const request = await standin
+      .waitFor(() => standin.messagesIn(CHANNEL).find((m) => textOf(m).includes('asks to restart ops')), 10_000)
+      .catch((error: unknown) => {
+        throw new Error(`no request posted; the bot answered: ${JSON.stringify(standin.responses.map((r) => r.body))}`, { cause: error });
+      });
+    const approve = approveButton(request);
+
+    await standin.socket.send({ payload: standin.blockActions({ message: request, actionId: approve, user: ALICE }) });
+    await standin.waitFor(() => standin.responses.find((r) => JSON.stringify(r.body).includes('four eyes')));
+    await standin.socket.send({ payload: standin.blockActions({ message: request, actionId: approve, user: CAROL }) });
+    await standin.waitFor(() => standin.responses.find((r) => JSON.stringify(r.body).includes('needs the approver role')));
+
+    const click = standin.blockActions({ message: request, actionId: approve, user: BOB });
+    await standin.socket.send({ payload: click });
+    await standin.socket.send({ payload: click, retry_attempt: 1, retry_reason: 'timeout' });
+    const outcome = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => m.threadTs === request.ts && textOf(m).includes('Restart of ops')), 30_000);
+    expect(textOf(outcome)).toMatch(/Restart of ops succeeded/);
+    const updated = standin.findMessage(CHANNEL, request.ts)!;
+    expect(updated.edits).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(updated.blocks)).not.toContain('"type":"actions"');
+    expect(textOf(updated)).toContain('Approved by Bob');
+
+    const events = bot.services.operations.auditEntries({}).map((e) => `${e.event}:${e.actor?.id ?? ''}`);
+    expect(events).toEqual(expect.arrayContaining([`requested:${ALICE}`, `refused:${ALICE}`, `refused:${CAROL}`, `approved:${BOB}`]));
+    expect(events.filter((e) => e.startsWith('started'))).toHaveLength(1);
+  }, 60_000);
+});
+
+function approveButton(message: PostedMessage): string {
+  const actions = (message.blocks ?? []).flatMap((b) => (b.type === 'actions' ? ((b.elements as Array<{ action_id: string; value: string }>) ?? []) : []));
+  const approve = actions.find((a) => a.value.startsWith('/connector approve '));
+  if (!approve) throw new Error(`no Approve button in ${JSON.stringify(message.blocks)}`);
+  return approve.action_id;
+}
