@@ -141,12 +141,14 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     logger,
     countRequest: (verb, platform) => metrics.commands.inc({ verb, adapter: platform }),
   });
-  const chatAdapters: ChatAdapter[] = config.slack
+  const deliveryStore = config.slack ? Store.open(join(config.dataDir, 'connector-ops.sqlite'), { durability: 'process' }) : undefined;
+  const chatAdapters: ChatAdapter[] = config.slack && deliveryStore
     ? [
         new SlackAdapter({
           settings: config.slack,
           dispatch: (request, reply) => dispatcher.dispatch(request, reply),
-          deliveries: new Deliveries(store),
+          // Its own connection: a delivery's key is written before every acknowledgement, without an fsync.
+          deliveries: new Deliveries(deliveryStore),
           groupHandles: slackGroupHandles(config.access),
           logger,
           redact: (text) => redactor.redact(text),
@@ -174,7 +176,10 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     dispatcher,
     operations,
     sampler,
-    close: () => store.close(),
+    close: () => {
+      deliveryStore?.close();
+      store.close();
+    },
   };
 }
 

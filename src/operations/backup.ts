@@ -16,6 +16,26 @@ export async function takeBackup(deps: OperationDependencies, connector: Connect
   return { archive, notIncluded: found.notIncluded.map((n) => `${n.what}: ${n.reason}`) };
 }
 
+/**
+ * The backup a stop or an update takes first: nothing is changed when it fails. Returns the backup, or the
+ * outcome to report instead.
+ */
+export async function backupFirst(
+  deps: OperationDependencies,
+  connector: Connector,
+  signal: AbortSignal,
+  progress: (text: string) => Promise<void>,
+  what: 'stopped' | 'updated',
+): Promise<{ ok: true; archive: BackupArchive; notIncluded: string[] } | { ok: false; result: ExecutionResult }> {
+  try {
+    const backup = await takeBackup(deps, connector, signal);
+    await progress(`backup written: ${backup.archive.path}`);
+    return { ok: true, ...backup };
+  } catch (error) {
+    return { ok: false, result: { ok: false, summary: `not ${what}: the backup it takes first failed: ${(error as Error).message}`, details: [] } };
+  }
+}
+
 export function backupResultDetails(archive: BackupArchive, notIncluded: readonly string[]): ExecutionResult['details'] {
   return [
     { label: 'archive', value: `${archive.path} (${Math.ceil(archive.bytes / 1024)} KiB, ${archive.entries.length} entries, mode 0600)` },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeOpTime } from '../integrations/mongo/optime.ts';
 import { STOP_MARKERS_COLLECTION } from '../integrations/mongo/stop-marker.ts';
-import { backupResultDetails, takeBackup } from './backup.ts';
+import { backupFirst, backupResultDetails } from './backup.ts';
 import type { OperationDependencies } from './dependencies.ts';
 import { seconds } from './dependencies.ts';
 import type { ExecutionResult, OperationKindSpec } from './executor.ts';
@@ -30,13 +30,8 @@ export function stopKind(deps: OperationDependencies): OperationKindSpec {
     execute: async ({ request, connector, signal, progress }): Promise<ExecutionResult> => {
       const container = connector.container!;
       const containers = deps.containersFor(connector);
-      let backup;
-      try {
-        backup = await takeBackup(deps, connector, signal);
-      } catch (error) {
-        return { ok: false, summary: `not stopped: the backup it takes first failed: ${(error as Error).message}`, details: [] };
-      }
-      await progress(`backup written: ${backup.archive.path}`);
+      const backup = await backupFirst(deps, connector, signal, progress, 'stopped');
+      if (!backup.ok) return backup.result;
       const inspect = await containers.inspect(container, signal);
       const target = connector.url && connector.apiKey ? { url: connector.url, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader } : undefined;
       const sync = target ? await deps.api.syncInfo(target, signal) : undefined;

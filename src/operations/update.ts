@@ -4,7 +4,7 @@ import type { OperationParams } from '../domain/operation.ts';
 import { RecreateError } from '../integrations/docker/container-operations.ts';
 import { describeFailure } from '../integrations/http/timeout.ts';
 import { formatImageReference, parseImageReference } from '../integrations/registry/reference.ts';
-import { backupResultDetails, takeBackup } from './backup.ts';
+import { backupFirst, backupResultDetails } from './backup.ts';
 import type { OperationDependencies } from './dependencies.ts';
 import { seconds } from './dependencies.ts';
 import type { ExecutionResult, OperationKindSpec, Plan } from './executor.ts';
@@ -78,13 +78,8 @@ export function updateKind(deps: OperationDependencies): OperationKindSpec {
       const { targetImage, targetVersion, currentVersion } = request.params;
       const container = connector.container!;
       const containers = deps.containersFor(connector);
-      let backup;
-      try {
-        backup = await takeBackup(deps, connector, signal);
-      } catch (error) {
-        return { ok: false, summary: `not updated: the backup it takes first failed: ${(error as Error).message}`, details: [] };
-      }
-      await progress(`backup written: ${backup.archive.path}`);
+      const backup = await backupFirst(deps, connector, signal, progress, 'updated');
+      if (!backup.ok) return backup.result;
       const before = await containers.inspect(container, signal);
       let lastShown = -25;
       const pulled = await containers.pull(

@@ -14,11 +14,16 @@ export class Store {
     this.db = db;
   }
 
-  static open(path: string): Store {
+  /**
+   * `durability: 'process'` (synchronous=NORMAL): a commit survives the process's crash (kill -9), not the
+   * machine's power loss, and costs no fsync: for what must not hold up every chat acknowledgement, such as
+   * the keys of deliveries seen. Everything else keeps FULL.
+   */
+  static open(path: string, options: { durability?: 'machine' | 'process' } = {}): Store {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new DatabaseSync(path, { timeout: 5_000 });
     enableWal(db);
-    db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+    db.exec(`PRAGMA synchronous = ${options.durability === 'process' ? 'NORMAL' : 'FULL'}; PRAGMA foreign_keys = ON;`);
     const store = new Store(db);
     store.migrate();
     return store;

@@ -140,6 +140,44 @@ describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real
   }, 90_000);
 });
 
+describe('Slack down when the bot starts', () => {
+  it('the bot serves, /readyz names the cause, and the adapter connects once Slack answers', async () => {
+    const standin = await SlackStandin.start();
+    standin.fault('auth.test', { status: 503 }, { status: 503 });
+    const dataDir = mkdtempSync(join(tmpdir(), 'cops-slack-down-'));
+    const services = createServices(
+      loadConfig({ DATA_DIR: dataDir, SLACK_BOT_TOKEN: standin.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: standin.apiUrl }),
+      silentLogger(),
+    );
+    const server = new BotServer({ host: '127.0.0.1', port: 0, routes: services.routes, logger: silentLogger() });
+    const url = `http://127.0.0.1:${await server.listen()}`;
+    const adapter = services.chatAdapters[0]!;
+    try {
+      await adapter.start();
+      await standin.waitFor(() => standin.callsOf('auth.test').length >= 1 || undefined);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ waitingFor: [expect.stringMatching(/^slack \(auth\.test: /)] });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const early = signedRequest(SECRET, standin.slashCommand({ text: 'help' }));
+      expect((await post(`${url}/slack/events`, early.body, early.headers)).status).toBe(503);
+      // The retries go on by themselves: 2 s, then 4 s.
+      const deadline = Date.now() + 15_000;
+      while ((await fetch(`${url}/readyz`)).status !== 200) {
+        if (Date.now() > deadline) throw new Error('the Slack adapter did not connect after Slack came back');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const later = signedRequest(SECRET, standin.slashCommand({ text: 'help' }));
+      expect((await post(`${url}/slack/events`, later.body, later.headers)).status).toBe(200);
+    } finally {
+      await adapter.stop();
+      await server.close();
+      services.close();
+      await standin.stop();
+    }
+  }, 30_000);
+});
+
 describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => {
   let standin: SlackStandin;
   let bot: Bot;

@@ -168,6 +168,8 @@ export class SlackAdapter implements ChatAdapter {
     app.command(/^\/connector(-ops)?$/, async ({ command, ack }) => {
       // Acknowledged before anything that could wait on Slack (names, groups): Slack allows 3 s.
       const acknowledged = ack();
+      // The deliveries waiting behind this one get their acknowledgements before its work goes on.
+      await afterPendingAcks();
       // A redelivery (Socket Mode retries, a replayed HTTP request) is acknowledged and runs nothing.
       if (!deliveries.claim(`slack:command:${command.trigger_id}`, new Date())) return acknowledged;
       const request = slackRequest({
@@ -184,6 +186,7 @@ export class SlackAdapter implements ChatAdapter {
 
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: COMMAND_ACTION }, async ({ action, body, ack }) => {
       const acknowledged = ack();
+      await afterPendingAcks();
       if (!deliveries.claim(`slack:action:${body.user.id}:${action.action_ts}:${action.action_id}`, new Date())) return acknowledged;
       const channel = body.channel?.id ?? body.container?.channel_id ?? '';
       const request = slackRequest({
@@ -216,4 +219,9 @@ export class SlackAdapter implements ChatAdapter {
     }
     this.httpReceiver.requestListener(req, res);
   }
+}
+
+/** One turn of the event loop: what is queued (other deliveries, their acknowledgements) runs first. */
+function afterPendingAcks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
