@@ -6,6 +6,8 @@ import { DEFAULT_ENGINE, type Config } from './config/config.ts';
 import { DockerConnectorDirectory } from './connectors/directory.ts';
 import type { ConnectorDirectory, ReportRunner } from './domain/ports.ts';
 import { ConfiguredAccess } from './domain/access.ts';
+import { homeMessage } from './domain/home-message.ts';
+import { LastKnownStatus } from './domain/last-known.ts';
 import { Metrics } from './http/metrics.ts';
 import { probeRoutes } from './http/routes/probes.ts';
 import type { RouteHandler } from './http/server.ts';
@@ -94,7 +96,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
 
   const access = new ConfiguredAccess(config.access);
   const directory = new DockerConnectorDirectory({ configured: config.connectors, engines: engines.all });
-  const runner = new CheckRunner((connector) => checksByEngine.get(connector.engine ?? DEFAULT_ENGINE) ?? defaultChecks, {
+  const checkRunner = new CheckRunner((connector) => checksByEngine.get(connector.engine ?? DEFAULT_ENGINE) ?? defaultChecks, {
     timeoutMs: config.checks.timeoutMs,
     timeoutsMs: { 'error-logs': Math.max(config.checks.timeoutMs, config.checks.errorLogs.timeoutMs) },
     concurrency: config.checks.concurrency,
@@ -133,6 +135,15 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     approvalTimeoutMs: config.operations.approvalTimeoutMinutes * 60_000,
     logger,
   });
+  // Every report also tells each connector's last known status, for overviews such as Slack's App Home.
+  const lastKnown = new LastKnownStatus();
+  const runner: ReportRunner = {
+    run: async (connectors, ids, options) => {
+      const report = await checkRunner.run(connectors, ids, options);
+      lastKnown.record(report);
+      return report;
+    },
+  };
   const dispatcher = createDispatcher({
     directory,
     runner,
@@ -152,6 +163,10 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
           groupHandles: slackGroupHandles(config.access),
           logger,
           redact: (text) => redactor.redact(text),
+          home: async () => {
+            const { connectors, problem } = await directory.list();
+            return homeMessage(connectors, (name) => lastKnown.of(name), operations.active(), problem);
+          },
         }),
       ]
     : [];

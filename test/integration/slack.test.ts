@@ -206,6 +206,41 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
     expect(standin.messagesIn(CHANNEL).filter((m) => textOf(m).includes('Connectors'))).toHaveLength(1);
   });
 
+  it('the App Home shows every connector\'s last known status and the pending requests, refreshed when opened; opened twice by one event, published once', async () => {
+    await standin.socket.send({ payload: standin.slashCommand({ text: 'health ops' }) });
+    await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => textOf(m).includes('Health · ops')), 15_000);
+    const opened = standin.appHomeOpened({ user: ALICE });
+    await standin.socket.send({ payload: opened });
+    await standin.socket.send({ payload: opened, retry_attempt: 1, retry_reason: 'timeout' });
+    const home = await standin.waitFor(() => standin.views.find((v) => v.user === ALICE));
+    expect(JSON.stringify(home.view)).toMatch(/ops.*critical \(health\) at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(standin.views.filter((v) => v.user === ALICE)).toHaveLength(1);
+  });
+
+  it('a button of the App Home answers in the app\'s direct messages', async () => {
+    await standin.socket.send({ payload: standin.appHomeOpened({ user: BOB }) });
+    const home = await standin.waitFor(() => standin.views.find((v) => v.user === BOB));
+    const blocks = (home.view as { blocks: Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }> }).blocks;
+    const requests = blocks.flatMap((b) => b.elements ?? []).find((e) => e.value === '/connector requests')!;
+    // A click in a view carries the view, and neither a channel nor a response URL.
+    const press = {
+      type: 'block_actions',
+      user: { id: BOB, username: 'bob', name: 'bob', team_id: standin.workspace.team.id },
+      api_app_id: standin.workspace.appId,
+      token: standin.workspace.verificationToken,
+      container: { type: 'view', view_id: 'V0HOME0001' },
+      trigger_id: `${Date.now()}.1.home`,
+      team: { id: standin.workspace.team.id, domain: standin.workspace.team.domain },
+      is_enterprise_install: false,
+      view: { id: 'V0HOME0001', type: 'home', blocks },
+      actions: [{ action_id: requests.action_id, block_id: 'home', text: { type: 'plain_text', text: 'Requests' }, value: requests.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
+    };
+    await standin.socket.send({ payload: press as never, type: 'interactive' });
+    const answer = await standin.waitFor(() => standin.messagesIn(`D${BOB.slice(1)}`).find((m) => textOf(m).includes('No pending or running requests')));
+    expect(answer).toBeDefined();
+  });
+
   it('a dropped socket is reopened, and /readyz says so meanwhile', async () => {
     const adapter = bot.services.chatAdapters[0]!;
     standin.socket.drop();

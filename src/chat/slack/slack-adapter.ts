@@ -9,7 +9,8 @@ import type { Deliveries } from '../../store/deliveries.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import type { Dispatch } from '../console/console-chat.ts';
 import { boltLogger } from './bolt-logger.ts';
-import { COMMAND_ACTION_PREFIX } from './render.ts';
+import type { Message } from '../../domain/message.ts';
+import { COMMAND_ACTION_PREFIX, renderSlack } from './render.ts';
 import { SlackGroups } from './slack-groups.ts';
 import { SlackPeople } from './slack-people.ts';
 import { slackErrorOf, SlackPoster } from './slack-poster.ts';
@@ -24,6 +25,8 @@ export interface SlackAdapterOptions {
   groupHandles: readonly string[];
   logger: Logger;
   redact: (text: string) => string;
+  /** The overview the App Home tab shows, built when someone opens it. */
+  home?: () => Promise<Message>;
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -188,7 +191,8 @@ export class SlackAdapter implements ChatAdapter {
       const acknowledged = ack();
       await afterPendingAcks();
       if (!deliveries.claim(`slack:action:${body.user.id}:${action.action_ts}:${action.action_id}`, new Date())) return acknowledged;
-      const channel = body.channel?.id ?? body.container?.channel_id ?? '';
+      // A button of the App Home tab has no channel: its answers go to the app's direct messages with the person.
+      const channel = body.channel?.id ?? body.container?.channel_id ?? body.user.id;
       const request = slackRequest({
         text: action.value ?? '',
         userId: body.user.id,
@@ -199,6 +203,18 @@ export class SlackAdapter implements ChatAdapter {
         groups: await this.groups.of(body.user.id),
       });
       await this.options.dispatch(request, reply(() => acknowledged, channel, body.response_url));
+    });
+
+    app.event('app_home_opened', async ({ event, body }) => {
+      const home = this.options.home;
+      if (!home || event.tab !== 'home') return;
+      if (!deliveries.claim(`slack:event:${(body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`}`, new Date())) return;
+      try {
+        const rendered = renderSlack(await home());
+        await this.poster.call(event.user, 'views.publish', { user_id: event.user, view: { type: 'home', blocks: rendered.blocks } });
+      } catch (error) {
+        logger.warn({ err: error }, 'could not publish the Slack App Home');
+      }
     });
 
     app.error(async (error) => {

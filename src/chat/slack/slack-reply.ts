@@ -109,7 +109,15 @@ export class SlackReply implements ReplyPort {
 
   private async respond(rendered: SlackRendered, type: 'ephemeral' | 'in_channel'): Promise<PostedMessage> {
     const url = this.options.responseUrl;
-    if (!url) throw new Error('no response URL to answer privately');
+    // No response URL (a button of the App Home tab): the channel is the direct messages with the person, private as it is.
+    if (!url) {
+      const { ts } = await this.options.poster.call<{ ts: string }>(this.options.channel, 'chat.postMessage', {
+        channel: this.options.channel,
+        text: rendered.text,
+        blocks: rendered.blocks,
+      });
+      return { id: `chat:${this.options.channel}:${ts}` };
+    }
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -66,6 +66,8 @@ export class StandinState {
   readonly ephemerals: EphemeralMessage[] = [];
   readonly uploads: Upload[] = [];
   readonly responses: ResponsePost[] = [];
+  /** App Home views published (views.publish), in order. */
+  readonly views: Array<{ user: string; view: Record<string, unknown>; time: number }> = [];
   private lastTs = 0;
 
   constructor(workspace: WorkspaceOptions = {}, blockLimits: Partial<BlockLimits> = {}) {

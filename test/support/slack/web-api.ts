@@ -123,6 +123,25 @@ export const webApiMethods: Record<string, Method> = {
     };
   },
 
+  // The App Home tab: up to 100 blocks, where a message has 50.
+  'views.publish': (params, state) => {
+    const user = str(params, 'user_id') ?? '';
+    if (!findUser(state.workspace, user)) return fail('user_not_found');
+    let view: unknown = params.view;
+    if (typeof view === 'string') {
+      try {
+        view = JSON.parse(view);
+      } catch {
+        return fail('invalid_arguments');
+      }
+    }
+    if (!view || typeof view !== 'object' || (view as { type?: unknown }).type !== 'home') return fail('invalid_arguments');
+    const verdict = checkBlocks((view as { blocks?: unknown }).blocks, { ...state.blockLimits, maxBlocks: 100 });
+    if (!verdict.ok) return { ok: false, error: verdict.error, ...(verdict.errors && { response_metadata: { messages: verdict.errors } }) };
+    state.views.push({ user, view: view as Record<string, unknown>, time: Date.now() });
+    return { ok: true, view: { id: `V${randomBytes(5).toString('hex').toUpperCase()}`, type: 'home', ...(view as object) } };
+  },
+
   'users.info': (params, { workspace }) => {
     const user = findUser(workspace, str(params, 'user') ?? '');
     if (!user) return fail('user_not_found');
@@ -221,6 +240,9 @@ export function messageContent(state: StandinState, params: Params, required: bo
 
 /** The channel id if the bot may post there, else the error Slack answers. */
 function postableChannel(state: StandinState, id: string | undefined): string | Answer {
+  // A user id names the app's direct messages with that person (the App Home's messages tab), as Slack takes it.
+  const user = findUser(state.workspace, id ?? '');
+  if (user) return `D${user.id.slice(1)}`;
   const channel = findChannel(state.workspace, id ?? '');
   if (!channel) return fail('channel_not_found');
   if (channel.isMember === false) return fail('not_in_channel');
