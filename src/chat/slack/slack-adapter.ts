@@ -95,6 +95,8 @@ export class SlackAdapter implements ChatAdapter {
     const { settings, logger } = this.options;
     const identity = await this.authenticate();
     if (!identity) return;
+    // At start, so that a workspace without user groups (a free plan) is told at once, not at the first click.
+    void this.groups.refresh();
     const slackLogger = boltLogger(logger);
     if (settings.mode === 'socket') {
       this.socketReceiver = new SocketModeReceiver({

@@ -37,6 +37,7 @@ export class SlackGroups {
   }
 
   async refresh(): Promise<void> {
+    if (this.handles.length === 0) return;
     try {
       const list = (await this.client.apiCall('usergroups.list', {})) as { usergroups?: Array<{ id: string; handle: string }> };
       const byHandle = new Map((list.usergroups ?? []).map((g) => [g.handle.toLowerCase(), g.id]));
