@@ -67,7 +67,11 @@ export async function runBot(options: BotOptions): Promise<void> {
     recovery.unref();
     stopTimers.push(() => clearInterval(recovery));
     // Background work belongs to the long-running bot, not to a console session.
-    if (options.http) services.sampler.start();
+    if (options.http) {
+      services.sampler.start();
+      services.outboxWorker.start();
+      services.reportSchedule.start();
+    }
 
     for (const adapter of adapters) {
       await adapter.start();
@@ -80,7 +84,10 @@ export async function runBot(options: BotOptions): Promise<void> {
     process.off('SIGINT', onSignal);
     for (const stop of stopTimers) stop();
     const stopping = [...started].reverse().map((adapter) => adapter.stop());
-    await Promise.race([Promise.allSettled([...stopping, server?.close(), services.sampler.stop()]), delay(SHUTDOWN_GRACE_MS)]);
+    await Promise.race([
+      Promise.allSettled([...stopping, server?.close(), services.sampler.stop(), services.reportSchedule.stop(), services.outboxWorker.stop()]),
+      delay(SHUTDOWN_GRACE_MS),
+    ]);
     services.close();
     logger.info('stopped');
   }
@@ -92,14 +99,15 @@ function chatAdapters(options: BotOptions, services: Services): ChatAdapter[] {
   const adapters: ChatAdapter[] = options.http ? [...services.chatAdapters] : [];
   // `start` opens the console only when no chat platform is configured (a terminal beside Slack would split the audience).
   if (options.console === 'always' || (adapters.length === 0 && stdinCarriesInput(options.io.stdin))) {
-    adapters.push(
-      new ConsoleAdapter({
-        input: options.io.stdin,
-        output: options.io.stdout,
-        redact: (text) => options.redactor.redact(text),
-        dispatch: (request, reply) => services.dispatcher.dispatch(request, reply),
-      }),
-    );
+    const terminal = new ConsoleAdapter({
+      input: options.io.stdin,
+      output: options.io.stdout,
+      redact: (text) => options.redactor.redact(text),
+      dispatch: (request, reply) => services.dispatcher.dispatch(request, reply),
+    });
+    // `/connector subscribe reports` at the console: the daily report shows up in the terminal too.
+    services.transports.set('console', terminal.transport());
+    adapters.push(terminal);
   }
   return adapters;
 }

@@ -31,6 +31,14 @@ import { Redactor } from './logging/redact.ts';
 import { createDispatcher } from './request/create-dispatcher.ts';
 import type { Dispatcher } from './request/dispatcher.ts';
 import { DiskSampler } from './scheduler/disk-sampler.ts';
+import { ReportSchedule } from './scheduler/report-schedule.ts';
+import { ScheduledRuns } from './store/scheduled-runs.ts';
+import { Outbox } from './store/outbox.ts';
+import { OutboxWorker } from './delivery/outbox-worker.ts';
+import type { ConversationTransport } from './delivery/transport.ts';
+import { Subscriptions } from './store/subscriptions.ts';
+import { dailyReportMessage } from './domain/daily-report.ts';
+import { CHECK_IDS } from './domain/check-result.ts';
 import type { ChatAdapter } from './chat/adapter.ts';
 import { SlackAdapter } from './chat/slack/slack-adapter.ts';
 import { Deliveries } from './store/deliveries.ts';
@@ -60,6 +68,11 @@ export interface Services {
   operations: OperationService;
   /** Background disk sampling, for the long-running bot only. */
   sampler: DiskSampler;
+  /** The daily report and the outbox its posts go through, for the long-running bot only. */
+  reportSchedule: ReportSchedule;
+  outboxWorker: OutboxWorker;
+  /** Scheduled posts' transports by platform; main.ts adds the console's. */
+  transports: Map<string, ConversationTransport>;
   close(): void;
 }
 
@@ -144,18 +157,48 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
       return report;
     },
   };
+  const subscriptions = new Subscriptions(store, config.notifications);
+  const outbox = new Outbox(store);
+  // Where scheduled posts go, by platform: Slack below, the console when main.ts opens it.
+  const transports = new Map<string, ConversationTransport>();
+  const outboxWorker = new OutboxWorker({ outbox, transports, logger });
+  const reportSchedule = new ReportSchedule({
+    name: 'daily-report',
+    cron: config.reports.schedule,
+    zone: config.reports.timezone,
+    graceMs: config.reports.graceHours * 3_600_000,
+    runs: new ScheduledRuns(store),
+    logger,
+    run: async (scheduledFor, markPosted) => {
+      const receivers = subscriptions.receiving('reports');
+      if (receivers.length === 0) {
+        logger.info({ scheduledFor }, 'daily report: no conversation subscribes to it (/connector subscribe reports)');
+        return;
+      }
+      const { connectors } = await directory.list();
+      const report = await runner.run(connectors, CHECK_IDS);
+      const message = dailyReportMessage(report, scheduledFor, config.reports.timezone);
+      // "Posted" and its posts in the outbox commit together: a run cut off before is run again, never twice.
+      store.transaction(() => {
+        markPosted();
+        outbox.enqueueMany(receivers.map((conversation) => ({ conversation, message })));
+      });
+      outboxWorker.wake();
+    },
+  });
   const dispatcher = createDispatcher({
     directory,
     runner,
     operations,
+    notifications: { subscriptions, nextReport: () => reportSchedule.next(), timezone: config.reports.timezone },
     policy: access,
     logger,
     countRequest: (verb, platform) => metrics.commands.inc({ verb, adapter: platform }),
   });
   const deliveryStore = config.slack ? Store.open(join(config.dataDir, 'connector-ops.sqlite'), { durability: 'process' }) : undefined;
-  const chatAdapters: ChatAdapter[] = config.slack && deliveryStore
-    ? [
-        new SlackAdapter({
+  const slack =
+    config.slack && deliveryStore
+      ? new SlackAdapter({
           settings: config.slack,
           dispatch: (request, reply) => dispatcher.dispatch(request, reply),
           // Its own connection: a delivery's key is written before every acknowledgement, without an fsync.
@@ -167,9 +210,10 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
             const { connectors, problem } = await directory.list();
             return homeMessage(connectors, (name) => lastKnown.of(name), operations.active(), problem);
           },
-        }),
-      ]
-    : [];
+        })
+      : undefined;
+  if (slack) transports.set('slack', slack.transport());
+  const chatAdapters: ChatAdapter[] = slack ? [slack] : [];
   const sampler = new DiskSampler({
     host: hostResources,
     dataRoots: [...perEngine.values()].map((integrations) => integrations.containerResources),
@@ -191,6 +235,9 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     dispatcher,
     operations,
     sampler,
+    reportSchedule,
+    outboxWorker,
+    transports,
     close: () => {
       deliveryStore?.close();
       store.close();

@@ -26,6 +26,16 @@ export interface EngineSettings {
 
 export const DEFAULT_ENGINE = 'default';
 
+/** A conversation that receives reports or alerts: `slack:C0123ABCD`, `teams:<conversation id>`, `console`. */
+export interface NotificationTarget {
+  conversation: string;
+  receives: Array<'reports' | 'alerts'>;
+  /** Alerts below this are not posted here. */
+  minSeverity: 'warn' | 'critical';
+  /** Only these connectors; empty: all. */
+  connectors: string[];
+}
+
 export type SlackSettings = {
   botToken: string;
   /** Ends with a slash, as the Web API client wants it. */
@@ -70,6 +80,10 @@ export interface Config {
     healthyTimeoutSeconds: number;
     backupDir: string;
   };
+  /** The daily maintenance report: when, in which zone, and how late a missed one is still made up. */
+  reports: { schedule: string; timezone: string; graceHours: number };
+  /** Conversations that receive reports or alerts, from the YAML file (`/connector subscribe` adds more at run time). */
+  notifications: NotificationTarget[];
   /** Absent: no Slack adapter. Socket Mode with an app token, HTTP mode with a signing secret. */
   slack?: SlackSettings;
   /** Every secret value of the configuration, for the redactor. */

@@ -9,6 +9,7 @@ import { readChecks } from './sections/checks.ts';
 import { readConnectors } from './sections/connectors.ts';
 import { readEngines } from './sections/engines.ts';
 import { readRegistries } from './sections/registries.ts';
+import { readReports } from './sections/reports.ts';
 import { readSlack } from './sections/slack.ts';
 import { Sources, type Env } from './sources.ts';
 
@@ -42,6 +43,7 @@ export function loadConfig(env: Env): Config {
     registries: readRegistries(sources),
     access: readAccess(sources),
     operations: readOperations(sources, bot.dataDir),
+    ...readReports(sources),
     ...optional('slack', readSlack(sources)),
     secrets: sources.secrets,
   };

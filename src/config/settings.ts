@@ -115,6 +115,10 @@ export const SETTINGS = table({
   SLACK_API_URL: row({ schema: httpUrl, default: 'https://slack.com/api/', description: "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)" }),
   SLACK_REPORTS_IN_CHANNEL: row({ file: 'slack.reportsInChannel', schema: boolean, default: true, description: 'post reports and operation requests in the channel (false: only to whoever asked)' }),
 
+  REPORT_SCHEDULE: row({ file: 'reports.schedule', schema: nonEmpty, default: '0 8 * * 1-5', description: 'when the daily maintenance report is posted (cron: minute hour day month weekday)' }),
+  REPORT_TIMEZONE: row({ file: 'reports.timezone', schema: nonEmpty, default: 'UTC', description: 'the IANA time zone of REPORT_SCHEDULE, e.g. Europe/Berlin' }),
+  REPORT_GRACE_HOURS: row({ file: 'reports.graceHours', schema: positiveInt, default: 6, description: 'a report missed while the bot was down is made up once when it starts within this' }),
+
   DATA_DIR: row({ schema: nonEmpty, default: './data', description: 'the embedded store' }),
   HTTP_HOST: row({ schema: nonEmpty, default: '127.0.0.1', description: "the address of the bot's HTTP server" }),
   HTTP_PORT: row({ schema: port, default: 3000, description: "the port of the bot's HTTP server" }),

@@ -23,6 +23,10 @@ export interface Command {
   major?: boolean;
   /** `audit --limit`. */
   limit?: number;
+  /** `subscribe reports|alerts`. */
+  what?: string;
+  /** `subscribe --min`. */
+  min?: 'warn' | 'critical';
 }
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; problem: string; spec?: VerbSpec };
@@ -79,6 +83,10 @@ export function parseCommand(input: string): ParseResult {
       command.sinceMs = since.ms;
     }
     if (option.name === 'reason') command.reason = value;
+    if (option.name === 'min') {
+      if (value !== 'warn' && value !== 'critical') return { ok: false, spec, problem: `${quoted(`--min ${value}`)}: expected warn or critical.` };
+      command.min = value;
+    }
     if (option.name === 'limit') {
       const limit = Number(value);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
@@ -113,6 +121,11 @@ export function parseCommand(input: string): ParseResult {
     if (word.name === 'version') command.version = value.replace(/^v(?=\d)/, '');
     if (word.name === 'id') command.id = value.toLowerCase();
     if (word.name === 'reason') command.reason = value;
+    if (word.name === 'what') {
+      const what = value.toLowerCase();
+      if (what !== 'reports' && what !== 'alerts') return { ok: false, spec, problem: `"${spec.verb}" takes reports or alerts, not ${quoted(value)}.` };
+      command.what = what;
+    }
   }
   return { ok: true, command };
 }

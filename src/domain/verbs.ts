@@ -21,6 +21,10 @@ export type VerbName =
   | 'cancel'
   | 'requests'
   | 'audit'
+  | 'subscribe'
+  | 'unsubscribe'
+  | 'subscriptions'
+  | 'schedule'
   | 'help'
   | 'connectors'
   | 'status'
@@ -35,7 +39,7 @@ export type VerbName =
 
 /** A word after the verb: a connector's name, an update's version, a request id, a free-text reason. */
 export interface PositionalSpec {
-  name: 'connector' | 'version' | 'id' | 'reason';
+  name: 'connector' | 'version' | 'id' | 'reason' | 'what';
   required?: boolean;
   /** Takes every remaining word (a reason). */
   rest?: boolean;
@@ -63,6 +67,8 @@ const FORCE: OptionSpec = { name: 'force', summary: 'start although the database
 const MAJOR: OptionSpec = { name: 'major', summary: 'allow a new major version: a migration, see its guide first' };
 const LIMIT: OptionSpec = { name: 'limit', value: '<n>', summary: 'how many entries (default 20, at most 500)' };
 const CONNECTOR: PositionalSpec = { name: 'connector' };
+const MIN: OptionSpec = { name: 'min', value: '<warn|critical>', summary: 'alerts of at least this severity (default warn)' };
+const WHAT: PositionalSpec = { name: 'what', required: true };
 const ID: PositionalSpec = { name: 'id', required: true };
 
 /** Every verb of `/connector`, in the order help lists them. */
@@ -104,6 +110,10 @@ export const VERBS: readonly VerbSpec[] = [
   { verb: 'cancel', role: 'operator', summary: 'withdraw your own pending request', takesConnector: false, positionals: [ID], options: [] },
   { verb: 'requests', role: 'viewer', summary: 'pending and running requests', takesConnector: false, options: [] },
   { verb: 'audit', role: 'viewer', summary: 'the latest entries of the audit log', takesConnector: true, options: [LIMIT] },
+  { verb: 'subscribe', role: 'operator', summary: 'post the daily report or alerts (reports|alerts) into this conversation', takesConnector: false, positionals: [WHAT], options: [MIN] },
+  { verb: 'unsubscribe', role: 'operator', summary: 'stop posting reports or alerts (reports|alerts) here', takesConnector: false, positionals: [WHAT], options: [] },
+  { verb: 'subscriptions', role: 'viewer', summary: 'the conversations that receive reports and alerts', takesConnector: false, options: [] },
+  { verb: 'schedule', role: 'viewer', summary: 'when the next daily report is posted', takesConnector: false, options: [] },
 ];
 
 /** The words a verb takes after it, in order. */

@@ -8,12 +8,14 @@ import { reportMessage } from '../domain/report-message.ts';
 import type { VerbSpec } from '../domain/verbs.ts';
 import type { VerbHandler, VerbTable } from './dispatcher.ts';
 import type { OperationService } from '../operations/service.ts';
+import { scheduleHandler, subscribeHandler, subscriptionsHandler, unsubscribeHandler, type NotificationVerbDependencies } from './notification-verbs.ts';
 import { approveHandler, auditHandler, decisionHandler, requestHandler, requestsHandler } from './operation-verbs.ts';
 
 export interface VerbHandlerDependencies {
   directory: ConnectorDirectory;
   runner: ReportRunner;
   operations: OperationService;
+  notifications: NotificationVerbDependencies;
   /** A report that takes longer than this gets a "checking …" message first, replaced by the report. */
   progressAfterMs?: number;
 }
@@ -36,6 +38,10 @@ export function createVerbHandlers(deps: VerbHandlerDependencies): VerbTable {
     cancel: decisionHandler('cancel', ops),
     requests: requestsHandler(ops),
     audit: auditHandler(ops),
+    subscribe: subscribeHandler(deps.notifications),
+    unsubscribe: unsubscribeHandler(deps.notifications),
+    subscriptions: subscriptionsHandler(deps.notifications),
+    schedule: scheduleHandler(deps.notifications),
     help: async ({ command, reply }) => {
       await reply.post(helpMessage(command.topic), 'private');
     },

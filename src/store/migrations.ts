@@ -68,4 +68,45 @@ export const MIGRATIONS: readonly string[] = [
      seen_at INTEGER NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX deliveries_seen ON deliveries (seen_at);`,
+  // The outbox of scheduled posts: the id is the order of enqueueing, next_at both the retry time and the
+  // lease of an item in flight; an update names its post by key, within its conversation.
+  `CREATE TABLE outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     conversation TEXT NOT NULL,
+     message TEXT NOT NULL,
+     key TEXT,
+     update_of TEXT,
+     state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     next_at INTEGER NOT NULL,
+     last_error TEXT,
+     ref TEXT,
+     settled_at INTEGER,
+     CHECK (key IS NULL OR update_of IS NULL)
+   );
+   CREATE INDEX outbox_pending ON outbox (conversation, id) WHERE state = 'pending';
+   CREATE INDEX outbox_keys ON outbox (conversation, key) WHERE key IS NOT NULL;
+   CREATE INDEX outbox_settled ON outbox (settled_at) WHERE state <> 'pending';`,
+  // Runs of the schedules (the daily report), one per schedule and instant: the primary key is the claim, so
+  // two bot processes on one DATA_DIR, or a restart, never both run an instant; posted_at stays empty until the
+  // run's posts are in the outbox, so a run cut off in the middle is found and finished.
+  `CREATE TABLE scheduled_runs (
+     schedule TEXT NOT NULL,
+     scheduled_for INTEGER NOT NULL,
+     claimed_at INTEGER NOT NULL,
+     heartbeat_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 1,
+     posted_at INTEGER,
+     PRIMARY KEY (schedule, scheduled_for)
+   ) WITHOUT ROWID;`,
+  // Conversations subscribed in chat to the daily report or to alerts (the configuration's come on top).
+  `CREATE TABLE subscriptions (
+     conversation TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('reports', 'alerts')),
+     min_severity TEXT NOT NULL CHECK (min_severity IN ('warn', 'critical')),
+     subscribed_by TEXT NOT NULL,
+     since INTEGER NOT NULL,
+     PRIMARY KEY (conversation, kind)
+   ) WITHOUT ROWID;`,
 ];

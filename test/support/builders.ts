@@ -12,6 +12,8 @@ import { OperationService } from '../../src/operations/service.ts';
 import { AuditLog } from '../../src/store/audit-log.ts';
 import { OperationRequests } from '../../src/store/operation-requests.ts';
 import { Store } from '../../src/store/store.ts';
+import { Subscriptions } from '../../src/store/subscriptions.ts';
+import type { NotificationVerbDependencies } from '../../src/request/notification-verbs.ts';
 import type { AccessPolicy } from '../../src/domain/roles.ts';
 import type { Logger } from '../../src/logging/logger.ts';
 import { createDispatcher } from '../../src/request/create-dispatcher.ts';
@@ -101,13 +103,14 @@ export interface TestDispatcher {
 export function testDispatcher(
   directory: ConnectorDirectory,
   runner: ReportRunner,
-  options: { policy?: AccessPolicy; progressAfterMs?: number; logger?: Logger; operations?: OperationService } = {},
+  options: { policy?: AccessPolicy; progressAfterMs?: number; logger?: Logger; operations?: OperationService; notifications?: NotificationVerbDependencies } = {},
 ): TestDispatcher {
   const counted: Array<{ verb: string; platform: string }> = [];
   const dispatcher = createDispatcher({
     directory,
     runner,
     operations: options.operations ?? testOperations().service,
+    notifications: options.notifications ?? testNotifications(),
     policy: options.policy ?? new ConfiguredAccess(NO_ACCESS_SETTINGS),
     logger: options.logger ?? silentLogger(),
     countRequest: (verb, platform) => counted.push({ verb, platform }),
@@ -158,6 +161,11 @@ export function testOperations(kinds: OperationKindSpec[] = [], access: AccessSe
     logger: silentLogger(),
   });
   return { service, store, audit, requests, policy };
+}
+
+/** Subscriptions over an in-memory store, with a schedule that says when it is next due. */
+export function testNotifications(next?: Date): NotificationVerbDependencies {
+  return { subscriptions: new Subscriptions(Store.open(':memory:'), []), nextReport: () => next, timezone: 'Europe/Berlin' };
 }
 
 export function staticDirectory(connectors: Connector[], problem?: string): ConnectorDirectory {

@@ -33,8 +33,8 @@ describe('parseCommand', () => {
   });
 
   it.each(VERBS.map((v) => v.verb))('knows the verb %s', (verb) => {
-    const needsId = ['approve', 'reject', 'cancel'].includes(verb);
-    expect(ok(`/connector ${verb}${needsId ? ' r7k2m9' : ''}`).verb).toBe(verb);
+    const needs: Record<string, string> = { approve: ' r7k2m9', reject: ' r7k2m9', cancel: ' r7k2m9', subscribe: ' reports', unsubscribe: ' alerts' };
+    expect(ok(`/connector ${verb}${needs[verb] ?? ''}`).verb).toBe(verb);
   });
 
   it('reads the words of the operation verbs: an update\'s version, a request id, a rejection\'s reason, the flags', () => {

@@ -11,7 +11,7 @@ import { VERBS } from '../../src/domain/verbs.ts';
 import { runMiddleware, type Middleware, type RequestContext } from '../../src/request/context.ts';
 import { AcknowledgedTwiceError, GuardedReply } from '../../src/request/reply-guard.ts';
 import { createVerbHandlers } from '../../src/request/verb-handlers.ts';
-import { aConnector, aRequest, RecordingReply, silentLogger, staticDirectory, testDispatcher, testOperations } from '../support/builders.ts';
+import { aConnector, aRequest, RecordingReply, silentLogger, staticDirectory, testDispatcher, testNotifications, testOperations } from '../support/builders.ts';
 
 const MAIN = aConnector('main', { container: 'connector-main' });
 
@@ -86,8 +86,8 @@ describe('the request path', () => {
   it('without access settings, everyone in chat may use the read-only verbs and none of the others', async () => {
     const path = testDispatcher(staticDirectory([MAIN]), runnerTaking(0));
     for (const spec of VERBS) {
-      const needsId = ['approve', 'reject', 'cancel'].includes(spec.verb);
-      const reply = await path.ask(`/connector ${spec.verb}${needsId ? ' r7k2m9' : ''}`);
+      const needs: Record<string, string> = { approve: ' r7k2m9', reject: ' r7k2m9', cancel: ' r7k2m9', subscribe: ' reports', unsubscribe: ' alerts' };
+      const reply = await path.ask(`/connector ${spec.verb}${needs[spec.verb] ?? ''}`);
       if (spec.role === 'viewer') expect(reply.last.text, spec.verb).not.toMatch(/needs the .* role/);
       else expect(reply.last.text, spec.verb).toMatch(new RegExp(`needs the ${spec.role} role`));
     }
@@ -117,7 +117,7 @@ describe('the request path', () => {
   });
 
   it('has a handler for every verb of domain/verbs.ts', () => {
-    const handlers = createVerbHandlers({ directory: staticDirectory([]), runner: runnerTaking(0), operations: testOperations().service });
+    const handlers = createVerbHandlers({ directory: staticDirectory([]), runner: runnerTaking(0), operations: testOperations().service, notifications: testNotifications() });
     expect(Object.keys(handlers).sort()).toEqual(VERBS.map((v) => v.verb).sort());
   });
 });

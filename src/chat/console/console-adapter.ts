@@ -1,4 +1,5 @@
 import type { ChatAdapter } from '../adapter.ts';
+import type { Message } from '../../domain/message.ts';
 import { ConsoleChat, type Dispatch } from './console-chat.ts';
 
 export interface ConsoleAdapterOptions {
@@ -14,15 +15,17 @@ export class ConsoleAdapter implements ChatAdapter {
   readonly ended: Promise<void>;
   private readonly stopping = new AbortController();
   private startChat!: () => void;
+  private readonly chat: ConsoleChat;
+  private posts = 0;
 
   constructor(options: ConsoleAdapterOptions) {
-    const chat = new ConsoleChat({
+    const chat = (this.chat = new ConsoleChat({
       input: options.input,
       output: options.output,
       interactive: options.input.isTTY === true,
       redact: options.redact,
       dispatch: options.dispatch,
-    });
+    }));
     this.ended = new Promise<void>((resolve) => {
       this.startChat = resolve;
     }).then(() => chat.run(this.stopping.signal));
@@ -30,6 +33,18 @@ export class ConsoleAdapter implements ChatAdapter {
 
   async start(): Promise<void> {
     this.startChat();
+  }
+
+  /** Scheduled posts to the `console` conversation, for the outbox: printed in turn. */
+  transport(): { platform: 'console'; post(conversation: string, message: Message): Promise<{ ref: string }>; update(conversation: string, ref: string, message: Message): Promise<void> } {
+    return {
+      platform: 'console',
+      post: async (_conversation, message) => {
+        this.chat.announce(message);
+        return { ref: String(++this.posts) };
+      },
+      update: async (_conversation, _ref, message) => this.chat.announce(message),
+    };
   }
 
   async stop(): Promise<void> {

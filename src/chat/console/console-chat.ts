@@ -128,6 +128,11 @@ export class ConsoleChat {
     };
   }
 
+  /** A message that no request asked for (a scheduled report): shown between the answers, its buttons usable. */
+  announce(message: Message): void {
+    this.show(message);
+  }
+
   private show(message: Message): void {
     const rendered = renderText(message);
     this.choices = rendered.choices;

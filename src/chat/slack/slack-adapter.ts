@@ -81,6 +81,17 @@ export class SlackAdapter implements ChatAdapter {
     this.connecting = this.connect();
   }
 
+  /** Posting into a Slack channel outside of any request (daily reports, alerts), for the outbox. */
+  transport(): { platform: 'slack'; post(channel: string, message: Message): Promise<{ ref: string }>; update(channel: string, ref: string, message: Message): Promise<void> } {
+    const { logger, redact } = this.options;
+    const replyIn = (channel: string) => new SlackReply({ ack: async () => undefined, channel, poster: this.poster, reportsInChannel: true, logger, redact });
+    return {
+      platform: 'slack',
+      post: async (channel, message) => ({ ref: (await replyIn(channel).post(message, 'conversation')).id }),
+      update: async (channel, ref, message) => replyIn(channel).update({ id: ref }, message),
+    };
+  }
+
   notReady(): string[] {
     return this.connected ? [] : [`slack (${this.problem})`];
   }

@@ -1,0 +1,207 @@
+import type { Logger } from '../logging/logger.ts';
+import type { DueItem, Outbox, OutboxItem } from '../store/outbox.ts';
+import { backoffMs, describeError, verdictOf } from './retry-policy.ts';
+import { parseConversation, type ConversationTransport } from './transport.ts';
+
+export interface OutboxWorkerOptions {
+  outbox: Outbox;
+  /** By platform: `slack` for `slack:C0OPS00001`. */
+  transports: ReadonlyMap<string, ConversationTransport>;
+  logger: Logger;
+  now?: () => Date;
+  /** How often the outbox is looked at when nobody calls `wake()`; also the resolution of retry times. */
+  pollMs?: number;
+  /** A failed item is given up after this many attempts (default 20) … */
+  maxAttempts?: number;
+  /** … or once it is this old (default 24 h). */
+  maxAgeMs?: number;
+  /** How long an attempt holds its item (default 2 min); a crash mid-attempt delays the item by at most this. */
+  leaseMs?: number;
+  onDelivered?: (item: OutboxItem, ref: string | undefined) => void;
+  onFailed?: (item: OutboxItem, error: string) => void;
+}
+
+export interface OutboxWorkerCounts {
+  delivered: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Delivers the outbox through each platform's transport: conversations in parallel (a slow or rate-limited one
+ * holds up only itself), each strictly in order, one item at a time. A failed attempt is retried later (when the
+ * platform said, else with backoff) and the conversation waits for it; Slack's refusal, or too many attempts or
+ * too old an item, gives the item up (logged at error level, counted, `onFailed`) and the conversation goes on.
+ * Items of a platform without a transport stay queued.
+ *
+ * Crashes: an item is claimed in the store before the platform is called and marked delivered the moment the
+ * platform answers, so a kill -9 loses nothing: an unclaimed item goes out after the restart, a claimed one when
+ * its lease ends. Between the platform's answer and that commit (one write) a crash makes the item go out a
+ * second time: at-least-once is unavoidable at the transport boundary, for platforms without an idempotency key
+ * (Slack's chat.postMessage has none).
+ */
+export class OutboxWorker {
+  readonly counts: OutboxWorkerCounts = { delivered: 0, retried: 0, failed: 0 };
+  private readonly outbox: Outbox;
+  private readonly transports: ReadonlyMap<string, ConversationTransport>;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private readonly pollMs: number;
+  private readonly maxAttempts: number;
+  private readonly maxAgeMs: number;
+  private readonly leaseMs: number;
+  private readonly onDelivered: OutboxWorkerOptions['onDelivered'];
+  private readonly onFailed: OutboxWorkerOptions['onFailed'];
+  /** The delivery under way in each conversation. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly warnedPlatforms = new Set<string>();
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private woken = false;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(options: OutboxWorkerOptions) {
+    this.outbox = options.outbox;
+    this.transports = options.transports;
+    this.logger = options.logger;
+    this.now = options.now ?? (() => new Date());
+    this.pollMs = options.pollMs ?? 1000;
+    this.maxAttempts = options.maxAttempts ?? 20;
+    this.maxAgeMs = options.maxAgeMs ?? 24 * 60 * 60_000;
+    this.leaseMs = options.leaseMs ?? 2 * 60_000;
+    this.onDelivered = options.onDelivered;
+    this.onFailed = options.onFailed;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Stops looking for work, and resolves once the deliveries under way are settled. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.loop;
+    this.loop = undefined;
+    await Promise.all(this.inFlight.values());
+  }
+
+  /** Looks at the outbox now rather than at the next poll: call it after an enqueue. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** One pass: starts each conversation's due item (unless one of it is under way), resolves when they are settled. */
+  async deliverDue(): Promise<number> {
+    const started = this.startDue();
+    await Promise.all(started);
+    return started.length;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        this.startDue();
+      } catch (error) {
+        this.logger.error({ err: error }, 'outbox: cannot read the due items');
+      }
+      await this.idle();
+    }
+  }
+
+  private startDue(): Array<Promise<void>> {
+    return this.outbox.due(this.now()).flatMap((item) => {
+      if (this.inFlight.has(item.conversation)) return [];
+      const { platform, id } = parseConversation(item.conversation);
+      const transport = this.transports.get(platform);
+      if (!transport) {
+        this.warnNoTransport(platform, item.conversation);
+        return [];
+      }
+      const delivery = this.deliver(item, transport, id)
+        .catch((error: unknown) => this.logger.error({ err: error, id: item.id, conversation: item.conversation }, 'outbox: delivery broke off; the item is tried again when its lease ends'))
+        .finally(() => {
+          this.inFlight.delete(item.conversation);
+          // The conversation's next item, at once.
+          this.wake();
+        });
+      this.inFlight.set(item.conversation, delivery);
+      return [delivery];
+    });
+  }
+
+  private async deliver(item: DueItem, transport: ConversationTransport, conversationId: string): Promise<void> {
+    if (item.updateOf !== undefined && item.postRef === undefined) {
+      return this.giveUp(item, item.attempts, `the post it updates ("${item.updateOf}") was not delivered`);
+    }
+    const claimedAt = this.now();
+    // Another bot process on the same store took it first.
+    if (!this.outbox.claim(item.id, claimedAt, new Date(claimedAt.getTime() + this.leaseMs))) return;
+    const attempt = item.attempts + 1;
+    let ref: string | undefined;
+    try {
+      if (item.postRef === undefined) ref = (await transport.post(conversationId, item.message)).ref;
+      else await transport.update(conversationId, item.postRef, item.message);
+    } catch (error) {
+      return this.afterFailure(item, attempt, error);
+    }
+    // First thing after the platform's answer: the window in which a crash would deliver it twice.
+    this.outbox.delivered(item.id, ref);
+    this.counts.delivered++;
+    this.logger.debug({ id: item.id, conversation: item.conversation, attempt, ref }, 'outbox: delivered');
+    this.onDelivered?.(item, ref);
+  }
+
+  private afterFailure(item: DueItem, attempt: number, error: unknown): void {
+    const reason = describeError(error);
+    const verdict = verdictOf(error);
+    if (!verdict.retry) return this.giveUp(item, attempt, reason);
+    const now = this.now();
+    const ageMs = now.getTime() - item.createdAt.getTime();
+    if (attempt >= this.maxAttempts || ageMs >= this.maxAgeMs) {
+      return this.giveUp(item, attempt, `gave up after ${attempt} attempts in ${Math.round(ageMs / 1000)} s: ${reason}`);
+    }
+    const delayMs = verdict.afterMs ?? backoffMs(attempt);
+    this.outbox.retryLater(item.id, new Date(now.getTime() + delayMs), reason);
+    this.counts.retried++;
+    this.logger.warn({ id: item.id, conversation: item.conversation, attempt, delayMs, error: reason }, 'outbox: delivery failed; retrying later');
+  }
+
+  private giveUp(item: DueItem, attempts: number, error: string): void {
+    this.outbox.failed(item.id, error);
+    this.counts.failed++;
+    this.logger.error(
+      { id: item.id, conversation: item.conversation, key: item.key, updateOf: item.updateOf, attempts, error },
+      'outbox: item given up, not delivered',
+    );
+    this.onFailed?.(item, error);
+  }
+
+  private warnNoTransport(platform: string, conversation: string): void {
+    if (this.warnedPlatforms.has(platform)) return;
+    this.warnedPlatforms.add(platform);
+    this.logger.warn({ platform, conversation }, 'outbox: no transport for this platform; its items stay queued');
+  }
+
+  /** Until the next poll, or sooner when woken. */
+  private idle(): Promise<void> {
+    if (this.woken || this.stopping) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollMs);
+      timer.unref();
+      this.wakeUp = done;
+    });
+  }
+}

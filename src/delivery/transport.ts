@@ -1,0 +1,31 @@
+import type { Message } from '../domain/message.ts';
+
+/**
+ * How the outbox reaches one chat platform; each chat adapter implements it. `conversationId` is the id within
+ * the platform: `C0OPS00001` of `slack:C0OPS00001`, empty for a platform of one conversation (`console`).
+ * A call should give up well within the outbox worker's lease (2 min by default): a call still running after
+ * it may be made again by another bot process on the same DATA_DIR.
+ */
+export interface ConversationTransport {
+  platform: string;
+  /** Posts a new message; `ref` is what `update` needs to find it again, e.g. `chat:C0OPS00001:<ts>`. */
+  post(conversationId: string, message: Message): Promise<{ ref: string }>;
+  update(conversationId: string, ref: string, message: Message): Promise<void>;
+}
+
+/** Thrown by a transport when the platform says when to try again (a rate limit). */
+export class RetryLaterError extends Error {
+  readonly retryAfterMs: number;
+
+  constructor(retryAfterMs: number, message = `retry after ${retryAfterMs} ms`, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RetryLaterError';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** `slack:C0OPS00001` → platform `slack`, id `C0OPS00001`; `console` → platform `console`, id ``. */
+export function parseConversation(conversation: string): { platform: string; id: string } {
+  const colon = conversation.indexOf(':');
+  return colon < 0 ? { platform: conversation, id: '' } : { platform: conversation.slice(0, colon), id: conversation.slice(colon + 1) };
+}
