@@ -1,4 +1,7 @@
+import { Writable } from 'node:stream';
 import pino from 'pino';
+import { ConfigError } from '../../src/config/errors.ts';
+import { loadConfig } from '../../src/config/load.ts';
 import { createDockerClient, type DockerClient } from '../../src/integrations/docker/client.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import type { Block, Button, Message } from '../../src/domain/message.ts';
@@ -82,6 +85,29 @@ export class RecordingReply implements ReplyPort {
 
   get kinds(): string[] {
     return this.events.map((e) => (e.kind === 'post' ? `post:${e.visibility}` : e.kind));
+  }
+}
+
+/** A logger whose records the test can read. */
+export function capturingLogger(): { logger: Logger; records: Array<Record<string, unknown>> } {
+  const records: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) records.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), records };
+}
+
+/** The problems loadConfig names for an environment; none when it loads. */
+export function configProblems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
   }
 }
 

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigError } from '../../src/config/errors.ts';
 import { loadConfig } from '../../src/config/load.ts';
+import { configProblems } from '../support/builders.ts';
 
 const BOT = 'xoxb-1111-2222-abcdefghijkl';
 const APP = 'xapp-1-A0123-4444-abcdefghijkl';
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    return (error as ConfigError).problems;
-  }
-}
+const problems = configProblems;
 
 describe('Slack settings', () => {
   it('Socket Mode with an app token, HTTP mode with a signing secret; the tokens are secrets', () => {

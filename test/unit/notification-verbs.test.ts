@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/chat/text/render.ts';
-import type { ConfigError } from '../../src/config/errors.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { ConfiguredAccess } from '../../src/domain/access.ts';
 import type { Actor, Conversation } from '../../src/domain/request.ts';
 import type { ReportRunner } from '../../src/domain/ports.ts';
 import { report } from '../../src/domain/report.ts';
-import { NO_ACCESS_SETTINGS, SLACK_CHANNEL, staticDirectory, testDispatcher, testNotifications } from '../support/builders.ts';
+import { configProblems, NO_ACCESS_SETTINGS, SLACK_CHANNEL, staticDirectory, testDispatcher, testNotifications } from '../support/builders.ts';
 
 const runner: ReportRunner = { run: async () => report([]) };
 const ops: Actor = { platform: 'slack', id: 'U0OPS', displayName: 'Ops' };
@@ -43,14 +42,7 @@ describe('subscriptions in chat', () => {
 });
 
 describe('report settings', () => {
-  const problems = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-      return [];
-    } catch (error) {
-      return (error as ConfigError).problems;
-    }
-  };
+  const problems = configProblems;
 
   it('weekdays at 08:00 UTC by default; a bad schedule or zone stops the start, naming the setting', () => {
     expect(loadConfig({}).reports).toEqual({ schedule: '0 8 * * 1-5', timezone: 'UTC', graceHours: 6 });

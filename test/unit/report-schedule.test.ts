@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ReportSchedule, type ReportScheduleOptions } from '../../src/scheduler/report-schedule.ts';
 import { ScheduledRuns } from '../../src/store/scheduled-runs.ts';
 import { Store } from '../../src/store/store.ts';
+import { capturingLogger } from '../support/builders.ts';
 
 const HOUR = 3_600_000;
 const WEEKDAYS_8 = '0 8 * * 1-5';
@@ -14,17 +14,6 @@ const BERLIN = 'Europe/Berlin';
 /** Tuesday 31 March 2026, 08:00 in Berlin (summer time). */
 const TUESDAY_8 = new Date('2026-03-31T06:00:00Z');
 
-/** A logger whose records the test can read. */
-function capturingLogger() {
-  const records: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) records.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), records };
-}
 
 let dir: string;
 let stores: Store[];

@@ -1,5 +1,3 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/chat/text/render.ts';
 import { checkResult } from '../../src/domain/check-result.ts';
@@ -11,7 +9,7 @@ import { VERBS } from '../../src/domain/verbs.ts';
 import { runMiddleware, type Middleware, type RequestContext } from '../../src/request/context.ts';
 import { AcknowledgedTwiceError, GuardedReply } from '../../src/request/reply-guard.ts';
 import { createVerbHandlers } from '../../src/request/verb-handlers.ts';
-import { aConnector, aRequest, RecordingReply, silentLogger, staticDirectory, testDispatcher, testNotifications, testOperations } from '../support/builders.ts';
+import { aConnector, aRequest, RecordingReply, silentLogger, staticDirectory, testDispatcher, testNotifications, testOperations, capturingLogger } from '../support/builders.ts';
 
 const MAIN = aConnector('main', { container: 'connector-main' });
 
@@ -27,17 +25,6 @@ function runnerTaking(ms: number): ReportRunner & { calls: number } {
   return runner;
 }
 
-/** A logger whose records the test can read. */
-function capturingLogger() {
-  const records: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) records.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), records };
-}
 
 describe('the request path', () => {
   it('acknowledges before anything else happens, before the directory is even asked', async () => {
