@@ -8,7 +8,7 @@ import type { ConnectorDirectory, ReportRunner } from './domain/ports.ts';
 import { ConfiguredAccess } from './domain/access.ts';
 import { homeMessage } from './domain/home-message.ts';
 import { LastKnownStatus } from './domain/last-known.ts';
-import { Metrics } from './http/metrics.ts';
+import { Metrics, REPORT_SCHEDULE } from './http/metrics.ts';
 import { probeRoutes } from './http/routes/probes.ts';
 import type { RouteHandler } from './http/server.ts';
 import { ConnectorApiClient } from './integrations/connector-api/client.ts';
@@ -33,9 +33,9 @@ import type { Dispatcher } from './request/dispatcher.ts';
 import { DiskSampler } from './scheduler/disk-sampler.ts';
 import { ReportSchedule } from './scheduler/report-schedule.ts';
 import { ScheduledRuns } from './store/scheduled-runs.ts';
-import { Outbox } from './store/outbox.ts';
+import { Outbox, type OutboxItem } from './store/outbox.ts';
 import { OutboxWorker } from './delivery/outbox-worker.ts';
-import type { ConversationTransport } from './delivery/transport.ts';
+import { parseConversation, type ConversationTransport } from './delivery/transport.ts';
 import { Subscriptions } from './store/subscriptions.ts';
 import { dailyReportMessage } from './domain/daily-report.ts';
 import { CHECK_IDS } from './domain/check-result.ts';
@@ -161,13 +161,29 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
   const outbox = new Outbox(store);
   // Where scheduled posts go, by platform: Slack below, the console when main.ts opens it.
   const transports = new Map<string, ConversationTransport>();
-  const outboxWorker = new OutboxWorker({ outbox, transports, logger });
+  const platformOf = (item: OutboxItem) => parseConversation(item.conversation).platform;
+  const outboxWorker = new OutboxWorker({
+    outbox,
+    transports,
+    logger,
+    onDelivered: (item) => metrics.deliveries.inc({ platform: platformOf(item), outcome: 'delivered' }),
+    onRetried: (item) => metrics.deliveries.inc({ platform: platformOf(item), outcome: 'retried' }),
+    onFailed: (item) => metrics.deliveries.inc({ platform: platformOf(item), outcome: 'failed' }),
+  });
+  const scheduledRuns = new ScheduledRuns(store);
+  metrics.observe({
+    queuedDeliveries: () => outbox.pending().total,
+    lastReport: () => {
+      const last = scheduledRuns.last(REPORT_SCHEDULE);
+      return last && { scheduledFor: last.scheduledFor, posted: last.postedAt !== undefined };
+    },
+  });
   const reportSchedule = new ReportSchedule({
-    name: 'daily-report',
+    name: REPORT_SCHEDULE,
     cron: config.reports.schedule,
     zone: config.reports.timezone,
     graceMs: config.reports.graceHours * 3_600_000,
-    runs: new ScheduledRuns(store),
+    runs: scheduledRuns,
     logger,
     run: async (scheduledFor, markPosted) => {
       const receivers = subscriptions.receiving('reports');

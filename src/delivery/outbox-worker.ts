@@ -19,6 +19,7 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
   onDelivered?: (item: OutboxItem, ref: string | undefined) => void;
   onFailed?: (item: OutboxItem, error: string) => void;
+  onRetried?: (item: OutboxItem, error: string) => void;
 }
 
 export interface OutboxWorkerCounts {
@@ -52,6 +53,7 @@ export class OutboxWorker {
   private readonly leaseMs: number;
   private readonly onDelivered: OutboxWorkerOptions['onDelivered'];
   private readonly onFailed: OutboxWorkerOptions['onFailed'];
+  private readonly onRetried: OutboxWorkerOptions['onRetried'];
   /** The delivery under way in each conversation. */
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly warnedPlatforms = new Set<string>();
@@ -71,6 +73,7 @@ export class OutboxWorker {
     this.leaseMs = options.leaseMs ?? 2 * 60_000;
     this.onDelivered = options.onDelivered;
     this.onFailed = options.onFailed;
+    this.onRetried = options.onRetried;
   }
 
   start(): void {
@@ -168,6 +171,7 @@ export class OutboxWorker {
     this.outbox.retryLater(item.id, new Date(now.getTime() + delayMs), reason);
     this.counts.retried++;
     this.logger.warn({ id: item.id, conversation: item.conversation, attempt, delayMs, error: reason }, 'outbox: delivery failed; retrying later');
+    this.onRetried?.(item, reason);
   }
 
   private giveUp(item: DueItem, attempts: number, error: string): void {

@@ -1,11 +1,26 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** The bot's Prometheus metrics: process metrics plus counters for commands and checks. */
+/** The daily report's name in the schedule runs table and in the metrics. */
+export const REPORT_SCHEDULE = 'daily-report';
+
+/** The latest run of a schedule, as the store has it. */
+export interface ScheduleReading {
+  scheduledFor: Date;
+  posted: boolean;
+}
+
+/**
+ * The bot's Prometheus metrics: process metrics, counters for commands, checks and deliveries, and gauges read
+ * from the store at scrape time (queued deliveries, the daily report's last run), so they are true after a restart.
+ */
 export class Metrics {
   readonly registry = new Registry();
   readonly commands: Counter<'verb' | 'adapter'>;
   readonly checks: Counter<'check' | 'status'>;
   readonly checkDuration: Histogram<'check'>;
+  readonly deliveries: Counter<'platform' | 'outcome'>;
+  private queued: () => number = () => 0;
+  private lastReport: () => ScheduleReading | undefined = () => undefined;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'connector_ops_' });
@@ -28,5 +43,44 @@ export class Metrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [this.registry],
     });
+    this.deliveries = new Counter({
+      name: 'connector_ops_deliveries_total',
+      help: 'Scheduled posts and updates through the outbox, by platform and outcome (delivered, retried, failed: given up)',
+      labelNames: ['platform', 'outcome'],
+      registers: [this.registry],
+    });
+    const queued: Gauge = new Gauge({
+      name: 'connector_ops_deliveries_queued',
+      help: 'Scheduled posts and updates in the outbox not yet delivered nor given up',
+      registers: [this.registry],
+      collect: () => queued.set(this.queued()),
+    });
+    // Labelled, so that before the first run there is no sample at all rather than a misleading 0.
+    const lastRun: Gauge<'schedule'> = new Gauge({
+      name: 'connector_ops_report_last_run_timestamp_seconds',
+      help: 'The instant the daily report last ran for (absent before its first run)',
+      labelNames: ['schedule'],
+      registers: [this.registry],
+      collect: () => {
+        const last = this.lastReport();
+        if (last) lastRun.set({ schedule: REPORT_SCHEDULE }, last.scheduledFor.getTime() / 1000);
+      },
+    });
+    const lastPosted: Gauge<'schedule'> = new Gauge({
+      name: 'connector_ops_report_last_run_posted',
+      help: "1 when the daily report's last run was handed to the outbox, 0 while it is unfinished or failed (absent before its first run)",
+      labelNames: ['schedule'],
+      registers: [this.registry],
+      collect: () => {
+        const last = this.lastReport();
+        if (last) lastPosted.set({ schedule: REPORT_SCHEDULE }, last.posted ? 1 : 0);
+      },
+    });
+  }
+
+  /** Where the gauges read from: called once, at the composition root. */
+  observe(sources: { queuedDeliveries: () => number; lastReport: () => ScheduleReading | undefined }): void {
+    this.queued = sources.queuedDeliveries;
+    this.lastReport = sources.lastReport;
   }
 }

@@ -63,6 +63,17 @@ describe('the daily report', () => {
     expect(report.text).toMatch(/^Daily report .*: CRITICAL\. 1 connector: 1 critical/);
     expect(JSON.stringify(report.blocks)).toContain('Needs attention');
     expect(JSON.stringify(report.blocks)).toContain('/connector restart ops');
+    // /metrics tells the same, read from the store: the post counted as delivered, nothing left queued.
+    const scrape = () => first.metrics.registry.metrics();
+    let metrics = await scrape();
+    for (const deadline = Date.now() + 3_000; !metrics.includes('outcome="delivered"} 1') && Date.now() < deadline; metrics = await scrape()) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(metrics).toContain('connector_ops_deliveries_total{platform="slack",outcome="delivered"} 1');
+    expect(metrics).toMatch(/^connector_ops_deliveries_queued 0$/m);
+    expect(metrics).toMatch(/^connector_ops_report_last_run_posted\{schedule="daily-report"\} 1$/m);
+    const lastRun = Number(/^connector_ops_report_last_run_timestamp_seconds\{schedule="daily-report"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(Date.now() / 1000 - lastRun).toBeLessThan(120);
     await stop(first);
 
     // Restarted within the same minute: that minute's report was posted; nothing is posted again.

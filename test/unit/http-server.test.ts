@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Gauge } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Metrics } from '../../src/http/metrics.ts';
+import { Metrics, type ScheduleReading } from '../../src/http/metrics.ts';
 import { probeRoutes } from '../../src/http/routes/probes.ts';
 import { BotServer, type RouteHandler } from '../../src/http/server.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -109,6 +109,24 @@ describe('BotServer', () => {
     expect(res.body).toContain('connector_ops_checks_total{check="health",status="critical"} 1');
     expect(res.body).toContain('connector_ops_check_duration_seconds_bucket{le="0.25",check="health"} 1');
     expect(res.body).toMatch(/^connector_ops_process_cpu_user_seconds_total \d/m);
+  });
+
+  it('reads the delivery and report gauges from their sources at each scrape', async () => {
+    const { base, metrics } = await start();
+    const store: { queued: number; lastReport?: ScheduleReading } = { queued: 3 };
+    metrics.observe({ queuedDeliveries: () => store.queued, lastReport: () => store.lastReport });
+    metrics.deliveries.inc({ platform: 'slack', outcome: 'retried' });
+    const before = (await get(`${base}/metrics`)).body;
+    expect(before).toMatch(/^connector_ops_deliveries_queued 3$/m);
+    expect(before).toContain('connector_ops_deliveries_total{platform="slack",outcome="retried"} 1');
+    // Before the first run there is no last run to tell of.
+    expect(before).not.toMatch(/^connector_ops_report_last_run_/m);
+    store.queued = 0;
+    store.lastReport = { scheduledFor: new Date('2026-12-01T06:00:00Z'), posted: false };
+    const after = (await get(`${base}/metrics`)).body;
+    expect(after).toMatch(/^connector_ops_deliveries_queued 0$/m);
+    expect(after).toMatch(/^connector_ops_report_last_run_posted\{schedule="daily-report"\} 0$/m);
+    expect(after).toMatch(/^connector_ops_report_last_run_timestamp_seconds\{schedule="daily-report"\} 1796104800$/m);
   });
 
   it('answers 404 for other paths and 405 for other methods', async () => {

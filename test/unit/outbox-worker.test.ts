@@ -247,14 +247,17 @@ describe('OutboxWorker', () => {
     expect(worker.counts.failed).toBe(1);
   });
 
-  it('retries what Slack calls transient (internal_error) instead of giving up', async () => {
-    const { outbox, transport, clock, drain } = setup();
+  it('retries what Slack calls transient (internal_error) instead of giving up, and reports each retry', async () => {
+    const retried: string[] = [];
+    const { outbox, transport, clock, drain } = setup({ onRetried: (_item, error) => retried.push(error) });
     transport.next(Object.assign(new Error('An API error occurred: internal_error'), { data: { error: 'internal_error' } }));
     outbox.enqueue(OPS, textMessage('again'));
     await drain();
     clock.now += 1_000;
     await drain();
     expect(transport.texts(OPS)).toEqual(['again']);
+    expect(retried).toHaveLength(1);
+    expect(retried[0]).toContain('internal_error');
   });
 
   it('gives up after the maximum attempts, or when the item is too old', async () => {
