@@ -101,7 +101,7 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
     const [first, ...rest] = result.details;
     expect(first?.label).toBe('Sync failed MongoNetworkError: connect ECONNREFUSED <ip>');
     expect(first?.value).toMatch(
-      /^2× · first \d\d:\d\d · last \d\d:\d\d · Sync failed MongoNetworkError: connect ECONNREFUSED 10\.0\.3\.7:27017\n {4}at Connection\.onError .*\n {4}at Socket\.emit \(node:events:519:28\)$/,
+      /^2× · first \d\d:\d\d · last \d\d:\d\d · the Connector lost its connection to MongoDB → check MongoDB \(\/connector database [\w-]+\); [^·]+ · Sync failed MongoNetworkError: connect ECONNREFUSED 10\.0\.3\.7:27017\n {4}at Connection\.onError .*\n {4}at Socket\.emit \(node:events:519:28\)$/,
     );
     expect(rest.map((detail) => detail.label)).toEqual(
       expect.arrayContaining([

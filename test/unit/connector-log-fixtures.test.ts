@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ErrorEvent } from '../../src/checks/error-logs/event.ts';
+import { knownError } from '../../src/checks/error-logs/known-errors.ts';
 import { LogEventParser } from '../../src/checks/error-logs/parser.ts';
 import { LineSplitter } from '../../src/integrations/logfiles/lines.ts';
 
@@ -42,5 +43,16 @@ describe('recorded Connector 7.x logs (the counts their README states)', () => {
     const events = parseFixture('json-layout.log');
     expect(events).toHaveLength(3);
     expect(events.filter((e) => e.level === 'FATAL')).toEqual([]);
+  });
+
+  it('every error of the recordings is one the Connector is known to print, explained', () => {
+    const explained = (name: string) => parseFixture(name).map((event) => knownError(event.message, 'ops')?.explanation);
+    expect(explained('startup-crash-backbone.log')).toEqual(['the Connector cannot reach the Backbone']);
+    expect(explained('backbone-down.log')).toEqual(Array(2).fill(expect.stringMatching(/^the Connector cannot reach the Backbone; changes/)));
+    expect(explained('webhooks-and-amqp.log')).toEqual([
+      expect.stringMatching(/^the Connector could not deliver to a webhook target/),
+      expect.stringMatching(/^the connection to the AMQP message broker was lost/),
+    ]);
+    expect(explained('json-layout.log')).not.toContain(undefined);
   });
 });

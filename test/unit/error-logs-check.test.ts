@@ -82,11 +82,12 @@ describe('ErrorLogsCheck', () => {
     expect(result.summary).toBe(`3 errors in 24 h (2 groups), last ${stamp(46).slice(11, 16)}`);
     expect(result.details[0]).toEqual({
       label: 'Sync failed MongoNetworkError: connect ECONNREFUSED <ip>',
-      value: `2× · first ${stamp(120).slice(11, 16)} · last ${stamp(60).slice(11, 16)} · Sync failed MongoNetworkError: connect ECONNREFUSED 10.0.3.7:27017\n    at Connection.onError (connection.js:207:9)`,
+      value: `2× · first ${stamp(120).slice(11, 16)} · last ${stamp(60).slice(11, 16)} · the Connector lost its connection to MongoDB → check MongoDB (/connector database connector-1); the Connector reconnects once it answers · Sync failed MongoNetworkError: connect ECONNREFUSED 10.0.3.7:27017\n    at Connection.onError (connection.js:207:9)`,
       status: 'warn',
     });
     expect(result.details[1]?.label).toBe("Request to webhook '…' returned status <n>");
     expect(result.details[1]?.value).toContain("'https://hooks.example.com/x?apiKey=***' returned status 502");
+    expect(result.details[1]?.value).toContain('a webhook target answered with an error status');
     expect(result.details[2]).toEqual({ label: 'container logs', value: expect.stringMatching(/^connector-1: 7 lines, 1 KB$/) });
     expect(JSON.stringify(result)).not.toContain('the-connector-api-key-123');
     expect(containerLogs.windows).toEqual([{ since: new Date(NOW.getTime() - 24 * 3_600_000), until: NOW }]);

@@ -54,7 +54,7 @@ export class ErrorLogsCheck implements Check {
         { maxGroups: this.options.maxGroups, redact: this.redactFor(connector) },
         signal,
       );
-      return errorLogsResult(scan, options, now);
+      return errorLogsResult(scan, options, now, connector.name);
     } catch (error) {
       // scanErrorLogs records failures per source; this is the last guard of "a check never throws".
       return checkResult('error-logs', 'unknown', `could not scan the logs: ${describeFailure(error)}`);

@@ -4,6 +4,7 @@ import { worstStatus } from '../../domain/status.ts';
 import type { CheckStatus } from '../../domain/status.ts';
 import type { ErrorGroup, Tally } from './grouper.ts';
 import type { ErrorLogScan, SourceOutcome } from './scan.ts';
+import { knownError } from './known-errors.ts';
 import { shorten } from './text.ts';
 import { formatClock } from './time.ts';
 import { approximateDuration } from '../../domain/duration.ts';
@@ -33,8 +34,11 @@ const MAX_LABEL_CHARS = 100;
 const MAX_LISTED_FILES = 3;
 const MAX_WINDOW_AS_DURATION_MS = 90 * 86_400_000;
 
-/** Turns a finished scan into the check's result: status by counts, summary, one detail per group and source. */
-export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, now: Date): CheckResult {
+/**
+ * Turns a finished scan into the check's result: status by counts, summary, one detail per group (with what it
+ * means and the next step when the Connector is known to print it) and one per source.
+ */
+export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, now: Date, connector: string): CheckResult {
   const { grouper, sources } = scan;
   const failed = sources.filter((source) => source.failure !== undefined);
   const window = windowText(options.windowHours, now);
@@ -53,7 +57,7 @@ export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, n
   if (failed.length > 0) summary += `; ${failed.map(failureText).join('; ')}`;
 
   const top = grouper.top(options.topGroups);
-  const details: CheckDetail[] = top.map((group) => groupDetail(group, now));
+  const details: CheckDetail[] = top.map((group) => groupDetail(group, now, connector));
   const rest = grouper.groupCount - top.length;
   if (rest > 0) {
     const errors = total.count - grouper.overflow.count - top.reduce((sum, group) => sum + group.count, 0);
@@ -69,11 +73,13 @@ export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, n
   return checkResult('error-logs', status, summary, [...details, ...sourceDetails]);
 }
 
-function groupDetail(group: ErrorGroup, now: Date): CheckDetail {
+function groupDetail(group: ErrorGroup, now: Date, connector: string): CheckDetail {
   const parts = [`${group.count}×`];
   if (group.fatal > 0) parts.push(`${group.fatal} FATAL`);
   if (group.firstSeen !== undefined) parts.push(`first ${formatClock(group.firstSeen, now)}`);
   if (group.lastSeen !== undefined) parts.push(`last ${formatClock(group.lastSeen, now)}`);
+  const known = knownError(group.sample, connector);
+  if (known) parts.push(`${known.explanation} → ${known.nextStep}`);
   parts.push(group.sample);
   return {
     label: shorten(group.key === '' ? '(empty message)' : group.key, MAX_LABEL_CHARS),
