@@ -77,7 +77,7 @@ describe('OperationRequests', () => {
     const { requests, audit } = open(path);
     const { request } = requests.create(draft()) as { request: OperationRequest };
     const worker = fileURLToPath(new URL('../support/workers/approve-worker.ts', import.meta.url));
-    const children = ['U0ONE', 'U0TWO'].map((actorId) => spawn(process.execPath, [worker, path, request.id, '25', actorId], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const children = ['U0ONE', 'U0TWO'].map((actorId) => spawn(process.execPath, [worker, path, request.id, '25', actorId, new Date(T0.getTime() + 60_000).toISOString()], { stdio: ['pipe', 'pipe', 'inherit'] }));
     const outputs = children.map((child) => {
       let text = '';
       const ready = new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()).includes('ready') && resolve()));
