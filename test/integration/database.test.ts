@@ -6,6 +6,7 @@ import type { CheckResult } from '../../src/domain/check-result.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import { scenarios } from '../support/mongo-double/script.ts';
 import { MongoDouble } from '../support/mongo-double/server.ts';
+import { passwordsOrSkip } from '../support/mongo-uri.ts';
 
 // The database check with the real `mongodb` driver against a server. By default that server is the
 // wire double (no Docker needed, so these tests always run). With TEST_MONGODB_URI set, the first
@@ -26,11 +27,6 @@ async function runCheck(uri: string, settings: DatabaseCheckSettings = {}, signa
 
 function detail(result: CheckResult, label: string) {
   return result.details.find((d) => d.label === label);
-}
-
-/** The password in a connection string as written, if any, to prove it never reaches a result. */
-function passwordOf(uri: string): string | undefined {
-  return /^mongodb(?:\+srv)?:\/\/[^:/@]+:([^@/]+)@/.exec(uri)?.[1];
 }
 
 describe(`database check against ${REAL_URI ? 'the real MongoDB at TEST_MONGODB_URI' : 'the MongoDB wire double'}`, () => {
@@ -81,19 +77,13 @@ describe(`database check against ${REAL_URI ? 'the real MongoDB at TEST_MONGODB_
   });
 
   it('never shows the password of the connection string, and names a wrong one as an authentication failure', async (context) => {
-    const password = passwordOf(uri);
-    if (!password) {
-      console.warn('skipping the password test: TEST_MONGODB_URI carries no password');
-      context.skip();
-      return;
-    }
-    const wrong = uri.replace(`:${password}@`, ':wrong-password-0@');
+    const { password, wrongUri: wrong, wrongPassword } = passwordsOrSkip(uri, context);
     const [right, refused] = await Promise.all([runCheck(uri), runCheck(wrong)]);
     expect(JSON.stringify(right)).not.toContain(password);
     expect(JSON.stringify(right)).not.toContain(decodeURIComponent(password));
     expect(refused.status).toBe('critical');
     expect(refused.summary).toBe('authentication failed: MongoDB rejected the user or password');
-    expect(JSON.stringify(refused)).not.toContain('wrong-password-0');
+    expect(JSON.stringify(refused)).not.toContain(wrongPassword);
   });
 });
 

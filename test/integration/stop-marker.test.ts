@@ -8,6 +8,7 @@ import { judgeFreshness } from '../../src/integrations/mongo/stop-marker-freshne
 import { MongoStopMarkers, STOP_MARKERS_COLLECTION, type StopMarker, type StopMarkerWrite } from '../../src/integrations/mongo/stop-marker.ts';
 import { scenarios, type DoubleScript } from '../support/mongo-double/script.ts';
 import { MongoDouble } from '../support/mongo-double/server.ts';
+import { passwordsOrSkip } from '../support/mongo-uri.ts';
 
 // Stop markers with the real `mongodb` driver against a server. By default that server is the wire
 // double, as a standalone and as a replica set (no Docker needed, so these tests always run). With
@@ -33,11 +34,6 @@ function signal(): AbortSignal {
 function written(result: StopMarkerWrite): Extract<StopMarkerWrite, { ok: true }> {
   if (!result.ok) throw new Error(`the write failed: ${result.failure}: ${result.error}`);
   return result;
-}
-
-/** The password in a connection string as written, if any, to prove it never reaches a result. */
-function passwordOf(uri: string): string | undefined {
-  return /^mongodb(?:\+srv)?:\/\/[^:/@]+:([^@/]+)@/.exec(uri)?.[1];
 }
 
 interface Target {
@@ -130,19 +126,13 @@ describe.each(targets)('stop markers against $name', (target) => {
   });
 
   it('never shows the password, and names a wrong one as an authentication failure', async (context) => {
-    const password = passwordOf(uri);
-    if (!password) {
-      console.warn('skipping the password test: TEST_MONGODB_URI carries no password');
-      context.skip();
-      return;
-    }
-    const wrong = uri.replace(`:${password}@`, ':wrong-password-0@');
+    const { password, wrongUri: wrong, wrongPassword } = passwordsOrSkip(uri, context);
     const [right, refused] = await Promise.all([markers.read(uri, signal(), TEST_DATABASE), markers.read(wrong, signal(), TEST_DATABASE)]);
     expect(right.ok).toBe(true);
     expect(refused).toMatchObject({ ok: false, failure: 'auth' });
     for (const result of [right, refused]) {
       expect(JSON.stringify(result)).not.toContain(password);
-      expect(JSON.stringify(result)).not.toContain('wrong-password-0');
+      expect(JSON.stringify(result)).not.toContain(wrongPassword);
     }
   });
 });

@@ -15,6 +15,27 @@ const CLOSE_GRACE_MS = 500;
 // Any member may answer: with no primary the set must still be looked at.
 const ANY_MEMBER = { readPreference: ReadPreference.primaryPreferred };
 
+/** What every short-lived client of the bot shares: its name, one bound for every wait, a direct connection where the URI names one host. */
+export function shortLivedOptions(uri: string, timeoutMs: number): MongoClientOptions {
+  return {
+    appName: 'connector-ops',
+    serverSelectionTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+    socketTimeoutMS: timeoutMs,
+    ...(connectsDirectly(uri) ? { directConnection: true } : {}),
+  };
+}
+
+/**
+ * Closes a short-lived client. Closing sends endSessions, which the driver routes like a write: with no
+ * primary it waits for one until serverSelectionTimeoutMS. After an abort (`stopped`), or past a short
+ * grace, the caller's answer is due now and the close completes in the background.
+ */
+export async function closeShortLived(client: MongoClient, stopped: boolean): Promise<void> {
+  const closing = client.close().catch(() => undefined);
+  if (!stopped) await Promise.race([closing, sleep(CLOSE_GRACE_MS, undefined, { ref: false })]);
+}
+
 /**
  * Reads a MongoDB deployment's state for the database check through the official driver: one
  * short-lived client per snapshot, always closed, closed at once when the caller aborts.
@@ -46,27 +67,18 @@ export class MongoInspector {
       return await Promise.race([this.#read(client, signal), abortedSnapshot]);
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      const closing = client.close().catch(() => undefined);
-      // Closing sends endSessions, which the driver routes like a write: with no primary it waits for
-      // one until serverSelectionTimeoutMS. After an abort, or past a short grace, the answer is due
-      // now and the close completes in the background.
-      if (!signal?.aborted) await Promise.race([closing, sleep(CLOSE_GRACE_MS, undefined, { ref: false })]);
+      await closeShortLived(client, signal?.aborted ?? false);
     }
   }
 
   #clientOptions(): MongoClientOptions {
-    const t = this.#timeoutMs;
     return {
-      appName: 'connector-ops',
-      serverSelectionTimeoutMS: t,
-      connectTimeoutMS: t,
-      socketTimeoutMS: t,
+      ...shortLivedOptions(this.#uri, this.#timeoutMs),
       // A look, not a load: few connections, no retries.
       maxPoolSize: 4,
       retryReads: false,
       retryWrites: false,
       readPreference: ReadPreference.primaryPreferred,
-      ...(connectsDirectly(this.#uri) ? { directConnection: true } : {}),
     };
   }
 

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, MongoServerError, ReadPreference, type Document, type MongoClientOptions, type WriteConcernSettings } from 'mongodb';
-import { connectsDirectly } from './client.ts';
+import { closeShortLived, shortLivedOptions } from './client.ts';
 import { CONNECTOR_DEFAULT_DATABASE } from './connector-database.ts';
 import { connectFailure } from './errors.ts';
 import { opTimeFrom, type OpTime } from './optime.ts';
@@ -18,8 +17,6 @@ const MAJORITY_JOURNALED: WriteConcernSettings = { w: 'majority', journal: true 
 // The marker and the optime come from the primary, where the Connector writes: a lagging secondary
 // would look older than the data is.
 const PRIMARY = { readPreference: ReadPreference.primary };
-
-const CLOSE_GRACE_MS = 500;
 
 /** What STOP records in the Connector's database. `markerId` is random, chosen by the caller. */
 export interface StopMarker {
@@ -125,24 +122,16 @@ export class MongoStopMarkers {
       return await Promise.race([work(client).catch(operationFailure), stopped]);
     } finally {
       stop.removeEventListener('abort', onStop);
-      const closing = client.close().catch(() => undefined);
-      // As MongoInspector: endSessions on close may wait for a primary; past a short grace (or after
-      // a stop) the answer is due now and the close completes in the background.
-      if (!stop.aborted) await Promise.race([closing, sleep(CLOSE_GRACE_MS, undefined, { ref: false })]);
+      await closeShortLived(client, stop.aborted);
     }
   }
 
   #clientOptions(uri: string): MongoClientOptions {
-    const t = this.#timeoutMs;
     return {
-      appName: 'connector-ops',
-      serverSelectionTimeoutMS: t,
-      connectTimeoutMS: t,
-      socketTimeoutMS: t,
+      ...shortLivedOptions(uri, this.#timeoutMs),
       maxPoolSize: 2,
       // A replacement by a fixed _id is idempotent: retrying it once across a failover is safe.
       retryWrites: true,
-      ...(connectsDirectly(uri) ? { directConnection: true } : {}),
     };
   }
 }
