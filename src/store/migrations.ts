@@ -109,4 +109,67 @@ export const MIGRATIONS: readonly string[] = [
      since INTEGER NOT NULL,
      PRIMARY KEY (conversation, kind)
    ) WITHOUT ROWID;`,
+  // Alerts: one row per alert (a connector's error group, health, a threshold, an expiry, a new version), its
+  // current episode and what was last told about it; `posts` names the episode's newest message in the outbox
+  // (`alert:<fingerprint>:<posts>`), `dirty` says that something changed since then.
+  `CREATE TABLE alerts (
+     fingerprint TEXT PRIMARY KEY,
+     connector TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     key TEXT NOT NULL,
+     severity TEXT NOT NULL CHECK (severity IN ('warn', 'critical')),
+     title TEXT NOT NULL,
+     detail TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
+     count INTEGER NOT NULL DEFAULT 0,
+     fatal INTEGER NOT NULL DEFAULT 0,
+     since INTEGER NOT NULL,
+     last_at INTEGER NOT NULL,
+     fired_at INTEGER,
+     resolved_at INTEGER,
+     recovering_since INTEGER,
+     dirty INTEGER NOT NULL DEFAULT 0,
+     posts INTEGER NOT NULL DEFAULT 0,
+     notified_at INTEGER,
+     extra TEXT NOT NULL DEFAULT '{}'
+   );
+   CREATE INDEX alerts_active ON alerts (state) WHERE state <> 'resolved';
+   CREATE INDEX alerts_connector ON alerts (connector);
+   -- Error events per connector, group and hour, for the daily report: its cost does not grow with the logs.
+   CREATE TABLE error_counts (
+     connector TEXT NOT NULL,
+     key TEXT NOT NULL,
+     hour INTEGER NOT NULL,
+     count INTEGER NOT NULL,
+     fatal INTEGER NOT NULL,
+     sample TEXT NOT NULL,
+     PRIMARY KEY (connector, key, hour)
+   ) WITHOUT ROWID;
+   CREATE INDEX error_counts_hour ON error_counts (hour);
+   -- Silences: an alert (by fingerprint) or a whole connector, until ends_at or until ended by someone.
+   CREATE TABLE silences (
+     id TEXT PRIMARY KEY,
+     scope TEXT NOT NULL CHECK (scope IN ('alert', 'connector')),
+     target TEXT NOT NULL,
+     starts_at INTEGER NOT NULL,
+     ends_at INTEGER NOT NULL,
+     reason TEXT,
+     created_by TEXT,
+     ended_at INTEGER
+   );
+   CREATE INDEX silences_ends ON silences (ends_at);
+   -- Where each followed log of a connector was last read to: committed with the counts of what was read.
+   CREATE TABLE log_positions (
+     connector TEXT NOT NULL,
+     source TEXT NOT NULL,
+     position TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (connector, source)
+   ) WITHOUT ROWID;
+   -- Host memory use, sampled with the disks, for the daily report's 7-day chart.
+   CREATE TABLE memory_samples (
+     sampled_at INTEGER PRIMARY KEY,
+     used_bytes INTEGER NOT NULL,
+     total_bytes INTEGER NOT NULL
+   );`,
 ];
