@@ -47,3 +47,9 @@ export function comparePositions(a: LogPosition, b: LogPosition): number {
   if (a.at !== b.at) return a.at < b.at ? -1 : 1;
   return a.seq - b.seq;
 }
+
+/** What is stored per followed log: where to resume reading, and up to where each stream's errors are counted. */
+export interface WatchPosition {
+  resume?: LogPosition;
+  streams: Record<string, LogPosition>;
+}

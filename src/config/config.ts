@@ -82,10 +82,24 @@ export interface Config {
   };
   /** The daily maintenance report: when, in which zone, and how late a missed one is still made up. */
   reports: { schedule: string; timezone: string; graceHours: number };
+  /** The alert timers (as Alertmanager has them), the hold time that damps flapping, and the probes' pace. */
+  alerts: AlertSettings;
   /** Conversations that receive reports or alerts, from the YAML file (`/connector subscribe` adds more at run time). */
   notifications: NotificationTarget[];
   /** Absent: no Slack adapter. Socket Mode with an app token, HTTP mode with a signing secret. */
   slack?: SlackSettings;
   /** Every secret value of the configuration, for the redactor. */
   secrets: string[];
+}
+
+export interface AlertSettings {
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+  /** An error group without a new error for this long is resolved. */
+  resolveMs: number;
+  holdMs: number;
+  probeIntervalMs: number;
+  slowChecksIntervalMs: number;
+  followLogs: boolean;
 }

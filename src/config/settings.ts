@@ -119,6 +119,15 @@ export const SETTINGS = table({
   REPORT_TIMEZONE: row({ file: 'reports.timezone', schema: nonEmpty, default: 'UTC', description: 'the IANA time zone of REPORT_SCHEDULE, e.g. Europe/Berlin' }),
   REPORT_GRACE_HOURS: row({ file: 'reports.graceHours', schema: positiveInt, default: 6, description: 'a report missed while the bot was down is made up once when it starts within this' }),
 
+  ALERT_GROUP_WAIT_SECONDS: row({ file: 'alerts.groupWaitSeconds', schema: positiveInt, default: 30, description: 'an alert waits this long before its first post (one resolved meanwhile posts nothing)' }),
+  ALERT_GROUP_INTERVAL_SECONDS: row({ file: 'alerts.groupIntervalSeconds', schema: positiveInt, default: 300, description: 'at most one update of an alert message within this' }),
+  ALERT_REPEAT_INTERVAL_SECONDS: row({ file: 'alerts.repeatIntervalSeconds', schema: positiveInt, default: 14_400, description: 'an alert still firing without change is posted again after this' }),
+  ALERT_RESOLVE_SECONDS: row({ file: 'alerts.resolveSeconds', schema: positiveInt, default: 900, description: 'an error group without a new error for this long is resolved' }),
+  ALERT_HOLD_SECONDS: row({ file: 'alerts.holdSeconds', schema: positiveInt, default: 120, description: 'health and thresholds must hold a state this long before it alerts or resolves (flapping is damped)' }),
+  ALERT_PROBE_SECONDS: row({ file: 'alerts.probeSeconds', schema: positiveInt, default: 60, description: 'how often health and resources are probed for alerts' }),
+  ALERT_SLOW_CHECKS_SECONDS: row({ file: 'alerts.slowChecksSeconds', schema: positiveInt, default: 3_600, description: 'how often expiries and new Connector versions are checked for alerts' }),
+  ALERT_FOLLOW_LOGS: row({ file: 'alerts.followLogs', schema: boolean, default: true, description: "follow each connector's log for error alerts" }),
+
   DATA_DIR: row({ schema: nonEmpty, default: './data', description: 'the embedded store' }),
   HTTP_HOST: row({ schema: nonEmpty, default: '127.0.0.1', description: "the address of the bot's HTTP server" }),
   HTTP_PORT: row({ schema: port, default: 3000, description: "the port of the bot's HTTP server" }),

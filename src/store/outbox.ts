@@ -72,7 +72,7 @@ export class Outbox {
   /** Queues all of them or none, in this order; inside an open transaction, as part of it. */
   enqueueMany(entries: readonly OutboxEntry[]): number[] {
     const work = () => entries.map(({ conversation, message, ...options }) => this.enqueue(conversation, message, options));
-    return this.store.db.isTransaction ? work() : this.store.transaction(work);
+    return this.store.atomic(work);
   }
 
   /**

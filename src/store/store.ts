@@ -45,6 +45,14 @@ export class Store {
     }
   }
 
+  /**
+   * Runs `work` inside the transaction already open on this connection (node:sqlite has no nested ones), or in
+   * a new one: a caller can make several writers' statements commit together.
+   */
+  atomic<T>(work: () => T): T {
+    return this.db.isTransaction ? work() : this.transaction(work);
+  }
+
   get isOpen(): boolean {
     return this.db.isOpen;
   }

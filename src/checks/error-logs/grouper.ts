@@ -31,25 +31,24 @@ export class ErrorGrouper {
   /** Errors whose message would have opened a group beyond the cap. */
   readonly overflow: Tally = emptyTally();
   private readonly groups = new Map<string, ErrorGroup>();
-  private readonly keys = new Map<string, string>();
-  private readonly redact: (text: string) => string;
+  private readonly keys: ErrorKeys;
   private readonly maxGroups: number;
 
   constructor(redact: (text: string) => string, maxGroups = DEFAULT_MAX_GROUPS) {
-    this.redact = redact;
+    this.keys = new ErrorKeys(redact);
     this.maxGroups = maxGroups;
   }
 
   add(event: ErrorEvent): void {
     count(this.total, event);
-    const key = this.keyOf(event);
+    const key = this.keys.keyOf(event);
     let group = this.groups.get(key);
     if (!group) {
       if (this.groups.size >= this.maxGroups) {
         count(this.overflow, event);
         return;
       }
-      group = { key, sample: this.sampleOf(event), ...emptyTally() };
+      group = { key, sample: this.keys.sampleOf(event), ...emptyTally() };
       this.groups.set(key, group);
     }
     count(group, event);
@@ -65,8 +64,22 @@ export class ErrorGrouper {
       .sort((a, b) => b.count - a.count || (b.lastSeen ?? 0) - (a.lastSeen ?? 0))
       .slice(0, n);
   }
+}
 
-  private keyOf(event: ErrorEvent): string {
+/**
+ * What groups an error event, and what shows it: the normalised, redacted first line (plus the error class when
+ * only the stack names it), and a redacted sample. Remembers the keys of recent messages, so that repeats of one
+ * message skip the masking.
+ */
+export class ErrorKeys {
+  private readonly keys = new Map<string, string>();
+  private readonly redact: (text: string) => string;
+
+  constructor(redact: (text: string) => string) {
+    this.redact = redact;
+  }
+
+  keyOf(event: ErrorEvent): string {
     let key = this.keys.get(event.message);
     if (key === undefined) {
       if (this.keys.size >= KEY_CACHE_SIZE) this.keys.clear();
@@ -81,7 +94,7 @@ export class ErrorGrouper {
     return key;
   }
 
-  private sampleOf(event: ErrorEvent): string {
+  sampleOf(event: ErrorEvent): string {
     return this.redact([event.message, ...event.stack.slice(0, SAMPLE_STACK_LINES)].join('\n'));
   }
 }

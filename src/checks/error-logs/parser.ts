@@ -45,6 +45,10 @@ export class LogEventParser implements LineSink {
   private candidate: ErrorEvent | undefined;
   /** The pending event came from outside the layout: a further error-like line starts another one. */
   private pendingOutside = false;
+  /** Lines seen, counting from 1: what `heldFrom` refers to. */
+  lines = 0;
+  private pendingLine = 0;
+  private candidateLine = 0;
   private readonly onError: (event: ErrorEvent) => void;
 
   constructor(onError: (event: ErrorEvent) => void) {
@@ -52,6 +56,7 @@ export class LogEventParser implements LineSink {
   }
 
   line(bytes: Buffer, start: number, end: number): void {
+    this.lines++;
     let pos = skipEscapes(bytes, start, end);
     const timestampStart = pos;
     const timestampEnd = dockerTimestampEnd(bytes, pos, end);
@@ -62,6 +67,18 @@ export class LogEventParser implements LineSink {
     const outside = this.pending === undefined || this.pendingOutside;
     if (outside && this.outsideLayout(bytes, pos, end, timestampEnd > 0 ? [timestampStart, timestampEnd] : undefined)) return;
     this.continuation(bytes, pos, end);
+  }
+
+  /**
+   * The first line (by `lines`) of what the parser holds and has not passed on yet (an event still collecting
+   * its stack, an error-like line waiting for a frame); undefined when it holds nothing. A reader that resumes
+   * must read again from that line.
+   */
+  get heldFrom(): number | undefined {
+    const pending = this.pending ? this.pendingLine : Infinity;
+    const candidate = this.candidate ? this.candidateLine : Infinity;
+    const first = Math.min(pending, candidate);
+    return first === Infinity ? undefined : first;
   }
 
   /** Passes on the event still being collected. Call when the input is exhausted. */
@@ -85,6 +102,7 @@ export class LogEventParser implements LineSink {
     const rest = stripAnsi(bytes.toString('utf8', levelEnd + 1, Math.min(end, levelEnd + 1 + 2 * MAX_MESSAGE_CHARS)));
     const separator = rest.indexOf(' - ');
     const message = (separator >= 0 ? rest.slice(separator + 3) : rest).trim();
+    this.pendingLine = this.lines;
     this.pending = {
       level,
       time: parseEventTime(bytes.toString('latin1', pos + 1, dateEnd)),
@@ -101,6 +119,7 @@ export class LogEventParser implements LineSink {
     this.flush();
     this.events++;
     if (level === 'other') return true;
+    this.pendingLine = this.lines;
     this.pending = parseJsonEvent(view, level);
     return true;
   }
@@ -117,7 +136,7 @@ export class LogEventParser implements LineSink {
     if (candidate) {
       this.candidate = undefined;
       if (isStackFrame(bytes, pos, end)) {
-        this.start(candidate);
+        this.start(candidate, this.candidateLine);
         return false;
       }
     }
@@ -133,15 +152,19 @@ export class LogEventParser implements LineSink {
       message: text.slice(0, MAX_MESSAGE_CHARS),
       stack: [],
     };
-    if (kind === 'certain') this.start(event);
-    else this.candidate = event;
+    if (kind === 'certain') this.start(event, this.lines);
+    else {
+      this.candidate = event;
+      this.candidateLine = this.lines;
+    }
     return true;
   }
 
-  private start(event: ErrorEvent): void {
+  private start(event: ErrorEvent, line: number): void {
     this.flush();
     this.events++;
     this.pending = event;
+    this.pendingLine = line;
     this.pendingOutside = true;
   }
 

@@ -17,7 +17,7 @@ const targetSchema = z
   .refine((t) => t.platform === 'console' || t.channel !== undefined, { message: 'needs a channel (a Slack channel id such as C0123ABCD, or a Teams conversation id)' });
 
 /** The report schedule's settings, and the conversations the YAML file subscribes (`notifications:`). */
-export function readReports(sources: Sources): Pick<Config, 'reports' | 'notifications'> {
+export function readReports(sources: Sources): Pick<Config, 'reports' | 'notifications' | 'alerts'> {
   const reports = {
     schedule: sources.read(SETTINGS.REPORT_SCHEDULE),
     timezone: sources.read(SETTINGS.REPORT_TIMEZONE),
@@ -32,5 +32,16 @@ export function readReports(sources: Sources): Pick<Config, 'reports' | 'notific
     minSeverity: t.minSeverity,
     connectors: t.connectors,
   }));
-  return { reports, notifications };
+  const ms = (seconds: number) => seconds * 1000;
+  const alerts = {
+    groupWaitMs: ms(sources.read(SETTINGS.ALERT_GROUP_WAIT_SECONDS)),
+    groupIntervalMs: ms(sources.read(SETTINGS.ALERT_GROUP_INTERVAL_SECONDS)),
+    repeatIntervalMs: ms(sources.read(SETTINGS.ALERT_REPEAT_INTERVAL_SECONDS)),
+    resolveMs: ms(sources.read(SETTINGS.ALERT_RESOLVE_SECONDS)),
+    holdMs: ms(sources.read(SETTINGS.ALERT_HOLD_SECONDS)),
+    probeIntervalMs: ms(sources.read(SETTINGS.ALERT_PROBE_SECONDS)),
+    slowChecksIntervalMs: ms(sources.read(SETTINGS.ALERT_SLOW_CHECKS_SECONDS)),
+    followLogs: sources.read(SETTINGS.ALERT_FOLLOW_LOGS),
+  };
+  return { reports, notifications, alerts };
 }

@@ -1,0 +1,269 @@
+import { alertId, alertPostKey, silences as silencesAlert, type Alert, type AlertKind, type AlertSeverity, type Silence } from '../domain/alert.ts';
+import { alertMessage, type AlertPhase } from '../domain/alert-message.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { AlertStore } from '../store/alerts.ts';
+import type { ErrorCounts } from '../store/error-counts.ts';
+import type { Outbox, OutboxEntry } from '../store/outbox.ts';
+import type { SilenceStore } from '../store/silences.ts';
+import type { Store } from '../store/store.ts';
+import type { Subscription } from '../store/subscriptions.ts';
+import { nextNotification, type AlertTimers, type Notification } from './timers.ts';
+
+/** Errors of one group read from a connector's log since the last batch. */
+export interface ErrorBatch {
+  key: string;
+  count: number;
+  fatal: number;
+  /** The first error's message and a few stack lines, redacted. */
+  sample: string;
+  hint?: Alert['hint'];
+}
+
+/** A condition a probe found bad (a health answer, a resources line, an expiry, a new version). */
+export interface Condition {
+  key: string;
+  severity: AlertSeverity;
+  title: string;
+  detail: string;
+  /** Told once and never repeated (a new version). */
+  once?: boolean;
+}
+
+export interface AlertEngineOptions {
+  store: Store;
+  alerts: AlertStore;
+  silences: SilenceStore;
+  errorCounts: ErrorCounts;
+  outbox: Outbox;
+  /** Every subscription; those receiving alerts, of at least the alert's severity and for its connector, get it. */
+  subscriptions: () => readonly Subscription[];
+  timers: AlertTimers;
+  /** The zone in which posts show times (the report's). */
+  timezone: string;
+  logger: Logger;
+  /** Called after posts were queued: the outbox worker can look at once. */
+  onQueued?: () => void;
+  now?: () => Date;
+}
+
+const SEVERITY_RANK: Record<AlertSeverity, number> = { warn: 1, critical: 2 };
+/** The longest the engine sleeps: silences made in another process, or ended, are seen within this. */
+const MAX_SLEEP_MS = 5_000;
+
+/**
+ * Alerts as Alertmanager handles them, persisted: what the log follower and the probes report becomes an alert
+ * per connector and group; the timers decide when it is posted, updated, repeated and resolved; silences hold
+ * posts back. Every change of an alert commits together with the posts it queues in the outbox, so a crash
+ * neither loses a notification nor makes one twice.
+ */
+export class AlertEngine {
+  private readonly options: AlertEngineOptions;
+  private readonly now: () => Date;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(options: AlertEngineOptions) {
+    this.options = options;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Counts errors of one connector's log. Joins the caller's transaction, so the follower commits its position
+   * with the counts: what was read is counted once. Errors while silenced are counted but tell nothing new.
+   */
+  recordErrors(connector: string, batches: readonly ErrorBatch[], now = this.now()): void {
+    if (batches.length === 0) return;
+    const { store, alerts, errorCounts } = this.options;
+    const silences = this.options.silences.active(now);
+    store.atomic(() => {
+      for (const batch of batches) {
+        const id = alertId(connector, 'error-group', batch.key);
+        const existing = alerts.get(id);
+        const alert = existing && existing.state !== 'resolved' ? existing : newEpisode(id, connector, 'error-group', batch.key, now, 'firing');
+        alert.title = batch.key || '(an error without a message)';
+        if (alert.count === 0) alert.detail = batch.sample;
+        if (batch.hint) alert.hint = batch.hint;
+        alert.count += batch.count;
+        alert.fatal += batch.fatal;
+        alert.severity = alert.fatal > 0 ? 'critical' : 'warn';
+        alert.lastAt = now;
+        if (!silences.some((silence) => silencesAlert(silence, alert, now))) alert.dirty = true;
+        alerts.put(alert);
+        errorCounts.add({ connector, key: batch.key, count: batch.count, fatal: batch.fatal, sample: batch.sample }, now);
+      }
+    });
+    this.wake();
+  }
+
+  /**
+   * One observation of a probe for one connector and kind: `bad` holds every condition found now; an open
+   * alert of that kind not among them was seen good. A state fires, and a firing one resolves, only once it
+   * held for the hold time: flapping faster than that raises nothing.
+   */
+  observe(connector: string, kind: AlertKind, bad: readonly Condition[], now = this.now()): void {
+    const { store, alerts, timers } = this.options;
+    store.atomic(() => {
+      const seen = new Set<string>();
+      for (const condition of bad) {
+        const id = alertId(connector, kind, condition.key);
+        seen.add(id);
+        const existing = alerts.get(id);
+        if (existing?.state === 'resolved' && existing.once) continue;
+        const alert = existing && existing.state !== 'resolved' ? existing : newEpisode(id, connector, kind, condition.key, now, 'pending');
+        const changed = alert.title !== condition.title || alert.severity !== condition.severity;
+        Object.assign(alert, { title: condition.title, detail: condition.detail, severity: condition.severity, once: condition.once === true, lastAt: now });
+        alert.count++;
+        delete alert.recoveringSince;
+        if (alert.state === 'firing' && changed) alert.dirty = true;
+        if (alert.state === 'pending' && (alert.once || now.getTime() - alert.since.getTime() >= timers.holdMs)) {
+          Object.assign(alert, { state: 'firing', firedAt: now, dirty: true });
+        }
+        alerts.put(alert);
+      }
+      for (const alert of alerts.openOf(connector, kind)) {
+        if (seen.has(alert.id)) continue;
+        if (alert.state === 'pending' || alert.once) {
+          this.resolve(alert, now, false);
+          continue;
+        }
+        alert.recoveringSince ??= now;
+        if (now.getTime() - alert.recoveringSince.getTime() >= timers.holdMs) this.resolve(alert, now, alert.posts > 0);
+        else alerts.put(alert);
+      }
+    });
+    this.wake();
+  }
+
+  /**
+   * Does what is due: resolves error groups gone quiet, then posts, updates, reminds and tells resolutions whose
+   * time has come, unless a silence holds them back. Returns when it should run next.
+   */
+  tick(now = this.now()): Date {
+    const { alerts, timers } = this.options;
+    const silences = this.options.silences.active(now);
+    let next = now.getTime() + MAX_SLEEP_MS;
+    for (const alert of alerts.open()) {
+      if (alert.kind === 'error-group' && alert.state === 'firing') {
+        const quietUntil = alert.lastAt.getTime() + timers.resolveMs;
+        if (now.getTime() >= quietUntil) this.options.store.atomic(() => this.resolve(alert, now, alert.posts > 0));
+        else next = Math.min(next, quietUntil);
+      }
+      const due = nextNotification(alert, timers);
+      if (!due) continue;
+      if (due.at > now.getTime()) {
+        next = Math.min(next, due.at);
+        continue;
+      }
+      if (silences.some((silence) => silencesAlert(silence, alert, now))) continue;
+      this.notify(alert, due.notification, now);
+    }
+    const silenceEnd = this.options.silences.nextEnd(now);
+    if (silenceEnd) next = Math.min(next, silenceEnd.getTime());
+    return new Date(Math.max(next, now.getTime() + 10));
+  }
+
+  /** Runs `tick` whenever something is due, until `stop`. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.timer);
+  }
+
+  /** Something changed: look at once rather than at the next due time. */
+  wake(): void {
+    if (this.running) this.schedule(0);
+  }
+
+  /** Alerts pending or firing, and whether a silence holds each back. */
+  active(now = this.now()): Array<{ alert: Alert; silencedBy?: Silence }> {
+    const silences = this.options.silences.active(now);
+    return this.options.alerts
+      .open()
+      .filter((alert) => alert.state !== 'resolved')
+      .map((alert) => {
+        const silencedBy = silences.find((silence) => silencesAlert(silence, alert, now));
+        return silencedBy ? { alert, silencedBy } : { alert };
+      });
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (!this.running) return;
+      let next: Date;
+      try {
+        next = this.tick();
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'alerts: the timers could not run; trying again');
+        next = new Date(this.now().getTime() + MAX_SLEEP_MS);
+      }
+      this.schedule(Math.max(0, next.getTime() - this.now().getTime()));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private resolve(alert: Alert, now: Date, tell: boolean): void {
+    Object.assign(alert, { state: 'resolved', resolvedAt: now, dirty: tell });
+    delete alert.recoveringSince;
+    this.options.alerts.put(alert);
+  }
+
+  private notify(alert: Alert, notification: Notification, now: Date): void {
+    const { store, alerts, outbox, timezone, logger } = this.options;
+    const phase: AlertPhase = notification === 'resolved' ? 'resolved' : notification === 'reminder' ? 'reminder' : 'firing';
+    const message = alertMessage(alert, phase, now, timezone);
+    store.atomic(() => {
+      let entries: OutboxEntry[];
+      if (notification === 'post' || notification === 'reminder') {
+        alert.posts++;
+        alert.conversations = this.receivers(alert);
+        const key = alertPostKey(alert);
+        entries = alert.conversations.map((conversation) => ({ conversation, message, key }));
+        if (entries.length === 0) logger.info({ alert: alert.id, connector: alert.connector }, 'alert not posted: no conversation subscribes to alerts of it (/connector subscribe alerts)');
+      } else {
+        const updateOf = alertPostKey(alert);
+        entries = alert.conversations.map((conversation) => ({ conversation, message, updateOf }));
+      }
+      outbox.enqueueMany(entries);
+      Object.assign(alert, { dirty: false, notifiedAt: now });
+      alerts.put(alert);
+    });
+    logger.info({ alert: alert.id, connector: alert.connector, kind: alert.kind, notification, count: alert.count }, 'alert told');
+    this.options.onQueued?.();
+  }
+
+  private receivers(alert: Alert): string[] {
+    const wanted = this.options
+      .subscriptions()
+      .filter((s) => s.receives.includes('alerts') && SEVERITY_RANK[alert.severity] >= SEVERITY_RANK[s.minSeverity])
+      .filter((s) => s.connectors.length === 0 || s.connectors.includes(alert.connector));
+    return [...new Set(wanted.map((s) => s.conversation))];
+  }
+}
+
+function newEpisode(id: string, connector: string, kind: AlertKind, key: string, now: Date, state: 'pending' | 'firing'): Alert {
+  return {
+    id,
+    connector,
+    kind,
+    key,
+    severity: 'warn',
+    title: key,
+    detail: '',
+    state,
+    count: 0,
+    fatal: 0,
+    since: now,
+    lastAt: now,
+    ...(state === 'firing' && { firedAt: now }),
+    dirty: false,
+    posts: 0,
+    conversations: [],
+    once: false,
+  };
+}

@@ -1,0 +1,214 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AlertEngine, type Condition } from '../../src/alerts/engine.ts';
+import type { AlertTimers } from '../../src/alerts/timers.ts';
+import { AlertStore } from '../../src/store/alerts.ts';
+import { ErrorCounts } from '../../src/store/error-counts.ts';
+import { Outbox } from '../../src/store/outbox.ts';
+import { SilenceStore } from '../../src/store/silences.ts';
+import { Store } from '../../src/store/store.ts';
+import type { Subscription } from '../../src/store/subscriptions.ts';
+import { silentLogger } from '../support/builders.ts';
+
+const T0 = new Date('2026-12-01T09:00:00Z').getTime();
+const S = 1000;
+const TIMERS: AlertTimers = { groupWaitMs: 30 * S, groupIntervalMs: 300 * S, repeatIntervalMs: 4 * 3600 * S, resolveMs: 900 * S, holdMs: 120 * S };
+const at = (seconds: number) => new Date(T0 + seconds * S);
+const OPS: Subscription = { conversation: 'slack:COPS', receives: ['alerts'], minSeverity: 'warn', connectors: [] };
+const PAGER: Subscription = { conversation: 'slack:CPAGER', receives: ['alerts'], minSeverity: 'critical', connectors: [] };
+const REPORTS: Subscription = { conversation: 'slack:CREPORTS', receives: ['reports'], minSeverity: 'warn', connectors: [] };
+const UNHEALTHY: Condition = { key: 'health', severity: 'critical', title: 'unhealthy: backboneConnection', detail: '/health says unhealthy' };
+
+function setup(subscriptions: Subscription[] = [OPS, REPORTS]) {
+  const store = Store.open(':memory:');
+  const outbox = new Outbox(store, () => new Date(T0));
+  const silences = new SilenceStore(store);
+  const engine = new AlertEngine({
+    store,
+    alerts: new AlertStore(store),
+    silences,
+    errorCounts: new ErrorCounts(store),
+    outbox,
+    subscriptions: () => subscriptions,
+    timers: TIMERS,
+    timezone: 'UTC',
+    logger: silentLogger(),
+  });
+  /** Everything queued so far, as `conversation kind text`. */
+  const queued = () =>
+    (store.db.prepare('SELECT conversation, key, update_of, message FROM outbox ORDER BY id').all() as Array<{ conversation: string; key: string | null; update_of: string | null; message: string }>).map(
+      (row) => ({ conversation: row.conversation, kind: row.key ? 'post' : 'update', ref: row.key ?? row.update_of, text: (JSON.parse(row.message) as { text: string }).text, message: row.message }),
+    );
+  return { store, engine, silences, queued };
+}
+
+const ERRORS = (count: number, fatal = 0) => [{ key: 'Sync failed: <n>', count, fatal, sample: 'Sync failed: 42\n    at sync (sync.js:1:1)' }];
+
+describe('the alert engine', () => {
+  let t: ReturnType<typeof setup>;
+  beforeEach(() => {
+    t = setup();
+  });
+
+  it('posts an error group once group_wait has passed, to the conversations subscribed to alerts only', () => {
+    t.engine.recordErrors('main', ERRORS(3), at(0));
+    t.engine.tick(at(29));
+    expect(t.queued()).toEqual([]);
+    t.engine.tick(at(30));
+    const posts = t.queued();
+    expect(posts.map((p) => [p.conversation, p.kind])).toEqual([['slack:COPS', 'post']]);
+    expect(posts[0]!.message).toContain('"errors","value":"3"');
+    expect(posts[0]!.text).toContain('WARN · main · errors in the log');
+  });
+
+  it('updates the same message with the new count, at most once per group_interval, and resolves it after the quiet period', () => {
+    t.engine.recordErrors('main', ERRORS(3), at(0));
+    t.engine.tick(at(30));
+    t.engine.recordErrors('main', ERRORS(5), at(40));
+    t.engine.recordErrors('main', ERRORS(2), at(100));
+    t.engine.tick(at(200));
+    expect(t.queued()).toHaveLength(1);
+    t.engine.tick(at(330));
+    const [post, update] = t.queued();
+    expect(update).toMatchObject({ conversation: 'slack:COPS', kind: 'update', ref: post!.ref });
+    expect(update!.message).toContain('"errors","value":"10"');
+    // No error since 100 s: resolved at 100 + 900 s, told no sooner than one group_interval after the update.
+    t.engine.tick(at(999));
+    expect(t.queued()).toHaveLength(2);
+    t.engine.tick(at(1000));
+    const resolved = t.queued()[2]!;
+    expect(resolved).toMatchObject({ kind: 'update', ref: post!.ref });
+    expect(resolved.text).toContain('RESOLVED');
+  });
+
+  it('makes FATAL errors critical: a conversation subscribed from critical gets only those', () => {
+    t = setup([OPS, PAGER]);
+    t.engine.recordErrors('main', ERRORS(1), at(0));
+    t.engine.recordErrors('main', [{ key: 'Could not connect to the configured database', count: 1, fatal: 1, sample: 'Could not connect to the configured database' }], at(0));
+    t.engine.tick(at(30));
+    expect(t.queued().map((p) => `${p.conversation} ${p.text.split(':')[0]}`).sort()).toEqual([
+      'slack:COPS CRITICAL · main · errors in the log',
+      'slack:COPS WARN · main · errors in the log',
+      'slack:CPAGER CRITICAL · main · errors in the log',
+    ]);
+  });
+
+  it('raises nothing for health flapping faster than the hold time', () => {
+    for (let s = 0; s < 1200; s += 60) {
+      t.engine.observe('main', 'health', s % 120 === 0 ? [UNHEALTHY] : [], at(s));
+      t.engine.tick(at(s));
+    }
+    expect(t.queued()).toEqual([]);
+    expect(t.engine.active(at(1200))).toEqual([]);
+  });
+
+  it('fires health held for the hold time, with a restart button, and resolves it once recovery held as long', () => {
+    t.engine.observe('main', 'health', [UNHEALTHY], at(0));
+    t.engine.observe('main', 'health', [UNHEALTHY], at(60));
+    t.engine.tick(at(60));
+    expect(t.engine.active(at(60))[0]!.alert.state).toBe('pending');
+    t.engine.observe('main', 'health', [UNHEALTHY], at(120));
+    t.engine.tick(at(149));
+    expect(t.queued()).toEqual([]);
+    t.engine.tick(at(150));
+    const [post] = t.queued();
+    expect(post!.message).toContain('/connector restart main');
+    expect(post!.text).toContain('CRITICAL · main · health: unhealthy: backboneConnection');
+    t.engine.observe('main', 'health', [], at(500));
+    t.engine.observe('main', 'health', [UNHEALTHY], at(560));
+    t.engine.observe('main', 'health', [], at(620));
+    t.engine.tick(at(700));
+    expect(t.queued()).toHaveLength(1);
+    t.engine.observe('main', 'health', [], at(740));
+    t.engine.tick(at(740));
+    expect(t.queued()[1]).toMatchObject({ kind: 'update', ref: post!.ref });
+    expect(t.queued()[1]!.text).toContain('RESOLVED');
+  });
+
+  it('posts nothing for an alert resolved before group_wait ends', () => {
+    t = setup();
+    const timers = { ...TIMERS, holdMs: 0 };
+    Object.assign((t.engine as unknown as { options: { timers: AlertTimers } }).options, { timers });
+    t.engine.observe('main', 'health', [UNHEALTHY], at(0));
+    t.engine.observe('main', 'health', [], at(10));
+    t.engine.tick(at(31));
+    expect(t.queued()).toEqual([]);
+  });
+
+  it('reminds of an alert still firing without change after repeat_interval, as a new post that later updates change', () => {
+    t.engine.recordErrors('main', ERRORS(1), at(0));
+    t.engine.tick(at(30));
+    for (let s = 600; s <= 4 * 3600 + 30; s += 600) {
+      t.engine.recordErrors('main', ERRORS(1), at(s - 1));
+      t.engine.tick(at(s));
+    }
+    const kinds = t.queued().map((p) => p.kind);
+    expect(kinds[0]).toBe('post');
+    expect(kinds.filter((k) => k === 'post')).toHaveLength(1);
+    // Nothing new for repeat_interval: a reminder.
+    const quiet = setup();
+    quiet.engine.observe('main', 'health', [UNHEALTHY], at(0));
+    quiet.engine.observe('main', 'health', [UNHEALTHY], at(120));
+    quiet.engine.tick(at(150));
+    quiet.engine.observe('main', 'health', [UNHEALTHY], at(4 * 3600 + 100));
+    quiet.engine.tick(at(4 * 3600 + 150));
+    const reminder = quiet.queued()[1]!;
+    expect(reminder).toMatchObject({ kind: 'post' });
+    expect(reminder.ref).not.toBe(quiet.queued()[0]!.ref);
+    expect(reminder.text).toContain('STILL FIRING');
+  });
+
+  it('holds posts back while a silence lasts; errors only within the silence are never posted', () => {
+    t.silences.add({ scope: 'connector', target: 'main', startsAt: at(0), endsAt: at(3600) });
+    t.engine.recordErrors('main', ERRORS(4), at(10));
+    t.engine.tick(at(100));
+    t.engine.tick(at(3700));
+    expect(t.queued()).toEqual([]);
+    t.engine.recordErrors('main', ERRORS(1), at(3800));
+    t.engine.tick(at(3830));
+    // The silenced errors' episode went quiet (and ended, untold) long before: this is a new one.
+    expect(t.queued()).toHaveLength(1);
+    expect(t.queued()[0]!.message).toContain('"errors","value":"1"');
+  });
+
+  it('silences one alert by its id, not the others of the connector', () => {
+    t.engine.recordErrors('main', ERRORS(1), at(0));
+    t.engine.recordErrors('main', [{ key: 'Other', count: 1, fatal: 0, sample: 'Other' }], at(0));
+    const silenced = t.engine.active(at(0)).find((a) => a.alert.key === 'Other')!.alert;
+    t.silences.add({ scope: 'alert', target: silenced.id, startsAt: at(0), endsAt: at(3600) });
+    t.engine.tick(at(30));
+    expect(t.queued().map((p) => p.text)).toEqual([expect.stringContaining('Sync failed')]);
+    expect(t.engine.active(at(30)).find((a) => a.alert.id === silenced.id)!.silencedBy?.target).toBe(silenced.id);
+  });
+
+  it('tells a new version once, never again for that version', () => {
+    const version: Condition = { key: 'update 7.4.6 → 7.4.7', severity: 'warn', title: '7.4.6 → 7.4.7 available', detail: '', once: true };
+    t.engine.observe('main', 'image-update', [version], at(0));
+    t.engine.tick(at(30));
+    t.engine.observe('main', 'image-update', [version], at(3600));
+    t.engine.tick(at(5 * 3600));
+    t.engine.observe('main', 'image-update', [version], at(6 * 3600));
+    t.engine.tick(at(6 * 3600 + 30));
+    expect(t.queued().map((p) => p.kind)).toEqual(['post']);
+  });
+
+  it('keeps its state in the store: another engine on the same file goes on where it stood', () => {
+    t.engine.recordErrors('main', ERRORS(2), at(0));
+    t.engine.tick(at(30));
+    const again = new AlertEngine({
+      store: t.store,
+      alerts: new AlertStore(t.store),
+      silences: t.silences,
+      errorCounts: new ErrorCounts(t.store),
+      outbox: new Outbox(t.store),
+      subscriptions: () => [OPS],
+      timers: TIMERS,
+      timezone: 'UTC',
+      logger: silentLogger(),
+    });
+    again.tick(at(31));
+    expect(t.queued()).toHaveLength(1);
+    again.recordErrors('main', ERRORS(1), at(60));
+    again.tick(at(330));
+    expect(t.queued()[1]).toMatchObject({ kind: 'update', ref: t.queued()[0]!.ref });
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { AlertEngine } from '../../src/alerts/engine.ts';
+import { comparePositions, type FollowedLog, type FollowSink, type LogPosition } from '../../src/alerts/log-source.ts';
+import { LogWatch } from '../../src/alerts/log-watch.ts';
+import { AlertStore } from '../../src/store/alerts.ts';
+import { ErrorCounts } from '../../src/store/error-counts.ts';
+import { LogPositions } from '../../src/store/log-positions.ts';
+import { Outbox } from '../../src/store/outbox.ts';
+import { SilenceStore } from '../../src/store/silences.ts';
+import { Store } from '../../src/store/store.ts';
+import { silentLogger } from '../support/builders.ts';
+
+interface Line {
+  stream: string;
+  text: string;
+  at: LogPosition;
+}
+
+/** A log in memory, in Docker's shape: timestamps that sometimes repeat, two streams, a new id after a recreation; delivers up to a limit. */
+class MemoryLog implements FollowedLog {
+  readonly source = 'container';
+  readonly lines: Line[] = [];
+  /** Lines delivered by the current follow, at most. */
+  limit = Infinity;
+
+  async follow(from: LogPosition | undefined, sink: FollowSink, signal: AbortSignal): Promise<void> {
+    let delivered = 0;
+    for (const line of this.lines) {
+      if (from && line.at.log === from.log && comparePositions(line.at, from) <= 0) continue;
+      if (delivered++ >= this.limit) break;
+      const bytes = Buffer.from(`${line.text}\n`);
+      sink.line(line.stream, bytes, 0, bytes.length - 1, line.at);
+      if (delivered % 97 === 0) sink.idle();
+    }
+    if (delivered <= this.limit) sink.idle();
+    await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+  }
+}
+
+/** `errors` ERROR events (a third of them with a stack), INFO lines between, some on stderr, timestamps repeating. */
+function aLog(errors: number): MemoryLog {
+  const log = new MemoryLog();
+  let second = 0;
+  let seq = 0;
+  const push = (stream: string, text: string) => {
+    if (log.lines.length % 3 !== 0) {
+      second++;
+      seq = 0;
+    }
+    const at = `2026-12-01T09:${String(Math.floor(second / 60) % 60).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}.${String(Math.floor(second / 3600)).padStart(9, '0')}Z`;
+    log.lines.push({ stream, text: `${at} ${text}`, at: { log: 'c1', at, seq: ++seq } });
+  };
+  for (let i = 0; i < errors; i++) {
+    const stream = i % 10 === 9 ? 'stderr' : 'stdout';
+    push(stream, `[2026-12-01T09:00:00.000] [${i % 7 === 0 ? 'FATAL' : 'ERROR'}] Sync - Sync failed: item ${i}`);
+    if (i % 3 === 0) {
+      push(stream, '    at sync (/app/sync.js:1:1)');
+      push(stream, '    at run (/app/run.js:2:2)');
+    }
+    push('stdout', `[2026-12-01T09:00:00.000] [INFO] Main - working ${i}`);
+  }
+  return log;
+}
+
+function setup() {
+  const store = Store.open(':memory:');
+  const engine = new AlertEngine({
+    store,
+    alerts: new AlertStore(store),
+    silences: new SilenceStore(store),
+    errorCounts: new ErrorCounts(store),
+    outbox: new Outbox(store),
+    subscriptions: () => [],
+    timers: { groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 14_400_000, resolveMs: 900_000, holdMs: 120_000 },
+    timezone: 'UTC',
+    logger: silentLogger(),
+  });
+  const positions = new LogPositions(store);
+  const watch = (log: FollowedLog, commitEveryMs = 0) =>
+    new LogWatch('main', log, { store, positions, recordErrors: (c, b, now) => engine.recordErrors(c, b, now), redact: (t) => t, logger: silentLogger(), commitEveryMs });
+  const counted = () => new ErrorCounts(store).between(new Date(0), new Date('2100-01-01')).reduce((sum, group) => ({ count: sum.count + group.count, fatal: sum.fatal + group.fatal }), { count: 0, fatal: 0 });
+  return { store, watch, counted };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('following a log into the alerts', () => {
+  it('counts every ERROR and FATAL event once, multi-line ones as one', async () => {
+    const t = setup();
+    const log = aLog(200);
+    const watch = t.watch(log);
+    watch.start();
+    await settle();
+    await watch.stop();
+    expect(t.counted()).toEqual({ count: 200, fatal: Math.ceil(200 / 7) });
+  });
+
+  it('loses no error and counts none twice when the bot dies (nothing more committed) and resumes, again and again', async () => {
+    const t = setup();
+    const log = aLog(500);
+    const total = log.lines.length;
+    for (const cut of [37, 101, 256, 1, 400, 999, total]) {
+      log.limit = cut;
+      const watch = t.watch(log, cut % 2 === 0 ? 0 : 1_000_000);
+      watch.start();
+      await settle();
+      // kill -9: the watch is dropped without stop(), so whatever it had not committed is gone.
+    }
+    log.limit = Infinity;
+    const last = t.watch(log);
+    last.start();
+    await settle();
+    await last.stop();
+    expect(t.counted()).toEqual({ count: 500, fatal: Math.ceil(500 / 7) });
+  });
+
+  it('reads a recreated container (a new log) from its start, counting the old one only once', async () => {
+    const t = setup();
+    const log = aLog(50);
+    const first = t.watch(log);
+    first.start();
+    await settle();
+    await first.stop();
+    // The container recreated: a new id, and timestamps that start over below the old position.
+    for (const line of aLog(20).lines) log.lines.push({ ...line, at: { ...line.at, log: 'c2' } });
+    const second = t.watch(log);
+    second.start();
+    await settle();
+    await second.stop();
+    expect(t.counted().count).toBe(70);
+  });
+});
