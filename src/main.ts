@@ -71,6 +71,9 @@ export async function runBot(options: BotOptions): Promise<void> {
       services.sampler.start();
       services.outboxWorker.start();
       services.reportSchedule.start();
+      services.alerts.engine.start();
+      services.alerts.probes.start();
+      services.alerts.watcher?.start();
     }
 
     for (const adapter of adapters) {
@@ -83,9 +86,10 @@ export async function runBot(options: BotOptions): Promise<void> {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     for (const stop of stopTimers) stop();
+    services.alerts.engine.stop();
     const stopping = [...started].reverse().map((adapter) => adapter.stop());
     await Promise.race([
-      Promise.allSettled([...stopping, server?.close(), services.sampler.stop(), services.reportSchedule.stop(), services.outboxWorker.stop()]),
+      Promise.allSettled([...stopping, server?.close(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), services.outboxWorker.stop()]),
       delay(SHUTDOWN_GRACE_MS),
     ]);
     services.close();

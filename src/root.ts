@@ -52,6 +52,16 @@ import type { OperationDependencies } from './operations/dependencies.ts';
 import { operationKinds } from './operations/kinds.ts';
 import { OperationService } from './operations/service.ts';
 import { Store } from './store/store.ts';
+import { createAlerting } from './alerts/alerting.ts';
+import { MemorySampleRepository } from './store/memory-samples.ts';
+import { resourceChart } from './domain/resource-chart.ts';
+import { AlertProbes } from './alerts/probes.ts';
+import { LogWatcher } from './alerts/log-watcher.ts';
+import type { AlertEngine } from './alerts/engine.ts';
+import type { FollowedLog } from './alerts/log-source.ts';
+import { ContainerLogFollower } from './integrations/docker/log-follow.ts';
+import { LogFileFollower } from './integrations/logfiles/tail.ts';
+import type { OperationKind } from './domain/operation.ts';
 
 /** Everything below the adapters, built once from the configuration; adapters and the CLI see ports only. */
 export interface Services {
@@ -71,6 +81,8 @@ export interface Services {
   /** The daily report and the outbox its posts go through, for the long-running bot only. */
   reportSchedule: ReportSchedule;
   outboxWorker: OutboxWorker;
+  /** Alerts, for the long-running bot only: the engine's timers, the probes, and the followed logs. */
+  alerts: { engine: AlertEngine; probes: AlertProbes; watcher?: LogWatcher };
   /** Scheduled posts' transports by platform; main.ts adds the console's. */
   transports: Map<string, ConversationTransport>;
   close(): void;
@@ -84,6 +96,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
   const metrics = new Metrics();
   const store = Store.open(join(config.dataDir, 'connector-ops.sqlite'));
   const diskSamples = new DiskSampleRepository(store);
+  const memorySamples = new MemorySampleRepository(store);
   const engines = new DockerEngines(config.engines);
   const hostResources = new LocalHostResources();
   const probeTimeout = probeTimeoutMs(config);
@@ -147,6 +160,11 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     maySelfApprove: (actor) => access.maySelfApprove(actor),
     approvalTimeoutMs: config.operations.approvalTimeoutMinutes * 60_000,
     logger,
+    onExecution: (phase, request, maxMs) => {
+      if (!SILENCING_OPERATIONS.has(request.kind)) return;
+      if (phase === 'started') alerting.silencer.operationStarted(request.id, request.connector, `${request.kind} ${request.id} under way`, maxMs, new Date());
+      else alerting.silencer.operationFinished(request.id, new Date());
+    },
   });
   // Every report also tells each connector's last known status, for overviews such as Slack's App Home.
   const lastKnown = new LastKnownStatus();
@@ -170,8 +188,49 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     onRetried: (item) => metrics.deliveries.inc({ platform: platformOf(item), outcome: 'retried' }),
     onFailed: (item) => metrics.deliveries.inc({ platform: platformOf(item), outcome: 'failed' }),
   });
+  const alerting = createAlerting({
+    store,
+    outbox,
+    audit,
+    subscriptions: () => subscriptions.all(),
+    settings: config.alerts,
+    timezone: config.reports.timezone,
+    logger,
+    onQueued: () => outboxWorker.wake(),
+  });
+  const probes = new AlertProbes({
+    directory,
+    runner,
+    engine: alerting.engine,
+    logger,
+    intervalMs: config.alerts.probeIntervalMs,
+    slowIntervalMs: config.alerts.slowChecksIntervalMs,
+  });
+  const watcher = config.alerts.followLogs
+    ? new LogWatcher({
+        directory,
+        store,
+        positions: alerting.positions,
+        recordErrors: (connector, batches, now) => alerting.engine.recordErrors(connector, batches, now),
+        redact: (text) => redactor.redact(text),
+        logger,
+        logsOf: (connector) => {
+          const logs: FollowedLog[] = connector.logFiles.map((pattern) => new LogFileFollower(pattern));
+          if (connector.container) logs.unshift(new ContainerLogFollower(engines.get(connector.engine ?? DEFAULT_ENGINE).client, connector.container));
+          return logs;
+        },
+      })
+    : undefined;
   const scheduledRuns = new ScheduledRuns(store);
   metrics.observe({
+    alerts: () => {
+      const active = alerting.engine.active();
+      return {
+        firingByKind: alerting.alerts.firingByKind(),
+        silenced: active.filter((a) => a.silencedBy).length,
+        silences: alerting.silences.active(new Date()).length,
+      };
+    },
     queuedDeliveries: () => outbox.pending().total,
     lastReport: () => {
       const last = scheduledRuns.last(REPORT_SCHEDULE);
@@ -193,7 +252,16 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
       }
       const { connectors } = await directory.list();
       const report = await runner.run(connectors, CHECK_IDS);
-      const message = dailyReportMessage(report, scheduledFor, config.reports.timezone);
+      const now = new Date();
+      const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
+      const chart = resourceChart({
+        disks: [config.dataDir, ...diskPaths(config)].map((path) => ({ path, samples: diskSamples.since(path, weekAgo) })),
+        memory: memorySamples.since(weekAgo),
+        now,
+      });
+      // From what the log follower counted, not from rescanning a day of logs.
+      const errorGroups = alerting.errorCounts.between(new Date(scheduledFor.getTime() - 86_400_000), scheduledFor);
+      const message = dailyReportMessage(report, scheduledFor, config.reports.timezone, { errorGroups, ...(chart && { chart }) });
       // "Posted" and its posts in the outbox commit together: a run cut off before is run again, never twice.
       store.transaction(() => {
         markPosted();
@@ -207,6 +275,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     runner,
     operations,
     notifications: { subscriptions, nextReport: () => reportSchedule.next(), timezone: config.reports.timezone },
+    alerts: { engine: alerting.engine, alerts: alerting.alerts, silences: alerting.silences, silencer: alerting.silencer, directory },
     policy: access,
     logger,
     countRequest: (verb, platform) => metrics.commands.inc({ verb, adapter: platform }),
@@ -235,6 +304,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     dataRoots: [...perEngine.values()].map((integrations) => integrations.containerResources),
     paths: [config.dataDir, ...diskPaths(config)],
     samples: diskSamples,
+    memory: { host: hostResources, samples: memorySamples },
     logger,
   });
   return {
@@ -253,6 +323,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     sampler,
     reportSchedule,
     outboxWorker,
+    alerts: { engine: alerting.engine, probes, ...(watcher && { watcher }) },
     transports,
     close: () => {
       deliveryStore?.close();
@@ -260,6 +331,9 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     },
   };
 }
+
+/** The operations that take a connector down for a while: its alerts are held back meanwhile. */
+const SILENCING_OPERATIONS: ReadonlySet<OperationKind> = new Set(['restart', 'stop', 'start', 'update']);
 
 /** The Slack user groups the access settings name (`slack:@handle`): their members are looked up for roles. */
 function slackGroupHandles(access: Config['access']): string[] {

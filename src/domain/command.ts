@@ -1,4 +1,4 @@
-import { parseSince } from './duration.ts';
+import { parseDuration, parseSince } from './duration.ts';
 import { quoted } from './inert.ts';
 import { findVerb, positionalsOf, VERBS, type VerbSpec } from './verbs.ts';
 
@@ -27,6 +27,10 @@ export interface Command {
   what?: string;
   /** `subscribe --min`. */
   min?: 'warn' | 'critical';
+  /** `silence <target>`: an alert's id or a connector's name. */
+  target?: string;
+  /** `silence <target> <duration>`: milliseconds. */
+  durationMs?: number;
 }
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; problem: string; spec?: VerbSpec };
@@ -114,13 +118,19 @@ export function parseCommand(input: string): ParseResult {
   for (const [index, word] of words.entries()) {
     const value = word.rest ? positionals.slice(index).join(' ') || undefined : positionals[index];
     if (value === undefined) {
-      if (word.required) return { ok: false, spec, problem: `"${spec.verb}" needs ${word.name === 'id' ? 'the id of a request (see /connector requests)' : `a ${word.name}`}.` };
+      if (word.required) return { ok: false, spec, problem: `"${spec.verb}" needs ${MISSING[word.name]?.(spec.verb) ?? `a ${word.name}`}.` };
       continue;
     }
     if (word.name === 'connector') command.connector = value;
     if (word.name === 'version') command.version = value.replace(/^v(?=\d)/, '');
     if (word.name === 'id') command.id = value.toLowerCase();
     if (word.name === 'reason') command.reason = value;
+    if (word.name === 'target') command.target = value;
+    if (word.name === 'duration') {
+      const ms = parseDuration(value);
+      if (ms === undefined || ms > MAX_SILENCE_MS) return { ok: false, spec, problem: `${quoted(value)} is not a duration; expected e.g. 30m, 1h, 24h or 7d (at most 30d).` };
+      command.durationMs = ms;
+    }
     if (word.name === 'what') {
       const what = value.toLowerCase();
       if (what !== 'reports' && what !== 'alerts') return { ok: false, spec, problem: `"${spec.verb}" takes reports or alerts, not ${quoted(value)}.` };
@@ -131,6 +141,13 @@ export function parseCommand(input: string): ParseResult {
 }
 
 const MAX_LIMIT = 500;
+/** What a missing word is called, where "a <name>" would not say it. */
+const MISSING: Partial<Record<string, (verb: string) => string>> = {
+  id: (verb) => (verb === 'unsilence' ? 'the id of a silence (see /connector alerts)' : 'the id of a request (see /connector requests)'),
+  target: () => 'an alert id or a connector name (see /connector alerts)',
+  duration: () => 'a duration such as 1h or 24h',
+};
+const MAX_SILENCE_MS = 30 * 86_400_000;
 
 function splitOption(token: string): [string, string | undefined] {
   const body = token.slice(2);

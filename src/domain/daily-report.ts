@@ -1,6 +1,6 @@
 import type { CheckId } from './check-result.ts';
 import { CHECK_TITLES } from './check-titles.ts';
-import type { Block, Button, Field, Message } from './message.ts';
+import type { Block, Button, Chart, Field, Message } from './message.ts';
 import type { Report } from './report.ts';
 import type { CheckStatus } from './status.ts';
 
@@ -18,6 +18,14 @@ const NEXT_STEP: Record<CheckId, (connector: string) => string> = {
   database: () => 'check MongoDB: members, lag, free disk, the age of the last backup',
 };
 
+/** What the report adds from the bot's own records: the last day's error groups (counted by the log follower), the 7-day chart. */
+export interface DailyExtras {
+  errorGroups?: ReadonlyArray<{ connector: string; key: string; count: number; fatal: number }>;
+  chart?: Chart;
+}
+
+const MAX_ERROR_GROUPS = 10;
+
 const ORDER: readonly CheckStatus[] = ['critical', 'warn', 'unknown'];
 const MAX_BUTTONS = 20;
 
@@ -26,7 +34,7 @@ const MAX_BUTTONS = 20;
  * needs attention, each with its reason and the step that fixes it (and buttons for the operations that do),
  * then a compact list of what is fine.
  */
-export function dailyReportMessage(report: Report, scheduledFor: Date, timezone: string): Message {
+export function dailyReportMessage(report: Report, scheduledFor: Date, timezone: string, extras: DailyExtras = {}): Message {
   const date = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, dateStyle: 'full' }).format(scheduledFor);
   const counts = ORDER.concat('ok').map((status) => [status, report.connectors.filter((c) => c.status === status).length] as const).filter(([, n]) => n > 0);
   const summary = `${report.connectors.length} ${report.connectors.length === 1 ? 'connector' : 'connectors'}: ${counts.map(([status, n]) => `${n} ${status}`).join(', ')}`;
@@ -53,7 +61,19 @@ export function dailyReportMessage(report: Report, scheduledFor: Date, timezone:
     type: 'actions',
     buttons: [...buttons.slice(0, MAX_BUTTONS), { label: 'Details', command: '/connector status --details' }, { label: 'Run again', command: '/connector status' }],
   });
+  const groups = extras.errorGroups ?? [];
+  if (groups.length > 0) {
+    blocks.push(
+      { type: 'section', text: `Errors in the last 24 h · ${groups.reduce((sum, g) => sum + g.count, 0)} in ${groups.length} ${groups.length === 1 ? 'group' : 'groups'}` },
+      {
+        type: 'fields',
+        fields: groups.slice(0, MAX_ERROR_GROUPS).map((g) => ({ label: g.connector, value: `${g.count}× ${g.key}${g.fatal > 0 ? ` (${g.fatal} FATAL)` : ''}`, status: g.fatal > 0 ? 'critical' : 'warn' })),
+      },
+    );
+    if (groups.length > MAX_ERROR_GROUPS) blocks.push({ type: 'context', text: `and ${groups.length - MAX_ERROR_GROUPS} more groups: /connector logs --since 24h` });
+  }
   if (fine.length > 0) blocks.push({ type: 'context', text: `Fine: ${fine.join(', ')}` });
+  if (extras.chart) blocks.push({ type: 'chart', chart: extras.chart });
   blocks.push({ type: 'context', text: `Generated ${report.generatedAt}` });
   return { text: `Daily report ${date}: ${report.status.toUpperCase()}. ${summary}`, blocks };
 }

@@ -16,12 +16,28 @@ export type Block =
   | { type: 'fields'; fields: Field[] }
   | { type: 'actions'; buttons: Button[] }
   | { type: 'context'; text: string }
-  | { type: 'divider' };
+  | { type: 'divider' }
+  | { type: 'chart'; chart: Chart };
 
 export interface Field {
   label: string;
   value: string;
   status?: CheckStatus;
+}
+
+/** A line chart of percentages over time, as data: each platform draws it its own way (a PNG where images show, a text sparkline in the console). */
+export interface Chart {
+  title: string;
+  /** ISO times of the horizontal axis's ends. */
+  from: string;
+  to: string;
+  series: ChartSeries[];
+}
+
+export interface ChartSeries {
+  label: string;
+  /** Oldest first; values are percentages (0–100). */
+  points: Array<{ at: string; percent: number }>;
 }
 
 export interface Button {

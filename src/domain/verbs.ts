@@ -25,6 +25,9 @@ export type VerbName =
   | 'unsubscribe'
   | 'subscriptions'
   | 'schedule'
+  | 'alerts'
+  | 'silence'
+  | 'unsilence'
   | 'help'
   | 'connectors'
   | 'status'
@@ -39,7 +42,7 @@ export type VerbName =
 
 /** A word after the verb: a connector's name, an update's version, a request id, a free-text reason. */
 export interface PositionalSpec {
-  name: 'connector' | 'version' | 'id' | 'reason' | 'what';
+  name: 'connector' | 'version' | 'id' | 'reason' | 'what' | 'target' | 'duration';
   required?: boolean;
   /** Takes every remaining word (a reason). */
   rest?: boolean;
@@ -114,6 +117,16 @@ export const VERBS: readonly VerbSpec[] = [
   { verb: 'unsubscribe', role: 'operator', summary: 'stop posting reports or alerts (reports|alerts) here', takesConnector: false, positionals: [WHAT], options: [] },
   { verb: 'subscriptions', role: 'viewer', summary: 'the conversations that receive reports and alerts', takesConnector: false, options: [] },
   { verb: 'schedule', role: 'viewer', summary: 'when the next daily report is posted', takesConnector: false, options: [] },
+  { verb: 'alerts', role: 'viewer', summary: 'the alerts firing or pending, and the silences in force', takesConnector: false, options: [] },
+  {
+    verb: 'silence',
+    role: 'operator',
+    summary: 'hold back the posts of an alert (its id) or of every alert of a connector, for a while (30m, 1h, 24h, 7d)',
+    takesConnector: false,
+    positionals: [{ name: 'target', required: true }, { name: 'duration', required: true }, { name: 'reason', rest: true }],
+    options: [],
+  },
+  { verb: 'unsilence', role: 'operator', summary: 'end a silence before its time (its id, from /connector alerts)', takesConnector: false, positionals: [ID], options: [] },
 ];
 
 /** The words a verb takes after it, in order. */

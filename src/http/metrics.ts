@@ -13,6 +13,13 @@ export interface ScheduleReading {
  * The bot's Prometheus metrics: process metrics, counters for commands, checks and deliveries, and gauges read
  * from the store at scrape time (queued deliveries, the daily report's last run), so they are true after a restart.
  */
+/** The alerts as /metrics tells them, read from the store at scrape time. */
+export interface AlertReading {
+  firingByKind: ReadonlyMap<string, number>;
+  silenced: number;
+  silences: number;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   readonly commands: Counter<'verb' | 'adapter'>;
@@ -21,6 +28,7 @@ export class Metrics {
   readonly deliveries: Counter<'platform' | 'outcome'>;
   private queued: () => number = () => 0;
   private lastReport: () => ScheduleReading | undefined = () => undefined;
+  private alerts: () => AlertReading = () => ({ firingByKind: new Map(), silenced: 0, silences: 0 });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'connector_ops_' });
@@ -76,11 +84,38 @@ export class Metrics {
         if (last) lastPosted.set({ schedule: REPORT_SCHEDULE }, last.posted ? 1 : 0);
       },
     });
+    this.alertGauges();
   }
 
   /** Where the gauges read from: called once, at the composition root. */
-  observe(sources: { queuedDeliveries: () => number; lastReport: () => ScheduleReading | undefined }): void {
+  observe(sources: { queuedDeliveries: () => number; lastReport: () => ScheduleReading | undefined; alerts?: () => AlertReading }): void {
     this.queued = sources.queuedDeliveries;
     this.lastReport = sources.lastReport;
+    if (sources.alerts) this.alerts = sources.alerts;
+  }
+
+  private alertGauges(): void {
+    const firing: Gauge<'kind'> = new Gauge({
+      name: 'connector_ops_alerts_firing',
+      help: 'Alerts firing now, by kind (error-group, health, resources, key-material, image-update)',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect: () => {
+        firing.reset();
+        for (const [kind, n] of this.alerts().firingByKind) firing.set({ kind }, n);
+      },
+    });
+    const silenced: Gauge = new Gauge({
+      name: 'connector_ops_alerts_silenced',
+      help: 'Alerts pending or firing whose posts a silence holds back',
+      registers: [this.registry],
+      collect: () => silenced.set(this.alerts().silenced),
+    });
+    const silences: Gauge = new Gauge({
+      name: 'connector_ops_silences_active',
+      help: 'Silences in force (made in chat, or held by an operation under way)',
+      registers: [this.registry],
+      collect: () => silences.set(this.alerts().silences),
+    });
   }
 }

@@ -18,6 +18,8 @@ export interface OperationServiceOptions {
   planTimeoutMs?: number;
   logger: Logger;
   now?: () => Date;
+  /** An approved request starts and ends executing (alerts hold back what a connector's own restart raises). */
+  onExecution?: (phase: 'started' | 'finished', request: OperationRequest, maxMs: number) => void;
 }
 
 export type RequestResult = { ok: true; request: OperationRequest; plan: Extract<Plan, { ok: true }> } | { ok: false; problem: string };
@@ -202,6 +204,7 @@ export class OperationService {
     const spec = this.kind(request.kind);
     const signal = AbortSignal.timeout(spec.timeoutMs);
     const begun = performance.now();
+    this.options.onExecution?.('started', started.request, spec.timeoutMs);
     let result: ExecutionResult;
     try {
       result = await spec.execute({
@@ -218,6 +221,7 @@ export class OperationService {
       result = { ok: false, summary: `failed unexpectedly: ${(error as Error).message}`, details: [] };
     }
     clearInterval(heartbeat);
+    this.options.onExecution?.('finished', started.request, spec.timeoutMs);
     const ms = Math.round(performance.now() - begun);
     requests.transition(request.id, ['executing'], result.ok ? 'succeeded' : 'failed', this.now(), { outcome: result.summary }, {
       event: result.ok ? 'succeeded' : 'failed',

@@ -10,12 +10,14 @@ import { parseRequest } from './middleware/parse.ts';
 import { createVerbHandlers } from './verb-handlers.ts';
 import type { OperationService } from '../operations/service.ts';
 import type { NotificationVerbDependencies } from './notification-verbs.ts';
+import type { AlertVerbDependencies } from './alert-verbs.ts';
 
 export interface DispatcherDependencies {
   directory: ConnectorDirectory;
   runner: ReportRunner;
   operations: OperationService;
   notifications: NotificationVerbDependencies;
+  alerts: AlertVerbDependencies;
   policy: AccessPolicy;
   logger: Logger;
   countRequest: (verb: string, platform: Platform) => void;
@@ -25,7 +27,7 @@ export interface DispatcherDependencies {
 /** The one request path of every adapter: log, count, parse, check the role, run the verb. */
 export function createDispatcher(deps: DispatcherDependencies): Dispatcher {
   return new Dispatcher({
-    verbs: createVerbHandlers({ directory: deps.directory, runner: deps.runner, operations: deps.operations, notifications: deps.notifications, ...(deps.progressAfterMs !== undefined && { progressAfterMs: deps.progressAfterMs }) }),
+    verbs: createVerbHandlers({ directory: deps.directory, runner: deps.runner, operations: deps.operations, notifications: deps.notifications, alerts: deps.alerts, ...(deps.progressAfterMs !== undefined && { progressAfterMs: deps.progressAfterMs }) }),
     middleware: [
       logRequest,
       countRequests(deps.countRequest),

@@ -9,6 +9,7 @@ import type { VerbSpec } from '../domain/verbs.ts';
 import type { VerbHandler, VerbTable } from './dispatcher.ts';
 import type { OperationService } from '../operations/service.ts';
 import { scheduleHandler, subscribeHandler, subscriptionsHandler, unsubscribeHandler, type NotificationVerbDependencies } from './notification-verbs.ts';
+import { alertsHandler, silenceHandler, unsilenceHandler, type AlertVerbDependencies } from './alert-verbs.ts';
 import { approveHandler, auditHandler, decisionHandler, requestHandler, requestsHandler } from './operation-verbs.ts';
 
 export interface VerbHandlerDependencies {
@@ -16,6 +17,7 @@ export interface VerbHandlerDependencies {
   runner: ReportRunner;
   operations: OperationService;
   notifications: NotificationVerbDependencies;
+  alerts: AlertVerbDependencies;
   /** A report that takes longer than this gets a "checking …" message first, replaced by the report. */
   progressAfterMs?: number;
 }
@@ -42,6 +44,9 @@ export function createVerbHandlers(deps: VerbHandlerDependencies): VerbTable {
     unsubscribe: unsubscribeHandler(deps.notifications),
     subscriptions: subscriptionsHandler(deps.notifications),
     schedule: scheduleHandler(deps.notifications),
+    alerts: alertsHandler(deps.alerts),
+    silence: silenceHandler(deps.alerts),
+    unsilence: unsilenceHandler(deps.alerts),
     help: async ({ command, reply }) => {
       await reply.post(helpMessage(command.topic), 'private');
     },

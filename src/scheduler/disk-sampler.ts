@@ -2,6 +2,7 @@ import type { ContainerResourcesSource } from '../integrations/docker/container-
 import type { HostResources } from '../integrations/host/resources.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { DiskSampleRepository } from '../store/disk-samples.ts';
+import type { MemorySampleRepository } from '../store/memory-samples.ts';
 
 export interface DiskSamplerOptions {
   host: Pick<HostResources, 'disks'>;
@@ -10,6 +11,8 @@ export interface DiskSamplerOptions {
   /** DATA_DIR and the configured paths. */
   paths: readonly string[];
   samples: Pick<DiskSampleRepository, 'add' | 'prune'>;
+  /** Host memory, sampled at the same moments for the daily report's chart; without it only disks are sampled. */
+  memory?: { host: Pick<HostResources, 'memory'>; samples: Pick<MemorySampleRepository, 'add' | 'prune'> };
   logger: Logger;
   intervalMs?: number;
   now?: () => Date;
@@ -20,8 +23,9 @@ const READ_TIMEOUT_MS = 10_000;
 const RETENTION_MS = 30 * 86_400_000;
 
 /**
- * Samples disk use in the background, so that the resources check can forecast when a disk fills up even
- * when nobody asks in chat. It only writes samples; the check only reads them.
+ * Samples disk use (and host memory) in the background, so that the resources check can forecast when a disk
+ * fills up even when nobody asks in chat, and the daily report can chart the last days. It only writes
+ * samples; the check and the report only read them.
  */
 export class DiskSampler {
   private timer?: NodeJS.Timeout;
@@ -54,10 +58,15 @@ export class DiskSampler {
   }
 
   private async sample(): Promise<void> {
-    const { host, dataRoots, paths, samples, logger } = this.options;
     const now = this.options.now?.() ?? new Date();
+    const signal = AbortSignal.timeout(READ_TIMEOUT_MS);
+    // Each on its own: a disk that cannot be read must not cost the memory sample, nor the other way round.
+    await Promise.all([this.sampleDisks(now, signal), this.sampleMemory(now, signal)]);
+  }
+
+  private async sampleDisks(now: Date, signal: AbortSignal): Promise<void> {
+    const { host, dataRoots, paths, samples, logger } = this.options;
     try {
-      const signal = AbortSignal.timeout(READ_TIMEOUT_MS);
       const roots = await Promise.all(dataRoots.map((source) => source.dataRoot(signal).catch(() => undefined)));
       const local = roots.flatMap((root) => (root?.local ? [root.path] : []));
       const wanted = [...new Set([...local, ...paths])];
@@ -74,6 +83,18 @@ export class DiskSampler {
       logger.debug({ paths: wanted.length, unreadable: reading.unreadable.length }, 'disks sampled');
     } catch (error) {
       logger.warn({ err: error }, 'disk sampling failed');
+    }
+  }
+
+  private async sampleMemory(now: Date, signal: AbortSignal): Promise<void> {
+    const { memory, logger } = this.options;
+    if (!memory) return;
+    try {
+      const use = await memory.host.memory(signal);
+      memory.samples.add({ sampledAt: now, usedBytes: use.totalBytes - use.availableBytes, totalBytes: use.totalBytes });
+      memory.samples.prune(new Date(now.getTime() - RETENTION_MS));
+    } catch (error) {
+      logger.warn({ err: error }, 'memory sampling failed');
     }
   }
 }

@@ -13,7 +13,9 @@ export type AuditEvent =
   | 'succeeded'
   | 'failed'
   | 'interrupted'
-  | 'refused';
+  | 'refused'
+  | 'silenced'
+  | 'unsilenced';
 
 export interface AuditEntry {
   at: Date;

@@ -24,6 +24,11 @@ export class SilenceStore {
     return Number(changes) === 1;
   }
 
+  /** Moves a silence's end earlier (never later): an operation that ended before its longest time. */
+  shorten(id: string, endsAt: Date): void {
+    this.store.db.prepare('UPDATE silences SET ends_at = ? WHERE id = ? AND ends_at > ?').run(endsAt.getTime(), id, endsAt.getTime());
+  }
+
   /** Silences in force at `now`, the soonest to end first. */
   active(now: Date): Silence[] {
     const rows = this.store.db

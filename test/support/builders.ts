@@ -15,7 +15,11 @@ import { OperationService } from '../../src/operations/service.ts';
 import { AuditLog } from '../../src/store/audit-log.ts';
 import { OperationRequests } from '../../src/store/operation-requests.ts';
 import { Store } from '../../src/store/store.ts';
-import { Subscriptions } from '../../src/store/subscriptions.ts';
+import { Subscriptions, type Subscription } from '../../src/store/subscriptions.ts';
+import { Outbox } from '../../src/store/outbox.ts';
+import { createAlerting } from '../../src/alerts/alerting.ts';
+import type { AlertSettings } from '../../src/config/config.ts';
+import type { AlertVerbDependencies } from '../../src/request/alert-verbs.ts';
 import type { NotificationVerbDependencies } from '../../src/request/notification-verbs.ts';
 import type { AccessPolicy } from '../../src/domain/roles.ts';
 import type { Logger } from '../../src/logging/logger.ts';
@@ -129,7 +133,7 @@ export interface TestDispatcher {
 export function testDispatcher(
   directory: ConnectorDirectory,
   runner: ReportRunner,
-  options: { policy?: AccessPolicy; progressAfterMs?: number; logger?: Logger; operations?: OperationService; notifications?: NotificationVerbDependencies } = {},
+  options: { policy?: AccessPolicy; progressAfterMs?: number; logger?: Logger; operations?: OperationService; notifications?: NotificationVerbDependencies; alerts?: AlertVerbDependencies } = {},
 ): TestDispatcher {
   const counted: Array<{ verb: string; platform: string }> = [];
   const dispatcher = createDispatcher({
@@ -137,6 +141,7 @@ export function testDispatcher(
     runner,
     operations: options.operations ?? testOperations().service,
     notifications: options.notifications ?? testNotifications(),
+    alerts: options.alerts ?? testAlerts(directory).verbs,
     policy: options.policy ?? new ConfiguredAccess(NO_ACCESS_SETTINGS),
     logger: options.logger ?? silentLogger(),
     countRequest: (verb, platform) => counted.push({ verb, platform }),
@@ -192,6 +197,27 @@ export function testOperations(kinds: OperationKindSpec[] = [], access: AccessSe
 /** Subscriptions over an in-memory store, with a schedule that says when it is next due. */
 export function testNotifications(next?: Date): NotificationVerbDependencies {
   return { subscriptions: new Subscriptions(Store.open(':memory:'), []), nextReport: () => next, timezone: 'Europe/Berlin' };
+}
+
+export const TEST_ALERT_SETTINGS: AlertSettings = {
+  groupWaitMs: 30_000,
+  groupIntervalMs: 300_000,
+  repeatIntervalMs: 14_400_000,
+  resolveMs: 900_000,
+  holdMs: 120_000,
+  probeIntervalMs: 60_000,
+  slowChecksIntervalMs: 3_600_000,
+  followLogs: false,
+};
+
+/** The real alert engine and silences over an in-memory store, and the verbs' view of them. */
+export function testAlerts(directory: ConnectorDirectory, subscriptions: Subscription[] = [], now?: () => Date) {
+  const store = Store.open(':memory:');
+  const audit = new AuditLog(store);
+  const outbox = new Outbox(store);
+  const alerting = createAlerting({ store, outbox, audit, subscriptions: () => subscriptions, settings: TEST_ALERT_SETTINGS, timezone: 'UTC', logger: silentLogger(), ...(now && { now }) });
+  const verbs: AlertVerbDependencies = { engine: alerting.engine, alerts: alerting.alerts, silences: alerting.silences, silencer: alerting.silencer, directory, ...(now && { now }) };
+  return { ...alerting, store, audit, outbox, verbs };
 }
 
 export function staticDirectory(connectors: Connector[], problem?: string): ConnectorDirectory {

@@ -33,8 +33,18 @@ describe('parseCommand', () => {
   });
 
   it.each(VERBS.map((v) => v.verb))('knows the verb %s', (verb) => {
-    const needs: Record<string, string> = { approve: ' r7k2m9', reject: ' r7k2m9', cancel: ' r7k2m9', subscribe: ' reports', unsubscribe: ' alerts' };
+    const needs: Record<string, string> = { approve: ' r7k2m9', reject: ' r7k2m9', cancel: ' r7k2m9', subscribe: ' reports', unsubscribe: ' alerts', silence: ' main 1h', unsilence: ' s-0a1b2c' };
     expect(ok(`/connector ${verb}${needs[verb] ?? ''}`).verb).toBe(verb);
+  });
+
+  it('reads a silence: its target, its duration, and the reason after them; a bad duration is said', () => {
+    expect(ok('/connector silence 2fc4ba1c12 24h release night, known issue')).toMatchObject({ verb: 'silence', target: '2fc4ba1c12', durationMs: 86_400_000, reason: 'release night, known issue' });
+    expect(ok('/connector silence main 30m')).toMatchObject({ target: 'main', durationMs: 1_800_000 });
+    expect(parseCommand('/connector silence main forever')).toMatchObject({ ok: false, problem: '"forever" is not a duration; expected e.g. 30m, 1h, 24h or 7d (at most 30d).' });
+    expect(parseCommand('/connector silence main 31d')).toMatchObject({ ok: false });
+    expect(parseCommand('/connector silence')).toMatchObject({ ok: false, problem: '"silence" needs an alert id or a connector name (see /connector alerts).' });
+    expect(parseCommand('/connector silence main')).toMatchObject({ ok: false, problem: '"silence" needs a duration such as 1h or 24h.' });
+    expect(parseCommand('/connector unsilence')).toMatchObject({ ok: false, problem: '"unsilence" needs the id of a silence (see /connector alerts).' });
   });
 
   it('reads the words of the operation verbs: an update\'s version, a request id, a rejection\'s reason, the flags', () => {

@@ -43,4 +43,20 @@ describe('dailyReportMessage', () => {
   it('a compact list of what is fine, last', () => {
     expect(text).toContain('Fine: edge');
   });
+
+  it("tells the last day's error groups as the follower counted them, the largest first, and draws the 7-day chart", () => {
+    const groups = [
+      { connector: 'prod', key: 'Sync failed: <n>', count: 120, fatal: 0 },
+      { connector: 'edge', key: 'Could not connect to the configured database', count: 3, fatal: 3 },
+    ];
+    const chart = { title: 'Disk and memory use, last 7 days', from: '2026-11-24T07:00:00Z', to: AT.toISOString(), series: [{ label: 'memory', points: [{ at: '2026-11-30T07:00:00Z', percent: 40 }, { at: AT.toISOString(), percent: 60 }] }] };
+    const withExtras = dailyReportMessage(daily, AT, 'Europe/Berlin', { errorGroups: groups, chart });
+    const shown = renderText(withExtras).text;
+    expect(shown).toContain('Errors in the last 24 h · 123 in 2 groups');
+    expect(shown).toMatch(/prod +120× Sync failed: <n>/);
+    expect(shown).toMatch(/edge +3× Could not connect to the configured database \(3 FATAL\)/);
+    expect(withExtras.blocks).toContainEqual({ type: 'chart', chart });
+    expect(shown).toMatch(/memory +[▁-█ ]+/);
+    expect(text).not.toContain('Errors in the last 24 h');
+  });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DockerDataRoot } from '../../src/integrations/docker/container-stats.ts';
-import type { DiskReading, FileSystemUse } from '../../src/integrations/host/resources.ts';
+import { memoryUse, type DiskReading, type FileSystemUse, type MemoryUse } from '../../src/integrations/host/resources.ts';
 import { DiskSampler } from '../../src/scheduler/disk-sampler.ts';
 import { DiskSampleRepository } from '../../src/store/disk-samples.ts';
+import { MemorySampleRepository } from '../../src/store/memory-samples.ts';
 import { Store } from '../../src/store/store.ts';
 import { silentLogger } from '../support/builders.ts';
 
@@ -89,5 +90,60 @@ describe('DiskSampler', () => {
     const sampler = new DiskSampler({ host, dataRoots: [], paths: ['/data'], samples: new DiskSampleRepository(store), logger: silentLogger() });
     await expect(sampler.sampleOnce()).resolves.toBeUndefined();
     store.close();
+  });
+
+  describe('host memory', () => {
+    function withMemory(read: () => Promise<MemoryUse>, options: { paths?: string[]; disks?: () => Promise<DiskReading> } = {}) {
+      const store = Store.open(':memory:');
+      const disks = new DiskSampleRepository(store);
+      const memory = new MemorySampleRepository(store);
+      const host = { disks: options.disks ?? (async (): Promise<DiskReading> => ({ fileSystems: [fileSystem(['/data'], 20)], unreadable: [] })) };
+      const sampler = new DiskSampler({
+        host,
+        dataRoots: [],
+        paths: options.paths ?? ['/data'],
+        samples: disks,
+        memory: { host: { memory: read }, samples: memory },
+        logger: silentLogger(),
+        now: () => NOW,
+      });
+      return { store, disks, memory, sampler };
+    }
+
+    it('is sampled with the disks, at the same moment: used is total minus available', async () => {
+      const { store, disks, memory, sampler } = withMemory(async () => memoryUse(16 * GiB, 6 * GiB));
+      await sampler.sampleOnce();
+      expect(memory.since(new Date(0))).toEqual([{ sampledAt: NOW, usedBytes: 10 * GiB, totalBytes: 16 * GiB }]);
+      expect(disks.since('/data', new Date(0))).toHaveLength(1);
+      store.close();
+    });
+
+    it('is sampled when there is no disk to sample, and a failing disk read does not cost it', async () => {
+      for (const options of [{ paths: [] }, { disks: async (): Promise<DiskReading> => Promise.reject(new Error('statfs failed')) }]) {
+        const { store, memory, sampler } = withMemory(async () => memoryUse(16 * GiB, 8 * GiB), options);
+        await sampler.sampleOnce();
+        expect(memory.since(new Date(0))).toHaveLength(1);
+        store.close();
+      }
+    });
+
+    it('a failing memory read does not cost the disks (logged, not thrown)', async () => {
+      const { store, disks, memory, sampler } = withMemory(async () => Promise.reject(new Error('no /proc/meminfo')));
+      await expect(sampler.sampleOnce()).resolves.toBeUndefined();
+      expect(memory.since(new Date(0))).toEqual([]);
+      expect(disks.since('/data', new Date(0))).toHaveLength(1);
+      store.close();
+    });
+
+    it('drops memory samples older than 30 days', async () => {
+      const { store, memory, sampler } = withMemory(async () => memoryUse(16 * GiB, 8 * GiB));
+      const old = new Date(NOW.getTime() - 31 * 86_400_000);
+      const kept = new Date(NOW.getTime() - 29 * 86_400_000);
+      memory.add({ sampledAt: old, usedBytes: 1, totalBytes: 16 * GiB });
+      memory.add({ sampledAt: kept, usedBytes: 1, totalBytes: 16 * GiB });
+      await sampler.sampleOnce();
+      expect(memory.since(new Date(0)).map((s) => s.sampledAt)).toEqual([kept, NOW]);
+      store.close();
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/chat/text/render.ts';
-import type { Message } from '../../src/domain/message.ts';
+import type { Chart, Message } from '../../src/domain/message.ts';
 import { textMessage } from '../../src/domain/message.ts';
 
 describe('renderText', () => {
@@ -79,5 +79,39 @@ describe('renderText', () => {
 
   it('renders a text message as its section', () => {
     expect(renderText(textMessage('All fine', 'ok')).text).toBe('[ ok ] All fine');
+  });
+
+  describe('a chart, as one sparkline per series', () => {
+    const FROM = Date.parse('2026-11-24T08:00:00Z');
+    const TO = Date.parse('2026-12-01T08:00:00Z');
+    const hourly = (percentAt: (hour: number) => number, hours = 7 * 24) =>
+      Array.from({ length: hours + 1 }, (_, h) => ({ at: new Date(FROM + h * 3_600_000).toISOString(), percent: percentAt(h) }));
+    const chartMessage = (series: Chart['series']): Message => ({
+      text: 'chart',
+      blocks: [{ type: 'chart', chart: { title: 'Disk and memory use, last 7 days', from: new Date(FROM).toISOString(), to: new Date(TO).toISOString(), series } }],
+    });
+
+    it('the title, then each series: its label, eight levels of 0–100 %, the first and the last value', () => {
+      const rising = hourly((h) => (100 * h) / (7 * 24));
+      const { text } = renderText(chartMessage([{ label: 'memory', points: rising }, { label: '/var/lib/docker', points: hourly(() => 70) }]));
+      const [title, memory, docker] = text.split('\n');
+      expect(title).toBe('  Disk and memory use, last 7 days');
+      expect(memory).toMatch(/^ {4}memory {11}▁[▁-█]+█ 0 % → 100 %$/);
+      expect(docker).toBe(`    /var/lib/docker  ${'▆'.repeat(56)} 70 % → 70 %`);
+      const spark = memory!.slice('    memory           '.length, -' 0 % → 100 %'.length);
+      expect(Array.from(spark).length).toBeLessThanOrEqual(60);
+      expect([...new Set(spark)].join('')).toBe('▁▂▃▄▅▆▇█');
+    });
+
+    it('each column is the highest value of its stretch, and a blank where nothing was sampled', () => {
+      // Samples only in the last two days: a spike to 95 % among 20 %.
+      const points = hourly((h) => (h === 7 * 24 - 5 ? 95 : 20)).slice(5 * 24);
+      const { text } = renderText(chartMessage([{ label: 'memory', points }]));
+      const spark = Array.from(text.split('\n')[1]!.slice('    memory  '.length, -' 20 % → 20 %'.length));
+      expect(spark).toHaveLength(56);
+      expect(spark.slice(0, 40).every((c) => c === ' ')).toBe(true);
+      expect(spark.filter((c) => c === '█')).toHaveLength(1);
+      expect(spark.slice(40).filter((c) => c !== '█').every((c) => c === '▂')).toBe(true);
+    });
   });
 });

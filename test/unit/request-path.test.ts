@@ -9,7 +9,7 @@ import { VERBS } from '../../src/domain/verbs.ts';
 import { runMiddleware, type Middleware, type RequestContext } from '../../src/request/context.ts';
 import { AcknowledgedTwiceError, GuardedReply } from '../../src/request/reply-guard.ts';
 import { createVerbHandlers } from '../../src/request/verb-handlers.ts';
-import { aConnector, aRequest, RecordingReply, silentLogger, staticDirectory, testDispatcher, testNotifications, testOperations, capturingLogger } from '../support/builders.ts';
+import { aConnector, aRequest, RecordingReply, silentLogger, staticDirectory, testDispatcher, testNotifications, testOperations, capturingLogger, testAlerts } from '../support/builders.ts';
 
 const MAIN = aConnector('main', { container: 'connector-main' });
 
@@ -73,7 +73,7 @@ describe('the request path', () => {
   it('without access settings, everyone in chat may use the read-only verbs and none of the others', async () => {
     const path = testDispatcher(staticDirectory([MAIN]), runnerTaking(0));
     for (const spec of VERBS) {
-      const needs: Record<string, string> = { approve: ' r7k2m9', reject: ' r7k2m9', cancel: ' r7k2m9', subscribe: ' reports', unsubscribe: ' alerts' };
+      const needs: Record<string, string> = { approve: ' r7k2m9', reject: ' r7k2m9', cancel: ' r7k2m9', subscribe: ' reports', unsubscribe: ' alerts', silence: ' main 1h', unsilence: ' s-0a1b2c' };
       const reply = await path.ask(`/connector ${spec.verb}${needs[spec.verb] ?? ''}`);
       if (spec.role === 'viewer') expect(reply.last.text, spec.verb).not.toMatch(/needs the .* role/);
       else expect(reply.last.text, spec.verb).toMatch(new RegExp(`needs the ${spec.role} role`));
@@ -104,7 +104,7 @@ describe('the request path', () => {
   });
 
   it('has a handler for every verb of domain/verbs.ts', () => {
-    const handlers = createVerbHandlers({ directory: staticDirectory([]), runner: runnerTaking(0), operations: testOperations().service, notifications: testNotifications() });
+    const handlers = createVerbHandlers({ directory: staticDirectory([]), runner: runnerTaking(0), operations: testOperations().service, notifications: testNotifications(), alerts: testAlerts(staticDirectory([])).verbs });
     expect(Object.keys(handlers).sort()).toEqual(VERBS.map((v) => v.verb).sort());
   });
 });

@@ -8,7 +8,7 @@ import { renderText } from '../../src/chat/text/render.ts';
 import { checkResult, type CheckDetail } from '../../src/domain/check-result.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import { helpMessage, usageMessage } from '../../src/domain/help-message.ts';
-import type { Block, Button, Field, Message } from '../../src/domain/message.ts';
+import type { Block, Button, Chart, Field, Message } from '../../src/domain/message.ts';
 import type { OperationRequest } from '../../src/domain/operation.ts';
 import { outcomeMessage, requestMessage } from '../../src/domain/operation-message.ts';
 import { connectorReport, report } from '../../src/domain/report.ts';
@@ -148,6 +148,26 @@ const hostile: Message = {
   ],
 };
 
+const weekChart: Chart = {
+  title: 'Disk and memory use, last 7 days',
+  from: '2026-11-24T09:00:00.000Z',
+  to: '2026-12-01T09:00:00.000Z',
+  series: [
+    { label: 'memory', points: [{ at: '2026-11-24T09:00:00.000Z', percent: 41 }, { at: '2026-11-28T09:00:00.000Z', percent: 55 }, { at: '2026-12-01T08:45:00.000Z', percent: 63 }] },
+    { label: '/var/lib/docker', points: [{ at: '2026-11-24T09:00:00.000Z', percent: 70 }, { at: '2026-12-01T08:45:00.000Z', percent: 72 }] },
+  ],
+};
+
+const reportWithChart: Message = {
+  text: 'Daily report Tuesday, 1 December 2026: OK. 1 connector: 1 ok',
+  blocks: [
+    { type: 'header', text: 'Daily report · Tuesday, 1 December 2026', status: 'ok' },
+    { type: 'section', text: '1 connector: 1 ok', status: 'ok' },
+    { type: 'chart', chart: weekChart },
+    { type: 'context', text: 'Generated 2026-12-01T09:00:00.000Z' },
+  ],
+};
+
 const GOLDEN_CASES: Record<string, Message> = {
   'report-healthy-details': healthyDetails,
   'report-critical-three': criticalThree,
@@ -161,6 +181,7 @@ const GOLDEN_CASES: Record<string, Message> = {
     { label: 'downtime', value: '48 s' },
   ]),
   hostile,
+  'daily-report-chart': reportWithChart,
 };
 
 // ---- helpers -----------------------------------------------------------------------------------------
@@ -351,6 +372,17 @@ describe('renderSlack', () => {
     const rendered = renderSlack(hostile);
     expect(rendered.overflow?.content).toContain(`${'v'.repeat(4990)}<end>`);
     expect(texts(rendered.blocks).at(-1)).toBe('Some texts are cut short: the full text is in the attached file.');
+  });
+
+  it('a chart is a context line in the blocks and goes along as data for an image; the attached text has its sparklines', () => {
+    const rendered = renderSlack(reportWithChart);
+    expect(texts(rendered.blocks)).toContain('Chart: Disk and memory use, last 7 days (attached)');
+    expect(rendered.charts).toEqual([{ filename: 'connector-ops-disk-and-memory-use-last-7-days.png', title: 'Disk and memory use, last 7 days', chart: weekChart }]);
+    expect(renderSlack(healthyDetails).charts).toBeUndefined();
+    const crowded = renderSlack({ ...reportWithChart, blocks: [...reportWithChart.blocks, ...errorLogs.blocks] });
+    expectSafe(crowded);
+    expect(crowded.charts).toHaveLength(1);
+    expect(crowded.overflow?.content).toContain('memory           ▄');
   });
 
   it('maxBlocks and maxBlockText only lower the limits', () => {

@@ -16,11 +16,16 @@ const MAX_SLUG_CHARS = 60;
 
 /** Rendered as the console renders it, with the command of every button: a button left out is not lost. */
 export function overflowFile(message: Message): SlackOverflow {
-  const title = cut(oneLine(inert(titleOf(message))), MAX_TITLE_CHARS) || 'connector-ops';
+  const title = fileTitle(titleOf(message));
   const { text, choices } = renderText(message);
   const commands = choices.map((button, i) => `  (${i + 1}) ${button.command}`);
   const content = commands.length > 0 ? `${text}\n\nCommands of the choices:\n${inert(commands.join('\n'))}\n` : `${text}\n`;
   return { filename: `connector-ops-${slug(title) || 'message'}.txt`, title, content };
+}
+
+/** A file's title: one inert line, short enough for Slack to show whole. */
+export function fileTitle(text: string): string {
+  return cut(oneLine(inert(text)), MAX_TITLE_CHARS) || 'connector-ops';
 }
 
 function titleOf(message: Message): string {
@@ -29,7 +34,7 @@ function titleOf(message: Message): string {
 }
 
 /** `Error logs · main` → `error-logs-main`: ASCII letters and digits only, safe in any file system. */
-function slug(title: string): string {
+export function slug(title: string): string {
   const ascii = title.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   return ascii.replace(/[^a-z0-9]+/g, '-').slice(0, MAX_SLUG_CHARS).replace(/^-+|-+$/g, '');
 }

@@ -1,5 +1,5 @@
 import type { Button as SlackButton, KnownBlock, MrkdwnElement, PlainTextElement } from '@slack/types';
-import type { Block, Button, Field, Message } from '../../domain/message.ts';
+import type { Block, Button, Chart, Field, Message } from '../../domain/message.ts';
 import type { CheckStatus } from '../../domain/status.ts';
 import { boldable, fitEscaped, oneLine } from './mrkdwn.ts';
 import { blockTextLength, SLACK_LIMITS } from './render-limits.ts';
@@ -83,6 +83,7 @@ function headerParts(block: Extract<Block, { type: 'header' }>, role: PartCost['
 
 function otherParts(block: Exclude<Block, { type: 'header' | 'actions' | 'fields' }>): Part[] {
   if (block.type === 'divider') return [blocksPart([{ type: 'divider' }], 'content', 1, false)];
+  if (block.type === 'chart') return [chartPart(block.chart)];
   const status = block.type === 'section' ? block.status : undefined;
   if (isBlank(block.text) && !status) return [];
   const prefix = status ? `${STATUS_EMOJI[status]} ` : '';
@@ -91,6 +92,12 @@ function otherParts(block: Exclude<Block, { type: 'header' | 'actions' | 'fields
   const text = `${prefix}${body.text}`;
   const slack: KnownBlock = block.type === 'section' ? { type: 'section', text: mrkdwn(text) } : contextBlock(text);
   return [blocksPart([slack], 'content', lineCount(block.text), body.cut)];
+}
+
+/** Block Kit draws no charts: a line says one goes along as an image. It stands for the console's title and sparklines. */
+function chartPart(chart: Chart): Part {
+  const fitted = fitEscaped(`Chart: ${oneLine(chart.title)} (attached)`, SLACK_LIMITS.contextText);
+  return blocksPart([contextBlock(fitted.text)], 'content', 1 + chart.series.length, fitted.cut);
 }
 
 /** `*label*` on the first line, the value below it; the status emoji before the label. */

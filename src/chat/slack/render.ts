@@ -1,11 +1,13 @@
 import type { ActionsBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { Message } from '../../domain/message.ts';
 import { fitEscaped } from './mrkdwn.ts';
+import { chartFiles, type SlackChart } from './render-charts.ts';
 import { SLACK_LIMITS, type BlockBudget } from './render-limits.ts';
 import { overflowFile, type SlackOverflow } from './render-overflow.ts';
 import { contextBlock, messageParts, type Part } from './render-parts.ts';
 
 export { COMMAND_ACTION_PREFIX } from './render-parts.ts';
+export type { SlackChart } from './render-charts.ts';
 export type { SlackOverflow } from './render-overflow.ts';
 
 export interface SlackRenderOptions {
@@ -21,6 +23,8 @@ export interface SlackRendered {
   blocks: KnownBlock[];
   /** Present when the blocks could not hold everything: the whole message, to attach as a file. */
   overflow?: SlackOverflow;
+  /** Present when the message has charts: each to upload as an image beside the message. */
+  charts?: SlackChart[];
 }
 
 // Room kept for the note that replaces what is left out; longer than any note.
@@ -31,7 +35,7 @@ const CAPACITY = { field: SLACK_LIMITS.fields, button: SLACK_LIMITS.actionsEleme
  * Renders a neutral message as Block Kit that Slack accepts by construction: every text escaped and
  * within its limit, at most 50 blocks and 10,000 characters. What does not fit (or was cut) goes whole
  * into `overflow`; the blocks keep the header, the buttons and the first sections, and say how many
- * lines are in the file.
+ * lines are in the file. Charts go into `charts`, and a context line in the blocks says so.
  */
 export function renderSlack(message: Message, options: SlackRenderOptions = {}): SlackRendered {
   const budget: BlockBudget = {
@@ -40,13 +44,15 @@ export function renderSlack(message: Message, options: SlackRenderOptions = {}):
   };
   const text = fitEscaped(message.text.trim() ? message.text : 'connector-ops', SLACK_LIMITS.fallbackText).text;
   const parts = messageParts(message);
+  const charts = chartFiles(message);
+  const attached = charts.length > 0 ? { charts } : {};
   const everything = select(parts, budget);
-  if (everything.every(Boolean) && !parts.some((part) => part.cut)) return { text, blocks: assemble(parts, everything) };
+  if (everything.every(Boolean) && !parts.some((part) => part.cut)) return { text, blocks: assemble(parts, everything), ...attached };
 
   const kept = select(parts, { maxBlocks: budget.maxBlocks - 1, maxBlockText: budget.maxBlockText - NOTE_RESERVE_CHARS });
   const lines = parts.reduce((sum, part, i) => sum + (kept[i] ? 0 : part.lines), 0);
   const note = lines > 0 ? `… ${lines} more ${lines === 1 ? 'line' : 'lines'} in the attached file` : 'Some texts are cut short: the full text is in the attached file.';
-  return { text, blocks: assemble(parts, kept, contextBlock(note)), overflow: overflowFile(message) };
+  return { text, blocks: assemble(parts, kept, contextBlock(note)), overflow: overflowFile(message), ...attached };
 }
 
 /** Which parts fit: the first header, then the buttons in order, then the other parts in order, each run until one does not fit. */

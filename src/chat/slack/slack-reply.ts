@@ -1,6 +1,7 @@
 import type { Message } from '../../domain/message.ts';
 import type { PostedMessage, ReplyPort, Visibility } from '../../domain/reply.ts';
 import type { Logger } from '../../logging/logger.ts';
+import { chartPng } from '../chart/plot.ts';
 import { renderSlack, type SlackRendered } from './render.ts';
 import { slackErrorOf, type SlackPoster } from './slack-poster.ts';
 
@@ -23,7 +24,7 @@ const RESPONSE_TIMEOUT_MS = 10_000;
  * A Slack delivery's reply port. Posts to the conversation go through chat.postMessage (so they can be
  * updated and replied to in a thread by any later request: their id is `chat:<channel>:<ts>`); private
  * answers through the delivery's response_url, as ephemeral messages. Content over Slack's limits goes along
- * as a file. Everything posted is redacted first.
+ * as a file, and a chart as a PNG. Everything posted is redacted first.
  */
 export class SlackReply implements ReplyPort {
   private readonly options: SlackReplyOptions;
@@ -46,7 +47,7 @@ export class SlackReply implements ReplyPort {
         text: rendered.text,
         blocks: rendered.blocks,
       });
-      await this.attach(rendered, ts);
+      await this.attach(rendered, { ts });
       return { id: `chat:${this.options.channel}:${ts}` };
     } catch (error) {
       // A channel the bot is not in still gets the answer, through the command's response URL.
@@ -76,7 +77,7 @@ export class SlackReply implements ReplyPort {
       text: rendered.text,
       blocks: rendered.blocks,
     });
-    await this.attach(rendered, chat.ts);
+    await this.attach(rendered, { ts, threadTs: chat.ts });
     return { id: `chat:${chat.channel}:${ts}` };
   }
 
@@ -85,11 +86,21 @@ export class SlackReply implements ReplyPort {
     return renderSlack(redactMessage(message, redact));
   }
 
-  /** What did not fit into blocks, as a text file beside the message. */
-  private async attach(rendered: SlackRendered, threadTs: string): Promise<void> {
-    if (!rendered.overflow) return;
+  /**
+   * What Block Kit cannot show, uploaded beside a posted message: each chart as a PNG where the message is
+   * (in the channel after a post, so that it is seen without opening a thread; in the thread after a reply),
+   * and what did not fit into blocks as a text file in the message's thread.
+   */
+  private async attach(rendered: SlackRendered, message: { ts: string; threadTs?: string }): Promise<void> {
+    for (const chart of rendered.charts ?? []) {
+      await this.upload({ filename: chart.filename, title: chart.title, content: chartPng(chart.chart) }, message.threadTs, 'a chart');
+    }
+    if (rendered.overflow) await this.upload(rendered.overflow, message.threadTs ?? message.ts, 'the full text');
+  }
+
+  /** One file, through Slack's external upload. A failed upload is logged: the message itself is posted, and posting it again would repeat it. */
+  private async upload(file: { filename: string; title: string; content: string | Buffer }, threadTs: string | undefined, what: string): Promise<void> {
     const { channel, poster, logger } = this.options;
-    const file = rendered.overflow;
     try {
       const upload = await poster.call<{ upload_url: string; file_id: string }>(channel, 'files.getUploadURLExternal', {
         filename: file.filename,
@@ -100,10 +111,10 @@ export class SlackReply implements ReplyPort {
       await poster.call(channel, 'files.completeUploadExternal', {
         files: [{ id: upload.file_id, title: file.title }],
         channel_id: channel,
-        thread_ts: threadTs,
+        ...(threadTs && { thread_ts: threadTs }),
       });
     } catch (error) {
-      logger.warn({ err: error, channel }, 'could not attach the full text to a Slack message');
+      logger.warn({ err: error, channel }, `could not attach ${what} to a Slack message`);
     }
   }
 

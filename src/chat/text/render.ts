@@ -1,6 +1,7 @@
 import { inert } from '../../domain/inert.ts';
 import type { Block, Button, Message } from '../../domain/message.ts';
 import type { CheckStatus } from '../../domain/status.ts';
+import { sparklines } from './sparkline.ts';
 
 export interface RenderedText {
   text: string;
@@ -51,5 +52,7 @@ function renderBlock(block: Block, choices: Button[]): string[] {
       return [`  ${block.text}`];
     case 'divider':
       return ['  ----'];
+    case 'chart':
+      return [`  ${block.chart.title}`, ...sparklines(block.chart).map((line) => `    ${line}`)];
   }
 }

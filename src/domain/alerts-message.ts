@@ -1,0 +1,43 @@
+import type { Alert, Silence } from './alert.ts';
+import { approximateDuration } from './duration.ts';
+import type { Field, Message } from './message.ts';
+import { textMessage } from './message.ts';
+
+/** `/connector alerts`: what fires or waits, which silence holds each back, and every silence in force. */
+export function alertsMessage(active: ReadonlyArray<{ alert: Alert; silencedBy?: Silence }>, silences: readonly Silence[], now: Date): Message {
+  if (active.length === 0 && silences.length === 0) return textMessage('No alert is firing or pending, and no silence is in force.', 'ok');
+  const age = (at: Date) => approximateDuration(Math.max(0, now.getTime() - at.getTime()));
+  const fields: Field[] = active.map(({ alert, silencedBy }) => ({
+    label: `${alert.connector} · ${alert.id}`,
+    value: [
+      alert.title,
+      alert.state === 'pending' ? `pending for ${age(alert.since)} (fires once it holds)` : `firing for ${age(alert.since)}`,
+      alert.kind === 'error-group' ? `${alert.count} errors` : undefined,
+      silencedBy ? `silenced until ${silencedBy.endsAt.toISOString()} (${silencedBy.id})` : undefined,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    status: alert.severity,
+  }));
+  const silenceFields: Field[] = silences.map((s) => ({
+    label: s.id,
+    value: [
+      s.scope === 'connector' ? `every alert of ${s.target}` : `alert ${s.target}`,
+      `until ${s.endsAt.toISOString()} (${approximateDuration(s.endsAt.getTime() - now.getTime())} left)`,
+      s.createdBy ? `by ${s.createdBy.displayName || s.createdBy.id}` : 'by the bot, during an operation',
+      s.reason,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  }));
+  return {
+    text: `${active.length} alerts, ${silences.length} silences`,
+    blocks: [
+      { type: 'header', text: `Alerts · ${active.length} active` },
+      ...(fields.length > 0 ? [{ type: 'fields' as const, fields }] : [{ type: 'section' as const, text: 'No alert is firing or pending.' }]),
+      { type: 'section', text: silences.length > 0 ? `Silences · ${silences.length}` : 'No silence is in force.' },
+      ...(silenceFields.length > 0 ? [{ type: 'fields' as const, fields: silenceFields }] : []),
+      { type: 'context', text: '/connector silence <alert id|connector> <1h|24h> [reason] · /connector unsilence <silence id>' },
+    ],
+  };
+}

@@ -1,0 +1,65 @@
+import type { AlertEngine } from '../alerts/engine.ts';
+import type { Silencer } from '../alerts/silencer.ts';
+import { alertsMessage } from '../domain/alerts-message.ts';
+import { findConnector } from '../domain/connector.ts';
+import { approximateDuration } from '../domain/duration.ts';
+import { quoted } from '../domain/inert.ts';
+import { textMessage } from '../domain/message.ts';
+import { personOf } from '../domain/operation.ts';
+import type { ConnectorDirectory } from '../domain/ports.ts';
+import type { AlertStore } from '../store/alerts.ts';
+import type { SilenceStore } from '../store/silences.ts';
+import type { VerbHandler } from './dispatcher.ts';
+
+export interface AlertVerbDependencies {
+  engine: Pick<AlertEngine, 'active'>;
+  alerts: Pick<AlertStore, 'get'>;
+  silences: Pick<SilenceStore, 'active'>;
+  silencer: Pick<Silencer, 'silence' | 'unsilence'>;
+  directory: ConnectorDirectory;
+  now?: () => Date;
+}
+
+export function alertsHandler(deps: AlertVerbDependencies): VerbHandler {
+  return async ({ reply }) => {
+    const now = deps.now?.() ?? new Date();
+    await reply.post(alertsMessage(deps.engine.active(now), deps.silences.active(now), now), 'conversation');
+  };
+}
+
+/** `/connector silence <alert id|connector> <duration> [reason]`: the target must be a known alert or connector. */
+export function silenceHandler(deps: AlertVerbDependencies): VerbHandler {
+  return async ({ command, request, reply }) => {
+    const now = deps.now?.() ?? new Date();
+    const target = command.target ?? '';
+    const { connectors } = await deps.directory.list();
+    const connector = findConnector(connectors, target);
+    const alert = connector ? undefined : deps.alerts.get(target.toLowerCase());
+    if (!connector && !alert) {
+      await reply.post(textMessage(`${quoted(target)} is neither a connector nor an alert id. /connector alerts lists the alerts; /connector connectors the connectors.`, 'unknown'), 'private');
+      return;
+    }
+    const silence = deps.silencer.silence({
+      scope: connector ? 'connector' : 'alert',
+      target: connector ? connector.name : alert!.id,
+      connector: connector?.name ?? alert!.connector,
+      durationMs: command.durationMs!,
+      ...(command.reason && { reason: command.reason }),
+      by: personOf(request.actor),
+      now,
+    });
+    const what = connector ? `every alert of ${connector.name}` : `alert ${alert!.id} (${alert!.connector}: ${alert!.title})`;
+    await reply.post(
+      textMessage(`Silenced ${what} for ${approximateDuration(command.durationMs!)}, until ${silence.endsAt.toISOString()} (silence ${silence.id}; /connector unsilence ${silence.id} ends it).`, 'ok'),
+      'conversation',
+    );
+  };
+}
+
+export function unsilenceHandler(deps: AlertVerbDependencies): VerbHandler {
+  return async ({ command, request, reply }) => {
+    const id = command.id ?? '';
+    const ended = deps.silencer.unsilence(id, personOf(request.actor), deps.now?.() ?? new Date());
+    await reply.post(ended ? textMessage(`Silence ${id} ended: its alerts are posted again.`, 'ok') : textMessage(`No silence ${quoted(id)} is in force. /connector alerts lists them.`, 'unknown'), ended ? 'conversation' : 'private');
+  };
+}

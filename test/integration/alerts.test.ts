@@ -1,0 +1,154 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
+import { createServices, type Services } from '../../src/root.ts';
+import { ErrorCounts } from '../../src/store/error-counts.ts';
+import { Store } from '../../src/store/store.ts';
+import { silentLogger } from '../support/builders.ts';
+import { describeWith, requireStandinImage } from '../support/requirements.ts';
+import { SlackStandin } from '../support/slack/index.ts';
+import type { PostedMessage } from '../support/slack/state.ts';
+import { connectorLogLine, containerOutput, startStandinConnector, type StandinConnector } from '../support/standin.ts';
+
+const CHANNEL = 'C0OPS00001';
+const OPERATOR = 'U0ALICE001';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Alerts end to end: a real container (the stand-in Connector) writes errors into its log, the bot follows it
+ * through the Docker API, groups them and posts through the outbox to the loopback Slack, with short timers.
+ */
+describeWith([requireStandinImage()], 'alerts from a followed Connector log', () => {
+  let slack: SlackStandin;
+  let connector: StandinConnector;
+  const running: Services[] = [];
+
+  beforeAll(async () => {
+    slack = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
+    connector = await startStandinConnector({ name: 'alerts' });
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(running.map(stop));
+    await connector?.remove();
+    await slack?.stop();
+  });
+
+  async function bot(dataDir: string, extra: Record<string, string> = {}): Promise<Services> {
+    const services = createServices(
+      loadConfig({
+        DOCKER_HOST: process.env.DOCKER_HOST ?? '',
+        DATA_DIR: dataDir,
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_APP_TOKEN: slack.appToken,
+        SLACK_API_URL: slack.apiUrl,
+        CONNECTOR_NAME: 'ops',
+        CONNECTOR_URL: connector.url,
+        CONNECTOR_API_KEY: connector.apiKey,
+        CONNECTOR_CONTAINER: connector.name,
+        CONNECTOR_OPS_OPERATORS: `slack:${OPERATOR}`,
+        ALERT_GROUP_WAIT_SECONDS: '2',
+        ALERT_GROUP_INTERVAL_SECONDS: '3',
+        ALERT_RESOLVE_SECONDS: '6',
+        // The probes stay out of the way here: these tests are about the log.
+        ALERT_PROBE_SECONDS: '3600',
+        ALERT_SLOW_CHECKS_SECONDS: '3600',
+        ...extra,
+      }),
+      silentLogger(),
+    );
+    running.push(services);
+    await services.chatAdapters[0]!.start();
+    const deadline = Date.now() + 10_000;
+    while ((services.chatAdapters[0]!.notReady?.() ?? []).length > 0 && Date.now() < deadline) await sleep(50);
+    services.outboxWorker.start();
+    services.alerts.engine.start();
+    services.alerts.watcher!.start();
+    await slack.waitFor(() => services.alerts.watcher!.states().find((s) => s.status.state === 'following'), 15_000);
+    return services;
+  }
+
+  async function stop(services: Services): Promise<void> {
+    const index = running.indexOf(services);
+    if (index < 0) return;
+    running.splice(index, 1);
+    services.alerts.engine.stop();
+    await services.alerts.watcher?.stop();
+    await services.outboxWorker.stop();
+    await services.chatAdapters[0]!.stop();
+    services.close();
+  }
+
+  const errorLine = (message: string) => connectorLogLine('ERROR', 'Runtime', message);
+  const alertsIn = (channel: string) => slack.messagesIn(channel).filter((m) => /· ops · errors in the log/.test(m.text ?? ''));
+  const countOf = (message: PostedMessage) => Number(/\*errors\*\\n(\d+)/.exec(JSON.stringify(message.blocks))?.[1]);
+
+  it('posts one grouped alert after group_wait, updates its count in place, and resolves it once quiet; a silence holds posts back', async () => {
+    const services = await bot(mkdtempSync(join(tmpdir(), 'cops-alerts-')));
+    await slack.socket.send({ payload: slack.slashCommand({ text: 'subscribe alerts', user: OPERATOR }) });
+    await slack.waitFor(() => slack.messagesIn(CHANNEL).find((m) => (m.text ?? '').includes('now receives alerts')));
+
+    const written = Date.now();
+    await connector.appendLog([1, 2, 3, 4, 5].map((n) => errorLine(`Sync failed: item ${n} could not be processed`)));
+    const alert = await slack.waitFor(() => alertsIn(CHANNEL)[0], 15_000);
+    // Not before group_wait (2 s) after the first error reached the bot.
+    expect(Date.now() - written).toBeGreaterThanOrEqual(2_000);
+    expect(alert.text).toContain('Sync failed: item &lt;n&gt; could not be processed');
+    expect(JSON.stringify(alert.blocks)).toContain('a sync run against the Backbone failed');
+    await slack.waitFor(() => countOf(alertsIn(CHANNEL)[0]!) === 5, 5_000);
+
+    await connector.appendLog([6, 7, 8].map((n) => errorLine(`Sync failed: item ${n} could not be processed`)));
+    await slack.waitFor(() => countOf(alertsIn(CHANNEL)[0]!) === 8, 15_000);
+    expect(alertsIn(CHANNEL)).toHaveLength(1);
+
+    // Quiet for the resolve time (6 s): the same message says resolved.
+    await slack.waitFor(() => /^RESOLVED/.test(alertsIn(CHANNEL)[0]?.text ?? ''), 20_000);
+    expect(alertsIn(CHANNEL)).toHaveLength(1);
+
+    await slack.socket.send({ payload: slack.slashCommand({ text: 'silence ops 1h deploying', user: OPERATOR }) });
+    await slack.waitFor(() => slack.messagesIn(CHANNEL).find((m) => (m.text ?? '').startsWith('Silenced every alert of ops')));
+    await connector.appendLog([errorLine('Webhook delivery failed: ECONNREFUSED')]);
+    await slack.waitFor(() => services.alerts.engine.active().find((a) => a.alert.title.startsWith('Webhook delivery failed')), 10_000);
+    await sleep(4_000);
+    expect(alertsIn(CHANNEL)).toHaveLength(1);
+    expect(services.alerts.engine.active().find((a) => a.alert.title.startsWith('Webhook'))?.silencedBy?.target).toBe('ops');
+    const metrics = await services.metrics.registry.metrics();
+    expect(metrics).toMatch(/^connector_ops_alerts_firing\{kind="error-group"\} 1$/m);
+    expect(metrics).toMatch(/^connector_ops_alerts_silenced 1$/m);
+    await stop(services);
+  }, 90_000);
+
+  it('counts every error of a burst once across a restart of the container and a restart of the bot in the middle of it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cops-alerts-burst-'));
+    let services = await bot(dataDir);
+    const burst = async (from: number, to: number) => {
+      for (let n = from; n < to; n += 10) {
+        await connector.appendLog(Array.from({ length: 10 }, (_, i) => errorLine(`Burst error ${n + i}`)));
+        await sleep(30);
+      }
+    };
+    await burst(0, 100);
+    await connector.restart();
+    await burst(100, 200);
+    await stop(services);
+    await burst(200, 300);
+    services = await bot(dataDir);
+    await burst(300, 400);
+    // What the container's log holds is the truth: lines appended while it restarted never reached it.
+    await sleep(2_000);
+    const logged = (await containerOutput(connector.containerId)).split('\n').filter((line) => /\[ERROR\] Runtime - Burst error \d+/.test(line)).length;
+    expect(logged).toBeGreaterThan(200);
+    const counted = () => {
+      const store = Store.open(join(dataDir, 'connector-ops.sqlite'));
+      try {
+        return new ErrorCounts(store).between(new Date(0), new Date(Date.now() + 3_600_000)).find((g) => g.key.startsWith('Burst error'))?.count ?? 0;
+      } finally {
+        store.close();
+      }
+    };
+    await slack.waitFor(() => counted() >= logged, 15_000).catch(() => undefined);
+    expect(counted()).toBe(logged);
+    await stop(services);
+  }, 120_000);
+});
