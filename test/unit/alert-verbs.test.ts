@@ -25,7 +25,7 @@ describe('alerts and silences in chat', () => {
     const { alerts, as } = setup();
     expect(await as(viewer, '/connector alerts')).toBe('No alert is firing or pending, and no silence is in force.');
     alerts.engine.recordErrors('main', [{ key: 'Sync failed: <n>', count: 4, fatal: 0, sample: 'Sync failed: 1' }], NOW);
-    const [{ alert }] = alerts.engine.active(NOW) as [{ alert: { id: string } }];
+    const { alert } = alerts.engine.active(NOW)[0]!;
     expect(await as(viewer, '/connector alerts')).toMatch(new RegExp(`main · ${alert.id} +Sync failed: <n> · firing for 0 s · 4 errors`));
 
     const silenced = await as(ops, `/connector silence ${alert.id.toUpperCase()} 1h known during the migration`);
