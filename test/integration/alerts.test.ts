@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Alerts end to end: a real container (the stand-in Connector) writes errors into its log, the bot follows it
  * through the Docker API, groups them and posts through the outbox to the loopback Slack, with short timers.
  */
-describeWith([requireStandinImage()], 'alerts from a followed Connector log', () => {
+describeWith([requireStandinImage()], 'alerts end to end: a followed Connector log, health probes, Slack', () => {
   let slack: SlackStandin;
   let connector: StandinConnector;
   const running: Services[] = [];
@@ -149,6 +149,37 @@ describeWith([requireStandinImage()], 'alerts from a followed Connector log', ()
     };
     await slack.waitFor(() => counted() >= logged, 15_000).catch(() => undefined);
     expect(counted()).toBe(logged);
+    await stop(services);
+  }, 120_000);
+
+  it('raises nothing for health flapping faster than the hold time; unhealthy held fires once, delivered once through a Slack outage, and resolves', async () => {
+    const services = await bot(mkdtempSync(join(tmpdir(), 'cops-alerts-health-')), { ALERT_PROBE_SECONDS: '1', ALERT_HOLD_SECONDS: '6', ALERT_GROUP_WAIT_SECONDS: '1' });
+    await slack.socket.send({ payload: slack.slashCommand({ text: 'subscribe alerts --min critical', user: OPERATOR }) });
+    await slack.waitFor(() => slack.messagesIn(CHANNEL).find((m) => (m.text ?? '').includes('alerts of severity critical')));
+    const healthAlerts = () => slack.messagesIn(CHANNEL).filter((m) => /· ops · health/.test(m.text ?? ''));
+    services.alerts.probes.start();
+    // Unhealthy for 1.5 s, healthy for 1.5 s, for 15 s: never for the 6 s hold.
+    for (let i = 0; i < 5; i++) {
+      await connector.setHealth('unhealthy:backbone');
+      await sleep(1_500);
+      await connector.setHealth('healthy');
+      await sleep(1_500);
+    }
+    await sleep(2_000);
+    expect(healthAlerts()).toEqual([]);
+
+    // Slack down for the first three posts (503), then up: the alert arrives once.
+    slack.fault('chat.postMessage', { status: 503 }, { status: 503 }, { status: 503 });
+    await connector.setHealth('unhealthy:backbone');
+    const alert = await slack.waitFor(() => healthAlerts()[0], 30_000);
+    expect(alert.text).toMatch(/^CRITICAL · ops · health: /);
+    expect(JSON.stringify(alert.blocks)).toContain('/connector restart ops');
+    expect(slack.callsOf('chat.postMessage').slice(-4).map((call) => call.status)).toEqual([503, 503, 503, 200]);
+
+    await connector.setHealth('healthy');
+    await slack.waitFor(() => /^RESOLVED/.test(healthAlerts()[0]?.text ?? ''), 30_000);
+    expect(healthAlerts()).toHaveLength(1);
+    await services.alerts.probes.stop();
     await stop(services);
   }, 120_000);
 });

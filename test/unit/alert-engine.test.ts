@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertEngine, type Condition } from '../../src/alerts/engine.ts';
+import { Silencer } from '../../src/alerts/silencer.ts';
+import { AuditLog } from '../../src/store/audit-log.ts';
 import type { AlertTimers } from '../../src/alerts/timers.ts';
 import { AlertStore } from '../../src/store/alerts.ts';
 import { ErrorCounts } from '../../src/store/error-counts.ts';
@@ -210,5 +212,26 @@ describe('the alert engine', () => {
     again.recordErrors('main', ERRORS(1), at(60));
     again.tick(at(330));
     expect(t.queued()[1]).toMatchObject({ kind: 'update', ref: t.queued()[0]!.ref });
+  });
+
+  it("holds back what a connector's own restart raises: silenced while the operation runs and for the hold time after it", () => {
+    const silencer = new Silencer({ store: t.store, silences: t.silences, audit: new AuditLog(t.store), engine: t.engine, settleMs: TIMERS.holdMs + TIMERS.groupWaitMs });
+    silencer.operationStarted('r1', 'main', 'restart r1 under way', 600 * S, at(0));
+    t.engine.recordErrors('main', [{ key: 'Could not connect to the configured database', count: 1, fatal: 0, sample: '' }], at(5));
+    for (let s = 0; s <= 200; s += 20) t.engine.observe('main', 'health', s < 180 ? [UNHEALTHY] : [], at(s));
+    t.engine.tick(at(200));
+    silencer.operationFinished('r1', at(200));
+    for (let s = 220; s <= 400; s += 20) t.engine.observe('main', 'health', [], at(s));
+    t.engine.tick(at(400));
+    t.engine.tick(at(1000));
+    expect(t.queued()).toEqual([]);
+    // Still unhealthy once the silence is over: that is told.
+    silencer.operationStarted('r2', 'main', 'restart r2 under way', 600 * S, at(2000));
+    for (let s = 2000; s <= 2400; s += 20) t.engine.observe('main', 'health', [UNHEALTHY], at(s));
+    silencer.operationFinished('r2', at(2200));
+    t.engine.tick(at(2200 + 149));
+    expect(t.queued()).toEqual([]);
+    t.engine.tick(at(2200 + 150));
+    expect(t.queued().map((p) => p.text)).toEqual([expect.stringContaining('CRITICAL · main · health')]);
   });
 });
