@@ -49,6 +49,8 @@ export interface AlertEngineOptions {
 const SEVERITY_RANK: Record<AlertSeverity, number> = { warn: 1, critical: 2 };
 /** The longest the engine sleeps: silences made in another process, or ended, are seen within this. */
 const MAX_SLEEP_MS = 5_000;
+/** Resolved alerts, old hourly counts and ended silences are dropped this often. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * Alerts as Alertmanager handles them, persisted: what the log follower and the probes report becomes an alert
@@ -61,6 +63,7 @@ export class AlertEngine {
   private readonly now: () => Date;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private prunedAt = 0;
 
   constructor(options: AlertEngineOptions) {
     this.options = options;
@@ -140,6 +143,7 @@ export class AlertEngine {
    */
   tick(now = this.now()): Date {
     const { alerts, timers } = this.options;
+    if (now.getTime() - this.prunedAt >= PRUNE_EVERY_MS) this.prune(now);
     const silences = this.options.silences.active(now);
     let next = now.getTime() + MAX_SLEEP_MS;
     for (const alert of alerts.open()) {
@@ -205,6 +209,13 @@ export class AlertEngine {
       this.schedule(Math.max(0, next.getTime() - this.now().getTime()));
     }, delayMs);
     this.timer.unref();
+  }
+
+  private prune(now: Date): void {
+    this.prunedAt = now.getTime();
+    this.options.alerts.prune(now);
+    this.options.errorCounts.prune(now);
+    this.options.silences.prune(now);
   }
 
   private resolve(alert: Alert, now: Date, tell: boolean): void {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AlertEngine, type Condition } from '../../src/alerts/engine.ts';
+import { AlertEngine, type AlertEngineOptions, type Condition } from '../../src/alerts/engine.ts';
 import { Silencer } from '../../src/alerts/silencer.ts';
 import { AuditLog } from '../../src/store/audit-log.ts';
 import type { AlertTimers } from '../../src/alerts/timers.ts';
@@ -20,27 +20,28 @@ const PAGER: Subscription = { conversation: 'slack:CPAGER', receives: ['alerts']
 const REPORTS: Subscription = { conversation: 'slack:CREPORTS', receives: ['reports'], minSeverity: 'warn', connectors: [] };
 const UNHEALTHY: Condition = { key: 'health', severity: 'critical', title: 'unhealthy: backboneConnection', detail: '/health says unhealthy' };
 
-function setup(subscriptions: Subscription[] = [OPS, REPORTS]) {
+function setup(subscriptions: Subscription[] = [OPS, REPORTS], timers: AlertTimers = TIMERS) {
   const store = Store.open(':memory:');
   const outbox = new Outbox(store, () => new Date(T0));
   const silences = new SilenceStore(store);
-  const engine = new AlertEngine({
+  const options: AlertEngineOptions = {
     store,
     alerts: new AlertStore(store),
     silences,
     errorCounts: new ErrorCounts(store),
     outbox,
     subscriptions: () => subscriptions,
-    timers: TIMERS,
+    timers,
     timezone: 'UTC',
     logger: silentLogger(),
-  });
+  };
+  const engine = new AlertEngine(options);
   /** Everything queued so far, as `conversation kind text`. */
   const queued = () =>
     (store.db.prepare('SELECT conversation, key, update_of, message FROM outbox ORDER BY id').all() as Array<{ conversation: string; key: string | null; update_of: string | null; message: string }>).map(
       (row) => ({ conversation: row.conversation, kind: row.key ? 'post' : 'update', ref: row.key ?? row.update_of, text: (JSON.parse(row.message) as { text: string }).text, message: row.message }),
     );
-  return { store, engine, silences, queued };
+  return { store, engine, silences, queued, options };
 }
 
 const ERRORS = (count: number, fatal = 0) => [{ key: 'Sync failed: <n>', count, fatal, sample: 'Sync failed: 42\n    at sync (sync.js:1:1)' }];
@@ -127,9 +128,7 @@ describe('the alert engine', () => {
   });
 
   it('posts nothing for an alert resolved before group_wait ends', () => {
-    t = setup();
-    const timers = { ...TIMERS, holdMs: 0 };
-    Object.assign((t.engine as unknown as { options: { timers: AlertTimers } }).options, { timers });
+    t = setup([OPS], { ...TIMERS, holdMs: 0 });
     t.engine.observe('main', 'health', [UNHEALTHY], at(0));
     t.engine.observe('main', 'health', [], at(10));
     t.engine.tick(at(31));
@@ -233,5 +232,17 @@ describe('the alert engine', () => {
     expect(t.queued()).toEqual([]);
     t.engine.tick(at(2200 + 150));
     expect(t.queued().map((p) => p.text)).toEqual([expect.stringContaining('CRITICAL · main · health')]);
+  });
+
+  it('drops what is over: resolved alerts and hourly counts older than 8 days, silences ended 30 days ago', () => {
+    t.engine.recordErrors('main', ERRORS(2), at(0));
+    t.silences.add({ scope: 'connector', target: 'main', startsAt: at(0), endsAt: at(60) });
+    t.engine.tick(at(1000));
+    const count = (table: string) => (t.store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect([count('alerts'), count('error_counts'), count('silences')]).toEqual([1, 1, 1]);
+    // A fresh engine prunes on its first tick.
+    const later = new AlertEngine(t.options);
+    later.tick(at(31 * 86_400));
+    expect([count('alerts'), count('error_counts'), count('silences')]).toEqual([0, 0, 0]);
   });
 });
