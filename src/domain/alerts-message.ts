@@ -4,8 +4,18 @@ import type { Field, Message } from './message.ts';
 import { textMessage } from './message.ts';
 
 /** `/connector alerts`: what fires or waits, which silence holds each back, and every silence in force. */
-export function alertsMessage(active: ReadonlyArray<{ alert: Alert; silencedBy?: Silence }>, silences: readonly Silence[], now: Date): Message {
-  if (active.length === 0 && silences.length === 0) return textMessage('No alert is firing or pending, and no silence is in force.', 'ok');
+export function alertsMessage(
+  active: ReadonlyArray<{ alert: Alert; silencedBy?: Silence }>,
+  silences: readonly Silence[],
+  now: Date,
+  notFollowed: ReadonlyArray<{ connector: string; source: string; reason: string }> = [],
+): Message {
+  const blind = notFollowed.map((f) => `${f.connector} (${f.source}): ${f.reason}`);
+  const blindLine = blind.length > 0 ? `Logs not followed now, so their errors cannot alert: ${blind.join('; ')}` : undefined;
+  if (active.length === 0 && silences.length === 0) {
+    const quiet = 'No alert is firing or pending, and no silence is in force.';
+    return blindLine ? textMessage(`${quiet}\n${blindLine}`, 'unknown') : textMessage(quiet, 'ok');
+  }
   const age = (at: Date) => approximateDuration(Math.max(0, now.getTime() - at.getTime()));
   const fields: Field[] = active.map(({ alert, silencedBy }) => ({
     label: `${alert.connector} · ${alert.id}`,
@@ -37,6 +47,7 @@ export function alertsMessage(active: ReadonlyArray<{ alert: Alert; silencedBy?:
       ...(fields.length > 0 ? [{ type: 'fields' as const, fields }] : [{ type: 'section' as const, text: 'No alert is firing or pending.' }]),
       { type: 'section', text: silences.length > 0 ? `Silences · ${silences.length}` : 'No silence is in force.' },
       ...(silenceFields.length > 0 ? [{ type: 'fields' as const, fields: silenceFields }] : []),
+      ...(blindLine ? [{ type: 'section' as const, text: blindLine, status: 'unknown' as const }] : []),
       { type: 'context', text: '/connector silence <alert id|connector> <1h|24h> [reason] · /connector unsilence <silence id>' },
     ],
   };

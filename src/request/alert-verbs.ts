@@ -1,4 +1,5 @@
 import type { AlertEngine } from '../alerts/engine.ts';
+import type { FollowStatus } from '../alerts/log-source.ts';
 import type { Silencer } from '../alerts/silencer.ts';
 import { alertsMessage } from '../domain/alerts-message.ts';
 import { findConnector } from '../domain/connector.ts';
@@ -17,13 +18,16 @@ export interface AlertVerbDependencies {
   silences: Pick<SilenceStore, 'active'>;
   silencer: Pick<Silencer, 'silence' | 'unsilence'>;
   directory: ConnectorDirectory;
+  /** The followed logs and what each is doing; absent where nothing follows logs (the console alone). */
+  followers?: () => ReadonlyArray<{ connector: string; source: string; status: FollowStatus }>;
   now?: () => Date;
 }
 
 export function alertsHandler(deps: AlertVerbDependencies): VerbHandler {
   return async ({ reply }) => {
     const now = deps.now?.() ?? new Date();
-    await reply.post(alertsMessage(deps.engine.active(now), deps.silences.active(now), now), 'conversation');
+    const notFollowed = (deps.followers?.() ?? []).flatMap((f) => (f.status.state === 'waiting' ? [{ connector: f.connector, source: f.source, reason: f.status.reason ?? 'waiting' }] : []));
+    await reply.post(alertsMessage(deps.engine.active(now), deps.silences.active(now), now, notFollowed), 'conversation');
   };
 }
 

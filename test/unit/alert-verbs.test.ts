@@ -51,4 +51,17 @@ describe('alerts and silences in chat', () => {
     expect(await as(viewer, '/connector silence main 1h')).toMatch(/needs the operator role/);
     expect(alerts.silences.active(NOW)).toEqual([]);
   });
+
+  it('says which logs are not followed now, and why: their errors cannot alert', async () => {
+    const directory = staticDirectory([aConnector('main')]);
+    const alerts = testAlerts(directory, [], () => NOW);
+    const followers = () => [
+      { connector: 'main', source: 'container', status: { state: 'waiting' as const, reason: 'container is exited' } },
+      { connector: 'main', source: 'file:/var/log/c.log', status: { state: 'following' as const } },
+    ];
+    const path = testDispatcher(directory, runner, { alerts: { ...alerts.verbs, followers } });
+    const text = renderText((await path.ask('/connector alerts', { actor: viewer })).last).text;
+    expect(text).toContain('Logs not followed now, so their errors cannot alert: main (container): container is exited');
+    expect(text).not.toContain('file:/var/log/c.log');
+  });
 });
