@@ -6,50 +6,19 @@
  * Exits 1 when the target is missed or a report is incomplete.
  * Usage: node bench/report-fanout.ts (npm run bench:fanout)
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { stringify } from 'yaml';
-import { loadConfig } from '../src/config/load.ts';
 import { CHECK_IDS } from '../src/domain/check-result.ts';
-import { createServices } from '../src/root.ts';
-import { loadTestEnv } from '../test/support/requirements.ts';
-import { removeAllStandins, startStandinConnector, type StandinConnector } from '../test/support/standin.ts';
+import type { Services } from '../src/root.ts';
+import { median, startStandinFleet } from './support/standin-fleet.ts';
 
 const TARGET_RATIO = 5;
 const count = Math.max(2, Number(process.env.BENCH_CONNECTORS ?? 50));
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 
-loadTestEnv();
-const work = await mkdtemp(join(tmpdir(), 'cops-bench-fanout-'));
-const standins: StandinConnector[] = [];
+const fleet = await startStandinFleet(count, 'fanout');
 try {
-  process.stdout.write(`starting ${count} stand-in Connectors… `);
-  const started = performance.now();
-  for (let i = 0; i < count; i += 10) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(10, count - i) }, (_, j) => startStandinConnector({ name: `bench${i + j}` })),
-    );
-    standins.push(...batch);
-  }
-  process.stdout.write(`ok (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
-
-  const servicesFor = async (selection: StandinConnector[], label: string) => {
-    const file = join(work, `${label}.yml`);
-    await writeFile(
-      file,
-      stringify({
-        connectors: selection.map((s, i) => ({ name: `c${i}`, container: s.name, url: s.url, apiKey: s.apiKey })),
-      }),
-    );
-    const config = loadConfig({ CONNECTOR_OPS_CONFIG: file, DATA_DIR: join(work, label), DOCKER_HOST: process.env.DOCKER_HOST });
-    return createServices(config, pino({ level: 'silent' }));
-  };
-
-  const one = await servicesFor(standins.slice(0, 1), 'one');
-  const many = await servicesFor(standins, 'many');
-  const time = async (services: Awaited<ReturnType<typeof servicesFor>>) => {
+  const one = await fleet.servicesFor(1, 'one');
+  const many = await fleet.servicesFor(count, 'many');
+  const time = async (services: Services) => {
     const t0 = performance.now();
     const report = await services.runner.run(services.config.connectors, CHECK_IDS);
     const seconds = (performance.now() - t0) / 1000;
@@ -74,7 +43,6 @@ try {
   one.close();
   many.close();
 
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   const oneS = median(results.map((r) => r.one));
   const manyS = median(results.map((r) => r.many));
   const ratio = manyS / oneS;
@@ -86,6 +54,5 @@ try {
   if (incomplete) console.log(`note: ${incomplete}`);
   process.exitCode = ratio <= TARGET_RATIO ? 0 : 1;
 } finally {
-  await removeAllStandins();
-  await rm(work, { recursive: true, force: true });
+  await fleet.close();
 }

@@ -6,6 +6,7 @@ import type { ConnectorApiClient, ConnectorApiTarget } from '../integrations/con
 import type { ApiAnswer, HealthAnswer, SyncInfo, VersionInfo } from '../integrations/connector-api/types.ts';
 import type { Check, CheckContext } from './check.ts';
 import { answered, healthHangText } from './connector-answers.ts';
+import { healthOnce, supportOnce } from './connector-readings.ts';
 import { DEFAULT_SYNC_OPTIONS, judgeSync, syncIntervalOf, type SyncInterval, type SyncOptions } from './health-sync.ts';
 
 export interface HealthCheckOptions {
@@ -47,15 +48,16 @@ export class HealthCheck implements Check {
     return connector.url !== undefined;
   }
 
-  async run({ connector, signal, now }: CheckContext): Promise<CheckResult> {
+  async run(context: CheckContext): Promise<CheckResult> {
+    const { connector, signal, now } = context;
     const target: ConnectorApiTarget = { url: connector.url!, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader };
     const { api } = this.options;
     // In parallel: a rejected key is answered only after 1-4 s, and a hanging /health must not hold up the rest.
     const [health, version, sync, syncInterval] = await Promise.all([
-      api.health(target, signal),
+      healthOnce(api, target, context),
       connector.apiKey ? api.version(target, signal) : Promise.resolve(undefined),
       connector.apiKey ? api.syncInfo(target, signal) : Promise.resolve(undefined),
-      connector.apiKey ? this.syncInterval(connector.name, target, signal, now) : Promise.resolve(undefined),
+      connector.apiKey ? this.syncInterval(target, context) : Promise.resolve(undefined),
     ]);
     return interpretHealth(
       { health, ...(version && { version }), ...(sync && { sync }), ...(syncInterval && { syncInterval }) },
@@ -64,12 +66,13 @@ export class HealthCheck implements Check {
     );
   }
 
-  private async syncInterval(name: string, target: ConnectorApiTarget, signal: AbortSignal, now: Date): Promise<SyncInterval | undefined> {
-    const cached = this.intervals.get(name);
+  private async syncInterval(target: ConnectorApiTarget, context: CheckContext): Promise<SyncInterval | undefined> {
+    const { connector, now } = context;
+    const cached = this.intervals.get(connector.name);
     if (cached && now.getTime() - cached.readAt < SYNC_INTERVAL_TTL_MS) return cached.interval;
-    const support = await this.options.api.support(target, signal);
+    const support = await supportOnce(this.options.api, target, context);
     const interval = support.kind === 'ok' ? syncIntervalOf(support.value.configuration) : undefined;
-    if (interval) this.intervals.set(name, { interval, readAt: now.getTime() });
+    if (interval) this.intervals.set(connector.name, { interval, readAt: now.getTime() });
     return interval;
   }
 }

@@ -7,6 +7,7 @@ import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeResult } from '../integrations/prob
 import type { Prober } from '../integrations/probes/prober.ts';
 import type { Check, CheckContext } from './check.ts';
 import { supportFailureText } from './connector-answers.ts';
+import { healthOnce, supportOnce } from './connector-readings.ts';
 import { DEFAULT_CERTIFICATE_THRESHOLDS, judgeCertificate, type CertificateThresholds } from './third-party-certificate.ts';
 
 export interface KeyMaterialCheckOptions {
@@ -47,7 +48,8 @@ export class KeyMaterialCheck implements Check {
     return connector.url !== undefined;
   }
 
-  async run({ connector, signal, now }: CheckContext): Promise<CheckResult> {
+  async run(context: CheckContext): Promise<CheckResult> {
+    const { connector, signal, now } = context;
     const target: ConnectorApiTarget = { url: connector.url!, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader };
     let url: URL;
     try {
@@ -57,8 +59,8 @@ export class KeyMaterialCheck implements Check {
     }
     // All at once: a rejected key is answered only after 1-4 s and must not hold up the other parts.
     const [identity, health, tls] = await Promise.all([
-      connector.apiKey ? this.readIdentity(target, signal) : Promise.resolve({}),
-      this.options.api.health(target, signal),
+      connector.apiKey ? this.readIdentity(target, context) : Promise.resolve({}),
+      healthOnce(this.options.api, target, context),
       url.protocol === 'https:'
         ? this.options.prober.tlsCertificate(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || 443), {
             signal,
@@ -76,12 +78,12 @@ export class KeyMaterialCheck implements Check {
   /** Support first (it holds identityInfo); the IdentityInfo route when Support cannot tell and the key is not rejected. */
   private async readIdentity(
     target: ConnectorApiTarget,
-    signal: AbortSignal,
+    context: CheckContext,
   ): Promise<Pick<KeyMaterialFindings, 'support' | 'identityRoute'>> {
-    const support = await this.options.api.support(target, signal);
+    const support = await supportOnce(this.options.api, target, context);
     const rejectedKey = support.kind === 'rejected' && support.httpStatus === 401;
     if (identityFromSupport(support) || rejectedKey) return { support };
-    return { support, identityRoute: await this.options.api.identityInfo(target, signal) };
+    return { support, identityRoute: await this.options.api.identityInfo(target, context.signal) };
   }
 }
 

@@ -4,7 +4,9 @@ import { worstStatus, type CheckStatus } from '../domain/status.ts';
 import { isConnectorImage } from '../integrations/docker/image-ref.ts';
 import type { ContainerListing, ImageListing, OldFilesScan, OldMaterialSource } from '../integrations/docker/old-material.ts';
 import { withTimeout } from '../integrations/http/timeout.ts';
+import { DEFAULT_ENGINE } from '../config/config.ts';
 import type { Check, CheckContext } from './check.ts';
+import { readOnce, type SharedReadings } from './shared-readings.ts';
 import { formatAge, formatBytes } from './resources-format.ts';
 import { settle, type Outcome } from './outcome.ts';
 
@@ -104,12 +106,13 @@ export class OldMaterialCheck implements Check {
     return true;
   }
 
-  async run({ connector, signal, now }: CheckContext): Promise<CheckResult> {
+  async run({ connector, signal, now, shared }: CheckContext): Promise<CheckResult> {
     const partSignal = withTimeout(signal, this.options.timeoutMs);
     const own = connector.container ? [...this.options.ownContainers, connector.container] : this.options.ownContainers;
     const logPaths = [...new Set([...this.options.logPaths, ...connector.logFiles])];
+    const engine = { name: connector.engine ?? DEFAULT_ENGINE, shared };
     const [docker, logs, backups] = await Promise.all([
-      settle(this.dockerMaterial(own, partSignal, now)),
+      settle(this.dockerMaterial(engine, own, partSignal, now)),
       this.filesPart(LOG_FILES, logPaths, this.options.logRetentionDays, now, partSignal),
       this.filesPart(BACKUPS, this.options.backupPaths, this.options.backupRetentionDays, now, partSignal),
     ]);
@@ -131,12 +134,19 @@ export class OldMaterialCheck implements Check {
     return checkResult('old-material', status, summary, details);
   }
 
+  /**
+   * The engine's images and containers are the same for every connector on it: listed once per engine in a
+   * report, and each listed container's stop time asked once, however many connectors the report covers.
+   */
   private async dockerMaterial(
+    engine: { name: string; shared?: SharedReadings },
     own: string[],
     signal: AbortSignal,
     now: Date,
   ): Promise<{ details: CheckDetail[]; found: string[] }> {
-    const [images, containers] = await Promise.all([this.source.images(signal), this.source.containers(signal)]);
+    const [images, containers] = await readOnce(engine.shared, `docker-material:${engine.name}`, () =>
+      Promise.all([this.source.images(signal), this.source.containers(signal)]),
+    );
     const { unusedImages, exitedContainers } = classifyDockerMaterial(images, containers, own);
     const details: CheckDetail[] = [];
     const found: string[] = [];
@@ -166,7 +176,11 @@ export class OldMaterialCheck implements Check {
     });
     // Only the listed containers are asked when they stopped: the call count stays bounded.
     const shown = exitedContainers.slice(0, this.options.listLimit);
-    const finished = await Promise.all(shown.map((c) => this.source.finishedAt(c.id, signal).catch(() => undefined)));
+    const finished = await Promise.all(
+      shown.map((c) =>
+        readOnce(engine.shared, `finished-at:${engine.name}:${c.id}`, () => this.source.finishedAt(c.id, signal).catch(() => undefined)),
+      ),
+    );
     details.push(
       ...this.limited(exitedContainers, (container, index) => {
         const since = finished[index] ?? container.createdAt;

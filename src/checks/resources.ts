@@ -12,6 +12,7 @@ import { DEFAULT_ENGINE } from '../config/config.ts';
 import { forecastDiskFull } from './resources-disk-forecast.ts';
 import { formatBytes, formatPercent, thresholdStatus, type Threshold } from './resources-format.ts';
 import { settle, type Outcome } from './outcome.ts';
+import { containerSample } from './resources-container-samples.ts';
 
 export interface ResourcesCheckOptions {
   thresholds: { cpu: Threshold; memory: Threshold; disk: Threshold };
@@ -72,12 +73,15 @@ export class ResourcesCheck implements Check {
 
   async run({ connector, signal, now, shared }: CheckContext): Promise<CheckResult> {
     const partSignal = withTimeout(signal, this.options.timeoutMs);
+    const engine = connector.engine ?? DEFAULT_ENGINE;
     // Host facts once per report (and the data root once per engine), however many connectors it covers.
     const [cpu, memory, root, container] = await Promise.all([
       readOnce(shared, 'host-cpu', () => settle(this.host.cpuLoad(partSignal))),
       readOnce(shared, 'host-memory', () => settle(this.host.memory(partSignal))),
-      readOnce(shared, `data-root:${connector.engine ?? DEFAULT_ENGINE}`, () => settle(this.docker.dataRoot(partSignal))),
-      connector.container ? settle(this.docker.containerResources(connector.container, partSignal)) : undefined,
+      readOnce(shared, `data-root:${engine}`, () => settle(this.docker.dataRoot(partSignal))),
+      connector.container
+        ? containerSample(this.docker, connector.container, engine, { signal: partSignal, shared, timeoutMs: this.options.timeoutMs })
+        : undefined,
     ]);
     // With a remote engine the CPU and memory read here are the bot's machine, not the Connector's.
     const hostName = root.ok && !root.value.local ? "bot's host" : 'host';

@@ -2,7 +2,7 @@ import type { CheckId, CheckResult } from '../domain/check-result.ts';
 import { checkResult } from '../domain/check-result.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { ReportRunner, RunOptions } from '../domain/ports.ts';
-import { connectorReport, report, type ConnectorReport, type NotChecked, type Report } from '../domain/report.ts';
+import { connectorReport, report, type NotChecked, type Report } from '../domain/report.ts';
 import type { Check } from './check.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { SharedReadings } from './shared-readings.ts';
@@ -11,20 +11,27 @@ export interface CheckRunnerOptions {
   timeoutMs: number;
   /** Checks that need longer than the others, e.g. reading a day of logs. */
   timeoutsMs?: Partial<Record<CheckId, number>>;
-  /** How many connectors are checked at once. */
+  /** How many connectors each check runs for at once. */
   concurrency: number;
   /** Told of every finished check, for metrics and logs. */
   onResult?: (connector: Connector, result: CheckResult, durationMs: number) => void;
   now?: () => Date;
 }
 
+/** The checks that serve a connector: those built for the Docker engine it runs on. */
+export type ChecksFor = (connector: Connector) => readonly Check[];
+
+/** What a report runs for one connector. */
+interface Plan {
+  connector: Connector;
+  applicable: Check[];
+  notChecked: NotChecked[];
+}
+
 /**
  * Runs the checks of each connector in parallel, each under its own timeout. A check that throws or
  * runs out of time yields `unknown` with the reason, and the report still comes.
  */
-/** The checks that serve a connector: those built for the Docker engine it runs on. */
-export type ChecksFor = (connector: Connector) => readonly Check[];
-
 export class CheckRunner implements ReportRunner {
   private readonly checksFor: (connector: Connector) => Map<CheckId, Check>;
 
@@ -46,30 +53,42 @@ export class CheckRunner implements ReportRunner {
     }
   }
 
+  /**
+   * Each check has its own queue of connectors, in their order, running for `concurrency` of them at once: no
+   * more of one kind of outside call is in flight than when whole connectors were taken `concurrency` at a
+   * time, but a connector whose quick checks are done no longer holds back the next connectors' checks
+   * until its slowest one (Docker's two-second stats sample) ends.
+   */
   async run(connectors: Connector[], ids: readonly CheckId[], runOptions: RunOptions = {}): Promise<Report> {
     const now = this.options.now ?? (() => new Date());
-    const shared = new SharedReadings();
-    const reports = await mapWithConcurrency(connectors, this.options.concurrency, (connector) =>
-      this.runConnector(connector, ids, runOptions, now, shared),
+    const context = { ...runOptions, shared: new SharedReadings(connectors) };
+    const plans = connectors.map((connector) => this.plan(connector, ids));
+    const results = plans.map((plan) => new Array<CheckResult>(plan.applicable.length));
+    const queues = new Map<CheckId, Array<() => Promise<void>>>();
+    plans.forEach((plan, p) =>
+      plan.applicable.forEach((check, index) => {
+        const queue = queues.get(check.id) ?? [];
+        queue.push(async () => {
+          results[p]![index] = await this.runOne(check, plan.connector, context, now);
+        });
+        queues.set(check.id, queue);
+      }),
     );
-    return report(reports, now());
+    await Promise.all([...queues.values()].map((queue) => mapWithConcurrency(queue, this.options.concurrency, (run) => run())));
+    return report(
+      plans.map((plan, p) => connectorReport(plan.connector.name, results[p]!, plan.notChecked)),
+      now(),
+    );
   }
 
-  private async runConnector(
-    connector: Connector,
-    ids: readonly CheckId[],
-    runOptions: RunOptions,
-    now: () => Date,
-    shared: SharedReadings,
-  ): Promise<ConnectorReport> {
+  private plan(connector: Connector, ids: readonly CheckId[]): Plan {
     const checks = this.checksFor(connector);
     const asked = ids.map((id) => checks.get(id)).filter((check): check is Check => check !== undefined);
     const applicable = asked.filter((check) => check.appliesTo(connector));
     const notChecked: NotChecked[] = asked
       .filter((check) => !applicable.includes(check))
       .map((check) => ({ id: check.id, needs: check.needs ?? 'a setting this connector lacks' }));
-    const results = await Promise.all(applicable.map((check) => this.runOne(check, connector, { ...runOptions, shared }, now)));
-    return connectorReport(connector.name, results, notChecked);
+    return { connector, applicable, notChecked };
   }
 
   private async runOne(

@@ -6,6 +6,7 @@ import type { Prober } from '../integrations/probes/prober.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS } from '../integrations/probes/result.ts';
 import type { Check, CheckContext } from './check.ts';
 import { supportFailureText } from './connector-answers.ts';
+import { supportOnce } from './connector-readings.ts';
 import { DEFAULT_CERTIFICATE_THRESHOLDS, type CertificateThresholds } from './third-party-certificate.ts';
 import { configuredTarget, discoverTargets, type Discovery, type ThirdPartyTarget } from './third-party-discovery.ts';
 import { judgeProbe } from './third-party-verdict.ts';
@@ -38,7 +39,8 @@ export class ThirdPartyCheck implements Check {
     return true;
   }
 
-  async run({ connector, signal, now }: CheckContext): Promise<CheckResult> {
+  async run(context: CheckContext): Promise<CheckResult> {
+    const { connector, signal, now } = context;
     const probe = (target: ThirdPartyTarget): Promise<CheckDetail> =>
       this.options.prober
         .probeUrl(target.url, target.protocol, { signal, now, timeoutMs: this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS })
@@ -47,7 +49,7 @@ export class ThirdPartyCheck implements Check {
     const configured = this.configuredUrls(connector).map(configuredTarget);
     // Configured targets need not wait for discovery (a rejected API key answers only after 1-4 s).
     const configuredDetails = configured.map(probe);
-    const discovery = await this.discover(connector, signal, configured.length > 0);
+    const discovery = await this.discover(context, configured.length > 0);
     const configuredUrls = new Set(configured.map((target) => target.url));
     const discovered = discovery.found.targets.filter((target) => !configuredUrls.has(target.url));
     const probed = await Promise.all([...configuredDetails, ...discovered.map(probe)]);
@@ -66,7 +68,8 @@ export class ThirdPartyCheck implements Check {
    * `unknown`; a key without the scope beside systems configured for the bot is a choice (configure rather
    * than discover), so then it is a note beside their results.
    */
-  private async discover(connector: Connector, signal: AbortSignal, configuredProbed: boolean): Promise<{ found: Discovery; problem?: CheckDetail }> {
+  private async discover(context: CheckContext, configuredProbed: boolean): Promise<{ found: Discovery; problem?: CheckDetail }> {
+    const { connector } = context;
     const none: Discovery = { targets: [], notes: [] };
     const label = 'discovery from /Monitoring/Support';
     const notPossible = (why: string, unknown = true): { found: Discovery; problem: CheckDetail } => ({
@@ -76,10 +79,7 @@ export class ThirdPartyCheck implements Check {
     // Without a URL or key the bot was not meant to ask: information, as for a connector that is only a container.
     if (!connector.url) return { found: none, problem: { label, value: 'no Connector URL configured: nothing discovered' } };
     if (!connector.apiKey) return { found: none, problem: { label, value: 'no API key configured: nothing discovered' } };
-    const answer = await this.options.api.support(
-      { url: connector.url, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader },
-      signal,
-    );
+    const answer = await supportOnce(this.options.api, { url: connector.url, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader }, context);
     if (answer.kind === 'rejected' && answer.httpStatus === 403) {
       return notPossible(`the API key lacks the monitoring:support scope (403); grant it, or ${CONFIGURE_HINT}`, !configuredProbed);
     }

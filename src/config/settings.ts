@@ -81,7 +81,7 @@ export const SETTINGS = table({
   REGISTRY_INSECURE: row({ schema: list, default: [], description: 'registry hosts reached over plain HTTP' }),
 
   CHECK_TIMEOUT_MS: row({ file: 'checks.timeoutMs', schema: positiveInt, default: 10_000, description: "each check's time limit" }),
-  CHECK_CONCURRENCY: row({ file: 'checks.concurrency', schema: positiveInt, default: 20, description: 'connectors checked at once' }),
+  CHECK_CONCURRENCY: row({ file: 'checks.concurrency', schema: positiveInt, default: 20, description: 'connectors each check runs for at once' }),
   CPU_WARN_PERCENT: row({ file: 'checks.resources.cpu.warn', schema: percent, default: 80, description: 'CPU use that warns' }),
   CPU_CRITICAL_PERCENT: row({ file: 'checks.resources.cpu.critical', schema: percent, default: 90, description: 'CPU use that is critical' }),
   MEMORY_WARN_PERCENT: row({ file: 'checks.resources.memory.warn', schema: percent, default: 80, description: 'memory use that warns' }),

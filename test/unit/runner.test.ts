@@ -39,7 +39,60 @@ class FixedCheck implements Check {
   }
 }
 
+/** A check whose runs for each connector end when the test says; it records how many ran at once. */
+class GatedCheck implements Check {
+  readonly id: CheckId;
+  readonly started: string[] = [];
+  running = 0;
+  mostAtOnce = 0;
+  private readonly gates = new Map<string, () => void>();
+
+  constructor(id: CheckId) {
+    this.id = id;
+  }
+
+  appliesTo(): boolean {
+    return true;
+  }
+
+  async run(context: CheckContext): Promise<CheckResult> {
+    this.started.push(context.connector.name);
+    this.mostAtOnce = Math.max(this.mostAtOnce, ++this.running);
+    await new Promise<void>((resolve) => this.gates.set(context.connector.name, resolve));
+    this.running--;
+    return checkResult(this.id, 'ok', `${this.id} for ${context.connector.name}`);
+  }
+
+  finish(name: string): void {
+    this.gates.get(name)?.();
+  }
+}
+
 describe('CheckRunner', () => {
+  it("runs each check for at most `concurrency` connectors at once, and a connector's slow check holds back no other check", async () => {
+    const slow = new GatedCheck('resources');
+    const quick = new GatedCheck('health');
+    const runner = new CheckRunner([slow, quick], { timeoutMs: 5_000, concurrency: 2 });
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const running = runner.run(names.map((name) => connector(name)), ['resources', 'health']);
+    await sleep(10);
+    expect(slow.started).toEqual(['a', 'b']);
+    for (const name of names) {
+      quick.finish(name);
+      await sleep(5);
+    }
+    // Every connector's quick check is done while the slow ones of a and b still run.
+    expect(quick.started).toEqual(names);
+    expect(slow.started).toEqual(['a', 'b']);
+    for (const name of names) {
+      slow.finish(name);
+      await sleep(5);
+    }
+    const report = await running;
+    expect(report.connectors.map((c) => c.checks.map((k) => k.summary))).toEqual(names.map((n) => [`resources for ${n}`, `health for ${n}`]));
+    expect([slow.mostAtOnce, quick.mostAtOnce]).toEqual([2, 2]);
+  });
+
   it('runs the checks of a connector in parallel', async () => {
     const runner = new CheckRunner([new FixedCheck('health', 'ok', 200), new FixedCheck('container', 'ok', 200)], {
       timeoutMs: 5_000,

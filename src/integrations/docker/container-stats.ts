@@ -59,7 +59,7 @@ export interface CpuLimitConfig {
 
 // dockerode's typings omit abortSignal from stats() and info(); at run time both forward it to the request.
 type StatsCall = (options: { stream: false; abortSignal: AbortSignal }) => Promise<StatsSample>;
-type InfoCall = (options: { abortSignal: AbortSignal }) => Promise<{ MemTotal?: number; DockerRootDir?: string }>;
+type InfoCall = (options: { abortSignal: AbortSignal }) => Promise<{ DockerRootDir?: string }>;
 
 export class DockerContainerStats implements ContainerResourcesSource {
   private readonly docker: DockerClient;
@@ -76,12 +76,14 @@ export class DockerContainerStats implements ContainerResourcesSource {
     // precpu_stats is filled and the CPU use is a rate, as the CLI shows it. one-shot (API 1.41)
     // would answer at once but with empty precpu_stats, i.e. no CPU figure at all.
     const stats = (container.stats as unknown as StatsCall).bind(container);
-    const info = (this.docker.info as unknown as InfoCall).bind(this.docker);
-    const [sample, engine] = await Promise.all([stats({ stream: false, abortSignal: signal }), info({ abortSignal: signal })]);
+    const sample = await stats({ stream: false, abortSignal: signal });
+    // Without a limit of its own (HostConfig.Memory 0) the engine reports the host's memory as the container's
+    // limit: the container's definition tells so, sparing an engine-wide /info per container.
+    const hostMemTotal = (inspect.HostConfig.Memory ?? 0) > 0 ? undefined : sample.memory_stats?.limit;
     return {
       running: true,
       cpu: containerCpu(sample, inspect.HostConfig),
-      memory: containerMemory(sample, engine.MemTotal),
+      memory: containerMemory(sample, hostMemTotal),
     };
   }
 
