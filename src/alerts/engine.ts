@@ -7,7 +7,7 @@ import type { Outbox, OutboxEntry } from '../store/outbox.ts';
 import type { SilenceStore } from '../store/silences.ts';
 import type { Store } from '../store/store.ts';
 import type { Subscription } from '../store/subscriptions.ts';
-import { nextNotification, type AlertTimers, type Notification } from './timers.ts';
+import { nextNotification, type AlertTimers } from './timers.ts';
 
 /** Errors of one group read from a connector's log since the last batch. */
 export interface ErrorBatch {
@@ -146,11 +146,14 @@ export class AlertEngine {
     if (now.getTime() - this.prunedAt >= PRUNE_EVERY_MS) this.prune(now);
     const silences = this.options.silences.active(now);
     let next = now.getTime() + MAX_SLEEP_MS;
-    for (const alert of alerts.open()) {
+    for (const listed of alerts.open()) {
+      let alert = listed;
       if (alert.kind === 'error-group' && alert.state === 'firing') {
         const quietUntil = alert.lastAt.getTime() + timers.resolveMs;
-        if (now.getTime() >= quietUntil) this.options.store.atomic(() => this.resolve(alert, now, alert.posts > 0));
-        else next = Math.min(next, quietUntil);
+        if (now.getTime() >= quietUntil) {
+          this.resolveQuiet(alert.id, now);
+          alert = alerts.get(alert.id) ?? alert;
+        } else next = Math.min(next, quietUntil);
       }
       const due = nextNotification(alert, timers);
       if (!due) continue;
@@ -159,7 +162,7 @@ export class AlertEngine {
         continue;
       }
       if (silences.some((silence) => silencesAlert(silence, alert, now))) continue;
-      this.notify(alert, due.notification, now);
+      this.notify(alert.id, now);
     }
     const silenceEnd = this.options.silences.nextEnd(now);
     if (silenceEnd) next = Math.min(next, silenceEnd.getTime());
@@ -218,33 +221,53 @@ export class AlertEngine {
     this.options.silences.prune(now);
   }
 
+  /** An error group gone quiet, unless another bot on the same store counted a new error meanwhile. */
+  private resolveQuiet(id: string, now: Date): void {
+    const { store, alerts, timers } = this.options;
+    store.atomic(() => {
+      const alert = alerts.get(id);
+      if (alert?.state === 'firing' && now.getTime() >= alert.lastAt.getTime() + timers.resolveMs) this.resolve(alert, now, alert.posts > 0);
+    });
+  }
+
   private resolve(alert: Alert, now: Date, tell: boolean): void {
     Object.assign(alert, { state: 'resolved', resolvedAt: now, dirty: tell });
     delete alert.recoveringSince;
     this.options.alerts.put(alert);
   }
 
-  private notify(alert: Alert, notification: Notification, now: Date): void {
-    const { store, alerts, outbox, timezone, logger } = this.options;
-    const phase: AlertPhase = notification === 'resolved' ? 'resolved' : notification === 'reminder' ? 'reminder' : 'firing';
-    const message = alertMessage(alert, phase, now, timezone);
-    store.atomic(() => {
+  /**
+   * Tells what is due about one alert. The alert is read again under the store's write lock and the decision
+   * made again from what it says then: a second bot on the same DATA_DIR that got there first leaves nothing due.
+   */
+  private notify(id: string, now: Date): void {
+    const { store, alerts, outbox, timers, timezone, logger } = this.options;
+    const told = store.atomic(() => {
+      const alert = alerts.get(id);
+      const due = alert && nextNotification(alert, timers);
+      if (!alert || !due || due.at > now.getTime()) return undefined;
+      const { notification } = due;
+      const phase: AlertPhase = notification === 'resolved' ? 'resolved' : notification === 'reminder' ? 'reminder' : 'firing';
       let entries: OutboxEntry[];
       if (notification === 'post' || notification === 'reminder') {
         alert.posts++;
         alert.conversations = this.receivers(alert);
+        const message = alertMessage(alert, phase, now, timezone);
         const key = alertPostKey(alert);
         entries = alert.conversations.map((conversation) => ({ conversation, message, key }));
         if (entries.length === 0) logger.info({ alert: alert.id, connector: alert.connector }, 'alert not posted: no conversation subscribes to alerts of it (/connector subscribe alerts)');
       } else {
+        const message = alertMessage(alert, phase, now, timezone);
         const updateOf = alertPostKey(alert);
         entries = alert.conversations.map((conversation) => ({ conversation, message, updateOf }));
       }
       outbox.enqueueMany(entries);
       Object.assign(alert, { dirty: false, notifiedAt: now });
       alerts.put(alert);
+      return { alert, notification };
     });
-    logger.info({ alert: alert.id, connector: alert.connector, kind: alert.kind, notification, count: alert.count }, 'alert told');
+    if (!told) return;
+    logger.info({ alert: id, connector: told.alert.connector, kind: told.alert.kind, notification: told.notification, count: told.alert.count }, 'alert told');
     this.options.onQueued?.();
   }
 

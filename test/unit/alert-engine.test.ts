@@ -245,4 +245,16 @@ describe('the alert engine', () => {
     later.tick(at(31 * 86_400));
     expect([count('alerts'), count('error_counts'), count('silences')]).toEqual([0, 0, 0]);
   });
+
+  it('tells an alert once when two bots on one store tick at the same moment (each decides again under the write lock)', () => {
+    t.engine.recordErrors('main', ERRORS(2), at(0));
+    const stale = new AlertStore(t.store).open();
+    const racing = new AlertStore(t.store);
+    // The second bot read the open alerts before the first one told about them.
+    racing.open = () => stale;
+    const second = new AlertEngine({ ...t.options, alerts: racing });
+    t.engine.tick(at(30));
+    second.tick(at(30));
+    expect(t.queued()).toHaveLength(1);
+  });
 });
