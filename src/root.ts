@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createConnectorChecks, createEngineChecks, diskPaths, probeTimeoutMs, type EngineIntegrations, type SharedIntegrations } from './checks/index.ts';
 import type { Check } from './checks/check.ts';
@@ -211,6 +213,8 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
         directory,
         store,
         positions: alerting.positions,
+        leases: alerting.leases,
+        owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
         recordErrors: (connector, batches, now) => alerting.engine.recordErrors(connector, batches, now),
         redact: (text) => redactor.redact(text),
         logger,

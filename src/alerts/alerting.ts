@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.ts';
 import { AlertStore } from '../store/alerts.ts';
 import type { AuditLog } from '../store/audit-log.ts';
 import { ErrorCounts } from '../store/error-counts.ts';
+import { LogLeases } from '../store/log-leases.ts';
 import { LogPositions } from '../store/log-positions.ts';
 import type { Outbox } from '../store/outbox.ts';
 import { SilenceStore } from '../store/silences.ts';
@@ -18,6 +19,7 @@ export interface Alerting {
   silences: SilenceStore;
   errorCounts: ErrorCounts;
   positions: LogPositions;
+  leases: LogLeases;
 }
 
 /** The alert engine and what it keeps in the store, built together over one store (the root's, or a test's). */
@@ -50,5 +52,5 @@ export function createAlerting(input: {
     ...(input.now && { now: input.now }),
   });
   const silencer = new Silencer({ store, silences, audit: input.audit, engine, settleMs: settings.holdMs + settings.groupWaitMs });
-  return { engine, silencer, alerts, silences, errorCounts, positions: new LogPositions(store) };
+  return { engine, silencer, alerts, silences, errorCounts, positions: new LogPositions(store), leases: new LogLeases(store) };
 }

@@ -3,14 +3,22 @@ import type { ErrorEvent } from '../checks/error-logs/event.ts';
 import { knownError } from '../checks/error-logs/known-errors.ts';
 import { LogEventParser } from '../checks/error-logs/parser.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { LogLeases } from '../store/log-leases.ts';
 import type { LogPositions } from '../store/log-positions.ts';
 import type { Store } from '../store/store.ts';
+import { pause } from '../integrations/follow-wait.ts';
 import type { ErrorBatch } from './engine.ts';
 import { comparePositions, type FollowedLog, type FollowSink, type FollowStatus, type LogPosition, type WatchPosition } from './log-source.ts';
 
 export interface LogWatchOptions {
   store: Store;
   positions: Pick<LogPositions, 'get' | 'set'>;
+  /** One bot process at a time follows a log: another on the same DATA_DIR waits until the lease is free. */
+  leases: Pick<LogLeases, 'claim' | 'holder' | 'release'>;
+  /** This process, as leases name it. */
+  owner: string;
+  /** How long a lease lasts unrenewed (default 30 s; renewed every third of it): a bot gone is taken over after it. */
+  leaseMs?: number;
   /** Counts the errors; joins the transaction that stores the position. */
   recordErrors: (connector: string, batches: readonly ErrorBatch[], now: Date) => void;
   redact: (text: string) => string;
@@ -20,6 +28,7 @@ export interface LogWatchOptions {
   now?: () => Date;
 }
 
+const DEFAULT_LEASE_MS = 30_000;
 /** A flow of lines without errors still moves the stored position on this often. */
 const POSITION_EVERY_MS = 5_000;
 
@@ -55,7 +64,9 @@ export class LogWatch {
   private committedResume: LogPosition | undefined;
   private lastCommit = 0;
   private controller: AbortController | undefined;
-  private following: Promise<void> | undefined;
+  private running: Promise<void> | undefined;
+  /** The lease went to another process: nothing more is committed from this reading. */
+  private lost = false;
   private status: FollowStatus = { state: 'waiting', reason: 'not started' };
 
   constructor(connector: string, log: FollowedLog, options: LogWatchOptions) {
@@ -75,29 +86,77 @@ export class LogWatch {
   }
 
   start(): void {
-    if (this.following) return;
+    if (this.running) return;
+    this.controller = new AbortController();
+    this.running = this.run(this.controller.signal).catch((error: unknown) =>
+      this.options.logger.error({ err: error, connector: this.connector, source: this.log.source }, 'log follower stopped unexpectedly'),
+    );
+  }
+
+  /** Stops following; what was read and is complete is committed first, and the lease is given back. */
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** Waits for the lease, follows while it holds it, and waits again if another process took it over. */
+  private async run(signal: AbortSignal): Promise<void> {
+    const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
+    while (!signal.aborted) {
+      if (!this.claim(leaseMs)) {
+        const holder = this.options.leases.holder(this.connector, this.log.source, this.now());
+        this.report({ state: 'waiting', reason: `followed by another connector-ops process on this DATA_DIR (${holder ?? 'lease just ended'})` });
+        await pause(leaseMs / 3, signal);
+        continue;
+      }
+      await this.followWhileHeld(signal, leaseMs);
+    }
+  }
+
+  private async followWhileHeld(signal: AbortSignal, leaseMs: number): Promise<void> {
     const stored = this.options.positions.get(this.connector, this.log.source);
     this.from = stored?.resume;
     this.currentLog = stored?.resume?.log;
     this.committedResume = stored?.resume;
+    this.batch.clear();
     this.streams.clear();
     for (const [stream, floor] of Object.entries(stored?.streams ?? {})) this.streams.set(stream, this.newStream(floor));
-    this.controller = new AbortController();
+    const held = new AbortController();
+    const stopHolding = () => held.abort();
+    signal.addEventListener('abort', stopHolding, { once: true });
+    const renewal = setInterval(() => {
+      if (!this.claim(leaseMs)) {
+        this.options.logger.warn({ connector: this.connector, source: this.log.source }, 'log follower: lost its lease to another process; what it had not stored is left to that one');
+        this.lost = true;
+        held.abort();
+      }
+    }, leaseMs / 3);
+    renewal.unref();
     const sink: FollowSink = { line: (stream, bytes, start, end, after) => this.line(stream, bytes, start, end, after), idle: () => this.idle() };
-    this.following = this.log
-      .follow(this.from, sink, this.controller.signal, (status) => {
-        this.status = status;
-        this.options.logger.info({ connector: this.connector, source: this.log.source, ...status }, `log follower ${status.state}`);
-      })
-      .catch((error: unknown) => this.options.logger.error({ err: error, connector: this.connector, source: this.log.source }, 'log follower stopped unexpectedly'));
+    try {
+      await this.log.follow(this.from, sink, held.signal, (status) => this.report(status));
+    } finally {
+      clearInterval(renewal);
+      signal.removeEventListener('abort', stopHolding);
+    }
+    if (this.lost) {
+      this.lost = false;
+      return;
+    }
+    this.commit();
+    this.options.leases.release(this.connector, this.log.source, this.options.owner);
   }
 
-  /** Stops following; what was read and is complete is committed first. */
-  async stop(): Promise<void> {
-    this.controller?.abort();
-    await this.following;
-    this.following = undefined;
-    this.commit();
+  private claim(leaseMs: number): boolean {
+    const now = this.now();
+    return this.options.leases.claim(this.connector, this.log.source, this.options.owner, now, new Date(now.getTime() + leaseMs));
+  }
+
+  private report(status: FollowStatus): void {
+    if (status.state === this.status.state && status.reason === this.status.reason) return;
+    this.status = status;
+    this.options.logger.info({ connector: this.connector, source: this.log.source, ...status }, `log follower ${status.state}`);
   }
 
   private newStream(floor?: LogPosition): StreamState {
@@ -153,6 +212,7 @@ export class LogWatch {
   }
 
   private commit(): void {
+    if (this.lost) return;
     const position = this.position();
     if (!position) return;
     const moved = !this.committedResume || !position.resume || comparePositions(position.resume, this.committedResume) !== 0 || position.resume.log !== this.committedResume.log;
@@ -160,10 +220,18 @@ export class LogWatch {
     const now = this.now();
     const batches = [...this.batch.values()];
     try {
-      this.options.store.atomic(() => {
+      const held = this.options.store.atomic(() => {
+        // Under the write lock: a lease lost meanwhile commits nothing, so the next holder counts it once.
+        if (this.options.leases.holder(this.connector, this.log.source, now) !== this.options.owner) return false;
         this.options.recordErrors(this.connector, batches, now);
         this.options.positions.set(this.connector, this.log.source, position, now);
+        return true;
       });
+      if (!held) {
+        this.lost = true;
+        this.controller?.abort();
+        return;
+      }
     } catch (error) {
       // Kept for the next commit: nothing counted, nothing lost.
       this.options.logger.error({ err: error, connector: this.connector, source: this.log.source }, 'log follower: could not store what it read; trying again');

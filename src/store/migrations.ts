@@ -172,4 +172,13 @@ export const MIGRATIONS: readonly string[] = [
      used_bytes INTEGER NOT NULL,
      total_bytes INTEGER NOT NULL
    );`,
+  // Who follows each log: one bot process at a time, by a lease it renews, so two bots on one DATA_DIR do not both
+  // count a log's errors.
+  `CREATE TABLE log_leases (
+     connector TEXT NOT NULL,
+     source TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     lease_until INTEGER NOT NULL,
+     PRIMARY KEY (connector, source)
+   ) WITHOUT ROWID;`,
 ];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AlertEngine } from '../../src/alerts/engine.ts';
 import { comparePositions, type FollowedLog, type FollowSink, type LogPosition } from '../../src/alerts/log-source.ts';
-import { LogWatch } from '../../src/alerts/log-watch.ts';
+import { LogWatch, type LogWatchOptions } from '../../src/alerts/log-watch.ts';
+import { LogLeases } from '../../src/store/log-leases.ts';
 import { AlertStore } from '../../src/store/alerts.ts';
 import { ErrorCounts } from '../../src/store/error-counts.ts';
 import { LogPositions } from '../../src/store/log-positions.ts';
@@ -76,13 +77,25 @@ function setup() {
     logger: silentLogger(),
   });
   const positions = new LogPositions(store);
-  const watch = (log: FollowedLog, commitEveryMs = 0) =>
-    new LogWatch('main', log, { store, positions, recordErrors: (c, b, now) => engine.recordErrors(c, b, now), redact: (t) => t, logger: silentLogger(), commitEveryMs });
+  const leases = new LogLeases(store);
+  let owners = 0;
+  /** A watch as one bot process runs it; `kill` ends that process as kill -9 does: it renews and commits nothing more. */
+  const aBot = (log: FollowedLog, commitEveryMs = 0) => {
+    let killed = false;
+    const mine: LogWatchOptions['leases'] = {
+      claim: (...args) => !killed && leases.claim(...args),
+      holder: (...args) => (killed ? undefined : leases.holder(...args)),
+      release: (...args) => leases.release(...args),
+    };
+    const watch = new LogWatch('main', log, { store, positions, leases: mine, owner: `bot-${++owners}`, leaseMs: 30, recordErrors: (c, b, now) => engine.recordErrors(c, b, now), redact: (t) => t, logger: silentLogger(), commitEveryMs });
+    return { watch, kill: () => (killed = true) };
+  };
+  const watch = (log: FollowedLog, commitEveryMs = 0) => aBot(log, commitEveryMs).watch;
   const counted = () => new ErrorCounts(store).between(new Date(0), new Date('2100-01-01')).reduce((sum, group) => ({ count: sum.count + group.count, fatal: sum.fatal + group.fatal }), { count: 0, fatal: 0 });
-  return { store, watch, counted };
+  return { store, watch, aBot, counted };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+const settle = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('following a log into the alerts', () => {
   it('counts every ERROR and FATAL event once, multi-line ones as one', async () => {
@@ -101,15 +114,16 @@ describe('following a log into the alerts', () => {
     const total = log.lines.length;
     for (const cut of [37, 101, 256, 1, 400, 999, total]) {
       log.limit = cut;
-      const watch = t.watch(log, cut % 2 === 0 ? 0 : 1_000_000);
-      watch.start();
-      await settle();
-      // kill -9: the watch is dropped without stop(), so whatever it had not committed is gone.
+      const bot = t.aBot(log, cut % 2 === 0 ? 0 : 1_000_000);
+      bot.watch.start();
+      await settle(60);
+      // kill -9: whatever it had not committed is gone; its lease runs out and the next bot takes over.
+      bot.kill();
     }
     log.limit = Infinity;
     const last = t.watch(log);
     last.start();
-    await settle();
+    await settle(100);
     await last.stop();
     expect(t.counted()).toEqual({ count: 500, fatal: Math.ceil(500 / 7) });
   });
@@ -128,5 +142,23 @@ describe('following a log into the alerts', () => {
     await settle();
     await second.stop();
     expect(t.counted().count).toBe(70);
+  });
+
+  it('is followed by one bot at a time on one store: a second waits, and takes over where the first stopped', async () => {
+    const t = setup();
+    const log = aLog(100);
+    log.limit = 150;
+    const first = t.aBot(log);
+    const second = t.aBot(log);
+    first.watch.start();
+    await settle(10);
+    second.watch.start();
+    await settle(80);
+    expect(second.watch.state).toMatchObject({ state: 'waiting', reason: expect.stringContaining('followed by another connector-ops process on this DATA_DIR (bot-1)') });
+    log.limit = Infinity;
+    await first.watch.stop();
+    await settle(120);
+    await second.watch.stop();
+    expect(t.counted()).toEqual({ count: 100, fatal: Math.ceil(100 / 7) });
   });
 });
