@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, expect, it } from 'vitest';
 import { comparePositions } from '../../src/alerts/log-source.ts';
-import type { FollowSink, FollowStatus, LogPosition } from '../../src/alerts/log-source.ts';
+import type { FollowStatus, LogPosition } from '../../src/alerts/log-source.ts';
+import { FollowRecorder as Recorder, type SeenLine as Seen } from '../support/follow-recorder.ts';
 import { ContainerLogFollower } from '../../src/integrations/docker/log-follow.ts';
 import { normaliseDockerTime } from '../../src/integrations/docker/log-timestamp.ts';
 import { DockerStreamDemuxer } from '../../src/integrations/docker/logs.ts';
@@ -14,29 +15,6 @@ import { describeWith, requireStandinImage } from '../support/requirements.ts';
 import { standinImage, testLabels } from '../support/standin.ts';
 
 const OPTIONS = { pollMs: 200, idleMs: 100, backoffMs: 100 };
-
-interface Seen {
-  stream: string;
-  text: string;
-  after: LogPosition;
-}
-
-class Recorder implements FollowSink {
-  readonly lines: Seen[] = [];
-  idles = 0;
-
-  line(stream: string, bytes: Buffer, start: number, end: number, after: LogPosition): void {
-    this.lines.push({ stream, text: bytes.toString('utf8', start, end), after });
-  }
-
-  idle(): void {
-    this.idles++;
-  }
-
-  get last(): LogPosition | undefined {
-    return this.lines.at(-1)?.after;
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FollowSink, FollowStatus, LogPosition } from '../../src/alerts/log-source.ts';
+import type { FollowStatus, LogPosition } from '../../src/alerts/log-source.ts';
+import { FollowRecorder as Recorder } from '../support/follow-recorder.ts';
 import { LogFileFollower } from '../../src/integrations/logfiles/tail.ts';
 
 const OPTIONS = { pollMs: 20, idleMs: 60, backoffMs: 20 };
@@ -17,33 +18,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-interface Seen {
-  stream: string;
-  text: string;
-  after: LogPosition;
-}
-
-class Recorder implements FollowSink {
-  readonly lines: Seen[] = [];
-  idles = 0;
-
-  line(stream: string, bytes: Buffer, start: number, end: number, after: LogPosition): void {
-    this.lines.push({ stream, text: bytes.toString('utf8', start, end), after });
-  }
-
-  idle(): void {
-    this.idles++;
-  }
-
-  get texts(): string[] {
-    return this.lines.map((line) => line.text);
-  }
-
-  get last(): LogPosition | undefined {
-    return this.lines.at(-1)?.after;
-  }
-}
 
 /** Follows `pattern` from `from` in the background until `stop()`. */
 function following(pattern: string, from?: LogPosition) {
