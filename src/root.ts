@@ -64,6 +64,7 @@ import type { FollowedLog } from './alerts/log-source.ts';
 import { ContainerLogFollower } from './integrations/docker/log-follow.ts';
 import { LogFileFollower } from './integrations/logfiles/tail.ts';
 import type { OperationKind } from './domain/operation.ts';
+import { alertIdOfPostKey } from './domain/alert.ts';
 
 /** Everything below the adapters, built once from the configuration; adapters and the CLI see ports only. */
 export interface Services {
@@ -186,7 +187,11 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     outbox,
     transports,
     logger,
-    onDelivered: (item) => metrics.deliveries.inc({ platform: platformOf(item), outcome: 'delivered' }),
+    onDelivered: (item) => {
+      metrics.deliveries.inc({ platform: platformOf(item), outcome: 'delivered' });
+      const alert = alertIdOfPostKey(item.key ?? item.updateOf);
+      if (alert) alerting.engine.delivered(alert, new Date());
+    },
     onRetried: (item) => metrics.deliveries.inc({ platform: platformOf(item), outcome: 'retried' }),
     onFailed: (item) => metrics.deliveries.inc({ platform: platformOf(item), outcome: 'failed' }),
   });

@@ -146,6 +146,7 @@ export class AlertEngine {
     if (now.getTime() - this.prunedAt >= PRUNE_EVERY_MS) this.prune(now);
     const silences = this.options.silences.active(now);
     let next = now.getTime() + MAX_SLEEP_MS;
+    const dueNow: Array<{ id: string; at: number }> = [];
     for (const listed of alerts.open()) {
       let alert = listed;
       if (alert.kind === 'error-group' && alert.state === 'firing') {
@@ -162,8 +163,13 @@ export class AlertEngine {
         continue;
       }
       if (silences.some((silence) => silencesAlert(silence, alert, now))) continue;
-      this.notify(alert.id, now);
+      dueNow.push({ id: alert.id, at: due.at });
     }
+    // In the order they came due, ties by id, not in the store's order (every write reshuffles alerts of one `since`):
+    // the platform paces a conversation's posts (Slack one a second), so each alert keeps its place in the queue,
+    // and its spacing as the platform sees it, from one group_interval to the next.
+    dueNow.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+    for (const { id } of dueNow) this.notify(id, now);
     const silenceEnd = this.options.silences.nextEnd(now);
     if (silenceEnd) next = Math.min(next, silenceEnd.getTime());
     return new Date(Math.max(next, now.getTime() + 10));
@@ -184,6 +190,21 @@ export class AlertEngine {
   /** Something changed: look at once rather than at the next due time. */
   wake(): void {
     if (this.running) this.schedule(0);
+  }
+
+  /**
+   * A post or update of the alert reached a conversation. group_interval and repeat_interval count from the
+   * latest such moment rather than from when it was queued: a platform that paces a channel's posts (Slack, one a
+   * second) then still shows no two messages of one alert closer together than group_interval.
+   */
+  delivered(id: string, at: Date): void {
+    const { store, alerts } = this.options;
+    store.atomic(() => {
+      const alert = alerts.get(id);
+      if (!alert || (alert.notifiedAt && alert.notifiedAt >= at)) return;
+      alert.notifiedAt = at;
+      alerts.put(alert);
+    });
   }
 
   /** Alerts pending or firing, and whether a silence holds each back. */

@@ -55,6 +55,11 @@ export function alertPostKey(alert: Pick<Alert, 'id' | 'posts'>): string {
   return `alert:${alert.id}:${alert.posts}`;
 }
 
+/** The alert whose post an outbox key (or an update's `updateOf`) names; undefined for other posts. */
+export function alertIdOfPostKey(key: string | undefined): string | undefined {
+  return key === undefined ? undefined : /^alert:([0-9a-f]+):\d+$/.exec(key)?.[1];
+}
+
 /** What silences: one alert, or every alert of one connector. */
 export interface Silence {
   id: string;

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertEngine, type AlertEngineOptions, type Condition } from '../../src/alerts/engine.ts';
 import { Silencer } from '../../src/alerts/silencer.ts';
+import { alertIdOfPostKey } from '../../src/domain/alert.ts';
 import { AuditLog } from '../../src/store/audit-log.ts';
 import type { AlertTimers } from '../../src/alerts/timers.ts';
 import { AlertStore } from '../../src/store/alerts.ts';
@@ -256,5 +257,19 @@ describe('the alert engine', () => {
     t.engine.tick(at(30));
     second.tick(at(30));
     expect(t.queued()).toHaveLength(1);
+  });
+
+  it('counts group_interval from when the post reached the platform, not from when it was queued', () => {
+    t.engine.recordErrors('main', ERRORS(1), at(0));
+    t.engine.tick(at(30));
+    const [post] = t.queued();
+    // The channel's queue held it back 15 s (Slack paces a channel's posts).
+    t.engine.delivered(alertIdOfPostKey(post!.ref!)!, at(45));
+    t.engine.delivered(alertIdOfPostKey(post!.ref!)!, at(40));
+    t.engine.recordErrors('main', ERRORS(1), at(100));
+    t.engine.tick(at(344));
+    expect(t.queued()).toHaveLength(1);
+    t.engine.tick(at(345));
+    expect(t.queued()[1]).toMatchObject({ kind: 'update', ref: post!.ref });
   });
 });
