@@ -176,6 +176,16 @@ describeWith([requireStandinImage()], 'alerts end to end: a followed Connector l
     expect(JSON.stringify(alert.blocks)).toContain('/connector restart ops');
     expect(slack.callsOf('chat.postMessage').slice(-4).map((call) => call.status)).toEqual([503, 503, 503, 200]);
 
+    // Its Silence 1 h button silences this alert (the operator's press runs `/connector silence <id> 1h`).
+    const silenceButton = (alert.blocks ?? [])
+      .flatMap((b) => (b.type === 'actions' ? ((b.elements as Array<{ action_id: string; value: string }>) ?? []) : []))
+      .find((button) => / 1h$/.test(button.value) && button.value.startsWith('/connector silence '));
+    expect(silenceButton).toBeDefined();
+    await slack.socket.send({ payload: slack.blockActions({ message: alert, actionId: silenceButton!.action_id, user: OPERATOR }) });
+    await slack.waitFor(() => services.alerts.engine.active().find((a) => a.alert.kind === 'health')?.silencedBy, 10_000);
+    await slack.socket.send({ payload: slack.slashCommand({ text: 'unsilence ' + services.alerts.engine.active().find((a) => a.alert.kind === 'health')!.silencedBy!.id, user: OPERATOR }) });
+    await slack.waitFor(() => slack.messagesIn(CHANNEL).find((m) => /^Silence s-[0-9a-f]+ ended/.test(m.text ?? '')), 10_000);
+
     await connector.setHealth('healthy');
     await slack.waitFor(() => /^RESOLVED/.test(healthAlerts()[0]?.text ?? ''), 30_000);
     expect(healthAlerts()).toHaveLength(1);
