@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, expect, it } from 'vitest';
 import { comparePositions } from '../../src/alerts/log-source.ts';
-import type { FollowStatus, LogPosition } from '../../src/alerts/log-source.ts';
-import { FollowRecorder as Recorder, type SeenLine as Seen } from '../support/follow-recorder.ts';
+import type { LogPosition } from '../../src/alerts/log-source.ts';
+import { followInBackground, type SeenLine as Seen } from '../support/follow-recorder.ts';
 import { ContainerLogFollower } from '../../src/integrations/docker/log-follow.ts';
 import { normaliseDockerTime } from '../../src/integrations/docker/log-timestamp.ts';
 import { DockerStreamDemuxer } from '../../src/integrations/docker/logs.ts';
@@ -95,20 +95,7 @@ describeWith([requireStandinImage()], 'following a container log on the real Doc
   }
 
   function following(container: string, from?: LogPosition, client: Docker = docker) {
-    const controller = new AbortController();
-    const recorder = new Recorder();
-    const statuses: FollowStatus[] = [];
-    const done = new ContainerLogFollower(client, container, OPTIONS).follow(from, recorder, controller.signal, (status) => statuses.push(status));
-    return {
-      recorder,
-      statuses,
-      async stop(): Promise<number> {
-        const started = Date.now();
-        controller.abort();
-        await done;
-        return Date.now() - started;
-      },
-    };
+    return followInBackground(new ContainerLogFollower(client, container, OPTIONS), from);
   }
 
   const exited = (container: Docker.Container) => async () => !(await container.inspect()).State.Running;

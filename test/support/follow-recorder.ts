@@ -1,4 +1,4 @@
-import type { FollowSink, LogPosition } from '../../src/alerts/log-source.ts';
+import type { FollowedLog, FollowSink, FollowStatus, LogPosition } from '../../src/alerts/log-source.ts';
 
 export interface SeenLine {
   stream: string;
@@ -26,4 +26,22 @@ export class FollowRecorder implements FollowSink {
   get last(): LogPosition | undefined {
     return this.lines.at(-1)?.after;
   }
+}
+
+/** Follows `log` from `from` in the background, recording lines and statuses, until `stop()` (which says how long it took). */
+export function followInBackground(log: Pick<FollowedLog, 'follow'>, from?: LogPosition) {
+  const controller = new AbortController();
+  const recorder = new FollowRecorder();
+  const statuses: FollowStatus[] = [];
+  const done = log.follow(from, recorder, controller.signal, (status) => statuses.push(status));
+  return {
+    recorder,
+    statuses,
+    async stop(): Promise<number> {
+      const started = Date.now();
+      controller.abort();
+      await done;
+      return Date.now() - started;
+    },
+  };
 }

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FollowStatus, LogPosition } from '../../src/alerts/log-source.ts';
-import { FollowRecorder as Recorder } from '../support/follow-recorder.ts';
+import type { LogPosition } from '../../src/alerts/log-source.ts';
+import { followInBackground } from '../support/follow-recorder.ts';
 import { LogFileFollower } from '../../src/integrations/logfiles/tail.ts';
 
 const OPTIONS = { pollMs: 20, idleMs: 60, backoffMs: 20 };
@@ -21,20 +21,7 @@ afterEach(async () => {
 
 /** Follows `pattern` from `from` in the background until `stop()`. */
 function following(pattern: string, from?: LogPosition) {
-  const controller = new AbortController();
-  const recorder = new Recorder();
-  const statuses: FollowStatus[] = [];
-  const done = new LogFileFollower(pattern, OPTIONS).follow(from, recorder, controller.signal, (status) => statuses.push(status));
-  return {
-    recorder,
-    statuses,
-    async stop(): Promise<number> {
-      const started = Date.now();
-      controller.abort();
-      await done;
-      return Date.now() - started;
-    },
-  };
+  return followInBackground(new LogFileFollower(pattern, OPTIONS), from);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
