@@ -6,7 +6,7 @@ import type { ConnectorApiClient, ConnectorApiTarget } from '../integrations/con
 import type { ApiAnswer, HealthAnswer, SyncInfo, VersionInfo } from '../integrations/connector-api/types.ts';
 import type { Check, CheckContext } from './check.ts';
 import { answered, healthHangText } from './connector-answers.ts';
-import { healthOnce, supportOnce } from './connector-readings.ts';
+import { healthOnce, supportOnce, apiTargetOf, NEEDS_CONNECTOR_URL } from './connector-readings.ts';
 import { DEFAULT_SYNC_OPTIONS, judgeSync, syncIntervalOf, type SyncInterval, type SyncOptions } from './health-sync.ts';
 
 export interface HealthCheckOptions {
@@ -42,7 +42,7 @@ export class HealthCheck implements Check {
     this.options = options;
   }
 
-  readonly needs = 'a Connector URL: set CONNECTOR_URL (or url in the YAML file, or the connector-ops.url label)';
+  readonly needs = NEEDS_CONNECTOR_URL;
 
   appliesTo(connector: Connector): boolean {
     return connector.url !== undefined;
@@ -50,7 +50,7 @@ export class HealthCheck implements Check {
 
   async run(context: CheckContext): Promise<CheckResult> {
     const { connector, signal, now } = context;
-    const target: ConnectorApiTarget = { url: connector.url!, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader };
+    const target = apiTargetOf(connector);
     const { api } = this.options;
     // In parallel: a rejected key is answered only after 1-4 s, and a hanging /health must not hold up the rest.
     const [health, version, sync, syncInterval] = await Promise.all([

@@ -7,7 +7,7 @@ import { DEFAULT_PROBE_TIMEOUT_MS, type ProbeResult } from '../integrations/prob
 import type { Prober } from '../integrations/probes/prober.ts';
 import type { Check, CheckContext } from './check.ts';
 import { supportFailureText } from './connector-answers.ts';
-import { healthOnce, supportOnce } from './connector-readings.ts';
+import { healthOnce, supportOnce, apiTargetOf, NEEDS_CONNECTOR_URL } from './connector-readings.ts';
 import { DEFAULT_CERTIFICATE_THRESHOLDS, judgeCertificate, type CertificateThresholds } from './third-party-certificate.ts';
 
 export interface KeyMaterialCheckOptions {
@@ -42,7 +42,7 @@ export class KeyMaterialCheck implements Check {
     this.options = options;
   }
 
-  readonly needs = 'a Connector URL: set CONNECTOR_URL (or url in the YAML file, or the connector-ops.url label)';
+  readonly needs = NEEDS_CONNECTOR_URL;
 
   appliesTo(connector: Connector): boolean {
     return connector.url !== undefined;
@@ -50,7 +50,7 @@ export class KeyMaterialCheck implements Check {
 
   async run(context: CheckContext): Promise<CheckResult> {
     const { connector, signal, now } = context;
-    const target: ConnectorApiTarget = { url: connector.url!, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader };
+    const target = apiTargetOf(connector);
     let url: URL;
     try {
       url = new URL(target.url);

@@ -6,7 +6,7 @@ import type { Prober } from '../integrations/probes/prober.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS } from '../integrations/probes/result.ts';
 import type { Check, CheckContext } from './check.ts';
 import { supportFailureText } from './connector-answers.ts';
-import { supportOnce } from './connector-readings.ts';
+import { supportOnce, apiTargetOf } from './connector-readings.ts';
 import { DEFAULT_CERTIFICATE_THRESHOLDS, type CertificateThresholds } from './third-party-certificate.ts';
 import { configuredTarget, discoverTargets, type Discovery, type ThirdPartyTarget } from './third-party-discovery.ts';
 import { judgeProbe } from './third-party-verdict.ts';
@@ -79,7 +79,7 @@ export class ThirdPartyCheck implements Check {
     // Without a URL or key the bot was not meant to ask: information, as for a connector that is only a container.
     if (!connector.url) return { found: none, problem: { label, value: 'no Connector URL configured: nothing discovered' } };
     if (!connector.apiKey) return { found: none, problem: { label, value: 'no API key configured: nothing discovered' } };
-    const answer = await supportOnce(this.options.api, { url: connector.url, apiKey: connector.apiKey, apiKeyHeader: connector.apiKeyHeader }, context);
+    const answer = await supportOnce(this.options.api, apiTargetOf(connector), context);
     if (answer.kind === 'rejected' && answer.httpStatus === 403) {
       return notPossible(`the API key lacks the monitoring:support scope (403); grant it, or ${CONFIGURE_HINT}`, !configuredProbed);
     }
