@@ -1,4 +1,4 @@
-import { alertId, alertPostKey, silences as silencesAlert, type Alert, type AlertKind, type AlertSeverity, type Silence } from '../domain/alert.ts';
+import { alertId, alertPostKey, silenceOf, type Alert, type AlertKind, type AlertSeverity, type Silence } from '../domain/alert.ts';
 import { alertMessage, type AlertPhase } from '../domain/alert-message.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AlertStore } from '../store/alerts.ts';
@@ -90,7 +90,7 @@ export class AlertEngine {
         alert.fatal += batch.fatal;
         alert.severity = alert.fatal > 0 ? 'critical' : 'warn';
         alert.lastAt = now;
-        if (!silences.some((silence) => silencesAlert(silence, alert, now))) alert.dirty = true;
+        if (!silenceOf(silences, alert, now)) alert.dirty = true;
         alerts.put(alert);
         errorCounts.add({ connector, key: batch.key, count: batch.count, fatal: batch.fatal, sample: batch.sample }, now);
       }
@@ -151,10 +151,8 @@ export class AlertEngine {
       let alert = listed;
       if (alert.kind === 'error-group' && alert.state === 'firing') {
         const quietUntil = alert.lastAt.getTime() + timers.resolveMs;
-        if (now.getTime() >= quietUntil) {
-          this.resolveQuiet(alert.id, now);
-          alert = alerts.get(alert.id) ?? alert;
-        } else next = Math.min(next, quietUntil);
+        if (now.getTime() >= quietUntil) alert = this.resolveQuiet(alert.id, now) ?? alert;
+        else next = Math.min(next, quietUntil);
       }
       const due = nextNotification(alert, timers);
       if (!due) continue;
@@ -162,7 +160,7 @@ export class AlertEngine {
         next = Math.min(next, due.at);
         continue;
       }
-      if (silences.some((silence) => silencesAlert(silence, alert, now))) continue;
+      if (silenceOf(silences, alert, now)) continue;
       dueNow.push({ id: alert.id, at: due.at });
     }
     // In the order they came due, ties by id, not in the store's order (every write reshuffles alerts of one `since`):
@@ -214,7 +212,7 @@ export class AlertEngine {
       .open()
       .filter((alert) => alert.state !== 'resolved')
       .map((alert) => {
-        const silencedBy = silences.find((silence) => silencesAlert(silence, alert, now));
+        const silencedBy = silenceOf(silences, alert, now);
         return silencedBy ? { alert, silencedBy } : { alert };
       });
   }
@@ -242,12 +240,16 @@ export class AlertEngine {
     this.options.silences.prune(now);
   }
 
-  /** An error group gone quiet, unless another bot on the same store counted a new error meanwhile. */
-  private resolveQuiet(id: string, now: Date): void {
+  /**
+   * An error group gone quiet, unless another bot on the same store counted a new error meanwhile; returns the
+   * alert as it is now.
+   */
+  private resolveQuiet(id: string, now: Date): Alert | undefined {
     const { store, alerts, timers } = this.options;
-    store.atomic(() => {
+    return store.atomic(() => {
       const alert = alerts.get(id);
       if (alert?.state === 'firing' && now.getTime() >= alert.lastAt.getTime() + timers.resolveMs) this.resolve(alert, now, alert.posts > 0);
+      return alert;
     });
   }
 

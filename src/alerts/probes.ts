@@ -1,4 +1,3 @@
-import type { CheckId } from '../domain/check-result.ts';
 import type { ConnectorDirectory, ReportRunner } from '../domain/ports.ts';
 import type { Logger } from '../logging/logger.ts';
 import { conditionsOf, PROBED } from './conditions.ts';
@@ -60,7 +59,7 @@ export class AlertProbes {
     try {
       const { connectors } = await directory.list();
       if (connectors.length === 0) return;
-      const report = await runner.run(connectors, probed.map((p) => p.check) as CheckId[]);
+      const report = await runner.run(connectors, probed.map((p) => p.check));
       const now = this.options.now?.() ?? new Date();
       for (const connector of report.connectors) {
         for (const result of connector.checks) {

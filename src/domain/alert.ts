@@ -74,7 +74,12 @@ export interface Silence {
   endedAt?: Date;
 }
 
-export function silences(silence: Silence, alert: Pick<Alert, 'id' | 'connector'>, now: Date): boolean {
+function silences(silence: Silence, alert: Pick<Alert, 'id' | 'connector'>, now: Date): boolean {
   if (silence.endedAt || now < silence.startsAt || now >= silence.endsAt) return false;
   return silence.scope === 'alert' ? silence.target === alert.id : silence.target === alert.connector;
+}
+
+/** The first of `all` that silences the alert at `now`, if any. */
+export function silenceOf(all: readonly Silence[], alert: Pick<Alert, 'id' | 'connector'>, now: Date): Silence | undefined {
+  return all.find((silence) => silences(silence, alert, now));
 }

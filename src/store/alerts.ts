@@ -31,14 +31,6 @@ export class AlertStore {
     return rows.map(fromRow);
   }
 
-  /** Alerts active at some moment since `since` (firing then, or resolved after it). */
-  activeSince(since: Date): Alert[] {
-    const rows = this.store.db
-      .prepare(`SELECT * FROM alerts WHERE state <> 'resolved' OR resolved_at >= ? ORDER BY connector, since`)
-      .all(since.getTime()) as unknown as AlertRow[];
-    return rows.map(fromRow);
-  }
-
   put(alert: Alert): void {
     this.store.db
       .prepare(

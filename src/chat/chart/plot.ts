@@ -58,7 +58,7 @@ export function chartPng(chart: Chart): Buffer {
  * Draws the chart: the title, 0/50/100 % gridlines, a tick and date (UTC) at each midnight, one line per
  * series, and a legend of colour boxes below (colours repeat after seven series).
  */
-export function plotChart(chart: Chart): Raster {
+function plotChart(chart: Chart): Raster {
   const raster = new Raster(CHART_WIDTH, CHART_HEIGHT, BACKGROUND);
   const { area, legend } = layout(chart);
   drawText(raster, MARGIN, MARGIN, chart.title, INK, TEXT_SCALE);
