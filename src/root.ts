@@ -56,7 +56,7 @@ import { OperationService } from './operations/service.ts';
 import { Store } from './store/store.ts';
 import { createAlerting } from './alerts/alerting.ts';
 import { MemorySampleRepository } from './store/memory-samples.ts';
-import { resourceChart } from './domain/resource-chart.ts';
+import { RESOURCE_CHART_DAYS, resourceChart } from './domain/resource-chart.ts';
 import { AlertProbes } from './alerts/probes.ts';
 import { LogWatcher } from './alerts/log-watcher.ts';
 import type { AlertEngine } from './alerts/engine.ts';
@@ -100,6 +100,8 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
   const store = Store.open(join(config.dataDir, 'connector-ops.sqlite'));
   const diskSamples = new DiskSampleRepository(store);
   const memorySamples = new MemorySampleRepository(store);
+  // The disks sampled in the background: the forecast and the daily report's chart read them.
+  const sampledPaths = [config.dataDir, ...diskPaths(config)];
   const engines = new DockerEngines(config.engines);
   const hostResources = new LocalHostResources();
   const probeTimeout = probeTimeoutMs(config);
@@ -262,9 +264,9 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
       const { connectors } = await directory.list();
       const report = await runner.run(connectors, CHECK_IDS);
       const now = new Date();
-      const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
+      const weekAgo = new Date(now.getTime() - RESOURCE_CHART_DAYS * 86_400_000);
       const chart = resourceChart({
-        disks: [config.dataDir, ...diskPaths(config)].map((path) => ({ path, samples: diskSamples.since(path, weekAgo) })),
+        disks: sampledPaths.map((path) => ({ path, samples: diskSamples.since(path, weekAgo) })),
         memory: memorySamples.since(weekAgo),
         now,
       });
@@ -318,7 +320,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
   const sampler = new DiskSampler({
     host: hostResources,
     dataRoots: [...perEngine.values()].map((integrations) => integrations.containerResources),
-    paths: [config.dataDir, ...diskPaths(config)],
+    paths: sampledPaths,
     samples: diskSamples,
     memory: { host: hostResources, samples: memorySamples },
     logger,

@@ -10,7 +10,8 @@ export interface ResourceChartInput {
   days?: number;
 }
 
-const DEFAULT_DAYS = 7;
+/** The days the daily report's chart shows: also how far back its samples are read. */
+export const RESOURCE_CHART_DAYS = 7;
 const DAY_MS = 86_400_000;
 const BUCKET_MS = 3_600_000;
 
@@ -21,7 +22,7 @@ const BUCKET_MS = 3_600_000;
  * No samples in the window at all: no chart.
  */
 export function resourceChart(input: ResourceChartInput): Chart | undefined {
-  const days = input.days ?? DEFAULT_DAYS;
+  const days = input.days ?? RESOURCE_CHART_DAYS;
   const to = input.now.getTime();
   const from = to - days * DAY_MS;
   const series: ChartSeries[] = [
