@@ -65,6 +65,8 @@ export class LogWatch {
   private lastCommit = 0;
   private controller: AbortController | undefined;
   private running: Promise<void> | undefined;
+  /** Ends the reading under way (not the watch) when the lease is lost. */
+  private holding: AbortController | undefined;
   /** The lease went to another process: nothing more is committed from this reading. */
   private lost = false;
   private status: FollowStatus = { state: 'waiting', reason: 'not started' };
@@ -122,7 +124,7 @@ export class LogWatch {
     this.batch.clear();
     this.streams.clear();
     for (const [stream, floor] of Object.entries(stored?.streams ?? {})) this.streams.set(stream, this.newStream(floor));
-    const held = new AbortController();
+    const held = (this.holding = new AbortController());
     const stopHolding = () => held.abort();
     signal.addEventListener('abort', stopHolding, { once: true });
     const renewal = setInterval(() => {
@@ -220,16 +222,17 @@ export class LogWatch {
     const now = this.now();
     const batches = [...this.batch.values()];
     try {
-      const held = this.options.store.atomic(() => {
+      const stillHeld = this.options.store.atomic(() => {
         // Under the write lock: a lease lost meanwhile commits nothing, so the next holder counts it once.
         if (this.options.leases.holder(this.connector, this.log.source, now) !== this.options.owner) return false;
         this.options.recordErrors(this.connector, batches, now);
         this.options.positions.set(this.connector, this.log.source, position, now);
         return true;
       });
-      if (!held) {
+      if (!stillHeld) {
+        // This reading ends; the watch waits for the lease again (another process may have it, or none).
         this.lost = true;
-        this.controller?.abort();
+        this.holding?.abort();
         return;
       }
     } catch (error) {

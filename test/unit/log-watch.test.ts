@@ -23,6 +23,8 @@ class MemoryLog implements FollowedLog {
   readonly lines: Line[] = [];
   /** Lines delivered by the current follow, at most. */
   limit = Infinity;
+  /** Called after each line delivered, with how many the current follow delivered. */
+  afterLine: (delivered: number) => void = () => undefined;
 
   async follow(from: LogPosition | undefined, sink: FollowSink, signal: AbortSignal): Promise<void> {
     let delivered = 0;
@@ -31,9 +33,12 @@ class MemoryLog implements FollowedLog {
       if (delivered++ >= this.limit) break;
       const bytes = Buffer.from(`${line.text}\n`);
       sink.line(line.stream, bytes, 0, bytes.length - 1, line.at);
+      this.afterLine(delivered);
       if (delivered % 97 === 0) sink.idle();
     }
     if (delivered <= this.limit) sink.idle();
+    // As the real followers: an abort, even one during the delivery, ends the follow.
+    if (signal.aborted) return;
     await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   }
 }
@@ -80,17 +85,19 @@ function setup() {
   const leases = new LogLeases(store);
   let owners = 0;
   /** A watch as one bot process runs it; `kill` ends that process as kill -9 does: it renews and commits nothing more. */
-  const aBot = (log: FollowedLog, commitEveryMs = 0) => {
+  /** Short leases by default: the tests of crashes and of two bots want a takeover within milliseconds. */
+  const aBot = (log: FollowedLog, commitEveryMs = 0, now?: () => Date, leaseMs = 30) => {
     let killed = false;
     const mine: LogWatchOptions['leases'] = {
       claim: (...args) => !killed && leases.claim(...args),
       holder: (...args) => (killed ? undefined : leases.holder(...args)),
       release: (...args) => leases.release(...args),
     };
-    const watch = new LogWatch('main', log, { store, positions, leases: mine, owner: `bot-${++owners}`, leaseMs: 30, recordErrors: (c, b, now) => engine.recordErrors(c, b, now), redact: (t) => t, logger: silentLogger(), commitEveryMs });
+    const watch = new LogWatch('main', log, { store, positions, leases: mine, owner: `bot-${++owners}`, leaseMs, recordErrors: (c, b, now) => engine.recordErrors(c, b, now), redact: (t) => t, logger: silentLogger(), commitEveryMs, ...(now && { now }) });
     return { watch, kill: () => (killed = true) };
   };
-  const watch = (log: FollowedLog, commitEveryMs = 0) => aBot(log, commitEveryMs).watch;
+  /** One bot alone, with a lease as long as in production: a busy machine does not make it lose it. */
+  const watch = (log: FollowedLog) => aBot(log, 0, undefined, 30_000).watch;
   const counted = () => new ErrorCounts(store).between(new Date(0), new Date('2100-01-01')).reduce((sum, group) => ({ count: sum.count + group.count, fatal: sum.fatal + group.fatal }), { count: 0, fatal: 0 });
   return { store, watch, aBot, counted };
 }
@@ -121,7 +128,7 @@ describe('following a log into the alerts', () => {
       bot.kill();
     }
     log.limit = Infinity;
-    const last = t.watch(log);
+    const last = t.aBot(log).watch;
     last.start();
     await settle(100);
     await last.stop();
@@ -159,6 +166,22 @@ describe('following a log into the alerts', () => {
     await first.watch.stop();
     await settle(120);
     await second.watch.stop();
+    expect(t.counted()).toEqual({ count: 100, fatal: Math.ceil(100 / 7) });
+  });
+
+  it('goes on counting after its own lease ran out while it was busy: it waits for the lease again, not for ever', async () => {
+    const t = setup();
+    const log = aLog(100);
+    let offsetMs = 0;
+    // Half way through, the clock jumps past the lease (as after a stall of the event loop): the next commit is refused.
+    log.afterLine = (delivered) => {
+      if (delivered === 150) offsetMs += 60_000;
+    };
+    const bot = t.aBot(log, 0, () => new Date(Date.now() + offsetMs));
+    bot.watch.start();
+    await settle(100);
+    log.afterLine = () => undefined;
+    await bot.watch.stop();
     expect(t.counted()).toEqual({ count: 100, fatal: Math.ceil(100 / 7) });
   });
 });
