@@ -79,6 +79,8 @@ export interface Services {
   runner: ReportRunner;
   dispatcher: Dispatcher;
   operations: OperationService;
+  /** The audit log's hash chain, verified at start and by `connector-ops audit --verify`. */
+  auditChain: Pick<AuditLog, 'verify'>;
   /** Background disk sampling, for the long-running bot only. */
   sampler: DiskSampler;
   /** The daily report and the outbox its posts go through, for the long-running bot only. */
@@ -338,6 +340,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     runner,
     dispatcher,
     operations,
+    auditChain: audit,
     sampler,
     reportSchedule,
     outboxWorker,

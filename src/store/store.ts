@@ -68,13 +68,14 @@ export class Store {
    */
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    for (const [index, sql] of MIGRATIONS.entries()) {
+    for (const [index, migration] of MIGRATIONS.entries()) {
       const version = index + 1;
       this.db.exec('BEGIN IMMEDIATE');
       try {
         const row = this.db.prepare('SELECT MAX(version) AS version FROM schema_version').get() as { version: number | null } | undefined;
         if ((row?.version ?? 0) < version) {
-          this.db.exec(sql);
+          if (typeof migration === 'string') this.db.exec(migration);
+          else migration(this.db);
           this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
         }
         this.db.exec('COMMIT');
