@@ -287,7 +287,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     directory,
     runner,
     operations,
-    notifications: { subscriptions, nextReport: () => reportSchedule.next(), timezone: config.reports.timezone },
+    notifications: { subscriptions, alerts: { engine: alerting.engine, silences: alerting.silences }, nextReport: () => reportSchedule.next(), timezone: config.reports.timezone },
     alerts: {
       engine: alerting.engine,
       alerts: alerting.alerts,
