@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 
 /** The previous hash the first entry records: the chain starts from nothing. */
@@ -25,7 +25,8 @@ export interface StoredAuditRow {
  */
 export function entryHash(row: Omit<StoredAuditRow, 'hash'>): string {
   const canonical = JSON.stringify([row.seq, row.at, row.event, row.request_id, row.connector, row.operation, row.actor, row.actor_name, row.detail, row.prev_hash]);
-  return createHash('sha256').update(canonical).digest('hex');
+  // The one-shot hash: a third of createHash's cost on inputs this small, which a big log's verification feels.
+  return hash('sha256', canonical, 'hex');
 }
 
 /** The first entry that does not hold, and what is wrong with it. */

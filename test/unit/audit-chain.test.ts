@@ -8,9 +8,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { personOf } from '../../src/domain/operation.ts';
 import { entryHash, describeBreak, type ChainVerdict, type StoredAuditRow } from '../../src/store/audit-chain.ts';
 import { AuditLog, type AuditEntry } from '../../src/store/audit-log.ts';
-import { MIGRATIONS, chainAuditLog } from '../../src/store/migrations.ts';
 import { Store } from '../../src/store/store.ts';
 import { SLACK_ACTOR } from '../support/builders.ts';
+import { openPreChainStore } from '../support/pre-chain-store.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'connector-ops-audit-chain-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -211,14 +211,7 @@ describe('the audit chain', () => {
 describe('the upgrade that brings the chain', () => {
   it('chains the entries written before it, trusted as of then, and keeps them unchangeable', async () => {
     const path = join(mkdtempSync(join(tmp, 'upgrade-')), 'connector-ops.sqlite');
-    // The store as the version before the chain left it, with entries in it.
-    const before = MIGRATIONS.indexOf(chainAuditLog);
-    const old = new DatabaseSync(path);
-    old.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
-    for (const [index, migration] of MIGRATIONS.slice(0, before).entries()) {
-      old.exec(migration as string);
-      old.prepare('INSERT INTO schema_version (version) VALUES (?)').run(index + 1);
-    }
+    const old = openPreChainStore(path);
     for (let i = 1; i <= 3; i++) {
       old.prepare("INSERT INTO audit_log (at, event, connector, detail) VALUES (?, ?, 'main', ?)").run(entry(i).at.getTime(), entry(i).event, JSON.stringify(entry(i).detail));
     }
