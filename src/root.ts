@@ -89,7 +89,7 @@ export interface Services {
   outboxWorker: OutboxWorker;
   /** Alerts, for the long-running bot only: the engine's timers, the probes, and the followed logs. */
   alerts: { engine: AlertEngine; probes: AlertProbes; watcher?: LogWatcher };
-  /** Scheduled posts' transports by platform; main.ts adds the console's. */
+  /** The outbox's transports by platform (reports, alerts, the states of operations); main.ts adds the console's. */
   transports: Map<string, ConversationTransport>;
   close(): void;
 }
