@@ -88,17 +88,21 @@ describe('OutboxWorker', () => {
 
   it('delivers at once when woken after an enqueue, and its stop() waits for the item in flight', async () => {
     const { outbox, transport, worker } = setup({ pollMs: 60_000 });
+    // The first pass delivers what was queued before the start; by the time that is seen delivered, the worker
+    // has looked again and sleeps for its (minute-long) poll: only a wake brings what comes next at once.
+    const before = outbox.enqueue(OPS, textMessage('before the start'));
     worker.start();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect.poll(() => outbox.get(before)?.state).toBe('delivered');
     const hold = gate();
     transport.next(hold.promise);
     const id = outbox.enqueue(OPS, textMessage('now'));
     worker.wake();
-    await expect.poll(() => transport.calls.length).toBe(1);
+    await expect.poll(() => transport.calls.length).toBe(2);
 
     let stopped = false;
     const stopping = worker.stop().then(() => (stopped = true));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // stop() ends the loop within microtasks: a stop() that did not wait for the item in flight has resolved by the next turn.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(stopped).toBe(false);
     hold.open();
     await stopping;

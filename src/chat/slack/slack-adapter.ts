@@ -165,11 +165,16 @@ export class SlackAdapter implements ChatAdapter {
       this.problem = 'connected';
       this.options.logger.info('Slack Socket Mode connected');
     });
-    client.on('disconnected', () => {
+    // A connection that drops ends in 'close' and a reconnection, without 'disconnected' (that one comes only
+    // when the client gives up or is stopped): both say the socket is gone.
+    const gone = () => {
+      if (!this.connected) return;
       this.connected = false;
       this.problem = `Socket Mode disconnected since ${new Date().toISOString()}`;
       if (!this.stopping) this.options.logger.warn('Slack Socket Mode disconnected; reconnecting');
-    });
+    };
+    client.on('close', gone);
+    client.on('disconnected', gone);
   }
 
   private listen(app: App): void {
