@@ -1,32 +1,58 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { StoreConnection } from './connection.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { storeFailure } from './store-error.ts';
+import { StoreHealth } from './store-health.ts';
+
+export interface StoreOptions {
+  /**
+   * `process` (synchronous=NORMAL): a commit survives the process's crash (kill -9), not the machine's power
+   * loss, and costs no fsync: for what must not hold up every chat acknowledgement, such as the keys of
+   * deliveries seen. Everything else keeps `machine` (FULL).
+   */
+  durability?: 'machine' | 'process';
+  /** Shared by the connections to one file, so that a failure seen by one is the store's. */
+  health?: StoreHealth;
+}
 
 /**
  * The embedded store: one SQLite file in DATA_DIR. WAL journaling with synchronous=FULL so that
  * whatever a statement committed survives a crash of the process (kill -9) and of the machine.
+ * A failure of the file (a full disk, no permission, not a database) is thrown as a StoreError naming the
+ * file, the user and the fix, and makes `health` broken until a write succeeds again.
  */
 export class Store {
-  readonly db: DatabaseSync;
+  readonly db: StoreConnection;
+  readonly path: string;
+  readonly health: StoreHealth;
 
-  private constructor(db: DatabaseSync) {
+  private constructor(db: StoreConnection, path: string, health: StoreHealth) {
     this.db = db;
+    this.path = path;
+    this.health = health;
   }
 
-  /**
-   * `durability: 'process'` (synchronous=NORMAL): a commit survives the process's crash (kill -9), not the
-   * machine's power loss, and costs no fsync: for what must not hold up every chat acknowledgement, such as
-   * the keys of deliveries seen. Everything else keeps FULL.
-   */
-  static open(path: string, options: { durability?: 'machine' | 'process' } = {}): Store {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new DatabaseSync(path, { timeout: 5_000 });
-    enableWal(db);
-    db.exec(`PRAGMA synchronous = ${options.durability === 'process' ? 'NORMAL' : 'FULL'}; PRAGMA foreign_keys = ON;`);
-    const store = new Store(db);
-    store.migrate();
-    return store;
+  static open(path: string, options: StoreOptions = {}): Store {
+    let db: StoreConnection | undefined;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new StoreConnection(path, { timeout: 5_000 });
+      enableWal(db);
+      db.exec(`PRAGMA synchronous = ${options.durability === 'process' ? 'NORMAL' : 'FULL'}; PRAGMA foreign_keys = ON;`);
+      migrate(db);
+    } catch (error) {
+      if (db?.isOpen) db.close();
+      throw storeFailure(error, path, 'opened') ?? error;
+    }
+    const health = options.health ?? new StoreHealth();
+    db.describeFailures((error) => {
+      const failure = storeFailure(error, path, 'written');
+      if (!failure) return error;
+      health.failed(failure);
+      return failure;
+    });
+    return new Store(db, path, health);
   }
 
   /**
@@ -34,15 +60,7 @@ export class Store {
    * reads cannot change under it, in this process or another one on the same file.
    */
   transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return inTransaction(this.db, work);
   }
 
   /**
@@ -60,29 +78,38 @@ export class Store {
   close(): void {
     if (this.db.isOpen) this.db.close();
   }
+}
 
-  /**
-   * Runs the migrations this file has not seen yet, each in its own transaction. The version is read
-   * under the write lock, so two processes opening a new store at once (two cron runs of
-   * `connector-ops check`) do not both apply the same migration.
-   */
-  private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    for (const [index, sql] of MIGRATIONS.entries()) {
-      const version = index + 1;
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const row = this.db.prepare('SELECT MAX(version) AS version FROM schema_version').get() as { version: number | null } | undefined;
-        if ((row?.version ?? 0) < version) {
-          this.db.exec(sql);
-          this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
-        }
-        this.db.exec('COMMIT');
-      } catch (error) {
-        this.db.exec('ROLLBACK');
-        throw error;
+function inTransaction<T>(db: StoreConnection, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    // SQLite ends the transaction itself on a full disk or an I/O error: a ROLLBACK then fails with "no
+    // transaction is active", which must not hide the cause.
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
+ * Runs the migrations this file has not seen yet, each in its own transaction. The version is read
+ * under the write lock, so two processes opening a new store at once (two cron runs of
+ * `connector-ops check`) do not both apply the same migration.
+ */
+function migrate(db: StoreConnection): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  for (const [index, sql] of MIGRATIONS.entries()) {
+    const version = index + 1;
+    inTransaction(db, () => {
+      const row = db.prepare('SELECT MAX(version) AS version FROM schema_version').get() as { version: number | null } | undefined;
+      if ((row?.version ?? 0) < version) {
+        db.exec(sql);
+        db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
       }
-    }
+    });
   }
 }
 
@@ -92,7 +119,7 @@ const SQLITE_BUSY = 5;
  * Switching to WAL needs a moment alone with the file, and SQLite answers BUSY at once rather than
  * waiting when another process opens the same new store: retry, briefly.
  */
-function enableWal(db: DatabaseSync): void {
+function enableWal(db: StoreConnection): void {
   for (let attempt = 1; ; attempt++) {
     try {
       db.exec('PRAGMA journal_mode = WAL');
