@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createConnectorChecks, createEngineChecks, diskPaths, probeTimeoutMs, type EngineIntegrations, type SharedIntegrations } from './checks/index.ts';
@@ -44,7 +45,7 @@ import { CHECK_IDS } from './domain/check-result.ts';
 import type { ChatAdapter } from './chat/adapter.ts';
 import { SlackAdapter } from './chat/slack/slack-adapter.ts';
 import { Deliveries } from './store/deliveries.ts';
-import { DiskSampleRepository } from './store/disk-samples.ts';
+import { DiskSampleRepository, type DiskSampleReader, type SamplesLeftOut } from './store/disk-samples.ts';
 import { AuditLog } from './store/audit-log.ts';
 import { OperationRequests } from './store/operation-requests.ts';
 import { StopMarkerRecords } from './store/stop-markers.ts';
@@ -54,6 +55,7 @@ import type { OperationDependencies } from './operations/dependencies.ts';
 import { operationKinds } from './operations/kinds.ts';
 import { OperationService } from './operations/service.ts';
 import { Store } from './store/store.ts';
+import { StoreError } from './store/store-error.ts';
 import { createAlerting } from './alerts/alerting.ts';
 import { MemorySampleRepository } from './store/memory-samples.ts';
 import { RESOURCE_CHART_DAYS, resourceChart } from './domain/resource-chart.ts';
@@ -97,46 +99,14 @@ export interface Services {
  */
 export function createServices(config: Config, logger: Logger, redactor: Redactor = new Redactor(config.secrets)): Services {
   const metrics = new Metrics();
-  const store = Store.open(join(config.dataDir, 'connector-ops.sqlite'));
+  const store = Store.open(storePath(config));
   const diskSamples = new DiskSampleRepository(store);
   const memorySamples = new MemorySampleRepository(store);
   // The disks sampled in the background: the forecast and the daily report's chart read them.
   const sampledPaths = [config.dataDir, ...diskPaths(config)];
-  const engines = new DockerEngines(config.engines);
-  const hostResources = new LocalHostResources();
-  const probeTimeout = probeTimeoutMs(config);
-  const shared: SharedIntegrations = {
-    api: new ConnectorApiClient(Math.max(1_000, Math.floor(config.checks.timeoutMs / 2))),
-    prober: new NetworkProber(mongoPing(probeTimeout)),
-    inspectMongo: inspectWithDriver,
-    hostResources,
-    hostOs: new LocalHostOs(),
-    logFiles: new LogFiles(),
-    // A bearer login takes up to three requests in a row: each gets a share of the check's time.
-    registry: new RegistryClient({ registries: config.registries, timeoutMs: Math.max(1_000, Math.floor((config.checks.timeoutMs - 1_000) / 2)) }),
-    diskSamples,
-    redactor,
-  };
-  const perEngine = new Map(engines.all.map((engine) => [engine.name, engineIntegrations(engine)]));
+  const { engines, hostResources, probeTimeout, shared, perEngine, directory, checkRunner } = createChecking(config, logger, redactor, diskSamples, metrics);
   const containerOperations = new Map(engines.all.map((engine) => [engine.name, new DockerContainerOperations(engine.client)]));
-  const connectorChecks = createConnectorChecks(config, shared);
-  const checksByEngine = new Map<string, readonly Check[]>(
-    [...perEngine].map(([name, integrations]) => [name, [...connectorChecks, ...createEngineChecks(config, shared, integrations)]]),
-  );
-  const defaultChecks = checksByEngine.get(DEFAULT_ENGINE) ?? [...checksByEngine.values()][0] ?? connectorChecks;
-
   const access = new ConfiguredAccess(config.access);
-  const directory = new DockerConnectorDirectory({ configured: config.connectors, engines: engines.all });
-  const checkRunner = new CheckRunner((connector) => checksByEngine.get(connector.engine ?? DEFAULT_ENGINE) ?? defaultChecks, {
-    timeoutMs: config.checks.timeoutMs,
-    timeoutsMs: { 'error-logs': Math.max(config.checks.timeoutMs, config.checks.errorLogs.timeoutMs) },
-    concurrency: config.checks.concurrency,
-    onResult: (connector, result, durationMs) => {
-      metrics.checks.inc({ check: result.id, status: result.status });
-      metrics.checkDuration.observe({ check: result.id }, durationMs / 1000);
-      logger.debug({ connector: connector.name, check: result.id, status: result.status, durationMs: Math.round(durationMs) }, 'check finished');
-    },
-  });
   const audit = new AuditLog(store);
   const operationDependencies: OperationDependencies = {
     containersFor: (connector) => containerOperations.get(connector.engine ?? DEFAULT_ENGINE) ?? containerOperations.get(DEFAULT_ENGINE)!,
@@ -298,7 +268,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     logger,
     countRequest: (verb, platform) => metrics.commands.inc({ verb, adapter: platform }),
   });
-  const deliveryStore = config.slack ? Store.open(join(config.dataDir, 'connector-ops.sqlite'), { durability: 'process' }) : undefined;
+  const deliveryStore = config.slack ? Store.open(storePath(config), { durability: 'process' }) : undefined;
   const slack =
     config.slack && deliveryStore
       ? new SlackAdapter({
@@ -348,6 +318,81 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
       store.close();
     },
   };
+}
+
+/** What `connector-ops check` needs: the connectors and their checks, and the samples of a store it only reads. */
+export interface CheckServices {
+  directory: ConnectorDirectory;
+  runner: ReportRunner;
+  /** Why the disk samples (and the disk-full forecast made from them) were left out; undefined when read. */
+  samplesLeftOut?: string;
+  close(): void;
+}
+
+/**
+ * For `connector-ops check`: it writes nothing, so it opens the store read-only, and a store it cannot open
+ * (none yet, another user's, a broken disk) leaves out the samples rather than the check.
+ */
+export function createCheckServices(config: Config, logger: Logger, redactor: Redactor = new Redactor(config.secrets)): CheckServices {
+  const path = storePath(config);
+  let store: Store | undefined;
+  let leftOut: string | undefined;
+  if (!existsSync(path)) leftOut = `no store at ${path} yet (the bot keeps the samples there)`;
+  else {
+    try {
+      store = Store.open(path, { readOnly: true });
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      leftOut = error.message;
+    }
+  }
+  const samples = store ? new DiskSampleRepository(store) : { leftOut: leftOut ?? 'no store' };
+  const { directory, checkRunner } = createChecking(config, logger, redactor, samples);
+  return { directory, runner: checkRunner, ...(leftOut && { samplesLeftOut: leftOut }), close: () => store?.close() };
+}
+
+/**
+ * Every integration the checks look through, the checks (one Docker-backed set per engine, sharing its client),
+ * the connector directory and the runner: the bot's and `connector-ops check`'s alike.
+ */
+function createChecking(config: Config, logger: Logger, redactor: Redactor, diskSamples: DiskSampleReader | SamplesLeftOut, metrics?: Metrics) {
+  const engines = new DockerEngines(config.engines);
+  const hostResources = new LocalHostResources();
+  const probeTimeout = probeTimeoutMs(config);
+  const shared: SharedIntegrations = {
+    api: new ConnectorApiClient(Math.max(1_000, Math.floor(config.checks.timeoutMs / 2))),
+    prober: new NetworkProber(mongoPing(probeTimeout)),
+    inspectMongo: inspectWithDriver,
+    hostResources,
+    hostOs: new LocalHostOs(),
+    logFiles: new LogFiles(),
+    // A bearer login takes up to three requests in a row: each gets a share of the check's time.
+    registry: new RegistryClient({ registries: config.registries, timeoutMs: Math.max(1_000, Math.floor((config.checks.timeoutMs - 1_000) / 2)) }),
+    diskSamples,
+    redactor,
+  };
+  const perEngine = new Map(engines.all.map((engine) => [engine.name, engineIntegrations(engine)]));
+  const connectorChecks = createConnectorChecks(config, shared);
+  const checksByEngine = new Map<string, readonly Check[]>(
+    [...perEngine].map(([name, integrations]) => [name, [...connectorChecks, ...createEngineChecks(config, shared, integrations)]]),
+  );
+  const defaultChecks = checksByEngine.get(DEFAULT_ENGINE) ?? [...checksByEngine.values()][0] ?? connectorChecks;
+  const directory = new DockerConnectorDirectory({ configured: config.connectors, engines: engines.all });
+  const checkRunner = new CheckRunner((connector) => checksByEngine.get(connector.engine ?? DEFAULT_ENGINE) ?? defaultChecks, {
+    timeoutMs: config.checks.timeoutMs,
+    timeoutsMs: { 'error-logs': Math.max(config.checks.timeoutMs, config.checks.errorLogs.timeoutMs) },
+    concurrency: config.checks.concurrency,
+    onResult: (connector, result, durationMs) => {
+      metrics?.checks.inc({ check: result.id, status: result.status });
+      metrics?.checkDuration.observe({ check: result.id }, durationMs / 1000);
+      logger.debug({ connector: connector.name, check: result.id, status: result.status, durationMs: Math.round(durationMs) }, 'check finished');
+    },
+  });
+  return { engines, hostResources, probeTimeout, shared, perEngine, directory, checkRunner };
+}
+
+function storePath(config: Config): string {
+  return join(config.dataDir, 'connector-ops.sqlite');
 }
 
 /** The operations that take a connector down for a while: its alerts are held back meanwhile. */

@@ -20,7 +20,7 @@ const SQLITE_FAILURES: ReadonlyMap<number, string> = new Map([
 const FS_FAILURES: ReadonlySet<string> = new Set(['ENOSPC', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EEXIST', 'EIO', 'EDQUOT']);
 
 /** What the store is doing when it fails: opening names the cause as much as writing does. */
-export type StoreAction = 'opened' | 'written';
+export type StoreAction = 'opened' | 'written' | 'read';
 
 /**
  * The store cannot be used: which file, as which user, why, and what to do. Its `code` (SQLITE_FULL, EROFS, …)

@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { StoreConnection } from './connection.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { storeFailure } from './store-error.ts';
@@ -14,6 +15,11 @@ export interface StoreOptions {
   durability?: 'machine' | 'process';
   /** Shared by the connections to one file, so that a failure seen by one is the store's. */
   health?: StoreHealth;
+  /**
+   * Only reads, of a store some bot made (`connector-ops check`): nothing is made, migrated or written, so that
+   * a store of another user, or on a full or read-only disk, can still be read.
+   */
+  readOnly?: true;
 }
 
 /**
@@ -36,18 +42,22 @@ export class Store {
   static open(path: string, options: StoreOptions = {}): Store {
     let db: StoreConnection | undefined;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      db = new StoreConnection(path, { timeout: 5_000 });
-      enableWal(db);
-      db.exec(`PRAGMA synchronous = ${options.durability === 'process' ? 'NORMAL' : 'FULL'}; PRAGMA foreign_keys = ON;`);
-      migrate(db);
+      if (options.readOnly) {
+        db = openReadOnly(path);
+      } else {
+        if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+        db = new StoreConnection(path, { timeout: 5_000 });
+        enableWal(db);
+        db.exec(`PRAGMA synchronous = ${options.durability === 'process' ? 'NORMAL' : 'FULL'}; PRAGMA foreign_keys = ON;`);
+        migrate(db);
+      }
     } catch (error) {
       if (db?.isOpen) db.close();
       throw storeFailure(error, path, 'opened') ?? error;
     }
     const health = options.health ?? new StoreHealth();
     db.describeFailures((error) => {
-      const failure = storeFailure(error, path, 'written');
+      const failure = storeFailure(error, path, options.readOnly ? 'read' : 'written');
       if (!failure) return error;
       health.failed(failure);
       return failure;
@@ -77,6 +87,30 @@ export class Store {
 
   close(): void {
     if (this.db.isOpen) this.db.close();
+  }
+}
+
+/**
+ * A WAL store is read through its -shm file, which a read-only disk, or another user's directory while no bot has
+ * the store open, neither holds nor lets SQLite make. Nobody writes the store then, so it is read as immutable.
+ */
+function openReadOnly(path: string): StoreConnection {
+  const open = (where: string | URL) => {
+    const db = new StoreConnection(where, { timeout: 5_000, readOnly: true });
+    try {
+      // SQLite reads the file only at the first statement: one that is no database is told here, at the open.
+      db.prepare('SELECT COUNT(*) FROM sqlite_schema').get();
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  };
+  try {
+    return open(path);
+  } catch (error) {
+    if (((error as { errcode?: number }).errcode ?? 0) !== SQLITE_CANTOPEN || !existsSync(path)) throw error;
+    return open(new URL(`${pathToFileURL(path).href}?immutable=1`));
   }
 }
 
@@ -114,6 +148,7 @@ function migrate(db: StoreConnection): void {
 }
 
 const SQLITE_BUSY = 5;
+const SQLITE_CANTOPEN = 14;
 
 /**
  * Switching to WAL needs a moment alone with the file, and SQLite answers BUSY at once rather than

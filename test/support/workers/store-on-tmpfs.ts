@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Deliveries } from '../../../src/store/deliveries.ts';
 import { Store } from '../../../src/store/store.ts';
-import { fillUp } from '../tmpfs.ts';
+import { fillUp } from '../mount-namespace.ts';
 
 const [dir, mode] = process.argv.slice(2) as [string, 'first-start' | 'write' | 'read-only'];
 const path = join(dir, 'connector-ops.sqlite');

@@ -15,6 +15,12 @@ export function spawnOnTmpfs(dir: string, sizeKiB: number, command: readonly str
   return spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', String(sizeKiB), dir, ...command], options);
 }
 
+/** Runs `command` in a mount namespace of its own where `dir` is bound onto itself read-only: a read-only disk for it alone. */
+export function spawnOnReadOnly(dir: string, command: readonly string[], options: SpawnOptions = {}): ChildProcess {
+  const script = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"';
+  return spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', dir, ...command], options);
+}
+
 /** The tmpfs of `spawnOnTmpfs` as the test sees it: a path inside it, through the process's root. */
 export function onTmpfsOf(pid: number, path: string): string {
   return `/proc/${pid}/root${path}`;
