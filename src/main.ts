@@ -68,6 +68,7 @@ export async function runBot(options: BotOptions): Promise<void> {
     stopTimers.push(() => clearInterval(recovery));
     // Background work belongs to the long-running bot, not to a console session.
     if (options.http) {
+      services.storeProbe.start();
       services.sampler.start();
       services.outboxWorker.start();
       services.reportSchedule.start();
@@ -86,6 +87,7 @@ export async function runBot(options: BotOptions): Promise<void> {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     for (const stop of stopTimers) stop();
+    services.storeProbe.stop();
     services.alerts.engine.stop();
     const stopping = [...started].reverse().map((adapter) => adapter.stop());
     await Promise.race([

@@ -34,6 +34,7 @@ import { Redactor } from './logging/redact.ts';
 import { createDispatcher } from './request/create-dispatcher.ts';
 import type { Dispatcher } from './request/dispatcher.ts';
 import { DiskSampler } from './scheduler/disk-sampler.ts';
+import { StoreProbe } from './scheduler/store-probe.ts';
 import { ReportSchedule } from './scheduler/report-schedule.ts';
 import { ScheduledRuns } from './store/scheduled-runs.ts';
 import { Outbox, type OutboxItem } from './store/outbox.ts';
@@ -83,6 +84,8 @@ export interface Services {
   operations: OperationService;
   /** Background disk sampling, for the long-running bot only. */
   sampler: DiskSampler;
+  /** A small write every few seconds, for the long-running bot only: /readyz knows whether the store can be written. */
+  storeProbe: StoreProbe;
   /** The daily report and the outbox its posts go through, for the long-running bot only. */
   reportSchedule: ReportSchedule;
   outboxWorker: OutboxWorker;
@@ -100,6 +103,11 @@ export interface Services {
 export function createServices(config: Config, logger: Logger, redactor: Redactor = new Redactor(config.secrets)): Services {
   const metrics = new Metrics();
   const store = Store.open(storePath(config));
+  // Said once per change, not at every failed write.
+  store.health.onChange((problem) => {
+    if (problem) logger.error({ store: store.path, code: problem.code, fix: problem.fix }, `the store cannot be written: ${problem.message}`);
+    else logger.info({ store: store.path }, 'the store can be written again');
+  });
   const diskSamples = new DiskSampleRepository(store);
   const memorySamples = new MemorySampleRepository(store);
   // The disks sampled in the background: the forecast and the daily report's chart read them.
@@ -265,10 +273,11 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
       ...(watcher && { followers: () => watcher.states() }),
     },
     policy: access,
+    store,
     logger,
     countRequest: (verb, platform) => metrics.commands.inc({ verb, adapter: platform }),
   });
-  const deliveryStore = config.slack ? Store.open(storePath(config), { durability: 'process' }) : undefined;
+  const deliveryStore = config.slack ? Store.open(storePath(config), { durability: 'process', health: store.health }) : undefined;
   const slack =
     config.slack && deliveryStore
       ? new SlackAdapter({
@@ -300,7 +309,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     logger,
     metrics,
     routes: [
-      ...probeRoutes({ metrics, readiness: { notReady: () => [...(store.isOpen ? [] : ['store']), ...chatAdapters.flatMap((a) => a.notReady?.() ?? [])] } }),
+      ...probeRoutes({ metrics, readiness: { notReady: () => [...storeNotReady(store), ...chatAdapters.flatMap((a) => a.notReady?.() ?? [])] } }),
       ...chatAdapters.flatMap((a) => (a instanceof SlackAdapter && a.route ? [a.route] : [])),
     ],
     chatAdapters,
@@ -309,6 +318,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     dispatcher,
     operations,
     sampler,
+    storeProbe: new StoreProbe({ store, logger }),
     reportSchedule,
     outboxWorker,
     alerts: { engine: alerting.engine, probes, ...(watcher && { watcher }) },
@@ -389,6 +399,13 @@ function createChecking(config: Config, logger: Logger, redactor: Redactor, disk
     },
   });
   return { engines, hostResources, probeTimeout, shared, perEngine, directory, checkRunner };
+}
+
+/** The store is not ready when closed, or when it cannot be written: with the cause and the fix. */
+function storeNotReady(store: Store): string[] {
+  if (!store.isOpen) return ['store (closed)'];
+  const problem = store.problem();
+  return problem ? [`store (${problem})`] : [];
 }
 
 function storePath(config: Config): string {

@@ -181,4 +181,10 @@ export const MIGRATIONS: readonly string[] = [
      lease_until INTEGER NOT NULL,
      PRIMARY KEY (connector, source)
    ) WITHOUT ROWID;`,
+  // One row the write probe rewrites: whether the store can be written (a full disk, a read-only mount), even
+  // while nothing else writes.
+  `CREATE TABLE store_probe (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     written_at INTEGER NOT NULL
+   );`,
 ];

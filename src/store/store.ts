@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StoreConnection } from './connection.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { storeFailure } from './store-error.ts';
+import { StoreError, storeFailure } from './store-error.ts';
 import { StoreHealth } from './store-health.ts';
 
 export interface StoreOptions {
@@ -79,6 +79,30 @@ export class Store {
    */
   atomic<T>(work: () => T): T {
     return this.db.isTransaction ? work() : this.transaction(work);
+  }
+
+  /**
+   * One small committed write: whether the store can be written now. A success mends `health`; a failure has
+   * made it broken with the cause, and is thrown.
+   */
+  probeWrite(now: Date): void {
+    this.transaction(() => this.db.prepare('INSERT OR REPLACE INTO store_probe (id, written_at) VALUES (1, ?)').run(now.getTime()));
+    this.health.wrote();
+  }
+
+  /** Why the store could not be written when last tried; undefined while it could. */
+  problem(): string | undefined {
+    return this.health.problem?.message;
+  }
+
+  /** Tries a write now (a broken store may have mended since): why the store cannot be written, or undefined. */
+  retry(): string | undefined {
+    try {
+      this.probeWrite(new Date());
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+    }
+    return this.problem();
   }
 
   get isOpen(): boolean {

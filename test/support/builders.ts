@@ -133,7 +133,7 @@ export interface TestDispatcher {
 export function testDispatcher(
   directory: ConnectorDirectory,
   runner: ReportRunner,
-  options: { policy?: AccessPolicy; progressAfterMs?: number; logger?: Logger; operations?: OperationService; notifications?: NotificationVerbDependencies; alerts?: AlertVerbDependencies } = {},
+  options: { policy?: AccessPolicy; progressAfterMs?: number; logger?: Logger; operations?: OperationService; notifications?: NotificationVerbDependencies; alerts?: AlertVerbDependencies; store?: Store } = {},
 ): TestDispatcher {
   const counted: Array<{ verb: string; platform: string }> = [];
   const dispatcher = createDispatcher({
@@ -143,6 +143,7 @@ export function testDispatcher(
     notifications: options.notifications ?? testNotifications(),
     alerts: options.alerts ?? testAlerts(directory).verbs,
     policy: options.policy ?? new ConfiguredAccess(NO_ACCESS_SETTINGS),
+    store: options.store ?? Store.open(':memory:'),
     logger: options.logger ?? silentLogger(),
     countRequest: (verb, platform) => counted.push({ verb, platform }),
     ...(options.progressAfterMs !== undefined && { progressAfterMs: options.progressAfterMs }),
