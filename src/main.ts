@@ -69,6 +69,7 @@ export async function runBot(options: BotOptions): Promise<void> {
     // Background work belongs to the long-running bot, not to a console session.
     if (options.http) {
       services.storeProbe.start();
+      services.engineMonitor.start();
       services.sampler.start();
       services.outboxWorker.start();
       services.reportSchedule.start();
@@ -91,7 +92,7 @@ export async function runBot(options: BotOptions): Promise<void> {
     services.alerts.engine.stop();
     const stopping = [...started].reverse().map((adapter) => adapter.stop());
     await Promise.race([
-      Promise.allSettled([...stopping, server?.close(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), services.outboxWorker.stop()]),
+      Promise.allSettled([...stopping, server?.close(), services.engineMonitor.stop(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), services.outboxWorker.stop()]),
       delay(SHUTDOWN_GRACE_MS),
     ]);
     services.close();

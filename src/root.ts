@@ -19,6 +19,7 @@ import { DockerContainerStats } from './integrations/docker/container-stats.ts';
 import { DockerContainers } from './integrations/docker/containers.ts';
 import { DockerEngineInfo } from './integrations/docker/engine-info.ts';
 import { DockerEngines, type DockerEngine } from './integrations/docker/engines.ts';
+import { EngineMonitor } from './integrations/docker/engine-monitor.ts';
 import { DockerImages } from './integrations/docker/images.ts';
 import { ContainerLogs } from './integrations/docker/logs.ts';
 import { DockerHostOldMaterial } from './integrations/docker/old-material.ts';
@@ -86,6 +87,8 @@ export interface Services {
   sampler: DiskSampler;
   /** A small write every few seconds, for the long-running bot only: /readyz knows whether the store can be written. */
   storeProbe: StoreProbe;
+  /** Each Docker engine pinged in the background, for the long-running bot only: /readyz and /metrics tell their states. */
+  engineMonitor: EngineMonitor;
   /** The daily report and the outbox its posts go through, for the long-running bot only. */
   reportSchedule: ReportSchedule;
   outboxWorker: OutboxWorker;
@@ -211,7 +214,9 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
       })
     : undefined;
   const scheduledRuns = new ScheduledRuns(store);
+  const engineMonitor = new EngineMonitor({ engines: config.engines.map((settings) => ({ settings, client: engines.get(settings.name).client })), logger });
   metrics.observe({
+    engines: () => engineMonitor.states(),
     alerts: () => {
       const active = alerting.engine.active();
       return {
@@ -309,7 +314,11 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     logger,
     metrics,
     routes: [
-      ...probeRoutes({ metrics, readiness: { notReady: () => [...storeNotReady(store), ...chatAdapters.flatMap((a) => a.notReady?.() ?? [])] } }),
+      ...probeRoutes({
+        metrics,
+        readiness: { notReady: () => [...storeNotReady(store), ...chatAdapters.flatMap((a) => a.notReady?.() ?? [])] },
+        engines: engineMonitor,
+      }),
       ...chatAdapters.flatMap((a) => (a instanceof SlackAdapter && a.route ? [a.route] : [])),
     ],
     chatAdapters,
@@ -319,6 +328,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     operations,
     sampler,
     storeProbe: new StoreProbe({ store, logger }),
+    engineMonitor,
     reportSchedule,
     outboxWorker,
     alerts: { engine: alerting.engine, probes, ...(watcher && { watcher }) },

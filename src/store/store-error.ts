@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
+import { effectiveUser } from '../integrations/host/user.ts';
 
 /** SQLite's primary result codes that mean the store itself cannot be used (not a constraint, not a bug of ours). */
 const SQLITE_FAILURES: ReadonlyMap<number, string> = new Map([
@@ -130,14 +130,4 @@ function failureCode(error: unknown): string | undefined {
   // node:sqlite gives the extended code (SQLITE_IOERR_WRITE is 778): the primary one is its low byte.
   if (typeof errcode === 'number') return SQLITE_FAILURES.get(errcode & 0xff);
   return typeof code === 'string' && FS_FAILURES.has(code) ? code : undefined;
-}
-
-/** The user the bot runs as, by name when the system knows it (a container's arbitrary uid may have none). */
-function effectiveUser(): string {
-  const uid = process.geteuid?.();
-  try {
-    return `user ${userInfo().username} (uid ${uid})`;
-  } catch {
-    return `uid ${uid}`;
-  }
 }
