@@ -6,6 +6,7 @@ import { BotServer } from './http/server.ts';
 import type { Logger } from './logging/logger.ts';
 import type { Redactor } from './logging/redact.ts';
 import { createServices, type Services } from './root.ts';
+import { StoreError } from './store/store-error.ts';
 
 export interface BotIo {
   stdin: NodeJS.ReadStream;
@@ -62,8 +63,16 @@ export async function runBot(options: BotOptions): Promise<void> {
     logger.info({ connectors, engines: config.engines.map((e) => e.name), dataDir: config.dataDir }, 'connector-ops started');
     // What a crash (kill -9) of an earlier run cut off is marked interrupted, at start and every little while
     // (a bot beside this one on the same DATA_DIR may end at any time); its live runs are left alone.
-    services.operations.recover();
-    const recovery = setInterval(() => services.operations.recover(), RECOVERY_INTERVAL_MS);
+    const recover = () => {
+      try {
+        services.operations.recover();
+      } catch (error) {
+        // Told by the store's health (and /readyz) when it cannot be written; tried again in a little while.
+        if (!(error instanceof StoreError)) logger.error({ err: error }, 'could not look for interrupted operations');
+      }
+    };
+    recover();
+    const recovery = setInterval(recover, RECOVERY_INTERVAL_MS);
     recovery.unref();
     stopTimers.push(() => clearInterval(recovery));
     // Background work belongs to the long-running bot, not to a console session.

@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { AuditLog, AuditQuery, AuditRecord } from '../store/audit-log.ts';
 import type { OperationRequests } from '../store/operation-requests.ts';
 import type { ExecutionResult, OperationKindSpec, Plan } from './executor.ts';
+import { StoreError } from '../store/store-error.ts';
 
 export interface OperationServiceOptions {
   requests: OperationRequests;
@@ -199,7 +200,14 @@ export class OperationService {
     const { requests, audit, logger } = this.options;
     const started = requests.claim(request.id, EXECUTOR, this.now());
     if (!started.ok) return undefined;
-    const heartbeat = setInterval(() => requests.heartbeat(request.id, EXECUTOR, this.now()), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => {
+      try {
+        requests.heartbeat(request.id, EXECUTOR, this.now());
+      } catch (error) {
+        // The run goes on; a store that cannot be written is told by its health, anything else here.
+        if (!(error instanceof StoreError)) logger.error({ err: error, requestId: request.id }, 'operation: could not beat its heartbeat');
+      }
+    }, HEARTBEAT_MS);
     heartbeat.unref();
     const spec = this.kind(request.kind);
     const signal = AbortSignal.timeout(spec.timeoutMs);

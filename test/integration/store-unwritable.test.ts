@@ -37,6 +37,8 @@ describeWith([requireDocker, requireStandinImage, requireMountNamespaces], 'the 
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
       LOG_FORMAT: 'json',
+      // The log follower says at debug level when it cannot renew its lease.
+      LOG_LEVEL: 'debug',
       DOCKER_HOST: process.env.DOCKER_HOST ?? '',
       SLACK_BOT_TOKEN: standin.botToken,
       SLACK_SIGNING_SECRET: SECRET,
@@ -101,6 +103,9 @@ describeWith([requireDocker, requireStandinImage, requireMountNamespaces], 'the 
     expect(broken).toHaveLength(1);
     expect(broken[0]).toMatchObject({ level: LOG_LEVEL.error, store, code: 'SQLITE_FULL', fix: expect.stringContaining('Free space') });
     expect(bot.logged((l) => l.msg === 'Slack listener failed')).toEqual([]);
+
+    // Background writers meet the full disk too (the log follower's lease, every 10 s): the bot keeps running.
+    await bot.waitForLog((l) => l.msg === 'log follower: the store cannot be written; the lease waits', 30_000);
 
     // Space again: ready within the probe's interval, said once, and the operation is taken.
     unlinkSync(filler);
