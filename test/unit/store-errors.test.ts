@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Deliveries } from '../../src/store/deliveries.ts';
 import { Store } from '../../src/store/store.ts';
 import { StoreError } from '../../src/store/store-error.ts';
 
@@ -49,6 +51,31 @@ describe('a store that cannot be opened names the file, the user, the cause and 
     const error = openFailure(path);
     expect(error.code).toBe('ENOTDIR');
     expect(error.message).toContain(`${join(file, 'data')} is not a directory (ENOTDIR). Set DATA_DIR to a directory`);
+  });
+});
+
+describe('a store another process keeps locked', () => {
+  it('is told as locked for more than 5 s, naming the file, and makes the store unwritable until a write succeeds', () => {
+    const path = join(tmp, 'locked.sqlite');
+    const store = Store.open(path);
+    const other = new DatabaseSync(path);
+    other.exec('BEGIN IMMEDIATE');
+    let thrown: unknown;
+    try {
+      new Deliveries(store).claim('slack:command:locked', new Date());
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StoreError);
+    expect((thrown as StoreError).message).toBe(
+      `the store ${path} cannot be written by ${USER}: another process holds it locked for more than 5 s (SQLITE_BUSY). ` +
+        `Find what keeps it busy (fuser ${path}); only connector-ops processes should open it.`,
+    );
+    expect(store.problem()).toBe((thrown as StoreError).message);
+    other.exec('ROLLBACK');
+    expect(store.retry()).toBeUndefined();
+    other.close();
+    store.close();
   });
 });
 
