@@ -108,7 +108,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
   const store = Store.open(storePath(config));
   // Said once per change, not at every failed write.
   store.health.onChange((problem) => {
-    if (problem) logger.error({ store: store.path, code: problem.code, fix: problem.fix }, `the store cannot be written: ${problem.message}`);
+    if (problem) logger.error({ store: store.path, code: problem.code, fix: problem.fix }, problem.message);
     else logger.info({ store: store.path }, 'the store can be written again');
   });
   const diskSamples = new DiskSampleRepository(store);

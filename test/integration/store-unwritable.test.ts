@@ -99,7 +99,7 @@ describeWith([requireDocker, requireStandinImage, requireMountNamespaces], 'the 
 
     const notReady = await waitForReadiness(503);
     expect(notReady).toMatchObject({ status: 'not ready', waitingFor: [expect.stringContaining(`store (the store ${store} cannot be written by user root (uid 0): the disk is full`)] });
-    const broken = bot.logged((l) => l.msg.startsWith('the store cannot be written'));
+    const broken = bot.logged((l) => l.msg.startsWith(`the store ${store} cannot be written`));
     expect(broken).toHaveLength(1);
     expect(broken[0]).toMatchObject({ level: LOG_LEVEL.error, store, code: 'SQLITE_FULL', fix: expect.stringContaining('Free space') });
     expect(bot.logged((l) => l.msg === 'Slack listener failed')).toEqual([]);
