@@ -6,6 +6,7 @@ import { BotServer } from './http/server.ts';
 import type { Logger } from './logging/logger.ts';
 import type { Redactor } from './logging/redact.ts';
 import { createServices, type Services } from './root.ts';
+import { StoreError } from './store/store-error.ts';
 
 export interface BotIo {
   stdin: NodeJS.ReadStream;
@@ -65,14 +66,20 @@ export async function runBot(options: BotOptions): Promise<void> {
     // What a crash (kill -9) of an earlier run cut off is marked interrupted and announced, at start (before
     // anyone is answered) and every little while (a bot beside this one on the same DATA_DIR may end at any
     // time, and one that restarted in a new container is known gone once its heartbeat is stale); live runs
-    // are left alone.
-    const recover = () => services.operations.recover().catch((error: unknown) => logger.error({ err: error }, 'could not look for interrupted operations'));
+    // are left alone. A store that cannot be written is told by the store's health (and /readyz); the search
+    // is tried again in a little while.
+    const recover = () =>
+      services.operations.recover().catch((error: unknown) => {
+        if (!(error instanceof StoreError)) logger.error({ err: error }, 'could not look for interrupted operations');
+      });
     await recover();
     const recovery = setInterval(() => void recover(), RECOVERY_INTERVAL_MS);
     recovery.unref();
     stopTimers.push(() => clearInterval(recovery));
     // Background work belongs to the long-running bot, not to a console session.
     if (options.http) {
+      services.storeProbe.start();
+      services.engineMonitor.start();
       services.sampler.start();
       services.reportSchedule.start();
       services.alerts.engine.start();
@@ -90,10 +97,11 @@ export async function runBot(options: BotOptions): Promise<void> {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     for (const stop of stopTimers) stop();
+    services.storeProbe.stop();
     services.alerts.engine.stop();
     const stopping = [...started].reverse().map((adapter) => adapter.stop());
     await Promise.race([
-      Promise.allSettled([...stopping, server?.close(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), stopOutbox(services)]),
+      Promise.allSettled([...stopping, server?.close(), services.engineMonitor.stop(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), stopOutbox(services)]),
       delay(SHUTDOWN_GRACE_MS),
     ]);
     services.close();

@@ -8,6 +8,7 @@ import type { OperationRequests } from '../store/operation-requests.ts';
 import type { ExecutionResult, OperationKindSpec, Plan } from './executor.ts';
 import { formatExecutor, ownerGone, pidExists, THIS_PROCESS, type ExecutorIdentity } from './executor-identity.ts';
 import type { RequestPosts } from './request-posts.ts';
+import { StoreError } from '../store/store-error.ts';
 
 export interface OperationServiceOptions {
   requests: OperationRequests;
@@ -244,7 +245,14 @@ export class OperationService {
     const { requests, posts, logger } = this.options;
     const started = requests.claim(request.id, this.executor, this.now());
     if (!started.ok) return undefined;
-    const heartbeat = setInterval(() => requests.heartbeat(request.id, this.executor, this.now()), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => {
+      try {
+        requests.heartbeat(request.id, this.executor, this.now());
+      } catch (error) {
+        // The run goes on; a store that cannot be written is told by its health, anything else here.
+        if (!(error instanceof StoreError)) logger.error({ err: error, requestId: request.id }, 'operation: could not beat its heartbeat');
+      }
+    }, HEARTBEAT_MS);
     heartbeat.unref();
     const spec = this.kind(request.kind);
     const signal = AbortSignal.timeout(spec.timeoutMs);

@@ -153,6 +153,7 @@ export function testDispatcher(
     alerts?: AlertVerbDependencies;
     /** The chat platforms replies go to (testOperations' `platforms`), by platform name. */
     platforms?: ReadonlyMap<string, MemoryTransport>;
+    store?: Store;
   } = {},
 ): TestDispatcher {
   const counted: Array<{ verb: string; platform: string }> = [];
@@ -163,6 +164,7 @@ export function testDispatcher(
     notifications: options.notifications ?? testNotifications(),
     alerts: options.alerts ?? testAlerts(directory).verbs,
     policy: options.policy ?? new ConfiguredAccess(NO_ACCESS_SETTINGS),
+    store: options.store ?? Store.open(':memory:'),
     logger: options.logger ?? silentLogger(),
     countRequest: (verb, platform) => counted.push({ verb, platform }),
     ...(options.progressAfterMs !== undefined && { progressAfterMs: options.progressAfterMs }),

@@ -6,6 +6,7 @@ import type { RouteHandler } from '../../http/server.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Deliveries } from '../../store/deliveries.ts';
+import { StoreError } from '../../store/store-error.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import type { Dispatch } from '../console/console-chat.ts';
 import { boltLogger } from './bolt-logger.ts';
@@ -178,7 +179,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   private listen(app: App): void {
-    const { settings, deliveries, logger } = this.options;
+    const { settings, logger } = this.options;
     const reply = (ack: () => Promise<void>, channel: string, responseUrl?: string) =>
       new SlackReply({ ack, channel, ...(responseUrl && { responseUrl }), poster: this.poster, reportsInChannel: settings.reportsInChannel, logger, redact: this.options.redact });
 
@@ -188,7 +189,7 @@ export class SlackAdapter implements ChatAdapter {
       // The deliveries waiting behind this one get their acknowledgements before its work goes on.
       await afterPendingAcks();
       // A redelivery (Socket Mode retries, a replayed HTTP request) is acknowledged and runs nothing.
-      if (!deliveries.claim(`slack:command:${command.trigger_id}`, new Date())) return acknowledged;
+      if (!this.firstDelivery(`slack:command:${command.trigger_id}`)) return acknowledged;
       const request = slackRequest({
         text: command.text,
         userId: command.user_id,
@@ -204,7 +205,7 @@ export class SlackAdapter implements ChatAdapter {
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: COMMAND_ACTION }, async ({ action, body, ack }) => {
       const acknowledged = ack();
       await afterPendingAcks();
-      if (!deliveries.claim(`slack:action:${body.user.id}:${action.action_ts}:${action.action_id}`, new Date())) return acknowledged;
+      if (!this.firstDelivery(`slack:action:${body.user.id}:${action.action_ts}:${action.action_id}`)) return acknowledged;
       // A button of the App Home tab has no channel: its answers go to the app's direct messages with the person.
       const channel = body.channel?.id ?? body.container?.channel_id ?? body.user.id;
       const request = slackRequest({
@@ -222,7 +223,7 @@ export class SlackAdapter implements ChatAdapter {
     app.event('app_home_opened', async ({ event, body }) => {
       const home = this.options.home;
       if (!home || event.tab !== 'home') return;
-      if (!deliveries.claim(`slack:event:${(body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`}`, new Date())) return;
+      if (!this.firstDelivery(`slack:event:${(body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`}`)) return;
       try {
         const rendered = renderSlack(await home());
         await this.poster.call(event.user, 'views.publish', { user_id: event.user, view: { type: 'home', blocks: rendered.blocks } });
@@ -234,6 +235,20 @@ export class SlackAdapter implements ChatAdapter {
     app.error(async (error) => {
       logger.error({ err: error }, 'Slack listener failed');
     });
+  }
+
+  /**
+   * True for the first delivery of a key, false for a redelivery. When the store cannot record it, the request goes
+   * on all the same (acknowledged first, Slack has no reason to send it again): the person is answered, and what
+   * needs the store is refused by the dispatcher with the cause.
+   */
+  private firstDelivery(key: string): boolean {
+    try {
+      return this.options.deliveries.claim(key, new Date());
+    } catch (error) {
+      if (error instanceof StoreError) return true;
+      throw error;
+    }
   }
 
   /** HTTP mode: Bolt verifies the signature over the raw body; a timestamp from the future it would accept is refused here. */
