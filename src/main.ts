@@ -8,6 +8,7 @@ import type { Logger } from './logging/logger.ts';
 import type { Redactor } from './logging/redact.ts';
 import { createServices, type Services } from './root.ts';
 import { describeBreak } from './store/audit-chain.ts';
+import { StoreError } from './store/store-error.ts';
 
 export interface BotIo {
   stdin: NodeJS.ReadStream;
@@ -63,18 +64,28 @@ export async function runBot(options: BotOptions): Promise<void> {
     }
     const connectors = config.connectors.length > 0 ? config.connectors.map((c) => c.name).join(', ') : 'discovered on the Docker engines';
     logger.info({ connectors, engines: config.engines.map((e) => e.name), dataDir: config.dataDir }, 'connector-ops started');
-    // What a crash (kill -9) of an earlier run cut off is marked interrupted, at start and every little while
-    // (a bot beside this one on the same DATA_DIR may end at any time); its live runs are left alone.
-    services.operations.recover();
+    // The outbox is how the states and outcomes of operations reach their conversations, so the console runs it too.
+    services.outboxWorker.start();
+    // What a crash (kill -9) of an earlier run cut off is marked interrupted and announced, at start (before
+    // anyone is answered) and every little while (a bot beside this one on the same DATA_DIR may end at any
+    // time, and one that restarted in a new container is known gone once its heartbeat is stale); live runs
+    // are left alone. A store that cannot be written is told by the store's health (and /readyz); the search
+    // is tried again in a little while.
+    const recover = () =>
+      services.operations.recover().catch((error: unknown) => {
+        if (!(error instanceof StoreError)) logger.error({ err: error }, 'could not look for interrupted operations');
+      });
+    await recover();
     // In the background, a slice at a time: a big audit log does not hold up the start.
     auditVerified = verifyAuditChain(services, shutdown.signal);
-    const recovery = setInterval(() => services.operations.recover(), RECOVERY_INTERVAL_MS);
+    const recovery = setInterval(() => void recover(), RECOVERY_INTERVAL_MS);
     recovery.unref();
     stopTimers.push(() => clearInterval(recovery));
     // Background work belongs to the long-running bot, not to a console session.
     if (options.http) {
+      services.storeProbe.start();
+      services.engineMonitor.start();
       services.sampler.start();
-      services.outboxWorker.start();
       services.reportSchedule.start();
       services.alerts.engine.start();
       services.alerts.probes.start();
@@ -93,10 +104,11 @@ export async function runBot(options: BotOptions): Promise<void> {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     for (const stop of stopTimers) stop();
+    services.storeProbe.stop();
     services.alerts.engine.stop();
     const stopping = [...started].reverse().map((adapter) => adapter.stop());
     await Promise.race([
-      Promise.allSettled([...stopping, auditVerified, server?.close(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), services.outboxWorker.stop()]),
+      Promise.allSettled([...stopping, auditVerified, server?.close(), services.engineMonitor.stop(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), stopOutbox(services)]),
       delay(SHUTDOWN_GRACE_MS),
     ]);
     services.close();
@@ -126,6 +138,12 @@ async function verifyAuditChain(services: Services, signal: AbortSignal): Promis
   } catch (error) {
     logger.error({ err: error }, 'the audit log could not be verified');
   }
+}
+
+/** What is due goes out first (the outcome of an operation that just ended, say), within the shutdown's grace. */
+async function stopOutbox(services: Services): Promise<void> {
+  await services.outboxWorker.flush();
+  await services.outboxWorker.stop();
 }
 
 /** The chat adapters this run has: those the configuration asks for (Slack), and the console when someone types. */

@@ -128,7 +128,7 @@ export const SETTINGS = table({
   ALERT_SLOW_CHECKS_SECONDS: row({ file: 'alerts.slowChecksSeconds', schema: positiveInt, default: 3_600, description: 'how often expiries and new Connector versions are checked for alerts' }),
   ALERT_FOLLOW_LOGS: row({ file: 'alerts.followLogs', schema: boolean, default: true, description: "follow each connector's log for error alerts" }),
 
-  DATA_DIR: row({ schema: nonEmpty, default: './data', description: 'the embedded store' }),
+  DATA_DIR: row({ schema: nonEmpty, description: 'the embedded store; default: $XDG_STATE_HOME/connector-ops, else ~/.local/state/connector-ops (the image: /data)' }),
   HTTP_HOST: row({ schema: nonEmpty, default: '127.0.0.1', description: "the address of the bot's HTTP server" }),
   HTTP_PORT: row({ schema: port, default: 3000, description: "the port of the bot's HTTP server" }),
   LOG_LEVEL: row({ schema: logLevel, default: 'info', description: 'the lowest level logged' }),

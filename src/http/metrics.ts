@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EngineState } from '../domain/engine-state.ts';
 
 /** The daily report's name in the schedule runs table and in the metrics. */
 export const REPORT_SCHEDULE = 'daily-report';
@@ -29,6 +30,7 @@ export class Metrics {
   private queued: () => number = () => 0;
   private lastReport: () => ScheduleReading | undefined = () => undefined;
   private alerts: () => AlertReading = () => ({ firingByKind: new Map(), silenced: 0, silences: 0 });
+  private engines: () => readonly EngineState[] = () => [];
   private readonly auditIntact: Gauge;
   private readonly auditEntries: Gauge;
 
@@ -87,6 +89,17 @@ export class Metrics {
       },
     });
     this.alertGauges();
+    // Labelled by engine, and absent for one not probed yet: a 0 would claim it is down.
+    const engineUp: Gauge<'engine'> = new Gauge({
+      name: 'connector_ops_engine_up',
+      help: 'Whether a Docker engine answered its last probe (1) or not (0), by engine name',
+      labelNames: ['engine'],
+      registers: [this.registry],
+      collect: () => {
+        engineUp.reset();
+        for (const { engine, state } of this.engines()) if (state !== 'unknown') engineUp.set({ engine }, state === 'up' ? 1 : 0);
+      },
+    });
     // Set once the verification at start has run: absent before, rather than a reassuring 1 nobody checked.
     this.auditIntact = new Gauge({
       name: 'connector_ops_audit_chain_intact',
@@ -107,10 +120,11 @@ export class Metrics {
   }
 
   /** Where the gauges read from: called once, at the composition root. */
-  observe(sources: { queuedDeliveries: () => number; lastReport: () => ScheduleReading | undefined; alerts?: () => AlertReading }): void {
+  observe(sources: { queuedDeliveries: () => number; lastReport: () => ScheduleReading | undefined; alerts?: () => AlertReading; engines?: () => readonly EngineState[] }): void {
     this.queued = sources.queuedDeliveries;
     this.lastReport = sources.lastReport;
     if (sources.alerts) this.alerts = sources.alerts;
+    if (sources.engines) this.engines = sources.engines;
   }
 
   private alertGauges(): void {

@@ -2,7 +2,7 @@ import type { AlertEngine } from '../alerts/engine.ts';
 import { alertSubscriptionMessage } from '../domain/alerts-message.ts';
 import { textMessage, type Message } from '../domain/message.ts';
 import { personOf } from '../domain/operation.ts';
-import type { Conversation } from '../domain/request.ts';
+import { conversationKey } from '../domain/request.ts';
 import type { SilenceStore } from '../store/silences.ts';
 import type { Subscription, Subscriptions } from '../store/subscriptions.ts';
 import type { VerbHandler } from './dispatcher.ts';
@@ -15,11 +15,6 @@ export interface NotificationVerbDependencies {
   nextReport: () => Date | undefined;
   timezone: string;
   now?: () => Date;
-}
-
-/** How subscriptions name a conversation: `slack:C0123ABCD`, `console`. */
-export function conversationKey(conversation: Conversation): string {
-  return conversation.platform === 'console' ? 'console' : `${conversation.platform}:${conversation.id}`;
 }
 
 export function subscribeHandler(deps: NotificationVerbDependencies): VerbHandler {

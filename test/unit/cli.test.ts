@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -138,14 +138,30 @@ describe.concurrent('connector-ops CLI', () => {
     }
   });
 
-  it('check exits 3 (unknown), not 1 (warn), when it cannot start: an unusable DATA_DIR', async () => {
-    const file = join(tmp, 'data-is-a-file');
-    writeFileSync(file, '');
-    const run = await cli(['check'], { DATA_DIR: join(file, 'data'), CONNECTOR_URL: `http://127.0.0.1:${closedPort}` });
-    expect(run.code).toBe(3);
-    expect(run.stderr).toContain('ENOTDIR');
+  it('check with DATA_DIR unset leaves nothing where it runs, nor makes a store: it only reads one', async () => {
+    const cwd = mkdtempSync(join(tmp, 'cron-cwd-'));
+    const home = mkdtempSync(join(tmp, 'home-'));
+    const run = await cli(['check', '--only', 'health,resources'], { DATA_DIR: undefined, HOME: home, CONNECTOR_URL: `http://127.0.0.1:${closedPort}` }, '', cwd);
+    expect(run.code, run.stderr).toBe(2);
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(readdirSync(home)).toEqual([]);
+    expect(run.stderr).toContain(`left out: the disk samples and the disk-full forecast made from them: no store at ${join(home, '.local/state/connector-ops/connector-ops.sqlite')} yet`);
+  });
+
+  it('check runs when its store cannot be opened, says which readings it left out, and exits by what it found', async () => {
+    const dataDir = mkdtempSync(join(tmp, 'broken-store-'));
+    const path = join(dataDir, 'connector-ops.sqlite');
+    writeFileSync(path, 'these are not the pages of a database\n'.repeat(200));
+    const run = await cli(['check', '--json', '--only', 'health,resources'], { DATA_DIR: dataDir, CONNECTOR_NAME: 'main', CONNECTOR_URL: `http://127.0.0.1:${closedPort}` });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`connector-ops check: left out: the disk samples and the disk-full forecast made from them: the store ${path} cannot be opened by`);
+    expect(run.stderr).toContain('the file is not an SQLite database (SQLITE_NOTADB)');
     expect(run.stderr).not.toMatch(/^\s+at /m);
-    expect(run.stdout).toBe('');
+    const report = JSON.parse(run.stdout) as { connectors: Array<{ checks: Array<{ id: string; status: string; details: Array<{ label: string; value: string; status?: string }> }> }> };
+    const checks = report.connectors[0]!.checks;
+    expect(checks.find((c) => c.id === 'health')!.status).toBe('critical');
+    const forecast = checks.find((c) => c.id === 'resources')!.details.find((d) => d.label === 'Disk forecast');
+    expect(forecast).toEqual({ label: 'Disk forecast', value: expect.stringContaining('left out: the store') });
   });
 
   it('check --only with an unknown id exits 64 and lists the valid ids', async () => {

@@ -1,5 +1,5 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.ts';
@@ -32,7 +32,7 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 describe('loadConfig: defaults', () => {
   it('gives every setting its documented default from an empty environment', () => {
     const config = loadConfig({});
-    expect(config.dataDir).toBe(resolve('./data'));
+    expect(config.dataDir).toBe(join(homedir(), '.local', 'state', 'connector-ops'));
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
     expect(config.log).toEqual({ level: 'info', format: 'auto' });
     expect(config.connectors).toEqual([]);
@@ -45,6 +45,14 @@ describe('loadConfig: defaults', () => {
     expect(config.checks.imageUpdate.includePrereleases).toBe(false);
     expect(config.registries).toEqual({});
     expect(config.secrets).toEqual([]);
+  });
+
+  it("keeps the store in the user's state directory, never in the working directory", () => {
+    expect(loadConfig({ HOME: '/home/ops' }).dataDir).toBe('/home/ops/.local/state/connector-ops');
+    expect(loadConfig({ HOME: '/home/ops', XDG_STATE_HOME: '/var/state/ops' }).dataDir).toBe('/var/state/ops/connector-ops');
+    // The XDG specification: a relative path in XDG_STATE_HOME is invalid and ignored.
+    expect(loadConfig({ HOME: '/home/ops', XDG_STATE_HOME: 'state' }).dataDir).toBe('/home/ops/.local/state/connector-ops');
+    expect(loadConfig({ HOME: '/home/ops', DATA_DIR: './data' }).dataDir).toBe(resolve('./data'));
   });
 
   it('treats empty values as unset', () => {
