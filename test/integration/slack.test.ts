@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { BotServer } from '../../src/http/server.ts';
 import { createServices, type Services } from '../../src/root.ts';
-import { silentLogger } from '../support/builders.ts';
+import type { Logger } from '../../src/logging/logger.ts';
+import { capturingLogger, silentLogger } from '../support/builders.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { post, signature, signedRequest, SlackStandin, type PostedMessage } from '../support/slack/index.ts';
 import { removeAllStandins, startStandinConnector } from '../support/standin.ts';
@@ -23,7 +24,7 @@ interface Bot {
 }
 
 /** The bot as `connector-ops start` builds it, with Slack pointed at the stand-in; HTTP mode serves /slack/events on its own server. */
-async function startBot(standin: SlackStandin, mode: 'http' | 'socket', env: Record<string, string> = {}): Promise<Bot> {
+async function startBot(standin: SlackStandin, mode: 'http' | 'socket', env: Record<string, string> = {}, logger: Logger = silentLogger()): Promise<Bot> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cops-slack-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -35,8 +36,8 @@ async function startBot(standin: SlackStandin, mode: 'http' | 'socket', env: Rec
     CONNECTOR_URL: 'http://127.0.0.1:1',
     ...env,
   });
-  const services = createServices(config, silentLogger());
-  const server = new BotServer({ host: '127.0.0.1', port: 0, routes: services.routes, logger: silentLogger() });
+  const services = createServices(config, logger);
+  const server = new BotServer({ host: '127.0.0.1', port: 0, routes: services.routes, logger });
   const port = await server.listen();
   const adapter = services.chatAdapters[0]!;
   await adapter.start();
@@ -194,6 +195,21 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
     const ack = await standin.socket.send({ payload: standin.slashCommand({ text: 'help' }) });
     expect(ack.envelope_id).toBeDefined();
     await standin.waitFor(() => standin.responses.find((r) => JSON.stringify(r.body).includes('operate enmeshed Connectors')));
+  });
+
+  it("with SLACK_SIGNING_SECRET set as well (Slack's quick start exports both) it runs in Socket Mode and says once that the secret is unused", async () => {
+    const { logger, records } = capturingLogger();
+    const own = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
+    const both = await startBot(own, 'socket', { SLACK_SIGNING_SECRET: SECRET }, logger);
+    try {
+      const ack = await own.socket.send({ payload: own.slashCommand({ text: 'connectors' }) });
+      expect(ack.envelope_id).toBeDefined();
+      const unused = records.filter((r) => String(r.msg).includes('SLACK_SIGNING_SECRET'));
+      expect(unused).toEqual([expect.objectContaining({ level: 30, msg: expect.stringMatching(/not used: SLACK_APP_TOKEN selects Socket Mode/) })]);
+    } finally {
+      await both.stop();
+      await own.stop();
+    }
   });
 
   it('after a disconnect the next command still works; a redelivered envelope runs once', async () => {

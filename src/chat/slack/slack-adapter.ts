@@ -110,6 +110,7 @@ export class SlackAdapter implements ChatAdapter {
     void this.groups.refresh();
     const slackLogger = boltLogger(logger);
     if (settings.mode === 'socket') {
+      if (settings.signingSecretUnused) logger.info('Slack: SLACK_SIGNING_SECRET is set but not used: SLACK_APP_TOKEN selects Socket Mode, where Slack signs nothing');
       this.socketReceiver = new SocketModeReceiver({
         appToken: settings.appToken,
         logger: slackLogger,
