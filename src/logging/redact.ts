@@ -21,6 +21,15 @@ export function maskUrlCredentials(text: string): string {
   return text.replace(URL_USERINFO, maskUserinfo);
 }
 
+// One value meant as an address may lack its scheme or slashes (`admin:secret@host:8080`, `http:/u:p@h`),
+// which the URL rule needs: here everything before the value's first "@" (and no "/") is credentials.
+const LEADING_USERINFO = /^(\s*(?:[a-z][a-z0-9+.-]*:\/*)?)([^\s/?#'"<>]+)@/i;
+
+/** One value meant as an address (a configuration value), redacted: as `redact`, and its credentials also without a scheme. */
+export function redactAddress(value: string): string {
+  return redact(value).replace(LEADING_USERINFO, maskUserinfo);
+}
+
 interface Rule {
   pattern: RegExp;
   replace: (match: string, ...groups: string[]) => string;
