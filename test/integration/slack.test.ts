@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { BotServer } from '../../src/http/server.ts';
 import { createServices, type Services } from '../../src/root.ts';
 import type { Logger } from '../../src/logging/logger.ts';
-import { capturingLogger, silentLogger } from '../support/builders.ts';
+import { capturingLogger, distinctErrorLines, silentLogger } from '../support/builders.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { post, signature, signedRequest, SlackStandin, type PostedMessage } from '../support/slack/index.ts';
 import { removeAllStandins, startStandinConnector } from '../support/standin.ts';
@@ -139,6 +139,28 @@ describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real
       await many.stop();
     }
   }, 90_000);
+
+  it('logs --details with 300 error groups lists every group: the summary stays short, the groups go along as a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cops-slack-groups-'));
+    const logFile = join(dir, 'connector.log');
+    const { text, labels } = distinctErrorLines(300);
+    writeFileSync(logFile, text);
+    const groups = await startBot(standin, 'http', { CONNECTOR_LOG_FILES: logFile });
+    try {
+      const failedBefore = standin.calls.filter((c) => c.error).length;
+      const logs = signedRequest(SECRET, standin.slashCommand({ text: 'logs --details' }));
+      expect((await post(`${groups.url}/slack/events`, logs.body, logs.headers)).status).toBe(200);
+      const report = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => textOf(m).includes('300 errors in 24 h (300 groups)')), 30_000);
+      expect(report.blocks!.length).toBeLessThanOrEqual(50);
+      expect(textOf(report)).not.toContain('more groups');
+      const upload = await standin.waitFor(() => standin.uploads.find((u) => u.completed && (u.content?.toString() ?? '').includes('300 errors in 24 h')), 10_000);
+      const content = upload.content!.toString();
+      expect(labels.filter((label) => !content.includes(label))).toEqual([]);
+      expect(standin.calls.filter((c) => c.error).length).toBe(failedBefore);
+    } finally {
+      await groups.stop();
+    }
+  }, 60_000);
 });
 
 describe('Slack down when the bot starts', () => {

@@ -240,3 +240,20 @@ export function testDockerClient(): DockerClient {
     ...(process.env.DOCKER_CERT_PATH && { certPath: process.env.DOCKER_CERT_PATH }),
   });
 }
+
+/**
+ * `count` ERROR lines in the Connector's log layout (local time, as it writes it), each a group of its own:
+ * the messages differ by a word, which grouping keeps (it masks numbers and ids). Labels are `failure kind <word>`.
+ */
+export function distinctErrorLines(count: number, at: Date = new Date()): { text: string; labels: string[] } {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const stamp = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`;
+  const labels = Array.from({ length: count }, (_, i) => `failure kind ${letters(i)}`);
+  return { text: `${labels.map((label) => `[${stamp}] [ERROR] SyncModule - ${label}`).join('\n')}\n`, labels };
+}
+
+/** 0 → a, 25 → z, 26 → ba: a word for a number, with no digit in it. */
+function letters(n: number): string {
+  const word = n.toString(26).split('').map((digit) => String.fromCharCode(97 + Number.parseInt(digit, 26)));
+  return word.join('');
+}

@@ -8,6 +8,7 @@ import { CHECK_IDS } from '../../src/domain/check-result.ts';
 import { AuditLog } from '../../src/store/audit-log.ts';
 import { Store } from '../../src/store/store.ts';
 import { CHECK_STATUSES } from '../../src/domain/status.ts';
+import { distinctErrorLines } from '../support/builders.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'src/cli.ts');
@@ -191,6 +192,21 @@ describe.concurrent('connector-ops CLI', () => {
     expect(compact.stdout).not.toContain('health route');
     expect(detailed.stdout).toContain('health route');
     expect(detailed.stdout.length).toBeGreaterThan(compact.stdout.length);
+  });
+
+  it('check --details prints every error group, however many; without it one line', async () => {
+    const dir = mkdtempSync(join(tmp, 'groups-'));
+    const logFile = join(dir, 'connector.log');
+    const { text, labels } = distinctErrorLines(300);
+    writeFileSync(logFile, text);
+    const env = { CONNECTOR_NAME: 'main', CONNECTOR_URL: `http://127.0.0.1:${closedPort}`, CONNECTOR_LOG_FILES: logFile };
+    const detailed = await cli(['check', '--only', 'error-logs', '--details'], env);
+    expect(detailed.code, detailed.stderr).toBe(2);
+    expect(labels.filter((label) => !detailed.stdout.includes(label))).toEqual([]);
+    expect(detailed.stdout).not.toContain('more groups');
+    const compact = await cli(['check', '--only', 'error-logs'], env);
+    expect(labels.filter((label) => compact.stdout.includes(label))).toEqual([]);
+    expect(compact.stdout).toMatch(/300 errors in 24 h \(300 groups\)/);
   });
 
   it('audit --json exports the audit log as JSON lines for a SIEM, secrets redacted; --since filters', async () => {
