@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import type { Message } from '../../src/domain/message.ts';
 import type { Actor } from '../../src/domain/request.ts';
 import { createServices, type Services } from '../../src/root.ts';
-import { aRequest, RecordingReply, silentLogger, testDockerClient } from '../support/builders.ts';
+import { aRequest, fixtureDockerClient, RecordingReply, silentLogger } from '../support/builders.ts';
 import { requirePrivateEngine, startPrivateEngine, type PrivateEngine } from '../support/private-engine.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { standinImageOf } from '../support/standin.ts';
@@ -24,7 +24,7 @@ describeWith([requireDocker, requireStandinImage, requirePrivateEngine], 'cleanu
   let services: Services;
 
   beforeAll(async () => {
-    engine = await startPrivateEngine([standinImageOf('7.4.5'), standinImageOf('7.4.6'), standinImageOf('7.4.7')], testDockerClient());
+    engine = await startPrivateEngine([standinImageOf('7.4.5'), standinImageOf('7.4.6'), standinImageOf('7.4.7')], fixtureDockerClient());
     // The stand-in's own entrypoint would serve forever: these run a plain command instead.
     const sleeper = (image: string, name: string, cmd: string[]) =>
       engine.client.createContainer({ name, Image: image, Entrypoint: cmd, HostConfig: { NetworkMode: 'none' } });

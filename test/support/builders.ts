@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ConfigError } from '../../src/config/errors.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { createDockerClient, type DockerClient } from '../../src/integrations/docker/client.ts';
+import Docker from 'dockerode';
+import { createDockerClient, modemOptions, type DockerClient } from '../../src/integrations/docker/client.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import type { Block, Button, Message } from '../../src/domain/message.ts';
 import type { ConnectorDirectory, ReportRunner } from '../../src/domain/ports.ts';
@@ -234,11 +235,23 @@ export function buttonsOf(message: Message): Button[] {
 
 /** A client for the engine the test environment names in DOCKER_HOST (and its TLS settings), as the product builds one. */
 export function testDockerClient(): DockerClient {
-  return createDockerClient({
+  return createDockerClient(testEngineSettings());
+}
+
+/**
+ * The same engine through plain dockerode, for what a test sets up around the product (networks, waits, tags,
+ * restarts): the product's client calls only the endpoints the bot uses (src/integrations/docker/endpoints.ts).
+ */
+export function fixtureDockerClient(): DockerClient {
+  return new Docker(modemOptions(testEngineSettings()));
+}
+
+function testEngineSettings() {
+  return {
     host: process.env.DOCKER_HOST,
     tlsVerify: process.env.DOCKER_TLS_VERIFY === '1',
     ...(process.env.DOCKER_CERT_PATH && { certPath: process.env.DOCKER_CERT_PATH }),
-  });
+  };
 }
 
 /**
