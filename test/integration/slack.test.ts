@@ -4,67 +4,27 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { BotServer } from '../../src/http/server.ts';
-import { createServices, type Services } from '../../src/root.ts';
-import type { Logger } from '../../src/logging/logger.ts';
+import { createServices } from '../../src/root.ts';
 import { capturingLogger, distinctErrorLines, silentLogger } from '../support/builders.ts';
+import { SLACK_TEST_SECRET, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { post, signature, signedRequest, SlackStandin, type PostedMessage } from '../support/slack/index.ts';
 import { removeAllStandins, startStandinConnector } from '../support/standin.ts';
 
-const SECRET = 'slack-signing-secret-for-tests';
+const SECRET = SLACK_TEST_SECRET;
 const CHANNEL = 'C0OPS00001';
 const ALICE = 'U0ALICE001';
 const BOB = 'U0BOB00001';
 const CAROL = 'U0CAROL001';
 
-interface Bot {
-  services: Services;
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** The bot as `connector-ops start` builds it, with Slack pointed at the stand-in; HTTP mode serves /slack/events on its own server. */
-async function startBot(standin: SlackStandin, mode: 'http' | 'socket', env: Record<string, string> = {}, logger: Logger = silentLogger()): Promise<Bot> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cops-slack-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    DOCKER_HOST: process.env.DOCKER_HOST,
-    SLACK_BOT_TOKEN: standin.botToken,
-    SLACK_API_URL: standin.apiUrl,
-    ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SECRET } : { SLACK_APP_TOKEN: standin.appToken }),
-    CONNECTOR_NAME: 'ops',
-    CONNECTOR_URL: 'http://127.0.0.1:1',
-    ...env,
-  });
-  const services = createServices(config, logger);
-  const server = new BotServer({ host: '127.0.0.1', port: 0, routes: services.routes, logger });
-  const port = await server.listen();
-  const adapter = services.chatAdapters[0]!;
-  await adapter.start();
-  const deadline = Date.now() + 10_000;
-  while ((adapter.notReady?.() ?? []).length > 0) {
-    if (Date.now() > deadline) throw new Error(`Slack adapter not ready: ${adapter.notReady?.().join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    services,
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      await adapter.stop();
-      await server.close();
-      services.close();
-    },
-  };
-}
-
 const textOf = (message: { text?: string | undefined; blocks?: unknown }) => `${message.text ?? ''} ${JSON.stringify(message.blocks ?? [])}`;
 
 describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real Bolt receiver', () => {
   let standin: SlackStandin;
-  let bot: Bot;
+  let bot: SlackBot;
   beforeAll(async () => {
     standin = await SlackStandin.start();
-    bot = await startBot(standin, 'http');
+    bot = await startSlackBot(standin, 'http');
   });
   afterAll(async () => {
     await bot?.stop();
@@ -125,7 +85,7 @@ describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real
     const dir = mkdtempSync(join(tmpdir(), 'cops-slack-many-'));
     const connectors = Array.from({ length: 50 }, (_, i) => `  - name: c${String(i).padStart(2, '0')}\n    url: http://127.0.0.1:1\n    logFiles: [${join(dir, 'none.log')}]`).join('\n');
     writeFileSync(join(dir, 'connector-ops.yml'), `connectors:\n${connectors}\n`);
-    const many = await startBot(standin, 'http', { CONNECTOR_OPS_CONFIG: join(dir, 'connector-ops.yml'), CONNECTOR_NAME: '', CONNECTOR_URL: '' });
+    const many = await startSlackBot(standin, 'http', { CONNECTOR_OPS_CONFIG: join(dir, 'connector-ops.yml'), CONNECTOR_NAME: '', CONNECTOR_URL: '' });
     try {
       const failedBefore = standin.calls.filter((c) => c.error).length;
       const status = signedRequest(SECRET, standin.slashCommand({ text: 'status --details' }));
@@ -145,7 +105,7 @@ describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real
     const logFile = join(dir, 'connector.log');
     const { text, labels } = distinctErrorLines(300);
     writeFileSync(logFile, text);
-    const groups = await startBot(standin, 'http', { CONNECTOR_LOG_FILES: logFile });
+    const groups = await startSlackBot(standin, 'http', { CONNECTOR_LOG_FILES: logFile });
     try {
       const failedBefore = standin.calls.filter((c) => c.error).length;
       const logs = signedRequest(SECRET, standin.slashCommand({ text: 'logs --details' }));
@@ -203,10 +163,10 @@ describe('Slack down when the bot starts', () => {
 
 describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => {
   let standin: SlackStandin;
-  let bot: Bot;
+  let bot: SlackBot;
   beforeAll(async () => {
     standin = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
-    bot = await startBot(standin, 'socket');
+    bot = await startSlackBot(standin, 'socket');
   });
   afterAll(async () => {
     await bot?.stop();
@@ -222,7 +182,7 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
   it("with SLACK_SIGNING_SECRET set as well (Slack's quick start exports both) it runs in Socket Mode and says once that the secret is unused", async () => {
     const { logger, records } = capturingLogger();
     const own = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
-    const both = await startBot(own, 'socket', { SLACK_SIGNING_SECRET: SECRET }, logger);
+    const both = await startSlackBot(own, 'socket', { SLACK_SIGNING_SECRET: SECRET }, logger);
     try {
       const ack = await own.socket.send({ payload: own.slashCommand({ text: 'connectors' }) });
       expect(ack.envelope_id).toBeDefined();
@@ -291,12 +251,12 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
 
 describeWith([requireDocker, requireStandinImage], 'operations approved by clicks in Slack', () => {
   let standin: SlackStandin;
-  let bot: Bot;
+  let bot: SlackBot;
   beforeAll(async () => {
     standin = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
     standin.workspace.users.push({ id: CAROL, name: 'carol', displayName: 'Carol', realName: 'Carol Viewer' });
     const connector = await startStandinConnector({ name: 'slack-op' });
-    bot = await startBot(standin, 'socket', {
+    bot = await startSlackBot(standin, 'socket', {
       CONNECTOR_CONTAINER: connector.name,
       CONNECTOR_URL: connector.url,
       CONNECTOR_API_KEY: connector.apiKey,
