@@ -265,7 +265,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   private refused(what: { mode: 'http' | 'socket'; problem: string; envelopeId?: string }): void {
-    this.options.logger.warn(what, 'Slack delivery refused before any handler ran: its shape is not one Slack sends');
+    this.options.logger.warn(what, 'Slack delivery refused before any handler ran');
     this.options.countRefused?.();
   }
 }
