@@ -64,16 +64,20 @@ export async function runBot(options: BotOptions): Promise<void> {
     }
     const connectors = config.connectors.length > 0 ? config.connectors.map((c) => c.name).join(', ') : 'discovered on the Docker engines';
     logger.info({ connectors, engines: config.engines.map((e) => e.name), dataDir: config.dataDir }, 'connector-ops started');
-    // What a crash (kill -9) of an earlier run cut off is marked interrupted, at start and every little while
-    // (a bot beside this one on the same DATA_DIR may end at any time); its live runs are left alone.
-    services.operations.recover();
-    const recovery = setInterval(() => services.operations.recover(), RECOVERY_INTERVAL_MS);
+    // The outbox is how the states and outcomes of operations reach their conversations, so the console runs it too.
+    services.outboxWorker.start();
+    // What a crash (kill -9) of an earlier run cut off is marked interrupted and announced, at start (before
+    // anyone is answered) and every little while (a bot beside this one on the same DATA_DIR may end at any
+    // time, and one that restarted in a new container is known gone once its heartbeat is stale); live runs
+    // are left alone.
+    const recover = () => services.operations.recover().catch((error: unknown) => logger.error({ err: error }, 'could not look for interrupted operations'));
+    await recover();
+    const recovery = setInterval(() => void recover(), RECOVERY_INTERVAL_MS);
     recovery.unref();
     stopTimers.push(() => clearInterval(recovery));
     // Background work belongs to the long-running bot, not to a console session.
     if (options.http) {
       services.sampler.start();
-      services.outboxWorker.start();
       services.reportSchedule.start();
       services.alerts.engine.start();
       services.alerts.probes.start();
@@ -94,13 +98,19 @@ export async function runBot(options: BotOptions): Promise<void> {
     services.alerts.engine.stop();
     const stopping = [...started].reverse().map((adapter) => adapter.stop());
     await Promise.race([
-      Promise.allSettled([...stopping, server?.close(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), services.outboxWorker.stop()]),
+      Promise.allSettled([...stopping, server?.close(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), stopOutbox(services)]),
       delay(SHUTDOWN_GRACE_MS),
     ]);
     services.close();
     guard.uninstall();
     logger.info('stopped');
   }
+}
+
+/** What is due goes out first (the outcome of an operation that just ended, say), within the shutdown's grace. */
+async function stopOutbox(services: Services): Promise<void> {
+  await services.outboxWorker.flush();
+  await services.outboxWorker.stop();
 }
 
 /** The chat adapters this run has: those the configuration asks for (Slack), and the console when someone types. */

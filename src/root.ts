@@ -53,6 +53,9 @@ import { MongoStopMarkers } from './integrations/mongo/stop-marker.ts';
 import type { OperationDependencies } from './operations/dependencies.ts';
 import { operationKinds } from './operations/kinds.ts';
 import { OperationService } from './operations/service.ts';
+import { RequestPosts } from './operations/request-posts.ts';
+import { readCondition } from './operations/current-state.ts';
+import { findConnector } from './domain/connector.ts';
 import { Store } from './store/store.ts';
 import { createAlerting } from './alerts/alerting.ts';
 import { MemorySampleRepository } from './store/memory-samples.ts';
@@ -86,7 +89,7 @@ export interface Services {
   outboxWorker: OutboxWorker;
   /** Alerts, for the long-running bot only: the engine's timers, the probes, and the followed logs. */
   alerts: { engine: AlertEngine; probes: AlertProbes; watcher?: LogWatcher };
-  /** Scheduled posts' transports by platform; main.ts adds the console's. */
+  /** The outbox's transports by platform (reports, alerts, the states of operations); main.ts adds the console's. */
   transports: Map<string, ConversationTransport>;
   close(): void;
 }
@@ -158,10 +161,18 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     healthyTimeoutMs: config.operations.healthyTimeoutSeconds * 1000,
     now: () => new Date(),
   };
+  const kinds = operationKinds(operationDependencies);
+  const outbox = new Outbox(store);
   const operations = new OperationService({
     requests: new OperationRequests(store, audit),
     audit,
-    kinds: operationKinds(operationDependencies),
+    kinds,
+    posts: new RequestPosts(outbox, (kind) => kinds.get(kind)?.danger ?? true),
+    onQueued: () => outboxWorker.wake(),
+    conditionOf: async (name, signal) => {
+      const connector = findConnector((await directory.list(signal)).connectors, name);
+      return connector ? readCondition(operationDependencies, connector, signal) : { state: 'unknown', text: `${name} is no longer configured or discovered` };
+    },
     maySelfApprove: (actor) => access.maySelfApprove(actor),
     approvalTimeoutMs: config.operations.approvalTimeoutMinutes * 60_000,
     logger,
@@ -181,7 +192,6 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     },
   };
   const subscriptions = new Subscriptions(store, config.notifications);
-  const outbox = new Outbox(store);
   // Where scheduled posts go, by platform: Slack below, the console when main.ts opens it.
   const transports = new Map<string, ConversationTransport>();
   const platformOf = (item: OutboxItem) => parseConversation(item.conversation).platform;

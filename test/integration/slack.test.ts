@@ -5,11 +5,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { BotServer } from '../../src/http/server.ts';
 import { createServices } from '../../src/root.ts';
-import { capturingLogger, distinctErrorLines, silentLogger } from '../support/builders.ts';
+import { capturingLogger, distinctErrorLines, silentLogger, testDockerClient } from '../support/builders.ts';
 import { SLACK_TEST_SECRET, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
-import { post, signature, signedRequest, SlackStandin, type PostedMessage } from '../support/slack/index.ts';
-import { removeAllStandins, startStandinConnector } from '../support/standin.ts';
+import { buttonFor, post, signature, signedRequest, SlackStandin, type PostedMessage } from '../support/slack/index.ts';
+import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
 
 const SECRET = SLACK_TEST_SECRET;
 const CHANNEL = 'C0OPS00001';
@@ -240,22 +240,37 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
   });
 
   it('a dropped socket is reopened, and /readyz says so meanwhile', async () => {
-    const adapter = bot.services.chatAdapters[0]!;
+    const readyz = async () => {
+      const res = await fetch(`${bot.url}/readyz`);
+      return { status: res.status, body: await res.text() };
+    };
+    expect((await readyz()).status).toBe(200);
+    // Slack is slow to hand out the next socket: the gap is long enough to be seen from outside.
+    standin.fault('apps.connections.open', { delayMs: 3_000 });
+    const opened = standin.socket.connections;
     standin.socket.drop();
-    await standin.waitFor(() => (adapter.notReady?.() ?? []).length > 0 || undefined, 5_000).catch(() => undefined);
-    await standin.socket.waitForConnections(3, 20_000);
-    await standin.waitFor(() => (adapter.notReady?.() ?? []).length === 0 || undefined, 10_000);
-    await standin.socket.send({ payload: standin.slashCommand({ text: 'help' }) });
+    const meanwhile = await standin.waitFor(async () => {
+      const answer = await readyz();
+      return answer.status === 503 ? answer : undefined;
+    }, 10_000);
+    expect(meanwhile.body).toContain('slack');
+    await standin.socket.waitForConnections(opened + 1, 20_000);
+    await standin.waitFor(async () => ((await readyz()).status === 200 ? true : undefined), 20_000);
+    const command = standin.slashCommand({ text: 'help' });
+    await standin.socket.send({ payload: command });
+    const answer = await standin.waitFor(() => standin.responses.find((r) => r.id === new URL(command.response_url).pathname.split('/').pop()));
+    expect(textOf(answer.body)).toContain('/connector');
   });
 });
 
 describeWith([requireDocker, requireStandinImage], 'operations approved by clicks in Slack', () => {
   let standin: SlackStandin;
   let bot: SlackBot;
+  let connector: StandinConnector;
   beforeAll(async () => {
     standin = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
     standin.workspace.users.push({ id: CAROL, name: 'carol', displayName: 'Carol', realName: 'Carol Viewer' });
-    const connector = await startStandinConnector({ name: 'slack-op' });
+    connector = await startStandinConnector({ name: 'slack-op' });
     bot = await startSlackBot(standin, 'socket', {
       CONNECTOR_CONTAINER: connector.name,
       CONNECTOR_URL: connector.url,
@@ -281,7 +296,7 @@ describeWith([requireDocker, requireStandinImage], 'operations approved by click
       .catch((error: unknown) => {
         throw new Error(`no request posted; the bot answered: ${JSON.stringify(standin.responses.map((r) => r.body))}`, { cause: error });
       });
-    const approve = approveButton(request);
+    const approve = buttonFor(request.blocks, '/connector approve ');
 
     await standin.socket.send({ payload: standin.blockActions({ message: request, actionId: approve, user: ALICE }) });
     await standin.waitFor(() => standin.responses.find((r) => JSON.stringify(r.body).includes('four eyes')));
@@ -302,11 +317,45 @@ describeWith([requireDocker, requireStandinImage], 'operations approved by click
     expect(events).toEqual(expect.arrayContaining([`requested:${ALICE}`, `refused:${ALICE}`, `refused:${CAROL}`, `approved:${BOB}`]));
     expect(events.filter((e) => e.startsWith('started'))).toHaveLength(1);
   }, 60_000);
-});
 
-function approveButton(message: PostedMessage): string {
-  const actions = (message.blocks ?? []).flatMap((b) => (b.type === 'actions' ? ((b.elements as Array<{ action_id: string; value: string }>) ?? []) : []));
-  const approve = actions.find((a) => a.value.startsWith('/connector approve '));
-  if (!approve) throw new Error(`no Approve button in ${JSON.stringify(message.blocks)}`);
-  return approve.action_id;
-}
+  /** Alice requests a restart; the request message as Slack holds it, and the request's id. */
+  async function requestRestart(reason: string): Promise<{ request: PostedMessage; id: string }> {
+    await standin.socket.send({ payload: standin.slashCommand({ text: `restart ops --reason "${reason}"`, user: ALICE }) });
+    const request = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => textOf(m).includes(`asks to restart ops: ${reason}`)), 10_000);
+    return { request, id: /Request ([a-z0-9]{6})/.exec(textOf(request))![1]! };
+  }
+
+  it('a request message deleted before the approval: the operation runs, its state is posted anew saying the original is gone, the outcome in that post\'s thread', async () => {
+    const { request, id } = await requestRestart('message deleted');
+    standin.findMessage(CHANNEL, request.ts)!.deleted = true;
+    const startedBefore = (await testDockerClient().getContainer(connector.name).inspect()).State.StartedAt;
+
+    await standin.socket.send({ payload: standin.slashCommand({ text: `approve ${id}`, user: BOB }) });
+    const anew = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => m.ts !== request.ts && textOf(m).includes(`Request ${id}`) && textOf(m).includes('done:')), 30_000);
+    expect(textOf(anew)).toMatch(/The message this updates is gone .*Approved by Bob; done: healthy again/);
+    const outcome = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => m.threadTs === anew.ts), 10_000);
+    expect(textOf(outcome)).toMatch(/Restart of ops succeeded/);
+    expect(bot.services.operations.get(id)?.state).toBe('succeeded');
+    expect((await testDockerClient().getContainer(connector.name).inspect()).State.StartedAt).not.toBe(startedBefore);
+    // Posted anew once: the progress and the end updated that post.
+    expect(standin.messagesIn(CHANNEL).filter((m) => textOf(m).includes('The message this updates is gone'))).toHaveLength(1);
+  }, 60_000);
+
+  it('chat.update failing with 5xx until its retries run out: the operation runs all the same, and the message shows its end once Slack answers', async () => {
+    const { request, id } = await requestRestart('slack flaky');
+    // The poster's own five attempts for the first update, then Slack answers again.
+    standin.fault('chat.update', ...Array.from({ length: 5 }, () => ({ status: 503 })));
+    await standin.socket.send({ payload: standin.blockActions({ message: request, actionId: buttonFor(request.blocks, '/connector approve '), user: BOB }) });
+    await standin.waitFor(() => bot.services.operations.get(id)?.state === 'succeeded', 30_000);
+    const shown = await standin.waitFor(() => {
+      const message = standin.findMessage(CHANNEL, request.ts)!;
+      return textOf(message).includes('Approved by Bob; done') && message;
+    }, 60_000);
+    expect(JSON.stringify(shown.blocks)).not.toContain('"type":"actions"');
+    expect(standin.callsOf('chat.update').filter((c) => c.status === 503)).toHaveLength(5);
+    await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => m.threadTs === request.ts && textOf(m).includes('Restart of ops succeeded')), 10_000);
+    // Nothing made it look interrupted.
+    await bot.services.operations.recover();
+    expect(bot.services.operations.get(id)?.state).toBe('succeeded');
+  }, 90_000);
+});

@@ -8,9 +8,9 @@ import type { Connector } from '../../src/domain/connector.ts';
 import type { Block, Button, Message } from '../../src/domain/message.ts';
 import type { ConnectorDirectory, ReportRunner } from '../../src/domain/ports.ts';
 import type { PostedMessage, ReplyPort, Visibility } from '../../src/domain/reply.ts';
-import type { Actor, ChatRequest, Conversation } from '../../src/domain/request.ts';
+import { conversationKey, type Actor, type ChatRequest, type Conversation } from '../../src/domain/request.ts';
 import { ConfiguredAccess, type AccessSettings } from '../../src/domain/access.ts';
-import { OPERATION_KINDS, type OperationKind, type OperationRequest } from '../../src/domain/operation.ts';
+import { OPERATION_KINDS, type ContainerCondition, type OperationKind, type OperationRequest } from '../../src/domain/operation.ts';
 import type { ExecutionResult, OperationKindSpec } from '../../src/operations/executor.ts';
 import { OperationService } from '../../src/operations/service.ts';
 import { AuditLog } from '../../src/store/audit-log.ts';
@@ -18,6 +18,11 @@ import { OperationRequests } from '../../src/store/operation-requests.ts';
 import { Store } from '../../src/store/store.ts';
 import { Subscriptions, type Subscription } from '../../src/store/subscriptions.ts';
 import { Outbox } from '../../src/store/outbox.ts';
+import { OutboxWorker } from '../../src/delivery/outbox-worker.ts';
+import { parseConversation } from '../../src/delivery/transport.ts';
+import { RequestPosts } from '../../src/operations/request-posts.ts';
+import type { ExecutorIdentity } from '../../src/operations/executor-identity.ts';
+import { MemoryTransport } from './memory-transport.ts';
 import { createAlerting } from '../../src/alerts/alerting.ts';
 import type { AlertSettings } from '../../src/config/config.ts';
 import type { AlertVerbDependencies } from '../../src/request/alert-verbs.ts';
@@ -59,13 +64,19 @@ export type ReplyEvent =
 export class RecordingReply implements ReplyPort {
   readonly events: ReplyEvent[] = [];
   private posts = 0;
+  private readonly platform: { transport: MemoryTransport; conversationId: string } | undefined;
+
+  /** With a platform, posts to the conversation land there too (with its refs), where the outbox finds them. */
+  constructor(platform?: { transport: MemoryTransport; conversationId: string }) {
+    this.platform = platform;
+  }
 
   async acknowledge(): Promise<void> {
     this.events.push({ kind: 'acknowledge' });
   }
 
   async post(message: Message, visibility: Visibility): Promise<PostedMessage> {
-    const id = `m${++this.posts}`;
+    const id = this.platform && visibility === 'conversation' ? (await this.platform.transport.post(this.platform.conversationId, message)).ref : `m${++this.posts}`;
     this.events.push({ kind: 'post', message, visibility, id });
     return { id };
   }
@@ -134,7 +145,16 @@ export interface TestDispatcher {
 export function testDispatcher(
   directory: ConnectorDirectory,
   runner: ReportRunner,
-  options: { policy?: AccessPolicy; progressAfterMs?: number; logger?: Logger; operations?: OperationService; notifications?: NotificationVerbDependencies; alerts?: AlertVerbDependencies } = {},
+  options: {
+    policy?: AccessPolicy;
+    progressAfterMs?: number;
+    logger?: Logger;
+    operations?: OperationService;
+    notifications?: NotificationVerbDependencies;
+    alerts?: AlertVerbDependencies;
+    /** The chat platforms replies go to (testOperations' `platforms`), by platform name. */
+    platforms?: ReadonlyMap<string, MemoryTransport>;
+  } = {},
 ): TestDispatcher {
   const counted: Array<{ verb: string; platform: string }> = [];
   const dispatcher = createDispatcher({
@@ -152,7 +172,9 @@ export function testDispatcher(
     dispatcher,
     counted,
     ask: async (text, extra) => {
-      const reply = new RecordingReply();
+      const conversation = extra?.conversation ?? SLACK_CHANNEL;
+      const transport = options.platforms?.get(conversation.platform);
+      const reply = new RecordingReply(transport && { transport, conversationId: parseConversation(conversationKey(conversation)).id });
       await dispatcher.dispatch(aRequest(text, extra), reply);
       return reply;
     },
@@ -176,23 +198,42 @@ export function memoryKind(kind: OperationKind, result: ExecutionResult = { ok: 
   return { spec, executed };
 }
 
-/** The real operation service over an in-memory store, with the given kinds (each in memory unless given). */
-export function testOperations(kinds: OperationKindSpec[] = [], access: AccessSettings = NO_ACCESS_SETTINGS) {
-  const store = Store.open(':memory:');
+/** A connector's container as the engine shows it, for the announcement of an interrupted run. */
+export const RUNNING: ContainerCondition = { state: 'running', text: 'running for 2 min, Docker health healthy' };
+
+/**
+ * The real operation service over an in-memory store, with the given kinds (each in memory unless given), and
+ * the outbox its posts go through to two platforms in memory (`slack`, `console`): `deliver()` sends what is queued.
+ */
+export function testOperations(
+  kinds: OperationKindSpec[] = [],
+  access: AccessSettings = NO_ACCESS_SETTINGS,
+  options: { condition?: () => ContainerCondition; self?: ExecutorIdentity; now?: () => Date; store?: Store; platforms?: Map<string, MemoryTransport> } = {},
+) {
+  const store = options.store ?? Store.open(':memory:');
   const audit = new AuditLog(store);
   const requests = new OperationRequests(store, audit);
   const byKind = new Map<OperationKind, OperationKindSpec>(OPERATION_KINDS.map((kind) => [kind, memoryKind(kind).spec]));
   for (const spec of kinds) byKind.set(spec.kind, spec);
   const policy = new ConfiguredAccess(access);
+  const outbox = new Outbox(store, options.now);
+  const platforms = options.platforms ?? new Map(['slack', 'console'].map((platform) => [platform, new MemoryTransport(platform)]));
+  const worker = new OutboxWorker({ outbox, transports: platforms, logger: silentLogger(), ...(options.now && { now: options.now }) });
   const service = new OperationService({
     requests,
     audit,
     kinds: byKind,
+    posts: new RequestPosts(outbox, (kind) => byKind.get(kind)!.danger),
+    conditionOf: async () => options.condition?.() ?? RUNNING,
     maySelfApprove: (actor) => policy.maySelfApprove(actor),
     approvalTimeoutMs: 30 * 60_000,
     logger: silentLogger(),
+    ...(options.now && { now: options.now }),
+    ...(options.self && { self: options.self }),
   });
-  return { service, store, audit, requests, policy };
+  /** Delivers what the outbox holds; then `platforms` show what people see. */
+  const deliver = () => worker.flush();
+  return { service, store, audit, requests, policy, outbox, platforms, deliver };
 }
 
 /** Subscriptions over an in-memory store, with a schedule that says when it is next due. */

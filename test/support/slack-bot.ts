@@ -36,6 +36,7 @@ export async function startSlackBot(standin: SlackStandin, mode: 'http' | 'socke
   const port = await server.listen();
   const adapter = services.chatAdapters[0]!;
   await adapter.start();
+  services.outboxWorker.start();
   const deadline = Date.now() + 10_000;
   while ((adapter.notReady?.() ?? []).length > 0) {
     if (Date.now() > deadline) throw new Error(`Slack adapter not ready: ${adapter.notReady?.().join(', ')}`);
@@ -45,6 +46,7 @@ export async function startSlackBot(standin: SlackStandin, mode: 'http' | 'socke
     services,
     url: `http://127.0.0.1:${port}`,
     stop: async () => {
+      await services.outboxWorker.stop();
       await adapter.stop();
       await server.close();
       services.close();

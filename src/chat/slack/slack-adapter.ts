@@ -16,6 +16,8 @@ import { SlackPeople } from './slack-people.ts';
 import { slackErrorOf, SlackPoster } from './slack-poster.ts';
 import { SlackReply } from './slack-reply.ts';
 import { screenHttpDelivery, screenSocketMessages } from './screen.ts';
+import { slackTransport } from './slack-transport.ts';
+import type { ConversationTransport } from '../../delivery/transport.ts';
 import { slackRequest } from './slack-request.ts';
 
 export interface SlackAdapterOptions {
@@ -84,15 +86,9 @@ export class SlackAdapter implements ChatAdapter {
     this.connecting = this.connect();
   }
 
-  /** Posting into a Slack channel outside of any request (daily reports, alerts), for the outbox. */
-  transport(): { platform: 'slack'; post(channel: string, message: Message): Promise<{ ref: string }>; update(channel: string, ref: string, message: Message): Promise<void> } {
-    const { logger, redact } = this.options;
-    const replyIn = (channel: string) => new SlackReply({ ack: async () => undefined, channel, poster: this.poster, reportsInChannel: true, logger, redact });
-    return {
-      platform: 'slack',
-      post: async (channel, message) => ({ ref: (await replyIn(channel).post(message, 'conversation')).id }),
-      update: async (channel, ref, message) => replyIn(channel).update({ id: ref }, message),
-    };
+  /** Posting into Slack channels outside of any request (daily reports, alerts, the states of operations), for the outbox. */
+  transport(): ConversationTransport {
+    return slackTransport({ poster: this.poster, logger: this.options.logger, redact: this.options.redact });
   }
 
   notReady(): string[] {
@@ -174,11 +170,16 @@ export class SlackAdapter implements ChatAdapter {
       this.problem = 'connected';
       this.options.logger.info('Slack Socket Mode connected');
     });
-    client.on('disconnected', () => {
+    // A connection that drops ends in 'close' and a reconnection, without 'disconnected' (that one comes only
+    // when the client gives up or is stopped): both say the socket is gone.
+    const gone = () => {
+      if (!this.connected) return;
       this.connected = false;
       this.problem = `Socket Mode disconnected since ${new Date().toISOString()}`;
       if (!this.stopping) this.options.logger.warn('Slack Socket Mode disconnected; reconnecting');
-    });
+    };
+    client.on('close', gone);
+    client.on('disconnected', gone);
   }
 
   private listen(app: App): void {
