@@ -6,7 +6,7 @@ import { ConfigError } from './config/errors.ts';
 import { loadConfig, withDotEnv } from './config/load.ts';
 import { CHECK_IDS, isCheckId, type CheckId } from './domain/check-result.ts';
 import { selectConnectors } from './domain/connector-selection.ts';
-import { inert } from './domain/inert.ts';
+import { inert, inertJson } from './domain/inert.ts';
 import { parseSince } from './domain/duration.ts';
 import { reportMessage } from './domain/report-message.ts';
 import { exitCodeFor } from './domain/status.ts';
@@ -162,7 +162,7 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
     }
     const report = await services.runner.run(selection.connectors, checks, sinceMs === undefined ? {} : { logWindowMs: sinceMs });
     const output = json
-      ? JSON.stringify(redactor.redactDeep(report), null, 2)
+      ? inertJson(redactor.redactDeep(report), 2)
       : redactor.redact(renderText(reportMessage(report, { title: 'connector-ops check', details })).text);
     process.stdout.write(`${output}\n`);
     return exitCodeFor(report.status);

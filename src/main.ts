@@ -6,6 +6,7 @@ import type { Config } from './config/config.ts';
 import { BotServer } from './http/server.ts';
 import type { Logger } from './logging/logger.ts';
 import type { Redactor } from './logging/redact.ts';
+import { ProcessGuard } from './process-guard.ts';
 import { createServices, type Services } from './root.ts';
 import { describeBreak } from './store/audit-chain.ts';
 import { StoreError } from './store/store-error.ts';
@@ -37,6 +38,9 @@ const RECOVERY_INTERVAL_MS = 30_000;
 export async function runBot(options: BotOptions): Promise<void> {
   const { config, logger } = options;
   const services = createServices(config, logger, options.redactor);
+  // Before anything starts: an error no code catches ends a start-up, and is survived once the bot serves.
+  const guard = new ProcessGuard({ logger, count: (kind) => services.metrics.uncaughtErrors.inc({ kind }), exit: (code) => process.exit(code) });
+  guard.install();
   const shutdown = new AbortController();
   const server = options.http
     ? new BotServer({ host: config.http.host, port: config.http.port, routes: services.routes, logger })
@@ -97,6 +101,7 @@ export async function runBot(options: BotOptions): Promise<void> {
       started.push(adapter);
       void adapter.ended.then(() => shutdown.abort());
     }
+    guard.serving();
     await waitForAbort(shutdown.signal);
   } finally {
     // Also when the start failed: background work such as the audit verification ends with the bot.
@@ -112,6 +117,7 @@ export async function runBot(options: BotOptions): Promise<void> {
       delay(SHUTDOWN_GRACE_MS),
     ]);
     services.close();
+    guard.uninstall();
     logger.info('stopped');
   }
 }

@@ -309,6 +309,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
             const { connectors, problem } = await directory.list();
             return homeMessage(connectors, (name) => lastKnown.of(name), operations.active(), problem);
           },
+          countRefused: () => metrics.refusedDeliveries.inc({ platform: 'slack' }),
         })
       : undefined;
   if (slack) transports.set('slack', slack.transport());

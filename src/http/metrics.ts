@@ -27,6 +27,8 @@ export class Metrics {
   readonly checks: Counter<'check' | 'status'>;
   readonly checkDuration: Histogram<'check'>;
   readonly deliveries: Counter<'platform' | 'outcome'>;
+  readonly refusedDeliveries: Counter<'platform'>;
+  readonly uncaughtErrors: Counter<'kind'>;
   private queued: () => number = () => 0;
   private lastReport: () => ScheduleReading | undefined = () => undefined;
   private alerts: () => AlertReading = () => ({ firingByKind: new Map(), silenced: 0, silences: 0 });
@@ -59,6 +61,18 @@ export class Metrics {
       name: 'connector_ops_deliveries_total',
       help: 'Scheduled posts and updates through the outbox, by platform and outcome (delivered, retried, failed: given up)',
       labelNames: ['platform', 'outcome'],
+      registers: [this.registry],
+    });
+    this.refusedDeliveries = new Counter({
+      name: 'connector_ops_chat_deliveries_refused_total',
+      help: 'Deliveries from a chat platform refused before any handler ran: a body that could not be read, or of a shape the platform does not send',
+      labelNames: ['platform'],
+      registers: [this.registry],
+    });
+    this.uncaughtErrors = new Counter({
+      name: 'connector_ops_uncaught_errors_total',
+      help: 'Errors no code of the bot caught (uncaughtException, unhandledRejection): logged, and the bot kept serving',
+      labelNames: ['kind'],
       registers: [this.registry],
     });
     const queued: Gauge = new Gauge({

@@ -6,7 +6,7 @@ import { renderText } from '../../src/chat/text/render.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Actor } from '../../src/domain/request.ts';
 import { createServices, type Services } from '../../src/root.ts';
-import { silentLogger, testDockerClient } from '../support/builders.ts';
+import { fixtureDockerClient, silentLogger } from '../support/builders.ts';
 import { chatWith } from '../support/services-chat.ts';
 import { requirePrivateEngine, startPrivateEngine, type PrivateEngine } from '../support/private-engine.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
@@ -25,7 +25,7 @@ describeWith([requireDocker, requireStandinImage, requirePrivateEngine], 'cleanu
   let chat: ReturnType<typeof chatWith>;
 
   beforeAll(async () => {
-    engine = await startPrivateEngine([standinImageOf('7.4.5'), standinImageOf('7.4.6'), standinImageOf('7.4.7')], testDockerClient());
+    engine = await startPrivateEngine([standinImageOf('7.4.5'), standinImageOf('7.4.6'), standinImageOf('7.4.7')], fixtureDockerClient());
     // The stand-in's own entrypoint would serve forever: these run a plain command instead.
     const sleeper = (image: string, name: string, cmd: string[]) =>
       engine.client.createContainer({ name, Image: image, Entrypoint: cmd, HostConfig: { NetworkMode: 'none' } });

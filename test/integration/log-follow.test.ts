@@ -10,7 +10,7 @@ import { ContainerLogFollower } from '../../src/integrations/docker/log-follow.t
 import { normaliseDockerTime } from '../../src/integrations/docker/log-timestamp.ts';
 import { DockerStreamDemuxer } from '../../src/integrations/docker/logs.ts';
 import { LineSplitter } from '../../src/integrations/logfiles/lines.ts';
-import { testDockerClient } from '../support/builders.ts';
+import { fixtureDockerClient, testDockerClient } from '../support/builders.ts';
 import { describeWith, requireStandinImage } from '../support/requirements.ts';
 import { standinImage, testLabels } from '../support/standin.ts';
 
@@ -78,7 +78,8 @@ function expectPositions(seen: readonly Seen[], containerId: string): void {
 }
 
 describeWith([requireStandinImage()], 'following a container log on the real Docker Engine', () => {
-  const docker = testDockerClient();
+  const docker = fixtureDockerClient();
+  const product = testDockerClient();
   const containers: Docker.Container[] = [];
 
   async function scriptContainer(script: string, tty: boolean, name = `cops-test-log-follow-${randomBytes(4).toString('hex')}`): Promise<Docker.Container> {
@@ -94,7 +95,7 @@ describeWith([requireStandinImage()], 'following a container log on the real Doc
     return container;
   }
 
-  function following(container: string, from?: LogPosition, client: Docker = docker) {
+  function following(container: string, from?: LogPosition, client: Docker = product) {
     return followInBackground(new ContainerLogFollower(client, container, OPTIONS), from);
   }
 

@@ -4,68 +4,27 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { BotServer } from '../../src/http/server.ts';
-import { createServices, type Services } from '../../src/root.ts';
-import { silentLogger, testDockerClient } from '../support/builders.ts';
+import { createServices } from '../../src/root.ts';
+import { capturingLogger, distinctErrorLines, silentLogger, testDockerClient } from '../support/builders.ts';
+import { SLACK_TEST_SECRET, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { buttonFor, post, signature, signedRequest, SlackStandin, type PostedMessage } from '../support/slack/index.ts';
 import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
 
-const SECRET = 'slack-signing-secret-for-tests';
+const SECRET = SLACK_TEST_SECRET;
 const CHANNEL = 'C0OPS00001';
 const ALICE = 'U0ALICE001';
 const BOB = 'U0BOB00001';
 const CAROL = 'U0CAROL001';
 
-interface Bot {
-  services: Services;
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** The bot as `connector-ops start` builds it, with Slack pointed at the stand-in; HTTP mode serves /slack/events on its own server. */
-async function startBot(standin: SlackStandin, mode: 'http' | 'socket', env: Record<string, string> = {}): Promise<Bot> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cops-slack-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    DOCKER_HOST: process.env.DOCKER_HOST,
-    SLACK_BOT_TOKEN: standin.botToken,
-    SLACK_API_URL: standin.apiUrl,
-    ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SECRET } : { SLACK_APP_TOKEN: standin.appToken }),
-    CONNECTOR_NAME: 'ops',
-    CONNECTOR_URL: 'http://127.0.0.1:1',
-    ...env,
-  });
-  const services = createServices(config, silentLogger());
-  const server = new BotServer({ host: '127.0.0.1', port: 0, routes: services.routes, logger: silentLogger() });
-  const port = await server.listen();
-  const adapter = services.chatAdapters[0]!;
-  await adapter.start();
-  services.outboxWorker.start();
-  const deadline = Date.now() + 10_000;
-  while ((adapter.notReady?.() ?? []).length > 0) {
-    if (Date.now() > deadline) throw new Error(`Slack adapter not ready: ${adapter.notReady?.().join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    services,
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      await services.outboxWorker.stop();
-      await adapter.stop();
-      await server.close();
-      services.close();
-    },
-  };
-}
-
 const textOf = (message: { text?: string | undefined; blocks?: unknown }) => `${message.text ?? ''} ${JSON.stringify(message.blocks ?? [])}`;
 
 describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real Bolt receiver', () => {
   let standin: SlackStandin;
-  let bot: Bot;
+  let bot: SlackBot;
   beforeAll(async () => {
     standin = await SlackStandin.start();
-    bot = await startBot(standin, 'http');
+    bot = await startSlackBot(standin, 'http');
   });
   afterAll(async () => {
     await bot?.stop();
@@ -126,7 +85,7 @@ describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real
     const dir = mkdtempSync(join(tmpdir(), 'cops-slack-many-'));
     const connectors = Array.from({ length: 50 }, (_, i) => `  - name: c${String(i).padStart(2, '0')}\n    url: http://127.0.0.1:1\n    logFiles: [${join(dir, 'none.log')}]`).join('\n');
     writeFileSync(join(dir, 'connector-ops.yml'), `connectors:\n${connectors}\n`);
-    const many = await startBot(standin, 'http', { CONNECTOR_OPS_CONFIG: join(dir, 'connector-ops.yml'), CONNECTOR_NAME: '', CONNECTOR_URL: '' });
+    const many = await startSlackBot(standin, 'http', { CONNECTOR_OPS_CONFIG: join(dir, 'connector-ops.yml'), CONNECTOR_NAME: '', CONNECTOR_URL: '' });
     try {
       const failedBefore = standin.calls.filter((c) => c.error).length;
       const status = signedRequest(SECRET, standin.slashCommand({ text: 'status --details' }));
@@ -140,6 +99,28 @@ describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real
       await many.stop();
     }
   }, 90_000);
+
+  it('logs --details with 300 error groups lists every group: the summary stays short, the groups go along as a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cops-slack-groups-'));
+    const logFile = join(dir, 'connector.log');
+    const { text, labels } = distinctErrorLines(300);
+    writeFileSync(logFile, text);
+    const groups = await startSlackBot(standin, 'http', { CONNECTOR_LOG_FILES: logFile });
+    try {
+      const failedBefore = standin.calls.filter((c) => c.error).length;
+      const logs = signedRequest(SECRET, standin.slashCommand({ text: 'logs --details' }));
+      expect((await post(`${groups.url}/slack/events`, logs.body, logs.headers)).status).toBe(200);
+      const report = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => textOf(m).includes('300 errors in 24 h (300 groups)')), 30_000);
+      expect(report.blocks!.length).toBeLessThanOrEqual(50);
+      expect(textOf(report)).not.toContain('more groups');
+      const upload = await standin.waitFor(() => standin.uploads.find((u) => u.completed && (u.content?.toString() ?? '').includes('300 errors in 24 h')), 10_000);
+      const content = upload.content!.toString();
+      expect(labels.filter((label) => !content.includes(label))).toEqual([]);
+      expect(standin.calls.filter((c) => c.error).length).toBe(failedBefore);
+    } finally {
+      await groups.stop();
+    }
+  }, 60_000);
 });
 
 describe('Slack down when the bot starts', () => {
@@ -182,10 +163,10 @@ describe('Slack down when the bot starts', () => {
 
 describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => {
   let standin: SlackStandin;
-  let bot: Bot;
+  let bot: SlackBot;
   beforeAll(async () => {
     standin = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
-    bot = await startBot(standin, 'socket');
+    bot = await startSlackBot(standin, 'socket');
   });
   afterAll(async () => {
     await bot?.stop();
@@ -196,6 +177,21 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
     const ack = await standin.socket.send({ payload: standin.slashCommand({ text: 'help' }) });
     expect(ack.envelope_id).toBeDefined();
     await standin.waitFor(() => standin.responses.find((r) => JSON.stringify(r.body).includes('operate enmeshed Connectors')));
+  });
+
+  it("with SLACK_SIGNING_SECRET set as well (Slack's quick start exports both) it runs in Socket Mode and says once that the secret is unused", async () => {
+    const { logger, records } = capturingLogger();
+    const own = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
+    const both = await startSlackBot(own, 'socket', { SLACK_SIGNING_SECRET: SECRET }, logger);
+    try {
+      const ack = await own.socket.send({ payload: own.slashCommand({ text: 'connectors' }) });
+      expect(ack.envelope_id).toBeDefined();
+      const unused = records.filter((r) => String(r.msg).includes('SLACK_SIGNING_SECRET'));
+      expect(unused).toEqual([expect.objectContaining({ level: 30, msg: expect.stringMatching(/not used: SLACK_APP_TOKEN selects Socket Mode/) })]);
+    } finally {
+      await both.stop();
+      await own.stop();
+    }
   });
 
   it('after a disconnect the next command still works; a redelivered envelope runs once', async () => {
@@ -269,13 +265,13 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
 
 describeWith([requireDocker, requireStandinImage], 'operations approved by clicks in Slack', () => {
   let standin: SlackStandin;
-  let bot: Bot;
+  let bot: SlackBot;
   let connector: StandinConnector;
   beforeAll(async () => {
     standin = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
     standin.workspace.users.push({ id: CAROL, name: 'carol', displayName: 'Carol', realName: 'Carol Viewer' });
     connector = await startStandinConnector({ name: 'slack-op' });
-    bot = await startBot(standin, 'socket', {
+    bot = await startSlackBot(standin, 'socket', {
       CONNECTOR_CONTAINER: connector.name,
       CONNECTOR_URL: connector.url,
       CONNECTOR_API_KEY: connector.apiKey,

@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ConfigError } from '../../src/config/errors.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { createDockerClient, type DockerClient } from '../../src/integrations/docker/client.ts';
+import Docker from 'dockerode';
+import { createDockerClient, modemOptions, type DockerClient } from '../../src/integrations/docker/client.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import type { Block, Button, Message } from '../../src/domain/message.ts';
 import type { ConnectorDirectory, ReportRunner } from '../../src/domain/ports.ts';
@@ -288,9 +289,38 @@ export function buttonsOf(message: Message): Button[] {
 
 /** A client for the engine the test environment names in DOCKER_HOST (and its TLS settings), as the product builds one. */
 export function testDockerClient(): DockerClient {
-  return createDockerClient({
+  return createDockerClient(testEngineSettings());
+}
+
+/**
+ * The same engine through plain dockerode, for what a test sets up around the product (networks, waits, tags,
+ * restarts): the product's client calls only the endpoints the bot uses (src/integrations/docker/endpoints.ts).
+ */
+export function fixtureDockerClient(): DockerClient {
+  return new Docker(modemOptions(testEngineSettings()));
+}
+
+function testEngineSettings() {
+  return {
     host: process.env.DOCKER_HOST,
     tlsVerify: process.env.DOCKER_TLS_VERIFY === '1',
     ...(process.env.DOCKER_CERT_PATH && { certPath: process.env.DOCKER_CERT_PATH }),
-  });
+  };
+}
+
+/**
+ * `count` ERROR lines in the Connector's log layout (local time, as it writes it), each a group of its own:
+ * the messages differ by a word, which grouping keeps (it masks numbers and ids). Labels are `failure kind <word>`.
+ */
+export function distinctErrorLines(count: number, at: Date = new Date()): { text: string; labels: string[] } {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const stamp = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`;
+  const labels = Array.from({ length: count }, (_, i) => `failure kind ${letters(i)}`);
+  return { text: `${labels.map((label) => `[${stamp}] [ERROR] SyncModule - ${label}`).join('\n')}\n`, labels };
+}
+
+/** 0 → a, 25 → z, 26 → ba: a word for a number, with no digit in it. */
+function letters(n: number): string {
+  const word = n.toString(26).split('').map((digit) => String.fromCharCode(97 + Number.parseInt(digit, 26)));
+  return word.join('');
 }

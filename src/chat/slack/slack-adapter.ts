@@ -16,6 +16,7 @@ import { SlackGroups } from './slack-groups.ts';
 import { SlackPeople } from './slack-people.ts';
 import { slackErrorOf, SlackPoster } from './slack-poster.ts';
 import { SlackReply } from './slack-reply.ts';
+import { screenHttpDelivery, screenSocketMessages } from './screen.ts';
 import { slackTransport } from './slack-transport.ts';
 import type { ConversationTransport } from '../../delivery/transport.ts';
 import { slackRequest } from './slack-request.ts';
@@ -30,6 +31,8 @@ export interface SlackAdapterOptions {
   redact: (text: string) => string;
   /** The overview the App Home tab shows, built when someone opens it. */
   home?: () => Promise<Message>;
+  /** Counts a delivery refused before Bolt saw it (see screen.ts). */
+  countRefused?: () => void;
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -107,12 +110,14 @@ export class SlackAdapter implements ChatAdapter {
     void this.groups.refresh();
     const slackLogger = boltLogger(logger);
     if (settings.mode === 'socket') {
+      if (settings.signingSecretUnused) logger.info('Slack: SLACK_SIGNING_SECRET is set but not used: SLACK_APP_TOKEN selects Socket Mode, where Slack signs nothing');
       this.socketReceiver = new SocketModeReceiver({
         appToken: settings.appToken,
         logger: slackLogger,
         installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl, retryConfig: { retries: 2 } } } as never,
       });
       this.watch(this.socketReceiver);
+      screenSocketMessages(this.socketReceiver.client, (problem, envelopeId) => this.refused({ mode: 'socket', problem, ...(envelopeId && { envelopeId }) }));
     } else {
       this.httpReceiver = new HTTPReceiver({ signingSecret: settings.signingSecret, endpoints: SLACK_EVENTS_PATH, logger: slackLogger, processBeforeResponse: false });
     }
@@ -251,9 +256,13 @@ export class SlackAdapter implements ChatAdapter {
     }
   }
 
-  /** HTTP mode: Bolt verifies the signature over the raw body; a timestamp from the future it would accept is refused here. */
-  private handleHttp(req: IncomingMessage, res: ServerResponse): void {
-    if (!this.httpReceiver) {
+  /**
+   * HTTP mode: Bolt verifies the signature over the raw body; a timestamp from the future it would accept is
+   * refused here, and so is a signed body of a shape Bolt or the listeners cannot take.
+   */
+  private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { settings } = this.options;
+    if (!this.httpReceiver || settings.mode !== 'http') {
       res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '10' }).end(`slack adapter not ready: ${this.problem}\n`);
       return;
     }
@@ -262,7 +271,18 @@ export class SlackAdapter implements ChatAdapter {
       res.writeHead(401).end();
       return;
     }
-    this.httpReceiver.requestListener(req, res);
+    const screened = await screenHttpDelivery(req, settings.signingSecret);
+    if ('refuse' in screened) {
+      this.refused({ mode: 'http', problem: screened.refuse.problem });
+      res.writeHead(screened.refuse.status, { 'content-type': 'text/plain' }).end(`refused: ${screened.refuse.problem}\n`);
+      return;
+    }
+    this.httpReceiver.requestListener(screened.pass, res);
+  }
+
+  private refused(what: { mode: 'http' | 'socket'; problem: string; envelopeId?: string }): void {
+    this.options.logger.warn(what, 'Slack delivery refused before any handler ran');
+    this.options.countRefused?.();
   }
 }
 
