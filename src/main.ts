@@ -1,4 +1,5 @@
 import { fstatSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { ChatAdapter } from './chat/adapter.ts';
 import { ConsoleAdapter } from './chat/console/console-adapter.ts';
 import type { Config } from './config/config.ts';
@@ -7,6 +8,7 @@ import type { Logger } from './logging/logger.ts';
 import type { Redactor } from './logging/redact.ts';
 import { ProcessGuard } from './process-guard.ts';
 import { createServices, type Services } from './root.ts';
+import { describeBreak } from './store/audit-chain.ts';
 import { StoreError } from './store/store-error.ts';
 
 export interface BotIo {
@@ -54,6 +56,7 @@ export async function runBot(options: BotOptions): Promise<void> {
 
   const started: ChatAdapter[] = [];
   const stopTimers: Array<() => void> = [];
+  let auditVerified: Promise<void> | undefined;
   try {
     if (server) {
       const port = await server.listen().catch((error: unknown) => {
@@ -77,6 +80,8 @@ export async function runBot(options: BotOptions): Promise<void> {
         if (!(error instanceof StoreError)) logger.error({ err: error }, 'could not look for interrupted operations');
       });
     await recover();
+    // In the background, a slice at a time: a big audit log does not hold up the start.
+    auditVerified = verifyAuditChain(services, shutdown.signal);
     const recovery = setInterval(() => void recover(), RECOVERY_INTERVAL_MS);
     recovery.unref();
     stopTimers.push(() => clearInterval(recovery));
@@ -99,6 +104,8 @@ export async function runBot(options: BotOptions): Promise<void> {
     guard.serving();
     await waitForAbort(shutdown.signal);
   } finally {
+    // Also when the start failed: background work such as the audit verification ends with the bot.
+    shutdown.abort();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     for (const stop of stopTimers) stop();
@@ -106,12 +113,36 @@ export async function runBot(options: BotOptions): Promise<void> {
     services.alerts.engine.stop();
     const stopping = [...started].reverse().map((adapter) => adapter.stop());
     await Promise.race([
-      Promise.allSettled([...stopping, server?.close(), services.engineMonitor.stop(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), stopOutbox(services)]),
+      Promise.allSettled([...stopping, auditVerified, server?.close(), services.engineMonitor.stop(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), stopOutbox(services)]),
       delay(SHUTDOWN_GRACE_MS),
     ]);
     services.close();
     guard.uninstall();
     logger.info('stopped');
+  }
+}
+
+/**
+ * Verifies the audit log's hash chain: a broken chain is a warning naming the first bad entry, and 0 on /metrics.
+ * The bot keeps serving: the log is evidence to look at, not a reason to stop operating.
+ */
+async function verifyAuditChain(services: Services, signal: AbortSignal): Promise<void> {
+  const { logger } = services;
+  const began = performance.now();
+  try {
+    const verdict = await services.auditChain.verify({ signal });
+    if (!verdict) return;
+    services.metrics.auditVerified(verdict);
+    const took = { entries: verdict.entries, durationMs: Math.round(performance.now() - began) };
+    if (verdict.intact) logger.info({ ...took, ...(verdict.latest && { latest: verdict.latest.seq, hash: verdict.latest.hash }) }, 'audit log verified: its hash chain is intact');
+    else {
+      logger.warn(
+        { ...took, entry: verdict.broken.seq },
+        `audit log tampered with: ${describeBreak(verdict.broken)}. Entries are appended only through connector-ops; find out who wrote the store file (run connector-ops audit --verify to check again).`,
+      );
+    }
+  } catch (error) {
+    logger.error({ err: error }, 'the audit log could not be verified');
   }
 }
 

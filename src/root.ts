@@ -86,6 +86,8 @@ export interface Services {
   runner: ReportRunner;
   dispatcher: Dispatcher;
   operations: OperationService;
+  /** The audit log's hash chain, verified at start and by `connector-ops audit --verify`. */
+  auditChain: Pick<AuditLog, 'verify'>;
   /** Background disk sampling, for the long-running bot only. */
   sampler: DiskSampler;
   /** A small write every few seconds, for the long-running bot only: /readyz knows whether the store can be written. */
@@ -278,7 +280,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     directory,
     runner,
     operations,
-    notifications: { subscriptions, nextReport: () => reportSchedule.next(), timezone: config.reports.timezone },
+    notifications: { subscriptions, alerts: { engine: alerting.engine, silences: alerting.silences }, nextReport: () => reportSchedule.next(), timezone: config.reports.timezone },
     alerts: {
       engine: alerting.engine,
       alerts: alerting.alerts,
@@ -337,6 +339,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     runner,
     dispatcher,
     operations,
+    auditChain: audit,
     sampler,
     storeProbe: new StoreProbe({ store, logger }),
     engineMonitor,

@@ -46,6 +46,16 @@ export interface AlertEngineOptions {
   now?: () => Date;
 }
 
+/** The alerts firing now that a conversation receives, by what it is told of them. */
+export interface Welcome {
+  /** Posted to it by the next tick (one never posted anywhere yet after its group_wait). */
+  told: Alert[];
+  /** Held back by a silence: posted there once it ends. */
+  held: Array<{ alert: Alert; silencedBy: Silence }>;
+  /** Already posted there (it subscribed again, or the configuration subscribes it too). */
+  before: Alert[];
+}
+
 const SEVERITY_RANK: Record<AlertSeverity, number> = { warn: 1, critical: 2 };
 /** The longest the engine sleeps: silences made in another process, or ended, are seen within this. */
 const MAX_SLEEP_MS = 5_000;
@@ -64,6 +74,8 @@ export class AlertEngine {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private prunedAt = 0;
+  /** Alerts due for their first post that nobody receives, logged once (an hour) each: they wait for a subscriber. */
+  private readonly untold = new Set<string>();
 
   constructor(options: AlertEngineOptions) {
     this.options = options;
@@ -145,8 +157,10 @@ export class AlertEngine {
     const { alerts, timers } = this.options;
     if (now.getTime() - this.prunedAt >= PRUNE_EVERY_MS) this.prune(now);
     const silences = this.options.silences.active(now);
+    const subscriptions = this.options.subscriptions();
     let next = now.getTime() + MAX_SLEEP_MS;
     const dueNow: Array<{ id: string; at: number }> = [];
+    const joining: string[] = [];
     for (const listed of alerts.open()) {
       let alert = listed;
       if (alert.kind === 'error-group' && alert.state === 'firing') {
@@ -154,6 +168,7 @@ export class AlertEngine {
         if (now.getTime() >= quietUntil) alert = this.resolveQuiet(alert.id, now) ?? alert;
         else next = Math.min(next, quietUntil);
       }
+      if (this.newReceivers(alert, subscriptions).length > 0 && !silenceOf(silences, alert, now)) joining.push(alert.id);
       const due = nextNotification(alert, timers);
       if (!due) continue;
       if (due.at > now.getTime()) {
@@ -161,6 +176,10 @@ export class AlertEngine {
         continue;
       }
       if (silenceOf(silences, alert, now)) continue;
+      if (due.notification === 'post' && this.receivers(alert, subscriptions).length === 0) {
+        this.waitForSubscriber(alert);
+        continue;
+      }
       dueNow.push({ id: alert.id, at: due.at });
     }
     // In the order they came due, ties by id, not in the store's order (every write reshuffles alerts of one `since`):
@@ -168,6 +187,7 @@ export class AlertEngine {
     // and its spacing as the platform sees it, from one group_interval to the next.
     dueNow.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
     for (const { id } of dueNow) this.notify(id, now);
+    for (const id of joining) this.join(id, now);
     const silenceEnd = this.options.silences.nextEnd(now);
     if (silenceEnd) next = Math.min(next, silenceEnd.getTime());
     return new Date(Math.max(next, now.getTime() + 10));
@@ -205,6 +225,24 @@ export class AlertEngine {
     });
   }
 
+  /**
+   * What a conversation that receives alerts (it just subscribed) is told of those firing now: each it receives, unless
+   * a silence holds it back, is posted there by the next tick, once (see `join`).
+   */
+  welcome(conversation: string, now = this.now()): Welcome {
+    const subscriptions = this.options.subscriptions();
+    const silences = this.options.silences.active(now);
+    const found: Welcome = { told: [], held: [], before: [] };
+    for (const alert of this.options.alerts.open()) {
+      if (alert.state !== 'firing' || !this.receivers(alert, subscriptions).includes(conversation)) continue;
+      const silencedBy = silenceOf(silences, alert, now);
+      if (alert.conversations.includes(conversation)) found.before.push(alert);
+      else if (silencedBy) found.held.push({ alert, silencedBy });
+      else found.told.push(alert);
+    }
+    return found;
+  }
+
   /** Alerts pending or firing, and whether a silence holds each back. */
   active(now = this.now()): Array<{ alert: Alert; silencedBy?: Silence }> {
     const silences = this.options.silences.active(now);
@@ -235,6 +273,7 @@ export class AlertEngine {
 
   private prune(now: Date): void {
     this.prunedAt = now.getTime();
+    this.untold.clear();
     this.options.alerts.prune(now);
     this.options.errorCounts.prune(now);
     this.options.silences.prune(now);
@@ -273,12 +312,15 @@ export class AlertEngine {
       const phase: AlertPhase = notification === 'resolved' ? 'resolved' : notification === 'reminder' ? 'reminder' : 'firing';
       let entries: OutboxEntry[];
       if (notification === 'post' || notification === 'reminder') {
+        const receivers = this.receivers(alert, this.options.subscriptions());
+        // A first post nobody receives is not told: the alert stays due, for the first conversation that subscribes.
+        if (notification === 'post' && receivers.length === 0) return undefined;
         alert.posts++;
-        alert.conversations = this.receivers(alert);
+        alert.conversations = receivers;
         const message = alertMessage(alert, phase, now, timezone);
         const key = alertPostKey(alert);
         entries = alert.conversations.map((conversation) => ({ conversation, message, key }));
-        if (entries.length === 0) logger.info({ alert: alert.id, connector: alert.connector }, 'alert not posted: no conversation subscribes to alerts of it (/connector subscribe alerts)');
+        if (entries.length === 0) logger.info({ alert: alert.id, connector: alert.connector }, 'alert reminder not posted: no conversation subscribes to alerts of it (/connector subscribe alerts)');
       } else {
         const message = alertMessage(alert, phase, now, timezone);
         const updateOf = alertPostKey(alert);
@@ -290,13 +332,51 @@ export class AlertEngine {
       return { alert, notification };
     });
     if (!told) return;
+    this.untold.delete(id);
     logger.info({ alert: id, connector: told.alert.connector, kind: told.alert.kind, notification: told.notification, count: told.alert.count }, 'alert told');
     this.options.onQueued?.();
   }
 
-  private receivers(alert: Alert): string[] {
-    const wanted = this.options
-      .subscriptions()
+  /**
+   * Conversations that receive a firing alert already posted elsewhere, but not its newest message (they subscribed
+   * since, or a silence held it back from them): each gets that message under its key, so the alert's updates and
+   * its resolution reach them too. Read again under the write lock, like `notify`: done once, by one bot.
+   */
+  private join(id: string, now: Date): void {
+    const { store, alerts, outbox, timezone, logger } = this.options;
+    const joined = store.atomic(() => {
+      const alert = alerts.get(id);
+      const silenced = alert && silenceOf(this.options.silences.active(now), alert, now);
+      const newcomers = alert && !silenced ? this.newReceivers(alert, this.options.subscriptions()) : [];
+      if (!alert || newcomers.length === 0) return undefined;
+      const message = alertMessage(alert, 'firing', now, timezone);
+      outbox.enqueueMany(newcomers.map((conversation) => ({ conversation, message, key: alertPostKey(alert) })));
+      alert.conversations = [...alert.conversations, ...newcomers];
+      alerts.put(alert);
+      return newcomers;
+    });
+    if (!joined) return;
+    logger.info({ alert: id, conversations: joined }, 'alert told to conversations that receive it since its post');
+    this.options.onQueued?.();
+  }
+
+  /** Those receiving a firing alert told before, that its newest message did not reach. */
+  private newReceivers(alert: Alert, subscriptions: readonly Subscription[]): string[] {
+    if (alert.state !== 'firing' || alert.posts === 0) return [];
+    return this.receivers(alert, subscriptions).filter((conversation) => !alert.conversations.includes(conversation));
+  }
+
+  private waitForSubscriber(alert: Alert): void {
+    if (this.untold.has(alert.id)) return;
+    this.untold.add(alert.id);
+    this.options.logger.info(
+      { alert: alert.id, connector: alert.connector, kind: alert.kind },
+      'alert not told yet: no conversation subscribes to alerts of it; the first that does (/connector subscribe alerts) gets it',
+    );
+  }
+
+  private receivers(alert: Alert, subscriptions: readonly Subscription[]): string[] {
+    const wanted = subscriptions
       .filter((s) => s.receives.includes('alerts') && SEVERITY_RANK[alert.severity] >= SEVERITY_RANK[s.minSeverity])
       .filter((s) => s.connectors.length === 0 || s.connectors.includes(alert.connector));
     return [...new Set(wanted.map((s) => s.conversation))];

@@ -33,6 +33,8 @@ export class Metrics {
   private lastReport: () => ScheduleReading | undefined = () => undefined;
   private alerts: () => AlertReading = () => ({ firingByKind: new Map(), silenced: 0, silences: 0 });
   private engines: () => readonly EngineState[] = () => [];
+  private readonly auditIntact: Gauge;
+  private readonly auditEntries: Gauge;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'connector_ops_' });
@@ -112,6 +114,23 @@ export class Metrics {
         for (const { engine, state } of this.engines()) if (state !== 'unknown') engineUp.set({ engine }, state === 'up' ? 1 : 0);
       },
     });
+    // Set once the verification at start has run: absent before, rather than a reassuring 1 nobody checked.
+    this.auditIntact = new Gauge({
+      name: 'connector_ops_audit_chain_intact',
+      help: 'The audit log as verified at start: 1 its hash chain holds, 0 an entry was changed, inserted or deleted (see the log, or run connector-ops audit --verify)',
+      registers: [this.registry],
+    });
+    this.auditEntries = new Gauge({
+      name: 'connector_ops_audit_entries_verified',
+      help: 'Audit entries whose hash and link held at start, up to the first that did not',
+      registers: [this.registry],
+    });
+  }
+
+  /** What the verification of the audit chain found. */
+  auditVerified(verdict: { intact: boolean; entries: number }): void {
+    this.auditIntact.set(verdict.intact ? 1 : 0);
+    this.auditEntries.set(verdict.entries);
   }
 
   /** Where the gauges read from: called once, at the composition root. */

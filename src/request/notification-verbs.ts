@@ -1,11 +1,16 @@
+import type { AlertEngine } from '../alerts/engine.ts';
+import { alertSubscriptionMessage } from '../domain/alerts-message.ts';
 import { textMessage, type Message } from '../domain/message.ts';
 import { personOf } from '../domain/operation.ts';
 import { conversationKey } from '../domain/request.ts';
+import type { SilenceStore } from '../store/silences.ts';
 import type { Subscription, Subscriptions } from '../store/subscriptions.ts';
 import type { VerbHandler } from './dispatcher.ts';
 
 export interface NotificationVerbDependencies {
   subscriptions: Subscriptions;
+  /** The alerts a conversation that subscribes to them is told of; absent where no alert engine runs. */
+  alerts?: { engine: Pick<AlertEngine, 'welcome' | 'wake'>; silences: Pick<SilenceStore, 'active'> };
   /** When the next daily report is due, if the schedule runs. */
   nextReport: () => Date | undefined;
   timezone: string;
@@ -16,7 +21,16 @@ export function subscribeHandler(deps: NotificationVerbDependencies): VerbHandle
   return async ({ command, request, reply }) => {
     const what = command.what as 'reports' | 'alerts';
     const min = command.min ?? 'warn';
-    deps.subscriptions.subscribe(conversationKey(request.conversation), what, min, personOf(request.actor), deps.now?.() ?? new Date());
+    const conversation = conversationKey(request.conversation);
+    const now = deps.now?.() ?? new Date();
+    deps.subscriptions.subscribe(conversation, what, min, personOf(request.actor), now);
+    if (what === 'alerts' && deps.alerts) {
+      // The alerts firing now are posted by the engine, once each; the answer says what follows and what is held back.
+      const { engine, silences } = deps.alerts;
+      await reply.post(alertSubscriptionMessage(min, engine.welcome(conversation, now), silences.active(now), now), 'conversation');
+      engine.wake();
+      return;
+    }
     const detail = what === 'reports' ? `the daily report (next: ${nextText(deps)})` : `alerts of severity ${min} and above`;
     await reply.post(textMessage(`This conversation now receives ${detail}. /connector unsubscribe ${what} stops it.`, 'ok'), 'conversation');
   };

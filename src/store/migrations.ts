@@ -1,5 +1,24 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { chainExistingEntries } from './audit-chain.ts';
+
+/** SQL, or work that SQL alone cannot do (a hash), run in the migration's transaction. */
+export type Migration = string | ((db: DatabaseSync) => void);
+
+/**
+ * Tamper evidence: each audit entry stores the hash of the entry before it and its own (audit-chain.ts). The
+ * entries already written are chained now, trusted as of this upgrade.
+ */
+export function chainAuditLog(db: DatabaseSync): void {
+  db.exec('ALTER TABLE audit_log ADD COLUMN prev_hash TEXT; ALTER TABLE audit_log ADD COLUMN hash TEXT;');
+  chainExistingEntries(
+    db,
+    `CREATE TRIGGER audit_log_never_changed BEFORE UPDATE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'audit entries are never changed'); END;`,
+  );
+}
+
 /** Append only: each entry is one schema version. Never edit a migration that has shipped. */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE disk_samples (
      path TEXT NOT NULL,
      sampled_at INTEGER NOT NULL,
@@ -191,4 +210,5 @@ export const MIGRATIONS: readonly string[] = [
      id INTEGER PRIMARY KEY CHECK (id = 1),
      written_at INTEGER NOT NULL
    );`,
+  chainAuditLog,
 ];

@@ -159,12 +159,13 @@ function inTransaction<T>(db: StoreConnection, work: () => T): T {
  */
 function migrate(db: StoreConnection): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-  for (const [index, sql] of MIGRATIONS.entries()) {
+  for (const [index, migration] of MIGRATIONS.entries()) {
     const version = index + 1;
     inTransaction(db, () => {
       const row = db.prepare('SELECT MAX(version) AS version FROM schema_version').get() as { version: number | null } | undefined;
       if ((row?.version ?? 0) < version) {
-        db.exec(sql);
+        if (typeof migration === 'string') db.exec(migration);
+        else migration(db);
         db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
       }
     });

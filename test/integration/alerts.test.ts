@@ -6,13 +6,15 @@ import { loadConfig } from '../../src/config/load.ts';
 import { createServices, type Services } from '../../src/root.ts';
 import { ErrorCounts } from '../../src/store/error-counts.ts';
 import { Store } from '../../src/store/store.ts';
-import { silentLogger } from '../support/builders.ts';
+import { capturingLogger, silentLogger } from '../support/builders.ts';
 import { describeWith, requireStandinImage } from '../support/requirements.ts';
 import { SlackStandin } from '../support/slack/index.ts';
 import type { PostedMessage } from '../support/slack/state.ts';
 import { connectorLogLine, containerOutput, startStandinConnector, type StandinConnector } from '../support/standin.ts';
 
 const CHANNEL = 'C0OPS00001';
+/** A channel of its own for the test that needs one nobody subscribed before. */
+const LATE_CHANNEL = 'C0LATE0001';
 const OPERATOR = 'U0ALICE001';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,7 +28,10 @@ describeWith([requireStandinImage()], 'alerts end to end: a followed Connector l
   const running: Services[] = [];
 
   beforeAll(async () => {
-    slack = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
+    slack = await SlackStandin.start({
+      socket: { redeliveryDelayMs: false },
+      workspace: { channels: [{ id: CHANNEL, name: 'connector-ops' }, { id: LATE_CHANNEL, name: 'late-subscribers' }] },
+    });
     connector = await startStandinConnector({ name: 'alerts' });
   }, 60_000);
   afterAll(async () => {
@@ -35,7 +40,7 @@ describeWith([requireStandinImage()], 'alerts end to end: a followed Connector l
     await slack?.stop();
   });
 
-  async function bot(dataDir: string, extra: Record<string, string> = {}): Promise<Services> {
+  async function bot(dataDir: string, extra: Record<string, string> = {}, logger = silentLogger()): Promise<Services> {
     const services = createServices(
       loadConfig({
         DOCKER_HOST: process.env.DOCKER_HOST ?? '',
@@ -56,7 +61,7 @@ describeWith([requireStandinImage()], 'alerts end to end: a followed Connector l
         ALERT_SLOW_CHECKS_SECONDS: '3600',
         ...extra,
       }),
-      silentLogger(),
+      logger,
     );
     running.push(services);
     await services.chatAdapters[0]!.start();
@@ -116,6 +121,27 @@ describeWith([requireStandinImage()], 'alerts end to end: a followed Connector l
     const metrics = await services.metrics.registry.metrics();
     expect(metrics).toMatch(/^connector_ops_alerts_firing\{kind="error-group"\} 1$/m);
     expect(metrics).toMatch(/^connector_ops_alerts_silenced 1$/m);
+    await stop(services);
+  }, 90_000);
+
+  it('an alert raised before any conversation subscribes is told to the first that does, once, and the answer says so', async () => {
+    const { logger, records } = capturingLogger();
+    const services = await bot(mkdtempSync(join(tmpdir(), 'cops-alerts-late-')), {}, logger);
+    await connector.appendLog([errorLine('Message broker publish failed: channel closed')]);
+    // Past group_wait with nobody to tell: the engine says so and keeps the alert untold.
+    await slack.waitFor(() => records.find((r) => String(r.msg).startsWith('alert not told yet')), 15_000);
+    const answers = () => slack.messagesIn(LATE_CHANNEL).filter((m) => (m.text ?? '').includes('now receives alerts'));
+    const told = () => slack.messagesIn(LATE_CHANNEL).filter((m) => /^WARN · ops · errors in the log: Message broker publish failed/.test(m.text ?? ''));
+
+    await slack.socket.send({ payload: slack.slashCommand({ text: 'subscribe alerts', user: OPERATOR, channel: LATE_CHANNEL }) });
+    const answer = await slack.waitFor(() => answers()[0]);
+    expect(JSON.stringify(answer.blocks)).toContain('1 alert firing now follows here');
+    await slack.waitFor(() => told()[0], 15_000);
+
+    await slack.socket.send({ payload: slack.slashCommand({ text: 'subscribe alerts', user: OPERATOR, channel: LATE_CHANNEL }) });
+    const again = await slack.waitFor(() => answers()[1]);
+    expect(JSON.stringify(again.blocks)).toContain('1 alert firing now was posted here before');
+    expect(told()).toHaveLength(1);
     await stop(services);
   }, 90_000);
 

@@ -254,14 +254,25 @@ export const TEST_ALERT_SETTINGS: AlertSettings = {
   followLogs: false,
 };
 
-/** The real alert engine and silences over an in-memory store, and the verbs' view of them. */
+/**
+ * The real alert engine and silences over an in-memory store, and the verbs' view of them: the alert verbs', and
+ * the subscription verbs' over the same store (`subscriptions` are those of the configuration; chat adds to them).
+ */
 export function testAlerts(directory: ConnectorDirectory, subscriptions: Subscription[] = [], now?: () => Date) {
   const store = Store.open(':memory:');
   const audit = new AuditLog(store);
   const outbox = new Outbox(store);
-  const alerting = createAlerting({ store, outbox, audit, subscriptions: () => subscriptions, settings: TEST_ALERT_SETTINGS, timezone: 'UTC', logger: silentLogger(), ...(now && { now }) });
+  const subscribed = new Subscriptions(store, subscriptions);
+  const alerting = createAlerting({ store, outbox, audit, subscriptions: () => subscribed.all(), settings: TEST_ALERT_SETTINGS, timezone: 'UTC', logger: silentLogger(), ...(now && { now }) });
   const verbs: AlertVerbDependencies = { engine: alerting.engine, alerts: alerting.alerts, silences: alerting.silences, silencer: alerting.silencer, directory, ...(now && { now }) };
-  return { ...alerting, store, audit, outbox, verbs };
+  const notifications: NotificationVerbDependencies = {
+    subscriptions: subscribed,
+    alerts: { engine: alerting.engine, silences: alerting.silences },
+    nextReport: () => undefined,
+    timezone: 'UTC',
+    ...(now && { now }),
+  };
+  return { ...alerting, store, audit, outbox, verbs, notifications };
 }
 
 export function staticDirectory(connectors: Connector[], problem?: string): ConnectorDirectory {

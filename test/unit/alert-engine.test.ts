@@ -10,7 +10,7 @@ import { Outbox } from '../../src/store/outbox.ts';
 import { SilenceStore } from '../../src/store/silences.ts';
 import { Store } from '../../src/store/store.ts';
 import type { Subscription } from '../../src/store/subscriptions.ts';
-import { silentLogger } from '../support/builders.ts';
+import { capturingLogger, silentLogger } from '../support/builders.ts';
 
 const T0 = new Date('2026-12-01T09:00:00Z').getTime();
 const S = 1000;
@@ -271,5 +271,85 @@ describe('the alert engine', () => {
     expect(t.queued()).toHaveLength(1);
     t.engine.tick(at(345));
     expect(t.queued()[1]).toMatchObject({ kind: 'update', ref: post!.ref });
+  });
+});
+
+describe('alerts and conversations that subscribe later', () => {
+  const NEW_VERSION: Condition = { key: '7.5.0', severity: 'warn', title: 'Connector 7.5.0 is available (running 7.4.6)', detail: '', once: true };
+  const DEV: Subscription = { conversation: 'slack:CDEV', receives: ['alerts'], minSeverity: 'warn', connectors: [] };
+
+  it('an alert raised before any subscription is not told to nobody: the first conversation that subscribes gets it, once, and its timers count from that post', () => {
+    const subscriptions: Subscription[] = [];
+    const { logger, records } = capturingLogger();
+    const t = setup(subscriptions);
+    const engine = new AlertEngine({ ...t.options, logger });
+    // A new Connector version, seen two seconds after the start.
+    engine.observe('main', 'image-update', [NEW_VERSION], at(2));
+    engine.recordErrors('main', ERRORS(2), at(2));
+    for (let s = 40; s <= 600; s += 40) engine.tick(at(s));
+    expect(t.queued()).toEqual([]);
+    expect(engine.active(at(600)).map(({ alert }) => alert.posts)).toEqual([0, 0]);
+    // Said once per alert, not at every tick.
+    expect(records.filter((r) => String(r.msg).startsWith('alert not told yet'))).toHaveLength(2);
+
+    subscriptions.push(OPS);
+    engine.tick(at(700));
+    expect(t.queued().map((p) => [p.conversation, p.kind, p.text.split(':')[0]]).sort()).toEqual([
+      ['slack:COPS', 'post', 'WARN · main · errors in the log'],
+      ['slack:COPS', 'post', 'WARN · main · new Connector version'],
+    ]);
+    engine.tick(at(701));
+    expect(t.queued()).toHaveLength(2);
+    // group_interval counts from the post at 700, not from when the alert fired.
+    engine.recordErrors('main', ERRORS(1), at(710));
+    engine.tick(at(999));
+    expect(t.queued()).toHaveLength(2);
+    engine.tick(at(1000));
+    expect(t.queued()[2]).toMatchObject({ conversation: 'slack:COPS', kind: 'update' });
+  });
+
+  it('a conversation that subscribes after an alert was posted elsewhere gets its message once, then its updates and its resolution', () => {
+    const subscriptions: Subscription[] = [OPS];
+    const t = setup(subscriptions);
+    t.engine.recordErrors('main', ERRORS(3), at(0));
+    t.engine.tick(at(30));
+    subscriptions.push(DEV);
+    t.engine.tick(at(40));
+    t.engine.tick(at(41));
+    const [first, joined] = t.queued();
+    expect(joined).toMatchObject({ conversation: 'slack:CDEV', kind: 'post', ref: first!.ref });
+    expect(joined!.message).toContain('"errors","value":"3"');
+    expect(t.queued()).toHaveLength(2);
+    t.engine.recordErrors('main', ERRORS(2), at(50));
+    t.engine.tick(at(330));
+    t.engine.tick(at(50 + 900));
+    expect(t.queued().slice(2).map((p) => [p.conversation, p.kind, p.ref, p.text.startsWith('RESOLVED')])).toEqual([
+      ['slack:COPS', 'update', first!.ref, false],
+      ['slack:CDEV', 'update', first!.ref, false],
+      ['slack:COPS', 'update', first!.ref, true],
+      ['slack:CDEV', 'update', first!.ref, true],
+    ]);
+  });
+
+  it('a silence holds back what a new subscriber would get until it ends; an alert turned critical reaches a conversation from critical at once', () => {
+    const subscriptions: Subscription[] = [OPS, PAGER];
+    const t = setup(subscriptions);
+    t.engine.recordErrors('main', ERRORS(1), at(0));
+    t.engine.tick(at(30));
+    t.silences.add({ scope: 'connector', target: 'main', startsAt: at(35), endsAt: at(600) });
+    subscriptions.push(DEV);
+    t.engine.tick(at(40));
+    t.engine.tick(at(599));
+    expect(t.queued().map((p) => p.conversation)).toEqual(['slack:COPS']);
+    t.engine.tick(at(600));
+    expect(t.queued().map((p) => [p.conversation, p.kind])).toEqual([['slack:COPS', 'post'], ['slack:CDEV', 'post']]);
+
+    t.engine.recordErrors('main', [{ key: 'Sync failed: <n>', count: 1, fatal: 1, sample: 'FATAL' }], at(700));
+    t.engine.tick(at(600 + 300));
+    expect(t.queued().slice(2).map((p) => [p.conversation, p.kind, p.text.split(':')[0]])).toEqual([
+      ['slack:COPS', 'update', 'CRITICAL · main · errors in the log'],
+      ['slack:CDEV', 'update', 'CRITICAL · main · errors in the log'],
+      ['slack:CPAGER', 'post', 'CRITICAL · main · errors in the log'],
+    ]);
   });
 });

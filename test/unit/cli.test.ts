@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_IDS } from '../../src/domain/check-result.ts';
 import { AuditLog } from '../../src/store/audit-log.ts';
@@ -310,4 +311,74 @@ describe.concurrent('connector-ops CLI', () => {
     // Logs go to stderr, so they never mix with the conversation.
     expect(run.stdout).not.toContain('"level"');
   });
+});
+
+// Each spawns the CLI several times: one after the other, beside the concurrent runs above rather than among them.
+describe('connector-ops audit --verify and the verification at start', () => {
+  it('audit --verify exits 0 with the latest hash to note as an anchor, 1 naming the first bad entry once the file was edited, 64 for a usage error', async () => {
+    const dataDir = mkdtempSync(join(tmp, 'verify-'));
+    const path = join(dataDir, 'connector-ops.sqlite');
+    const store = Store.open(path);
+    const audit = new AuditLog(store);
+    const at = new Date('2026-12-01T09:00:00Z');
+    audit.append({ at, event: 'requested', requestId: 'abc234', connector: 'main', operation: 'restart', detail: { reason: 'stuck' } });
+    audit.append({ at, event: 'approved', requestId: 'abc234', connector: 'main', operation: 'restart', detail: {} });
+    const latest = audit.list()[1]!;
+    store.close();
+    const env = { DATA_DIR: dataDir };
+
+    const usages = [['--verify', '--json'], ['--verify', '--anchor', 'latest'], ['--verify', '--since', '7d']].map((args) => cli(['audit', ...args], env));
+    const [intact, anchored] = await Promise.all([cli(['audit', '--verify'], env), cli(['audit', '--verify', '--anchor', `2:${latest.hash}`], env)]);
+    expect(intact.code, intact.stderr).toBe(0);
+    expect(intact.stdout).toContain('audit log intact: 2 entries verified.');
+    expect(intact.stdout).toContain(`  2:${latest.hash}\n`);
+    expect(anchored.code, anchored.stderr).toBe(0);
+    for (const usage of await Promise.all(usages)) {
+      expect(usage.code).toBe(64);
+      expect(usage.stderr).toContain('--anchor <entry>:<hash>');
+    }
+
+    const db = new DatabaseSync(path);
+    db.exec(`DROP TRIGGER audit_log_never_changed; UPDATE audit_log SET detail = '{"reason":"routine"}' WHERE seq = 1`);
+    db.close();
+    const broken = await cli(['audit', '--verify'], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain('audit log broken at entry 1 (2026-12-01T09:00:00.000Z, requested): its content does not match its hash');
+  }, 60_000);
+
+  it('start verifies the audit chain: a tampered log is a warning naming the entry and 0 on /metrics', async () => {
+    const dataDir = mkdtempSync(join(tmp, 'start-verify-'));
+    const path = join(dataDir, 'connector-ops.sqlite');
+    const store = Store.open(path);
+    const audit = new AuditLog(store);
+    for (let i = 0; i < 3; i++) audit.append({ at: new Date(), event: 'progress', connector: 'main', detail: { text: `step ${i}` } });
+    store.close();
+    const db = new DatabaseSync(path);
+    db.exec('DROP TRIGGER audit_log_never_deleted; DELETE FROM audit_log WHERE seq = 2');
+    db.close();
+
+    const child = spawn(process.execPath, [...NODE_ARGS, 'start'], {
+      cwd: tmp,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DOCKER_HOST: `unix://${join(tmp, 'no-such-docker.sock')}`, DATA_DIR: dataDir, HTTP_PORT: '0', NODE_COMPILE_CACHE: COMPILE_CACHE },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolveExit) => child.on('close', (code) => resolveExit(code)));
+    try {
+      const logged = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { msg: string; level: number | string; port?: number; entry?: number });
+      const listening = () => logged().find((line) => line.msg === 'HTTP server listening');
+      await expect.poll(() => listening()?.port, { timeout: 30_000 }).toBeDefined();
+      const port = listening()!.port!;
+      const scrape = async () => (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+      await expect.poll(scrape, { timeout: 30_000 }).toMatch(/^connector_ops_audit_chain_intact 0$/m);
+      expect(await scrape()).toMatch(/^connector_ops_audit_entries_verified 1$/m);
+      const warning = logged().find((line) => line.msg.startsWith('audit log tampered with'));
+      expect(warning).toMatchObject({ entry: 2 });
+      expect(warning!.msg).toContain('entry 2: missing, deleted: the log goes from entry 1 to entry 3');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 90_000);
 });
