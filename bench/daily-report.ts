@@ -15,7 +15,7 @@ import { CHECK_IDS } from '../src/domain/check-result.ts';
 import { dailyReportMessage } from '../src/domain/daily-report.ts';
 import type { Services } from '../src/root.ts';
 import { checkTimings, type CheckTimings } from './support/check-timings.ts';
-import { botColumns, describeBot, overRounds, type LoopReading } from './support/loop-meter.ts';
+import { BOT_HEADINGS, botColumns, describeBot, overRounds, type LoopReading } from './support/loop-meter.ts';
 import { startStandinFleet } from './support/standin-fleet.ts';
 import { median } from './support/stats.ts';
 
@@ -106,7 +106,7 @@ try {
     const a = overRounds(results.map((r) => r.one.bot));
     const b = overRounds(results.map((r) => r.many.bot));
     const ratio = b.wallMs / a.wallMs;
-    console.log('| daily report | wall time (median of rounds) | bot CPU (median) | worst event-loop stall | ratio to 1 | target |');
+    console.log(`| daily report | ${BOT_HEADINGS} | ratio to 1 | target |`);
     console.log('|---|---|---|---|---|---|');
     console.log(`| 1 connector | ${botColumns(a)} | 1.00 | |`);
     console.log(`| ${count} connectors | ${botColumns(b)} | ${ratio.toFixed(2)} | ≤ ${TARGET_RATIO} ${ratio <= TARGET_RATIO ? 'met' : 'missed'} |`);

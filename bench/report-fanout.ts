@@ -10,7 +10,7 @@
  */
 import { CHECK_IDS } from '../src/domain/check-result.ts';
 import type { Services } from '../src/root.ts';
-import { botColumns, describeBot, overRounds, type LoopReading } from './support/loop-meter.ts';
+import { BOT_HEADINGS, botColumns, describeBot, overRounds, type LoopReading } from './support/loop-meter.ts';
 import { startStandinFleet } from './support/standin-fleet.ts';
 
 const TARGET_RATIO = 5;
@@ -62,7 +62,7 @@ try {
     const a = overRounds(results.map((r) => r.one.bot));
     const b = overRounds(results.map((r) => r.many.bot));
     const ratio = b.wallMs / a.wallMs;
-    console.log('| connectors | wall time (median of runs) | bot CPU (median) | worst event-loop stall | ratio to 1 | target |');
+    console.log(`| connectors | ${BOT_HEADINGS} | ratio to 1 | target |`);
     console.log('|---|---|---|---|---|---|');
     console.log(`| 1 | ${botColumns(a)} | 1.00 | |`);
     console.log(`| ${count} | ${botColumns(b)} | ${ratio.toFixed(2)} | ≤ ${TARGET_RATIO} ${ratio <= TARGET_RATIO ? 'met' : 'MISSED'} |`);

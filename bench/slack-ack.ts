@@ -5,8 +5,10 @@
  * against a bare Bolt app that only acknowledges, in the same process and the same rounds. The connectors'
  * health routes answer slowly and their log files are scanned, so the report keeps the process busy throughout.
  * BENCH_RUNS rounds (default 5), each a fresh report with BURSTS bursts at each server, alternating.
- * Prints every round's p99 ratio to the bare app and the event loop's worst stall in it (perf_hooks), and the
- * median ratio. Targets: every round's p99 ≤ 1.2 × the bare app's, and no stall of 50 ms or more.
+ * Prints every round's p99 ratio to the bare app and the event loop's worst stall in it (perf_hooks), beside the
+ * longest block of the process's own CPU time between two turns of the loop (a stall much longer than that block
+ * was the machine's: another process held the CPU), and the median ratio.
+ * Targets: every round's p99 ≤ 1.2 × the bare app's, and no stall of 50 ms or more.
  * Exits 1 when a target is missed. Usage: node bench/slack-ack.ts (npm run bench:slack)
  */
 import { createServer, type Server } from 'node:http';
@@ -22,7 +24,7 @@ import { BotServer } from '../src/http/server.ts';
 import { createServices } from '../src/root.ts';
 import { spawnJsonChild } from './support/child-json.ts';
 import { generateConnectorLog } from './support/connector-log.ts';
-import { loopMeter, type LoopReading } from './support/loop-meter.ts';
+import { loopMeter, stall, type LoopReading } from './support/loop-meter.ts';
 import { median, percentile } from './support/stats.ts';
 
 const SECRET = 'bench-signing-secret';
@@ -69,14 +71,20 @@ const bareServer = createServer((req, res) => bareReceiver.requestListener(req, 
 const barePort = await new Promise<number>((resolve) => bareServer.listen(0, '127.0.0.1', () => resolve((bareServer.address() as { port: number }).port)));
 const bareUrl = `http://127.0.0.1:${barePort}/slack/events`;
 
-async function burst(url: string): Promise<number[]> {
-  load.send(JSON.stringify({ url, secret: SECRET, count: CONCURRENT }));
-  return (await load.next<{ times: number[] }>()).times;
+/**
+ * One burst; the bot's also waits until every command's answer has reached Slack, so that the next burst meets the
+ * report and not the bot's answers to this one (which the bare app, answering nothing, would be spared).
+ */
+async function burst(url: string): Promise<{ times: number[]; answeredMs: number }> {
+  load.send(JSON.stringify({ url, secret: SECRET, count: CONCURRENT, answered: url === oursUrl }));
+  return load.next<{ times: number[]; answeredMs: number }>();
 }
 
 interface Round {
   ours: number[];
   bare: number[];
+  /** The longest time a burst took until the bot's last answer reached Slack. */
+  answeredMs: number;
   loop: LoopReading;
   /** Whether the report was still running when the last burst was answered. */
   underLoad: boolean;
@@ -84,6 +92,7 @@ interface Round {
 
 async function round(index: number): Promise<Round> {
   const times = { ours: [] as number[], bare: [] as number[] };
+  let answeredMs = 0;
   const meter = loopMeter();
   let reportRunning = true;
   // The report runs throughout the bursts, in this process.
@@ -92,13 +101,17 @@ async function round(index: number): Promise<Round> {
   for (let burstIndex = 0; burstIndex < BURSTS; burstIndex++) {
     // Alternating which goes first, so neither always meets the report's busiest moment.
     const order = (index + burstIndex) % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
-    for (const which of order) times[which].push(...(await burst(which === 'ours' ? oursUrl : bareUrl)));
+    for (const which of order) {
+      const result = await burst(which === 'ours' ? oursUrl : bareUrl);
+      times[which].push(...result.times);
+      if (which === 'ours') answeredMs = Math.max(answeredMs, result.answeredMs);
+    }
   }
   const underLoad = reportRunning;
   await report;
   const loop = meter.take();
   meter.stop();
-  return { ...times, loop, underLoad };
+  return { ...times, answeredMs, loop, underLoad };
 }
 
 try {
@@ -106,23 +119,25 @@ try {
   await burst(oursUrl);
   await burst(bareUrl);
   process.stdout.write(`${CONCURRENT} concurrent signed slash commands, ${BURSTS} bursts at each server per round, a ${CONNECTORS}-connector report running\n\n`);
-  process.stdout.write('| round | bare Bolt p50 / p99 | connector-ops p50 / p99 | p99 ratio | worst loop stall | loop delay p99 |\n|---|---|---|---|---|---|\n');
+  process.stdout.write(
+    `| round | bare Bolt p50 / p99 | connector-ops p50 / p99 | p99 ratio | worst event-loop stall (longest block on its CPU) | loop delay p99 | ${CONCURRENT} answered within |\n|---|---|---|---|---|---|---|\n`,
+  );
   const rounds: Round[] = [];
   for (let index = 0; index < ROUNDS; index++) {
     const r = await round(index);
     rounds.push(r);
     const pair = (values: number[]) => `${percentile(values, 50).toFixed(0)} / ${percentile(values, 99).toFixed(0)} ms`;
     process.stdout.write(
-      `| ${index + 1} | ${pair(r.bare)} | ${pair(r.ours)} | ${ratioOf(r).toFixed(2)} | ${r.loop.worstStallMs.toFixed(0)} ms | ${r.loop.p99DelayMs.toFixed(0)} ms |${r.underLoad ? '' : ' the report ended before the last burst'}\n`,
+      `| ${index + 1} | ${pair(r.bare)} | ${pair(r.ours)} | ${ratioOf(r).toFixed(2)} | ${stall(r.loop)} | ${r.loop.p99DelayMs.toFixed(0)} ms | ${r.answeredMs.toFixed(0)} ms |${r.underLoad ? '' : ' the report ended before the last burst'}\n`,
     );
     if (process.env.BENCH_VERBOSE) process.stdout.write(`slowest: ours ${slowest(r.ours)}; bare ${slowest(r.bare)}\n`);
   }
   const ratios = rounds.map(ratioOf);
-  const worstStall = Math.max(...rounds.map((r) => r.loop.worstStallMs));
-  const met = ratios.every((ratio) => ratio <= TARGET_RATIO) && worstStall < TARGET_STALL_MS;
+  const worst = { worstStallMs: Math.max(...rounds.map((r) => r.loop.worstStallMs)), longestBlockMs: Math.max(...rounds.map((r) => r.loop.longestBlockMs)) };
+  const met = ratios.every((ratio) => ratio <= TARGET_RATIO) && worst.worstStallMs < TARGET_STALL_MS;
   process.stdout.write(
     `\np99 ratios ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}; median ${median(ratios).toFixed(2)} (target: every round ≤ ${TARGET_RATIO}); ` +
-      `worst event-loop stall ${worstStall.toFixed(0)} ms (target < ${TARGET_STALL_MS} ms): ${met ? 'met' : 'MISSED'}\n`,
+      `worst event-loop stall ${stall(worst)} (target < ${TARGET_STALL_MS} ms): ${met ? 'met' : 'MISSED'}\n`,
   );
   if (rounds.some((r) => !r.underLoad)) process.stdout.write('note: in some rounds the report ended before the last burst: those measured less load\n');
   if (!met) process.exitCode = 1;
