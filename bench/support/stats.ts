@@ -1,10 +1,13 @@
 /** The middle value (the upper one of an even count). */
 export function median(values: readonly number[]): number {
-  return percentile(values, 50);
+  return sorted(values)[Math.floor(values.length / 2)] ?? Number.NaN;
 }
 
-/** The value below which `p` percent of the values lie (nearest rank, no interpolation). */
+/** The smallest value that at least `p` percent of the values do not exceed (nearest rank: of 100, p99 is the 99th). */
 export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+  return sorted(values)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)] ?? Number.NaN;
+}
+
+function sorted(values: readonly number[]): number[] {
+  return [...values].sort((a, b) => a - b);
 }
