@@ -1,5 +1,6 @@
 import type { Config } from './config/config.ts';
 import { parseDuration } from './domain/duration.ts';
+import { inertJson } from './domain/inert.ts';
 import { auditMessage } from './domain/requests-message.ts';
 import { renderText } from './chat/text/render.ts';
 import { createLogger } from './logging/logger.ts';
@@ -47,7 +48,7 @@ export async function runAudit(args: string[], config: Config, redactor: Redacto
   try {
     const entries = services.operations.auditEntries({ ...(since && { since }), ...(connector && { connector }) });
     if (json) {
-      for (const entry of entries) process.stdout.write(`${JSON.stringify(redactor.redactDeep({ ...entry, at: entry.at.toISOString() }))}\n`);
+      for (const entry of entries) process.stdout.write(`${inertJson(redactor.redactDeep({ ...entry, at: entry.at.toISOString() }))}\n`);
     } else {
       process.stdout.write(`${redactor.redact(renderText(auditMessage(entries, connector)).text)}\n`);
     }

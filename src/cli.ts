@@ -6,7 +6,7 @@ import { ConfigError } from './config/errors.ts';
 import { loadConfig, withDotEnv } from './config/load.ts';
 import { CHECK_IDS, isCheckId, type CheckId } from './domain/check-result.ts';
 import { selectConnectors } from './domain/connector-selection.ts';
-import { inert } from './domain/inert.ts';
+import { inert, inertJson } from './domain/inert.ts';
 import { parseSince } from './domain/duration.ts';
 import { reportMessage } from './domain/report-message.ts';
 import { exitCodeFor } from './domain/status.ts';
@@ -14,7 +14,7 @@ import { createLogger } from './logging/logger.ts';
 import { Redactor } from './logging/redact.ts';
 import { AUDIT_HELP, runAudit } from './cli-audit.ts';
 import { runBot, stdinCarriesInput } from './main.ts';
-import { createServices } from './root.ts';
+import { createCheckServices } from './root.ts';
 
 const EXIT_USAGE = 64;
 
@@ -146,7 +146,7 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
   }
 
   const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level, redactor, pretty: false, destination: 'stderr' });
-  const services = createServices(config, logger, redactor);
+  const services = createCheckServices(config, logger, redactor);
   try {
     const { connectors, problem } = await services.directory.list();
     // The same rule and words as the chat verbs; a name that matches nothing is a usage error, nothing to check is unknown.
@@ -155,9 +155,14 @@ async function runCheck(args: string[], config: Config, redactor: Redactor): Pro
       process.stderr.write(`connector-ops check: ${redactor.redact(inert(selection.problem))}\n`);
       return selection.reason === 'unknown' ? EXIT_USAGE : 3;
     }
-    const report = await services.runner.run(selection.connectors, only ?? CHECK_IDS, sinceMs === undefined ? {} : { logWindowMs: sinceMs });
+    const checks = only ?? CHECK_IDS;
+    // The report says it too (a detail of the resources check); here it reaches a cron job's mail without --details.
+    if (services.samplesLeftOut && checks.includes('resources')) {
+      process.stderr.write(`connector-ops check: left out: the disk samples and the disk-full forecast made from them: ${redactor.redact(services.samplesLeftOut)}\n`);
+    }
+    const report = await services.runner.run(selection.connectors, checks, sinceMs === undefined ? {} : { logWindowMs: sinceMs });
     const output = json
-      ? JSON.stringify(redactor.redactDeep(report), null, 2)
+      ? inertJson(redactor.redactDeep(report), 2)
       : redactor.redact(renderText(reportMessage(report, { title: 'connector-ops check', details })).text);
     process.stdout.write(`${output}\n`);
     return exitCodeFor(report.status);

@@ -5,7 +5,9 @@ import type { Config } from './config/config.ts';
 import { BotServer } from './http/server.ts';
 import type { Logger } from './logging/logger.ts';
 import type { Redactor } from './logging/redact.ts';
+import { ProcessGuard } from './process-guard.ts';
 import { createServices, type Services } from './root.ts';
+import { StoreError } from './store/store-error.ts';
 
 export interface BotIo {
   stdin: NodeJS.ReadStream;
@@ -34,6 +36,9 @@ const RECOVERY_INTERVAL_MS = 30_000;
 export async function runBot(options: BotOptions): Promise<void> {
   const { config, logger } = options;
   const services = createServices(config, logger, options.redactor);
+  // Before anything starts: an error no code catches ends a start-up, and is survived once the bot serves.
+  const guard = new ProcessGuard({ logger, count: (kind) => services.metrics.uncaughtErrors.inc({ kind }), exit: (code) => process.exit(code) });
+  guard.install();
   const shutdown = new AbortController();
   const server = options.http
     ? new BotServer({ host: config.http.host, port: config.http.port, routes: services.routes, logger })
@@ -60,16 +65,26 @@ export async function runBot(options: BotOptions): Promise<void> {
     }
     const connectors = config.connectors.length > 0 ? config.connectors.map((c) => c.name).join(', ') : 'discovered on the Docker engines';
     logger.info({ connectors, engines: config.engines.map((e) => e.name), dataDir: config.dataDir }, 'connector-ops started');
-    // What a crash (kill -9) of an earlier run cut off is marked interrupted, at start and every little while
-    // (a bot beside this one on the same DATA_DIR may end at any time); its live runs are left alone.
-    services.operations.recover();
-    const recovery = setInterval(() => services.operations.recover(), RECOVERY_INTERVAL_MS);
+    // The outbox is how the states and outcomes of operations reach their conversations, so the console runs it too.
+    services.outboxWorker.start();
+    // What a crash (kill -9) of an earlier run cut off is marked interrupted and announced, at start (before
+    // anyone is answered) and every little while (a bot beside this one on the same DATA_DIR may end at any
+    // time, and one that restarted in a new container is known gone once its heartbeat is stale); live runs
+    // are left alone. A store that cannot be written is told by the store's health (and /readyz); the search
+    // is tried again in a little while.
+    const recover = () =>
+      services.operations.recover().catch((error: unknown) => {
+        if (!(error instanceof StoreError)) logger.error({ err: error }, 'could not look for interrupted operations');
+      });
+    await recover();
+    const recovery = setInterval(() => void recover(), RECOVERY_INTERVAL_MS);
     recovery.unref();
     stopTimers.push(() => clearInterval(recovery));
     // Background work belongs to the long-running bot, not to a console session.
     if (options.http) {
+      services.storeProbe.start();
+      services.engineMonitor.start();
       services.sampler.start();
-      services.outboxWorker.start();
       services.reportSchedule.start();
       services.alerts.engine.start();
       services.alerts.probes.start();
@@ -81,20 +96,29 @@ export async function runBot(options: BotOptions): Promise<void> {
       started.push(adapter);
       void adapter.ended.then(() => shutdown.abort());
     }
+    guard.serving();
     await waitForAbort(shutdown.signal);
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     for (const stop of stopTimers) stop();
+    services.storeProbe.stop();
     services.alerts.engine.stop();
     const stopping = [...started].reverse().map((adapter) => adapter.stop());
     await Promise.race([
-      Promise.allSettled([...stopping, server?.close(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), services.outboxWorker.stop()]),
+      Promise.allSettled([...stopping, server?.close(), services.engineMonitor.stop(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), stopOutbox(services)]),
       delay(SHUTDOWN_GRACE_MS),
     ]);
     services.close();
+    guard.uninstall();
     logger.info('stopped');
   }
+}
+
+/** What is due goes out first (the outcome of an operation that just ended, say), within the shutdown's grace. */
+async function stopOutbox(services: Services): Promise<void> {
+  await services.outboxWorker.flush();
+  await services.outboxWorker.stop();
 }
 
 /** The chat adapters this run has: those the configuration asks for (Slack), and the console when someone types. */

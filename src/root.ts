@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createConnectorChecks, createEngineChecks, diskPaths, probeTimeoutMs, type EngineIntegrations, type SharedIntegrations } from './checks/index.ts';
@@ -18,6 +19,7 @@ import { DockerContainerStats } from './integrations/docker/container-stats.ts';
 import { DockerContainers } from './integrations/docker/containers.ts';
 import { DockerEngineInfo } from './integrations/docker/engine-info.ts';
 import { DockerEngines, type DockerEngine } from './integrations/docker/engines.ts';
+import { EngineMonitor } from './integrations/docker/engine-monitor.ts';
 import { DockerImages } from './integrations/docker/images.ts';
 import { ContainerLogs } from './integrations/docker/logs.ts';
 import { DockerHostOldMaterial } from './integrations/docker/old-material.ts';
@@ -33,6 +35,7 @@ import { Redactor } from './logging/redact.ts';
 import { createDispatcher } from './request/create-dispatcher.ts';
 import type { Dispatcher } from './request/dispatcher.ts';
 import { DiskSampler } from './scheduler/disk-sampler.ts';
+import { StoreProbe } from './scheduler/store-probe.ts';
 import { ReportSchedule } from './scheduler/report-schedule.ts';
 import { ScheduledRuns } from './store/scheduled-runs.ts';
 import { Outbox, type OutboxItem } from './store/outbox.ts';
@@ -44,7 +47,7 @@ import { CHECK_IDS } from './domain/check-result.ts';
 import type { ChatAdapter } from './chat/adapter.ts';
 import { SlackAdapter } from './chat/slack/slack-adapter.ts';
 import { Deliveries } from './store/deliveries.ts';
-import { DiskSampleRepository } from './store/disk-samples.ts';
+import { DiskSampleRepository, type DiskSampleReader, type SamplesLeftOut } from './store/disk-samples.ts';
 import { AuditLog } from './store/audit-log.ts';
 import { OperationRequests } from './store/operation-requests.ts';
 import { StopMarkerRecords } from './store/stop-markers.ts';
@@ -53,7 +56,11 @@ import { MongoStopMarkers } from './integrations/mongo/stop-marker.ts';
 import type { OperationDependencies } from './operations/dependencies.ts';
 import { operationKinds } from './operations/kinds.ts';
 import { OperationService } from './operations/service.ts';
+import { RequestPosts } from './operations/request-posts.ts';
+import { readCondition } from './operations/current-state.ts';
+import { findConnector } from './domain/connector.ts';
 import { Store } from './store/store.ts';
+import { StoreError } from './store/store-error.ts';
 import { createAlerting } from './alerts/alerting.ts';
 import { MemorySampleRepository } from './store/memory-samples.ts';
 import { RESOURCE_CHART_DAYS, resourceChart } from './domain/resource-chart.ts';
@@ -81,12 +88,16 @@ export interface Services {
   operations: OperationService;
   /** Background disk sampling, for the long-running bot only. */
   sampler: DiskSampler;
+  /** A small write every few seconds, for the long-running bot only: /readyz knows whether the store can be written. */
+  storeProbe: StoreProbe;
+  /** Each Docker engine pinged in the background, for the long-running bot only: /readyz and /metrics tell their states. */
+  engineMonitor: EngineMonitor;
   /** The daily report and the outbox its posts go through, for the long-running bot only. */
   reportSchedule: ReportSchedule;
   outboxWorker: OutboxWorker;
   /** Alerts, for the long-running bot only: the engine's timers, the probes, and the followed logs. */
   alerts: { engine: AlertEngine; probes: AlertProbes; watcher?: LogWatcher };
-  /** Scheduled posts' transports by platform; main.ts adds the console's. */
+  /** The outbox's transports by platform (reports, alerts, the states of operations); main.ts adds the console's. */
   transports: Map<string, ConversationTransport>;
   close(): void;
 }
@@ -97,46 +108,19 @@ export interface Services {
  */
 export function createServices(config: Config, logger: Logger, redactor: Redactor = new Redactor(config.secrets)): Services {
   const metrics = new Metrics();
-  const store = Store.open(join(config.dataDir, 'connector-ops.sqlite'));
+  const store = Store.open(storePath(config));
+  // Said once per change, not at every failed write.
+  store.health.onChange((problem) => {
+    if (problem) logger.error({ store: store.path, code: problem.code, fix: problem.fix }, problem.message);
+    else logger.info({ store: store.path }, 'the store can be written again');
+  });
   const diskSamples = new DiskSampleRepository(store);
   const memorySamples = new MemorySampleRepository(store);
   // The disks sampled in the background: the forecast and the daily report's chart read them.
   const sampledPaths = [config.dataDir, ...diskPaths(config)];
-  const engines = new DockerEngines(config.engines);
-  const hostResources = new LocalHostResources();
-  const probeTimeout = probeTimeoutMs(config);
-  const shared: SharedIntegrations = {
-    api: new ConnectorApiClient(Math.max(1_000, Math.floor(config.checks.timeoutMs / 2))),
-    prober: new NetworkProber(mongoPing(probeTimeout)),
-    inspectMongo: inspectWithDriver,
-    hostResources,
-    hostOs: new LocalHostOs(),
-    logFiles: new LogFiles(),
-    // A bearer login takes up to three requests in a row: each gets a share of the check's time.
-    registry: new RegistryClient({ registries: config.registries, timeoutMs: Math.max(1_000, Math.floor((config.checks.timeoutMs - 1_000) / 2)) }),
-    diskSamples,
-    redactor,
-  };
-  const perEngine = new Map(engines.all.map((engine) => [engine.name, engineIntegrations(engine)]));
+  const { engines, hostResources, probeTimeout, shared, perEngine, directory, checkRunner } = createChecking(config, logger, redactor, diskSamples, metrics);
   const containerOperations = new Map(engines.all.map((engine) => [engine.name, new DockerContainerOperations(engine.client)]));
-  const connectorChecks = createConnectorChecks(config, shared);
-  const checksByEngine = new Map<string, readonly Check[]>(
-    [...perEngine].map(([name, integrations]) => [name, [...connectorChecks, ...createEngineChecks(config, shared, integrations)]]),
-  );
-  const defaultChecks = checksByEngine.get(DEFAULT_ENGINE) ?? [...checksByEngine.values()][0] ?? connectorChecks;
-
   const access = new ConfiguredAccess(config.access);
-  const directory = new DockerConnectorDirectory({ configured: config.connectors, engines: engines.all });
-  const checkRunner = new CheckRunner((connector) => checksByEngine.get(connector.engine ?? DEFAULT_ENGINE) ?? defaultChecks, {
-    timeoutMs: config.checks.timeoutMs,
-    timeoutsMs: { 'error-logs': Math.max(config.checks.timeoutMs, config.checks.errorLogs.timeoutMs) },
-    concurrency: config.checks.concurrency,
-    onResult: (connector, result, durationMs) => {
-      metrics.checks.inc({ check: result.id, status: result.status });
-      metrics.checkDuration.observe({ check: result.id }, durationMs / 1000);
-      logger.debug({ connector: connector.name, check: result.id, status: result.status, durationMs: Math.round(durationMs) }, 'check finished');
-    },
-  });
   const audit = new AuditLog(store);
   const operationDependencies: OperationDependencies = {
     containersFor: (connector) => containerOperations.get(connector.engine ?? DEFAULT_ENGINE) ?? containerOperations.get(DEFAULT_ENGINE)!,
@@ -158,10 +142,18 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     healthyTimeoutMs: config.operations.healthyTimeoutSeconds * 1000,
     now: () => new Date(),
   };
+  const kinds = operationKinds(operationDependencies);
+  const outbox = new Outbox(store);
   const operations = new OperationService({
     requests: new OperationRequests(store, audit),
     audit,
-    kinds: operationKinds(operationDependencies),
+    kinds,
+    posts: new RequestPosts(outbox, (kind) => kinds.get(kind)?.danger ?? true),
+    onQueued: () => outboxWorker.wake(),
+    conditionOf: async (name, signal) => {
+      const connector = findConnector((await directory.list(signal)).connectors, name);
+      return connector ? readCondition(operationDependencies, connector, signal) : { state: 'unknown', text: `${name} is no longer configured or discovered` };
+    },
     maySelfApprove: (actor) => access.maySelfApprove(actor),
     approvalTimeoutMs: config.operations.approvalTimeoutMinutes * 60_000,
     logger,
@@ -181,7 +173,6 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     },
   };
   const subscriptions = new Subscriptions(store, config.notifications);
-  const outbox = new Outbox(store);
   // Where scheduled posts go, by platform: Slack below, the console when main.ts opens it.
   const transports = new Map<string, ConversationTransport>();
   const platformOf = (item: OutboxItem) => parseConversation(item.conversation).platform;
@@ -233,7 +224,9 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
       })
     : undefined;
   const scheduledRuns = new ScheduledRuns(store);
+  const engineMonitor = new EngineMonitor({ engines: config.engines.map((settings) => ({ settings, client: engines.get(settings.name).client })), logger });
   metrics.observe({
+    engines: () => engineMonitor.states(),
     alerts: () => {
       const active = alerting.engine.active();
       return {
@@ -295,10 +288,11 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
       ...(watcher && { followers: () => watcher.states() }),
     },
     policy: access,
+    store,
     logger,
     countRequest: (verb, platform) => metrics.commands.inc({ verb, adapter: platform }),
   });
-  const deliveryStore = config.slack ? Store.open(join(config.dataDir, 'connector-ops.sqlite'), { durability: 'process' }) : undefined;
+  const deliveryStore = config.slack ? Store.open(storePath(config), { durability: 'process', health: store.health }) : undefined;
   const slack =
     config.slack && deliveryStore
       ? new SlackAdapter({
@@ -313,6 +307,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
             const { connectors, problem } = await directory.list();
             return homeMessage(connectors, (name) => lastKnown.of(name), operations.active(), problem);
           },
+          countRefused: () => metrics.refusedDeliveries.inc({ platform: 'slack' }),
         })
       : undefined;
   if (slack) transports.set('slack', slack.transport());
@@ -330,7 +325,11 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     logger,
     metrics,
     routes: [
-      ...probeRoutes({ metrics, readiness: { notReady: () => [...(store.isOpen ? [] : ['store']), ...chatAdapters.flatMap((a) => a.notReady?.() ?? [])] } }),
+      ...probeRoutes({
+        metrics,
+        readiness: { notReady: () => [...storeNotReady(store), ...chatAdapters.flatMap((a) => a.notReady?.() ?? [])] },
+        engines: engineMonitor,
+      }),
       ...chatAdapters.flatMap((a) => (a instanceof SlackAdapter && a.route ? [a.route] : [])),
     ],
     chatAdapters,
@@ -339,6 +338,8 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     dispatcher,
     operations,
     sampler,
+    storeProbe: new StoreProbe({ store, logger }),
+    engineMonitor,
     reportSchedule,
     outboxWorker,
     alerts: { engine: alerting.engine, probes, ...(watcher && { watcher }) },
@@ -348,6 +349,88 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
       store.close();
     },
   };
+}
+
+/** What `connector-ops check` needs: the connectors and their checks, and the samples of a store it only reads. */
+export interface CheckServices {
+  directory: ConnectorDirectory;
+  runner: ReportRunner;
+  /** Why the disk samples (and the disk-full forecast made from them) were left out; undefined when read. */
+  samplesLeftOut?: string;
+  close(): void;
+}
+
+/**
+ * For `connector-ops check`: it writes nothing, so it opens the store read-only, and a store it cannot open
+ * (none yet, another user's, a broken disk) leaves out the samples rather than the check.
+ */
+export function createCheckServices(config: Config, logger: Logger, redactor: Redactor = new Redactor(config.secrets)): CheckServices {
+  const path = storePath(config);
+  let store: Store | undefined;
+  let leftOut: string | undefined;
+  if (!existsSync(path)) leftOut = `no store at ${path} yet (the bot keeps the samples there)`;
+  else {
+    try {
+      store = Store.open(path, { readOnly: true });
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      leftOut = error.message;
+    }
+  }
+  const samples = store ? new DiskSampleRepository(store) : { leftOut: leftOut ?? 'no store' };
+  const { directory, checkRunner } = createChecking(config, logger, redactor, samples);
+  return { directory, runner: checkRunner, ...(leftOut && { samplesLeftOut: leftOut }), close: () => store?.close() };
+}
+
+/**
+ * Every integration the checks look through, the checks (one Docker-backed set per engine, sharing its client),
+ * the connector directory and the runner: the bot's and `connector-ops check`'s alike.
+ */
+function createChecking(config: Config, logger: Logger, redactor: Redactor, diskSamples: DiskSampleReader | SamplesLeftOut, metrics?: Metrics) {
+  const engines = new DockerEngines(config.engines);
+  const hostResources = new LocalHostResources();
+  const probeTimeout = probeTimeoutMs(config);
+  const shared: SharedIntegrations = {
+    api: new ConnectorApiClient(Math.max(1_000, Math.floor(config.checks.timeoutMs / 2))),
+    prober: new NetworkProber(mongoPing(probeTimeout)),
+    inspectMongo: inspectWithDriver,
+    hostResources,
+    hostOs: new LocalHostOs(),
+    logFiles: new LogFiles(),
+    // A bearer login takes up to three requests in a row: each gets a share of the check's time.
+    registry: new RegistryClient({ registries: config.registries, timeoutMs: Math.max(1_000, Math.floor((config.checks.timeoutMs - 1_000) / 2)) }),
+    diskSamples,
+    redactor,
+  };
+  const perEngine = new Map(engines.all.map((engine) => [engine.name, engineIntegrations(engine)]));
+  const connectorChecks = createConnectorChecks(config, shared);
+  const checksByEngine = new Map<string, readonly Check[]>(
+    [...perEngine].map(([name, integrations]) => [name, [...connectorChecks, ...createEngineChecks(config, shared, integrations)]]),
+  );
+  const defaultChecks = checksByEngine.get(DEFAULT_ENGINE) ?? [...checksByEngine.values()][0] ?? connectorChecks;
+  const directory = new DockerConnectorDirectory({ configured: config.connectors, engines: engines.all });
+  const checkRunner = new CheckRunner((connector) => checksByEngine.get(connector.engine ?? DEFAULT_ENGINE) ?? defaultChecks, {
+    timeoutMs: config.checks.timeoutMs,
+    timeoutsMs: { 'error-logs': Math.max(config.checks.timeoutMs, config.checks.errorLogs.timeoutMs) },
+    concurrency: config.checks.concurrency,
+    onResult: (connector, result, durationMs) => {
+      metrics?.checks.inc({ check: result.id, status: result.status });
+      metrics?.checkDuration.observe({ check: result.id }, durationMs / 1000);
+      logger.debug({ connector: connector.name, check: result.id, status: result.status, durationMs: Math.round(durationMs) }, 'check finished');
+    },
+  });
+  return { engines, hostResources, probeTimeout, shared, perEngine, directory, checkRunner };
+}
+
+/** The store is not ready when closed, or when it cannot be written: with the cause and the fix. */
+function storeNotReady(store: Store): string[] {
+  if (!store.isOpen) return ['store (closed)'];
+  const problem = store.problem();
+  return problem ? [`store (${problem})`] : [];
+}
+
+function storePath(config: Config): string {
+  return join(config.dataDir, 'connector-ops.sqlite');
 }
 
 /** The operations that take a connector down for a while: its alerts are held back meanwhile. */

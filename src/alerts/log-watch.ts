@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { LogLeases } from '../store/log-leases.ts';
 import type { LogPositions } from '../store/log-positions.ts';
 import type { Store } from '../store/store.ts';
+import { StoreError } from '../store/store-error.ts';
 import { pause } from '../integrations/follow-wait.ts';
 import type { ErrorBatch } from './engine.ts';
 import { comparePositions, type FollowedLog, type FollowSink, type FollowStatus, type LogPosition, type WatchPosition } from './log-source.ts';
@@ -106,7 +107,13 @@ export class LogWatch {
   private async run(signal: AbortSignal): Promise<void> {
     const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
     while (!signal.aborted) {
-      if (!this.claim(leaseMs)) {
+      const claimed = this.claim(leaseMs);
+      if (claimed === undefined) {
+        this.report({ state: 'waiting', reason: 'the store cannot be written (see /readyz)' });
+        await pause(leaseMs / 3, signal);
+        continue;
+      }
+      if (!claimed) {
         const holder = this.options.leases.holder(this.connector, this.log.source, this.now());
         this.report({ state: 'waiting', reason: `followed by another connector-ops process on this DATA_DIR (${holder ?? 'lease just ended'})` });
         await pause(leaseMs / 3, signal);
@@ -128,7 +135,9 @@ export class LogWatch {
     const stopHolding = () => held.abort();
     signal.addEventListener('abort', stopHolding, { once: true });
     const renewal = setInterval(() => {
-      if (!this.claim(leaseMs)) {
+      // A store that cannot be written cannot renew the lease either: reading goes on, and what is read waits for a
+      // commit, which checks the lease under the write lock first.
+      if (this.claim(leaseMs) === false) {
         this.options.logger.warn({ connector: this.connector, source: this.log.source }, 'log follower: lost its lease to another process; what it had not stored is left to that one');
         this.lost = true;
         held.abort();
@@ -147,12 +156,24 @@ export class LogWatch {
       return;
     }
     this.commit();
-    this.options.leases.release(this.connector, this.log.source, this.options.owner);
+    // Unwritable, the lease is not given back: it runs out by itself.
+    this.unlessUnwritable(() => this.options.leases.release(this.connector, this.log.source, this.options.owner));
   }
 
-  private claim(leaseMs: number): boolean {
+  /** Whether this process holds the lease now; undefined when the store cannot be written (its health says why). */
+  private claim(leaseMs: number): boolean | undefined {
     const now = this.now();
-    return this.options.leases.claim(this.connector, this.log.source, this.options.owner, now, new Date(now.getTime() + leaseMs));
+    return this.unlessUnwritable(() => this.options.leases.claim(this.connector, this.log.source, this.options.owner, now, new Date(now.getTime() + leaseMs)));
+  }
+
+  private unlessUnwritable<T>(write: () => T): T | undefined {
+    try {
+      return write();
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      this.options.logger.debug({ connector: this.connector, source: this.log.source, err: error }, 'log follower: the store cannot be written; the lease waits');
+      return undefined;
+    }
   }
 
   private report(status: FollowStatus): void {
@@ -236,8 +257,9 @@ export class LogWatch {
         return;
       }
     } catch (error) {
-      // Kept for the next commit: nothing counted, nothing lost.
-      this.options.logger.error({ err: error, connector: this.connector, source: this.log.source }, 'log follower: could not store what it read; trying again');
+      // Kept for the next commit: nothing counted, nothing lost. A store that cannot be written is said once, by its health.
+      const level = error instanceof StoreError ? 'debug' : 'error';
+      this.options.logger[level]({ err: error, connector: this.connector, source: this.log.source }, 'log follower: could not store what it read; trying again');
       return;
     }
     this.batch.clear();

@@ -5,7 +5,7 @@ import { worstStatus, type CheckStatus } from '../domain/status.ts';
 import type { ContainerResources, ContainerResourcesSource, DockerDataRoot } from '../integrations/docker/container-stats.ts';
 import type { CpuLoad, FileSystemUse, HostResources, MemoryUse } from '../integrations/host/resources.ts';
 import { describeFailure, withTimeout } from '../integrations/http/timeout.ts';
-import type { DiskSampleReader } from '../store/disk-samples.ts';
+import type { DiskSampleReader, SamplesLeftOut } from '../store/disk-samples.ts';
 import type { Check, CheckContext } from './check.ts';
 import { readOnce } from './shared-readings.ts';
 import { DEFAULT_ENGINE } from '../config/config.ts';
@@ -20,8 +20,8 @@ export interface ResourcesCheckOptions {
   paths: string[];
   /** The bot's own DATA_DIR. */
   dataDir: string;
-  /** Where disk samples are kept for the forecast; without it there is no forecast. */
-  sampleStore?: DiskSampleReader;
+  /** Where disk samples are kept for the forecast; without it there is no forecast; left out, the forecast says why. */
+  sampleStore?: DiskSampleReader | SamplesLeftOut;
   /** Warn or go critical when a disk is forecast to be full within this many days. */
   forecastDays: { warn: number; critical: number };
   /** Bound of each outside call (host, engine); below the runner's timeout so the other parts still report. */
@@ -153,6 +153,9 @@ export class ResourcesCheck implements Check {
     for (const { path, reason } of reading.value.unreadable) {
       findings.push(unreadable(`Disk ${path} (${roles.get(path)})`, `disk ${path}`, reason));
     }
+    const store = this.options.sampleStore;
+    // Said once, without a status: what was measured still judges the disks.
+    if (store && 'leftOut' in store) findings.push({ detail: { label: 'Disk forecast', value: `left out: ${store.leftOut}` }, short: 'disk forecast left out' });
     return findings;
   }
 
@@ -179,7 +182,7 @@ export class ResourcesCheck implements Check {
   /** Forecasts from the last days' samples, which the disk sampler keeps; the check writes none. */
   private forecast(path: string, now: Date): Outcome<{ text: string; status: CheckStatus } | undefined> {
     const store = this.options.sampleStore;
-    if (!store) return { ok: true, value: undefined };
+    if (!store || 'leftOut' in store) return { ok: true, value: undefined };
     try {
       const forecast = forecastDiskFull(store.since(path, new Date(now.getTime() - FORECAST_WINDOW_MS)));
       if (forecast.kind === 'none') return { ok: true, value: undefined };

@@ -41,7 +41,7 @@ export type SlackSettings = {
   /** Ends with a slash, as the Web API client wants it. */
   apiUrl: string;
   reportsInChannel: boolean;
-} & ({ mode: 'socket'; appToken: string } | { mode: 'http'; signingSecret: string });
+} & ({ mode: 'socket'; appToken: string; /** SLACK_SIGNING_SECRET is set too, and unused. */ signingSecretUnused?: true } | { mode: 'http'; signingSecret: string });
 
 /** The whole configuration, loaded once and validated at start. */
 export interface Config {

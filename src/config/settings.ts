@@ -3,8 +3,8 @@ import {
   boolean,
   connectorName,
   containerName,
+  credentialFreeHttpUrl,
   dockerHost,
-  httpUrl,
   list,
   logFormat,
   logLevel,
@@ -62,7 +62,7 @@ function table<T extends Record<string, Unnamed<z.ZodType, unknown>>>(rows: T): 
 export const SETTINGS = table({
   CONNECTOR_NAME: row({ schema: connectorName, description: 'name of the connector configured from the environment; default: its container name' }),
   CONNECTOR_CONTAINER: row({ schema: containerName, description: 'its Docker container name or id' }),
-  CONNECTOR_URL: row({ schema: httpUrl, description: 'its base URL, http(s)://' }),
+  CONNECTOR_URL: row({ schema: credentialFreeHttpUrl("the Connector's API key belongs in CONNECTOR_API_KEY"), description: 'its base URL, http(s)://' }),
   CONNECTOR_API_KEY: row({ schema: nonEmpty, secret: true, description: 'its API key (scopes monitoring:*, core:account)' }),
   CONNECTOR_API_KEY_HEADER: row({ schema: nonEmpty, default: 'X-API-KEY', description: 'the header its API key is sent in' }),
   CONNECTOR_MONGODB_URI: row({ schema: mongodbUri, secret: true, description: 'its MongoDB, for the database check' }),
@@ -112,7 +112,7 @@ export const SETTINGS = table({
   SLACK_BOT_TOKEN: row({ schema: slackToken('xoxb-'), secret: true, description: "the Slack app's bot token (xoxb-…); set, the Slack adapter starts" }),
   SLACK_APP_TOKEN: row({ schema: slackToken('xapp-'), secret: true, description: 'an app-level token (xapp-…, connections:write): Socket Mode, no public URL needed' }),
   SLACK_SIGNING_SECRET: row({ schema: nonEmpty, secret: true, description: 'the signing secret: HTTP mode, Slack posts to /slack/events on HTTP_PORT' }),
-  SLACK_API_URL: row({ schema: httpUrl, default: 'https://slack.com/api/', description: "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)" }),
+  SLACK_API_URL: row({ schema: credentialFreeHttpUrl('Slack takes its tokens from SLACK_BOT_TOKEN and SLACK_APP_TOKEN'), default: 'https://slack.com/api/', description: "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)" }),
   SLACK_REPORTS_IN_CHANNEL: row({ file: 'slack.reportsInChannel', schema: boolean, default: true, description: 'post reports and operation requests in the channel (false: only to whoever asked)' }),
 
   REPORT_SCHEDULE: row({ file: 'reports.schedule', schema: nonEmpty, default: '0 8 * * 1-5', description: 'when the daily maintenance report is posted (cron: minute hour day month weekday)' }),
@@ -128,7 +128,7 @@ export const SETTINGS = table({
   ALERT_SLOW_CHECKS_SECONDS: row({ file: 'alerts.slowChecksSeconds', schema: positiveInt, default: 3_600, description: 'how often expiries and new Connector versions are checked for alerts' }),
   ALERT_FOLLOW_LOGS: row({ file: 'alerts.followLogs', schema: boolean, default: true, description: "follow each connector's log for error alerts" }),
 
-  DATA_DIR: row({ schema: nonEmpty, default: './data', description: 'the embedded store' }),
+  DATA_DIR: row({ schema: nonEmpty, description: 'the embedded store; default: $XDG_STATE_HOME/connector-ops, else ~/.local/state/connector-ops (the image: /data)' }),
   HTTP_HOST: row({ schema: nonEmpty, default: '127.0.0.1', description: "the address of the bot's HTTP server" }),
   HTTP_PORT: row({ schema: port, default: 3000, description: "the port of the bot's HTTP server" }),
   LOG_LEVEL: row({ schema: logLevel, default: 'info', description: 'the lowest level logged' }),

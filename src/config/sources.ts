@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { redact } from '../logging/redact.ts';
+import { redactAddress } from '../logging/redact.ts';
 import { fileSections } from './derive.ts';
 import { readConfigFile, type ConfigFile } from './file.ts';
 import { SETTING_ROWS, SETTINGS, type Setting } from './settings.ts';
@@ -14,6 +14,11 @@ export interface Resolved<T> {
 }
 
 const FILE_SECTIONS = fileSections(SETTING_ROWS);
+
+/** A configured value as a problem quotes it: in quotes, with any credentials of an address masked. */
+export function quoted(value: string): string {
+  return JSON.stringify(redactAddress(value));
+}
 
 /**
  * The environment and the YAML file it names, read for the section readers: they collect every
@@ -43,8 +48,8 @@ export class Sources {
       if (setting.secret) this.secrets.push(raw);
       const parsed = setting.schema.safeParse(raw);
       if (parsed.success) return { value: parsed.data, from: 'env' };
-      // Not secret, yet it may carry credentials (a URL with user:password@): masked as in the logs.
-      const shown = setting.secret ? '(value hidden)' : `got ${JSON.stringify(redact(raw))}`;
+      // Not secret, yet it may carry credentials (a URL with user:password@, with or without its scheme): masked.
+      const shown = setting.secret ? '(value hidden)' : `got ${quoted(raw)}`;
       this.problems.push(`${setting.env} ${parsed.error.issues[0]?.message ?? 'is invalid'}, ${shown}`);
     }
     const fromFile = setting.file === undefined ? undefined : this.#fileValue(setting.file);

@@ -14,13 +14,31 @@ export const httpUrl = z.string().trim().refine(
   { message: 'must be an http(s) URL' },
 );
 
+/**
+ * An http(s) URL that carries no credentials: the bot authenticates by other settings (`belongIn` says which),
+ * and a user:password@ would be dropped or sent where it does not belong, and every check would fail.
+ */
+export function credentialFreeHttpUrl(belongIn: string) {
+  return httpUrl.refine((value) => !hasCredentials(value), { message: `must not carry credentials (user:password@): ${belongIn}` });
+}
+
+function hasCredentials(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** A registry as Docker names it (`ghcr.io`, `registry.example.com:5000`, `[::1]:5000`), or its URL. */
 export const registryHost = z
   .string()
   .trim()
   .refine((value) => /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(value) || httpUrl.safeParse(value).success, {
     message: 'must be a registry host such as ghcr.io or registry.example.com:5000',
-  });
+  })
+  .refine((value) => !hasCredentials(value), { message: 'must not carry credentials (user:password@): they belong in REGISTRY_USERNAME and REGISTRY_PASSWORD' });
 
 export const mongodbUri = z
   .string()
@@ -99,7 +117,22 @@ export const dockerHost = z
       }
     },
     { message: 'must be unix:///path/to/docker.sock, tcp://host:port or ssh://user@host' },
-  );
+  )
+  .refine((host) => !dockerCredentialsIn(host), {
+    message:
+      'must not carry a password, and a user only in ssh://user@host: ssh authenticates with the keys of the SSH agent (SSH_AUTH_SOCK), tcp:// with TLS client certificates (DOCKER_CERT_PATH, certPath in the YAML file)',
+  });
+
+/** A password anywhere, or a user name outside ssh://: the Docker client would drop either without a word. */
+function dockerCredentialsIn(host: string): boolean {
+  if (isLocalSocket(host)) return false;
+  try {
+    const url = new URL(host.includes('//') ? host : `tcp://${host}`);
+    return url.password !== '' || (url.username !== '' && url.protocol !== 'ssh:');
+  } catch {
+    return false;
+  }
+}
 
 /** A unix socket or Windows named pipe (none: the default socket): an engine on this host, which needs no TLS files. */
 export function isLocalSocket(host: string | undefined): boolean {

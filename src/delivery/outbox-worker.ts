@@ -1,7 +1,13 @@
 import type { Logger } from '../logging/logger.ts';
 import type { DueItem, Outbox, OutboxItem } from '../store/outbox.ts';
 import { backoffMs, describeError, verdictOf } from './retry-policy.ts';
-import { parseConversation, type ConversationTransport } from './transport.ts';
+import { MessageGoneError, parseConversation, type ConversationTransport } from './transport.ts';
+import { withNote } from '../domain/message.ts';
+
+/** Said first in an update posted anew: the message it was to replace is not there to be updated. */
+const GONE_NOTE = 'The message this updates is gone (deleted, or never posted), so here it is anew.';
+
+type Sent = { ref: string; anew: true } | { ref?: string; anew: false };
 
 export interface OutboxWorkerOptions {
   outbox: Outbox;
@@ -33,7 +39,8 @@ export interface OutboxWorkerCounts {
  * holds up only itself), each strictly in order, one item at a time. A failed attempt is retried later (when the
  * platform said, else with backoff) and the conversation waits for it; Slack's refusal, or too many attempts or
  * too old an item, gives the item up (logged at error level, counted, `onFailed`) and the conversation goes on.
- * Items of a platform without a transport stay queued.
+ * Items of a platform without a transport stay queued. An update whose message is gone (deleted, or never
+ * delivered) is posted anew, saying so, and later updates go to the new post: a display is never lost.
  *
  * Crashes: an item is claimed in the store before the platform is called and marked delivered the moment the
  * platform answers, so a kill -9 loses nothing: an unclaimed item goes out after the restart, a claimed one when
@@ -104,6 +111,14 @@ export class OutboxWorker {
     return started.length;
   }
 
+  /** Delivers what is due now, one pass after another, until nothing is (items waiting to be retried are not). */
+  async flush(): Promise<void> {
+    for (;;) {
+      await Promise.all(this.inFlight.values());
+      if ((await this.deliverDue()) === 0) return;
+    }
+  }
+
   private async run(): Promise<void> {
     while (!this.stopping) {
       try {
@@ -137,25 +152,49 @@ export class OutboxWorker {
   }
 
   private async deliver(item: DueItem, transport: ConversationTransport, conversationId: string): Promise<void> {
-    if (item.updateOf !== undefined && item.postRef === undefined) {
-      return this.giveUp(item, item.attempts, `the post it updates ("${item.updateOf}") was not delivered`);
-    }
     const claimedAt = this.now();
     // Another bot process on the same store took it first.
     if (!this.outbox.claim(item.id, claimedAt, new Date(claimedAt.getTime() + this.leaseMs))) return;
     const attempt = item.attempts + 1;
-    let ref: string | undefined;
+    let sent: Sent;
     try {
-      if (item.postRef === undefined) ref = (await transport.post(conversationId, item.message)).ref;
-      else await transport.update(conversationId, item.postRef, item.message);
+      sent = await this.send(item, transport, conversationId);
     } catch (error) {
       return this.afterFailure(item, attempt, error);
     }
     // First thing after the platform's answer: the window in which a crash would deliver it twice.
-    this.outbox.delivered(item.id, ref);
+    if (sent.anew) this.outbox.deliveredAnew(item, sent.ref);
+    else this.outbox.delivered(item.id, sent.ref);
     this.counts.delivered++;
-    this.logger.debug({ id: item.id, conversation: item.conversation, attempt, ref }, 'outbox: delivered');
-    this.onDelivered?.(item, ref);
+    this.logger.debug({ id: item.id, conversation: item.conversation, attempt, ref: sent.ref, anew: sent.anew }, 'outbox: delivered');
+    this.onDelivered?.(item, sent.ref);
+  }
+
+  /**
+   * One attempt. An update whose post is gone (deleted, or never delivered) is posted anew, saying so, and the
+   * new post takes over its key (its updates keep saying so); a reply whose post is gone goes to the conversation.
+   */
+  private async send(item: DueItem, transport: ConversationTransport, conversationId: string): Promise<Sent> {
+    const noted = withNote(item.message, GONE_NOTE);
+    const anew = async (): Promise<Sent> => ({ ref: (await transport.post(conversationId, noted)).ref, anew: true as const });
+    if (item.updateOf !== undefined) {
+      if (item.postRef === undefined) return anew();
+      try {
+        await transport.update(conversationId, item.postRef, item.postAnew ? noted : item.message);
+        return { anew: false };
+      } catch (error) {
+        if (error instanceof MessageGoneError) return anew();
+        throw error;
+      }
+    }
+    if (item.postRef !== undefined) {
+      try {
+        return { ref: (await transport.post(conversationId, item.message, { threadOf: item.postRef })).ref, anew: false };
+      } catch (error) {
+        if (!(error instanceof MessageGoneError)) throw error;
+      }
+    }
+    return { ref: (await transport.post(conversationId, item.message)).ref, anew: false };
   }
 
   private afterFailure(item: DueItem, attempt: number, error: unknown): void {

@@ -8,9 +8,29 @@ import type { Message } from '../domain/message.ts';
  */
 export interface ConversationTransport {
   platform: string;
-  /** Posts a new message; `ref` is what `update` needs to find it again, e.g. `chat:C0OPS00001:<ts>`. */
-  post(conversationId: string, message: Message): Promise<{ ref: string }>;
+  /**
+   * Posts a new message, in the thread of the message `threadOf` names when given (where the platform has
+   * threads); `ref` is what `update` needs to find it again, e.g. `chat:C0OPS00001:<ts>`.
+   */
+  post(conversationId: string, message: Message, options?: PostOptions): Promise<{ ref: string }>;
+  /** Replaces a posted message for everyone; throws `MessageGoneError` when it is not there any more. */
   update(conversationId: string, ref: string, message: Message): Promise<void>;
+}
+
+export interface PostOptions {
+  /** The ref of the message to reply to in its thread. */
+  threadOf?: string;
+}
+
+/**
+ * Thrown by a transport when the message to update (or to reply to) is not there any more: deleted, or not
+ * one the platform lets the bot change. The outbox then posts anew, saying so.
+ */
+export class MessageGoneError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MessageGoneError';
+  }
 }
 
 /** Thrown by a transport when the platform says when to try again (a rate limit). */

@@ -70,7 +70,7 @@ export function dailyReportMessage(report: Report, scheduledFor: Date, timezone:
         fields: groups.slice(0, MAX_ERROR_GROUPS).map((g) => ({ label: g.connector, value: `${g.count}× ${g.key}${g.fatal > 0 ? ` (${g.fatal} FATAL)` : ''}`, status: g.fatal > 0 ? 'critical' : 'warn' })),
       },
     );
-    if (groups.length > MAX_ERROR_GROUPS) blocks.push({ type: 'context', text: `and ${groups.length - MAX_ERROR_GROUPS} more groups: /connector logs --since 24h` });
+    if (groups.length > MAX_ERROR_GROUPS) blocks.push({ type: 'context', text: `and ${groups.length - MAX_ERROR_GROUPS} more groups: /connector logs --since 24h --details` });
   }
   if (fine.length > 0) blocks.push({ type: 'context', text: `Fine: ${fine.join(', ')}` });
   if (extras.chart) blocks.push({ type: 'chart', chart: extras.chart });

@@ -57,3 +57,8 @@ export function message(text: string, blocks: Block[]): Message {
 export function textMessage(text: string, status?: CheckStatus): Message {
   return { text, blocks: [{ type: 'section', text, ...(status ? { status } : {}) }] };
 }
+
+/** The message with a line about it first (as a context line): "the original is gone", say. */
+export function withNote(message: Message, note: string): Message {
+  return { text: `${note} ${message.text}`, blocks: [{ type: 'context', text: note }, ...message.blocks] };
+}

@@ -3,7 +3,7 @@ import { textMessage } from './message.ts';
 import type { OperationKind, OperationRequest } from './operation.ts';
 import type { CheckStatus } from './status.ts';
 
-const TITLES: Record<OperationKind, string> = {
+export const OPERATION_TITLES: Record<OperationKind, string> = {
   restart: 'Restart',
   stop: 'Stop',
   start: 'Start',
@@ -37,7 +37,7 @@ export interface RequestMessageOptions {
  * once it is decided.
  */
 export function requestMessage(request: OperationRequest, options: RequestMessageOptions): Message {
-  const title = `${TITLES[request.kind]} · ${request.connector}`;
+  const title = `${OPERATION_TITLES[request.kind]} · ${request.connector}`;
   const asks = `${request.requestedBy.displayName} asks to ${verbPhrase(request)}${request.reason ? `: ${request.reason}` : '.'}`;
   const blocks: Block[] = [{ type: 'header', text: title, ...(STATE_STATUS[request.state] && { status: STATE_STATUS[request.state] }) }, { type: 'section', text: asks }];
   const shown = request.params.shown;
@@ -54,7 +54,7 @@ export function requestMessage(request: OperationRequest, options: RequestMessag
           command: `/connector approve ${request.id}`,
           style: options.danger ? 'danger' : 'primary',
           confirm: {
-            title: `${TITLES[request.kind]} ${request.connector}?`,
+            title: `${OPERATION_TITLES[request.kind]} ${request.connector}?`,
             text: `It runs as soon as you approve${shown?.warning ? `. ${shown.warning}` : '.'}`,
             confirm: 'Approve',
             deny: 'Not now',
@@ -71,7 +71,7 @@ export function requestMessage(request: OperationRequest, options: RequestMessag
 /** The end of an operation, posted as a reply to its request. */
 export function outcomeMessage(request: OperationRequest, ok: boolean, summary: string, details: readonly Field[]): Message {
   const status: CheckStatus = ok ? 'ok' : 'critical';
-  const text = `${TITLES[request.kind]} of ${request.connector} ${ok ? 'succeeded' : 'failed'}: ${summary}`;
+  const text = `${OPERATION_TITLES[request.kind]} of ${request.connector} ${ok ? 'succeeded' : 'failed'}: ${summary}`;
   return {
     text,
     blocks: [

@@ -80,8 +80,18 @@ export interface OperationRequest {
   selfApproved: boolean;
   /** The last word on it: why it was rejected, what the outcome was. */
   outcome?: string;
-  /** The request message as its adapter posted it, to update in place. */
-  message?: { platform: Actor['platform']; id: string };
+}
+
+/** What the engine says of a connector's container now: an interrupted run is announced with it. */
+export interface ContainerCondition {
+  state: 'running' | 'stopped' | 'restarting' | 'missing' | 'unknown';
+  /** As people read it: `running for 3 h, Docker health healthy`, `exited (exit code 0) 2 min ago`. */
+  text: string;
+}
+
+/** The outbox key of a request's message in its conversation: its later states update it, its outcome replies to it. */
+export function requestPostKey(id: string): string {
+  return `request:${id}`;
 }
 
 export function isFinal(state: RequestState): boolean {

@@ -36,3 +36,8 @@ export interface ChatRequest {
   origin: Origin;
   receivedAt: Date;
 }
+
+/** How the outbox and subscriptions name a conversation: `slack:C0123ABCD`, `console` (the terminal is one). */
+export function conversationKey(conversation: Conversation): string {
+  return conversation.platform === 'console' ? 'console' : `${conversation.platform}:${conversation.id}`;
+}

@@ -57,6 +57,8 @@ export interface VerbSpec {
   positionals?: readonly PositionalSpec[];
   /** An operation, requested now and run after an approval. */
   operation?: true;
+  /** It writes to the store (a decision, a subscription, a silence; every operation does): refused while the store cannot be written. */
+  records?: true;
   /** The checks the verb runs; absent for verbs that run none. */
   checks?: readonly CheckId[];
   takesConnector: boolean;
@@ -108,25 +110,26 @@ export const VERBS: readonly VerbSpec[] = [
   },
   { verb: 'backup', role: 'operator', operation: true, summary: "request a backup of the Connector's definition, configuration and logs", takesConnector: true, options: [REASON] },
   { verb: 'cleanup', role: 'operator', operation: true, summary: 'request the removal of what old-material lists (never database backups)', takesConnector: true, options: [REASON] },
-  { verb: 'approve', role: 'approver', summary: 'approve a request: it runs at once', takesConnector: false, positionals: [ID], options: [] },
-  { verb: 'reject', role: 'approver', summary: 'reject a request, with a reason', takesConnector: false, positionals: [ID, { name: 'reason', rest: true }], options: [] },
-  { verb: 'cancel', role: 'operator', summary: 'withdraw your own pending request', takesConnector: false, positionals: [ID], options: [] },
+  { verb: 'approve', records: true, role: 'approver', summary: 'approve a request: it runs at once', takesConnector: false, positionals: [ID], options: [] },
+  { verb: 'reject', records: true, role: 'approver', summary: 'reject a request, with a reason', takesConnector: false, positionals: [ID, { name: 'reason', rest: true }], options: [] },
+  { verb: 'cancel', records: true, role: 'operator', summary: 'withdraw your own pending request', takesConnector: false, positionals: [ID], options: [] },
   { verb: 'requests', role: 'viewer', summary: 'pending and running requests', takesConnector: false, options: [] },
   { verb: 'audit', role: 'viewer', summary: 'the latest entries of the audit log', takesConnector: true, options: [LIMIT] },
-  { verb: 'subscribe', role: 'operator', summary: 'post the daily report or alerts (reports|alerts) into this conversation', takesConnector: false, positionals: [WHAT], options: [MIN] },
-  { verb: 'unsubscribe', role: 'operator', summary: 'stop posting reports or alerts (reports|alerts) here', takesConnector: false, positionals: [WHAT], options: [] },
+  { verb: 'subscribe', records: true, role: 'operator', summary: 'post the daily report or alerts (reports|alerts) into this conversation', takesConnector: false, positionals: [WHAT], options: [MIN] },
+  { verb: 'unsubscribe', records: true, role: 'operator', summary: 'stop posting reports or alerts (reports|alerts) here', takesConnector: false, positionals: [WHAT], options: [] },
   { verb: 'subscriptions', role: 'viewer', summary: 'the conversations that receive reports and alerts', takesConnector: false, options: [] },
   { verb: 'schedule', role: 'viewer', summary: 'when the next daily report is posted', takesConnector: false, options: [] },
   { verb: 'alerts', role: 'viewer', summary: 'the alerts firing or pending, and the silences in force', takesConnector: false, options: [] },
   {
     verb: 'silence',
+    records: true,
     role: 'operator',
     summary: 'hold back the posts of an alert (its id) or of every alert of a connector, for a while (30m, 1h, 24h, 7d)',
     takesConnector: false,
     positionals: [{ name: 'target', required: true }, { name: 'duration', required: true }, { name: 'reason', rest: true }],
     options: [],
   },
-  { verb: 'unsilence', role: 'operator', summary: 'end a silence before its time (its id, from /connector alerts)', takesConnector: false, positionals: [ID], options: [] },
+  { verb: 'unsilence', records: true, role: 'operator', summary: 'end a silence before its time (its id, from /connector alerts)', takesConnector: false, positionals: [ID], options: [] },
 ];
 
 /** The words a verb takes after it, in order. */

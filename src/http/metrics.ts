@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EngineState } from '../domain/engine-state.ts';
 
 /** The daily report's name in the schedule runs table and in the metrics. */
 export const REPORT_SCHEDULE = 'daily-report';
@@ -26,9 +27,12 @@ export class Metrics {
   readonly checks: Counter<'check' | 'status'>;
   readonly checkDuration: Histogram<'check'>;
   readonly deliveries: Counter<'platform' | 'outcome'>;
+  readonly refusedDeliveries: Counter<'platform'>;
+  readonly uncaughtErrors: Counter<'kind'>;
   private queued: () => number = () => 0;
   private lastReport: () => ScheduleReading | undefined = () => undefined;
   private alerts: () => AlertReading = () => ({ firingByKind: new Map(), silenced: 0, silences: 0 });
+  private engines: () => readonly EngineState[] = () => [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'connector_ops_' });
@@ -55,6 +59,18 @@ export class Metrics {
       name: 'connector_ops_deliveries_total',
       help: 'Scheduled posts and updates through the outbox, by platform and outcome (delivered, retried, failed: given up)',
       labelNames: ['platform', 'outcome'],
+      registers: [this.registry],
+    });
+    this.refusedDeliveries = new Counter({
+      name: 'connector_ops_chat_deliveries_refused_total',
+      help: 'Deliveries from a chat platform refused before any handler ran: a body that could not be read, or of a shape the platform does not send',
+      labelNames: ['platform'],
+      registers: [this.registry],
+    });
+    this.uncaughtErrors = new Counter({
+      name: 'connector_ops_uncaught_errors_total',
+      help: 'Errors no code of the bot caught (uncaughtException, unhandledRejection): logged, and the bot kept serving',
+      labelNames: ['kind'],
       registers: [this.registry],
     });
     const queued: Gauge = new Gauge({
@@ -85,13 +101,25 @@ export class Metrics {
       },
     });
     this.alertGauges();
+    // Labelled by engine, and absent for one not probed yet: a 0 would claim it is down.
+    const engineUp: Gauge<'engine'> = new Gauge({
+      name: 'connector_ops_engine_up',
+      help: 'Whether a Docker engine answered its last probe (1) or not (0), by engine name',
+      labelNames: ['engine'],
+      registers: [this.registry],
+      collect: () => {
+        engineUp.reset();
+        for (const { engine, state } of this.engines()) if (state !== 'unknown') engineUp.set({ engine }, state === 'up' ? 1 : 0);
+      },
+    });
   }
 
   /** Where the gauges read from: called once, at the composition root. */
-  observe(sources: { queuedDeliveries: () => number; lastReport: () => ScheduleReading | undefined; alerts?: () => AlertReading }): void {
+  observe(sources: { queuedDeliveries: () => number; lastReport: () => ScheduleReading | undefined; alerts?: () => AlertReading; engines?: () => readonly EngineState[] }): void {
     this.queued = sources.queuedDeliveries;
     this.lastReport = sources.lastReport;
     if (sources.alerts) this.alerts = sources.alerts;
+    if (sources.engines) this.engines = sources.engines;
   }
 
   private alertGauges(): void {

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
+import { inert } from '../domain/inert.ts';
 import type { Redactor } from './redact.ts';
 
 export type { Logger };
@@ -26,7 +27,8 @@ export function createLogger(options: LoggerOptions): Logger {
         // Error into a plain object, which pino would otherwise spread into the record without a msg.
         const [first, ...rest] = args;
         const normalised = first instanceof Error ? [{ err: first }, ...(rest.length > 0 ? rest : [first.message])] : args;
-        method.apply(this, normalised.map((arg) => redactor.redactDeep(arg)));
+        // What Connectors and people wrote reaches the log too: made inert, so a terminal showing it hides or reorders nothing.
+        method.apply(this, normalised.map((arg) => redactor.redactDeep(arg, inert)));
       },
     },
     // Errors arrive already serialised (and redacted) by redactDeep; pino's own serialiser would call them "Object".
@@ -54,7 +56,7 @@ function build(base: PinoOptions, destination: NonNullable<LoggerOptions['destin
 function redactChildBindings(logger: Logger, redactor: Redactor): Logger {
   const child = logger.child.bind(logger);
   const redactingChild = (bindings: Record<string, unknown>, childOptions?: object): Logger =>
-    redactChildBindings(child(redactor.redactDeep(bindings), childOptions), redactor);
+    redactChildBindings(child(redactor.redactDeep(bindings, inert), childOptions), redactor);
   // pino's generic child signature (custom levels) cannot be expressed by a plain function type.
   logger.child = redactingChild as unknown as Logger['child'];
   return logger;

@@ -21,6 +21,15 @@ export function maskUrlCredentials(text: string): string {
   return text.replace(URL_USERINFO, maskUserinfo);
 }
 
+// One value meant as an address may lack its scheme or slashes (`admin:secret@host:8080`, `http:/u:p@h`),
+// which the URL rule needs: here everything before the value's first "@" (and no "/") is credentials.
+const LEADING_USERINFO = /^(\s*(?:[a-z][a-z0-9+.-]*:\/*)?)([^\s/?#'"<>]+)@/i;
+
+/** One value meant as an address (a configuration value), redacted: as `redact`, and its credentials also without a scheme. */
+export function redactAddress(value: string): string {
+  return redact(value).replace(LEADING_USERINFO, maskUserinfo);
+}
+
 interface Rule {
   pattern: RegExp;
   replace: (match: string, ...groups: string[]) => string;
@@ -79,32 +88,32 @@ export class Redactor {
     return out;
   }
 
-  /** Redacts every string inside a JSON-like value, returning a copy. */
-  redactDeep<T>(value: T): T {
-    return this.walk(value, new WeakSet()) as T;
+  /** Redacts every string inside a JSON-like value, returning a copy; `then` finishes each redacted string (the logger makes it inert). */
+  redactDeep<T>(value: T, then: (text: string) => string = (text) => text): T {
+    return this.walk(value, new WeakSet(), (text) => then(this.redact(text))) as T;
   }
 
-  private walk(value: unknown, seen: WeakSet<object>): unknown {
-    if (typeof value === 'string') return this.redact(value);
+  private walk(value: unknown, seen: WeakSet<object>, shown: (text: string) => string): unknown {
+    if (typeof value === 'string') return shown(value);
     if (typeof value !== 'object' || value === null) return value;
     if (seen.has(value)) return '[circular]';
     seen.add(value);
     try {
-      if (Array.isArray(value)) return value.map((item) => this.walk(item, seen));
+      if (Array.isArray(value)) return value.map((item) => this.walk(item, seen, shown));
       // Dates, URLs, Buffers: shown as JSON.stringify shows them, not as empty objects.
       if (!(value instanceof Error) && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-        return this.walk((value as { toJSON: () => unknown }).toJSON(), seen);
+        return this.walk((value as { toJSON: () => unknown }).toJSON(), seen, shown);
       }
       const out: Record<string, unknown> = {};
       if (value instanceof Error) {
         out.type = value.name;
-        out.message = this.redact(value.message);
-        if (value.stack) out.stack = this.redact(value.stack);
+        out.message = shown(value.message);
+        if (value.stack) out.stack = shown(value.stack);
         // The cause is often the only useful part ("fetch failed" caused by ECONNREFUSED).
-        if (value.cause !== undefined) out.cause = this.walk(value.cause, seen);
+        if (value.cause !== undefined) out.cause = this.walk(value.cause, seen, shown);
       }
       for (const [key, item] of Object.entries(value)) {
-        out[key] = SECRET_KEY.test(key) && typeof item === 'string' && item.length > 0 ? MASK : this.walk(item, seen);
+        out[key] = SECRET_KEY.test(key) && typeof item === 'string' && item.length > 0 ? MASK : this.walk(item, seen, shown);
       }
       return out;
     } finally {

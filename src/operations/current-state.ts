@@ -1,20 +1,29 @@
 import type { Connector } from '../domain/connector.ts';
 import { approximateDuration } from '../domain/duration.ts';
+import type { ContainerCondition } from '../domain/operation.ts';
+import { ContainerNotFoundError } from '../integrations/docker/containers.ts';
 import { describeFailure } from '../integrations/http/timeout.ts';
 import type { OperationDependencies } from './dependencies.ts';
 
 /** The container's state as the request shows it to the approver: `running for 3 h, Docker health unhealthy`. */
 export async function currentState(deps: OperationDependencies, connector: Connector, signal: AbortSignal): Promise<string> {
-  if (!connector.container) return 'Current state: no container';
+  return `Current state: ${(await readCondition(deps, connector, signal)).text}`;
+}
+
+/** What the engine says of the connector's container now: running, stopped, restarting, not there, or unreadable. */
+export async function readCondition(deps: OperationDependencies, connector: Connector, signal: AbortSignal): Promise<ContainerCondition> {
+  if (!connector.container) return { state: 'missing', text: 'no container' };
   try {
     const { State: state } = await deps.containersFor(connector).inspect(connector.container, signal);
     const now = deps.now().getTime();
     const since = (iso: string) => approximateDuration(Math.max(0, now - Date.parse(iso)));
     const health = state.Health?.Status ? `, Docker health ${state.Health.Status}` : '';
-    if (state.Restarting) return `Current state: restarting (last exit code ${state.ExitCode})`;
-    if (state.Running) return `Current state: running for ${since(state.StartedAt)}${health}`;
-    return `Current state: ${state.Status} (exit code ${state.ExitCode})${state.FinishedAt && !state.FinishedAt.startsWith('0001') ? ` ${since(state.FinishedAt)} ago` : ''}`;
+    if (state.Restarting) return { state: 'restarting', text: `restarting (last exit code ${state.ExitCode})` };
+    if (state.Running) return { state: 'running', text: `running for ${since(state.StartedAt)}${health}` };
+    const ago = state.FinishedAt && !state.FinishedAt.startsWith('0001') ? ` ${since(state.FinishedAt)} ago` : '';
+    return { state: 'stopped', text: `${state.Status} (exit code ${state.ExitCode})${ago}` };
   } catch (error) {
-    return `Current state: could not be read (${describeFailure(error)})`;
+    if (error instanceof ContainerNotFoundError) return { state: 'missing', text: `no container ${connector.container} on its engine` };
+    return { state: 'unknown', text: `could not be read (${describeFailure(error)})` };
   }
 }

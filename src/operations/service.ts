@@ -1,16 +1,25 @@
-import { hostname } from 'node:os';
 import type { Connector } from '../domain/connector.ts';
-import { personOf, type OperationKind, type OperationParams, type OperationRequest, type Person, type RequestState } from '../domain/operation.ts';
+import type { Message } from '../domain/message.ts';
+import { personOf, type ContainerCondition, type OperationKind, type OperationParams, type OperationRequest, type Person, type RequestState } from '../domain/operation.ts';
 import type { Actor, Conversation } from '../domain/request.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditLog, AuditQuery, AuditRecord } from '../store/audit-log.ts';
 import type { OperationRequests } from '../store/operation-requests.ts';
 import type { ExecutionResult, OperationKindSpec, Plan } from './executor.ts';
+import { formatExecutor, ownerGone, pidExists, THIS_PROCESS, type ExecutorIdentity } from './executor-identity.ts';
+import type { RequestPosts } from './request-posts.ts';
+import { StoreError } from '../store/store-error.ts';
 
 export interface OperationServiceOptions {
   requests: OperationRequests;
   audit: AuditLog;
   kinds: ReadonlyMap<OperationKind, OperationKindSpec>;
+  /** Where the request message's later states, the outcomes and the announcements of interrupted runs are queued. */
+  posts: RequestPosts;
+  /** Called after something was queued for posting (the outbox worker looks at once). */
+  onQueued?: () => void;
+  /** How the connector's container is now, for the announcement of a run that was cut off. */
+  conditionOf: (connector: string, signal: AbortSignal) => Promise<ContainerCondition>;
   /** The four-eyes rule's exception: the console, or allowSelfApproval. */
   maySelfApprove: (actor: Actor) => boolean;
   approvalTimeoutMs: number;
@@ -18,6 +27,8 @@ export interface OperationServiceOptions {
   planTimeoutMs?: number;
   logger: Logger;
   now?: () => Date;
+  /** This process as runs name their owner (tests play a restarted one). */
+  self?: ExecutorIdentity;
   /** An approved request starts and ends executing (alerts hold back what a connector's own restart raises). */
   onExecution?: (phase: 'started' | 'finished', request: OperationRequest, maxMs: number) => void;
 }
@@ -28,26 +39,11 @@ export type DecisionResult = { ok: true; request: OperationRequest } | { ok: fal
 
 export type Decision = 'approve' | 'reject' | 'cancel';
 
-/** This process, as an executing request names its owner. */
-const EXECUTOR = `${hostname()}:${process.pid}`;
 const HEARTBEAT_MS = 10_000;
-/** An owner on another host that has not said it is alive for this long is taken to be gone. */
+/** An owner that has not said it is alive for this long is taken to be gone, wherever it runs. */
 const HEARTBEAT_STALE_MS = 60_000;
-
-/** On this host, whether the owning process is gone; elsewhere it cannot be told (undefined: go by the heartbeat). */
-function ownerGone(executor: string): boolean | undefined {
-  const colon = executor.lastIndexOf(':');
-  if (executor.slice(0, colon) !== hostname()) return undefined;
-  const pid = Number(executor.slice(colon + 1));
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
+/** How long the announcement of an interrupted run waits for the engine to say how the connector is. */
+const CONDITION_TIMEOUT_MS = 10_000;
 
 /**
  * Operations with four-eyes approval: a request is recorded (and audited) before anything happens, an
@@ -56,9 +52,14 @@ function ownerGone(executor: string): boolean | undefined {
  */
 export class OperationService {
   private readonly options: OperationServiceOptions;
+  private readonly self: ExecutorIdentity;
+  private readonly executor: string;
+  private recovering: Promise<OperationRequest[]> | undefined;
 
   constructor(options: OperationServiceOptions) {
     this.options = options;
+    this.self = options.self ?? THIS_PROCESS;
+    this.executor = formatExecutor(this.self);
   }
 
   private now(): Date {
@@ -77,7 +78,7 @@ export class OperationService {
 
   /** Pending and running requests, after expiring those past their time. */
   active(): OperationRequest[] {
-    this.options.requests.expireDue(this.now());
+    this.expireDue(this.now());
     return this.options.requests.active();
   }
 
@@ -103,36 +104,72 @@ export class OperationService {
     });
   }
 
-  /** Remembers where the request message went, so that decisions and progress update it in place. */
-  attachMessage(id: string, message: NonNullable<OperationRequest['message']>): void {
-    this.options.requests.setMessage(id, message);
+  /** The request message as its adapter posted it (`ref`: its platform reference): decisions and progress update it from now on. */
+  attachMessage(request: OperationRequest, ref: string, message: Message): void {
+    this.options.posts.posted(request, ref, message);
   }
 
   /** An approved request that cannot run (its connector is gone): failed, with the reason, never left approved. */
   failUnrunnable(request: OperationRequest, reason: string): void {
-    const { requests } = this.options;
-    if (requests.claim(request.id, EXECUTOR, this.now()).ok) {
-      requests.transition(request.id, ['executing'], 'failed', this.now(), { outcome: reason }, { event: 'failed', detail: { summary: reason } });
-    }
+    const { requests, posts } = this.options;
+    if (!requests.claim(request.id, this.executor, this.now()).ok) return;
+    const result: ExecutionResult = { ok: false, summary: reason, details: [] };
+    requests.transition(request.id, ['executing'], 'failed', this.now(), { outcome: reason }, { event: 'failed', detail: { summary: reason } }, (failed) => posts.finished(failed, result, []));
+    this.options.onQueued?.();
   }
 
   /**
-   * What a crash cut off (its process gone, or silent for too long) is marked interrupted, what is past its
-   * time expired. At the bot's start and every little while; a live run of another process is left alone.
+   * What a crash cut off (its process gone, or silent for too long) is marked interrupted and announced in its
+   * conversation with the connector's state now and the next step; what is past its time expired. At the bot's
+   * start and every little while; a live run of another process is left alone. One pass at a time.
    */
-  recover(): OperationRequest[] {
-    const now = this.now();
-    const interrupted = this.options.requests.interruptAbandoned(now, ownerGone, HEARTBEAT_STALE_MS);
-    for (const request of interrupted) {
-      this.options.logger.warn({ requestId: request.id, connector: request.connector, operation: request.kind }, 'operation interrupted by the bot stopping; not run again');
-    }
-    this.options.requests.expireDue(now);
+  recover(): Promise<OperationRequest[]> {
+    this.recovering ??= this.recoverOnce().finally(() => (this.recovering = undefined));
+    return this.recovering;
+  }
+
+  private async recoverOnce(): Promise<OperationRequest[]> {
+    const { requests, posts, logger } = this.options;
+    const found = requests.abandoned((owner) => ownerGone(owner, this.self, this.now().getTime(), HEARTBEAT_STALE_MS, pidExists));
+    // Read before the transactions (the engine is slow, the write lock is not to be held meanwhile), all at once;
+    // only the process whose write wins announces.
+    const conditions = await Promise.all(
+      found.map(({ request }) =>
+        this.options
+          .conditionOf(request.connector, AbortSignal.timeout(CONDITION_TIMEOUT_MS))
+          .catch((error: unknown): ContainerCondition => ({ state: 'unknown', text: `could not be read (${(error as Error).message})` })),
+      ),
+    );
+    const interrupted = found.flatMap((run, index) => {
+      const { request } = run;
+      const condition = conditions[index]!;
+      const progress = this.progressOf(request);
+      const result = requests.interrupt(run, this.now(), (marked) => posts.interrupted(marked, request.state, progress, condition));
+      if (!result.ok) return [];
+      logger.warn({ requestId: request.id, connector: request.connector, operation: request.kind, foundIn: request.state, executor: run.owner.executor, now: condition.text }, 'operation interrupted by the bot stopping; not run again');
+      return [result.request];
+    });
+    this.expireDue(this.now());
+    if (interrupted.length > 0) this.options.onQueued?.();
     return interrupted;
+  }
+
+  /** The milestones a run reached, from the audit log: shown again on its message. */
+  private progressOf(request: OperationRequest): string[] {
+    return this.options.audit
+      .list({ connector: request.connector, since: request.decidedAt ?? request.createdAt })
+      .filter((entry) => entry.requestId === request.id && entry.event === 'progress')
+      .map((entry) => String(entry.detail.text));
+  }
+
+  private expireDue(now: Date): void {
+    const expired = this.options.requests.expireDue(now, (request) => this.options.posts.state(request));
+    if (expired.length > 0) this.options.onQueued?.();
   }
 
   async request(input: { kind: OperationKind; connector: Connector; params: OperationParams; reason?: string; actor: Actor; conversation: Conversation }): Promise<RequestResult> {
     const { requests } = this.options;
-    requests.expireDue(this.now());
+    this.expireDue(this.now());
     const existing = requests.activeFor(input.connector.name);
     if (existing) return { ok: false, problem: busyText(existing) };
     const spec = this.kind(input.kind);
@@ -157,7 +194,10 @@ export class OperationService {
     return { ok: true, request: created.request, plan };
   }
 
-  /** Approve, reject or cancel: one conditional write; a request already decided, running or expired is named as such. */
+  /**
+   * Approve, reject or cancel: one conditional write, which queues the request message's update for everyone
+   * wherever the decision was made; a request already decided, running or expired is named as such.
+   */
   decide(id: string, decision: Decision, actor: Actor, reason?: string): DecisionResult {
     const { requests, audit } = this.options;
     const now = this.now();
@@ -179,13 +219,18 @@ export class OperationService {
       ['pending'],
       to,
       now,
-      { decidedBy: person, decidedAt: now, ...(decision === 'approve' && { selfApproved: own }), ...(outcome && { outcome }) },
+      // An approval names this process as its owner: should it end before the run begins, the others can tell.
+      { decidedBy: person, decidedAt: now, ...(decision === 'approve' && { selfApproved: own, executor: this.executor }), ...(outcome && { outcome }) },
       { event: to === 'approved' ? 'approved' : to, actor: person, detail: { ...(reason && { reason }), ...(decision === 'approve' && own && { selfApproved: true }) } },
+      (decided) => this.options.posts.state(decided),
     );
-    if (result.ok) return result;
+    if (result.ok) {
+      this.options.onQueued?.();
+      return result;
+    }
     const current = result.current ?? found;
     if (current.state === 'pending' && current.expiresAt <= now) {
-      requests.expireDue(now);
+      this.expireDue(now);
       return { ok: false, request: { ...current, state: 'expired' }, problem: `Request ${current.id} expired at ${current.expiresAt.toISOString()}, before it was decided. Request it again if it is still needed.` };
     }
     return { ok: false, request: current, problem: stateText(current) };
@@ -193,17 +238,26 @@ export class OperationService {
 
   /**
    * Runs an approved request, once: the move to executing is itself conditional, so a second caller (a
-   * redelivered click, another bot process) finds it taken and runs nothing.
+   * redelivered click, another bot process) finds it taken and runs nothing. Each milestone, the end and the
+   * outcome are queued for the request's conversation with the audit entry they show.
    */
-  async execute(request: OperationRequest, connector: Connector, onProgress: (text: string) => Promise<void>): Promise<ExecutionResult | undefined> {
-    const { requests, audit, logger } = this.options;
-    const started = requests.claim(request.id, EXECUTOR, this.now());
+  async execute(request: OperationRequest, connector: Connector): Promise<ExecutionResult | undefined> {
+    const { requests, posts, logger } = this.options;
+    const started = requests.claim(request.id, this.executor, this.now());
     if (!started.ok) return undefined;
-    const heartbeat = setInterval(() => requests.heartbeat(request.id, EXECUTOR, this.now()), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => {
+      try {
+        requests.heartbeat(request.id, this.executor, this.now());
+      } catch (error) {
+        // The run goes on; a store that cannot be written is told by its health, anything else here.
+        if (!(error instanceof StoreError)) logger.error({ err: error, requestId: request.id }, 'operation: could not beat its heartbeat');
+      }
+    }, HEARTBEAT_MS);
     heartbeat.unref();
     const spec = this.kind(request.kind);
     const signal = AbortSignal.timeout(spec.timeoutMs);
     const begun = performance.now();
+    const progress: string[] = [];
     this.options.onExecution?.('started', started.request, spec.timeoutMs);
     let result: ExecutionResult;
     try {
@@ -212,8 +266,9 @@ export class OperationService {
         connector,
         signal,
         progress: async (text) => {
-          audit.append({ at: this.now(), event: 'progress', requestId: request.id, connector: request.connector, operation: request.kind, detail: { text } });
-          await onProgress(text).catch((error: unknown) => logger.warn({ err: error, requestId: request.id }, 'could not show progress'));
+          progress.push(text);
+          requests.recordProgress(started.request, text, this.now(), () => posts.state(started.request, progress));
+          this.options.onQueued?.();
         },
       });
     } catch (error) {
@@ -223,10 +278,16 @@ export class OperationService {
     clearInterval(heartbeat);
     this.options.onExecution?.('finished', started.request, spec.timeoutMs);
     const ms = Math.round(performance.now() - begun);
-    requests.transition(request.id, ['executing'], result.ok ? 'succeeded' : 'failed', this.now(), { outcome: result.summary }, {
-      event: result.ok ? 'succeeded' : 'failed',
-      detail: { summary: result.summary, ms, details: result.details },
-    });
+    requests.transition(
+      request.id,
+      ['executing'],
+      result.ok ? 'succeeded' : 'failed',
+      this.now(),
+      { outcome: result.summary },
+      { event: result.ok ? 'succeeded' : 'failed', detail: { summary: result.summary, ms, details: result.details } },
+      (ended) => posts.finished(ended, result, progress),
+    );
+    this.options.onQueued?.();
     return result;
   }
 }

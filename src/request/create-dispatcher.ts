@@ -7,6 +7,7 @@ import { requireRole } from './middleware/access.ts';
 import { logRequest } from './middleware/log.ts';
 import { countRequests } from './middleware/metrics.ts';
 import { parseRequest } from './middleware/parse.ts';
+import { requireWritableStore, type StoreCondition } from './middleware/store.ts';
 import { createVerbHandlers } from './verb-handlers.ts';
 import type { OperationService } from '../operations/service.ts';
 import type { NotificationVerbDependencies } from './notification-verbs.ts';
@@ -19,12 +20,14 @@ export interface DispatcherDependencies {
   notifications: NotificationVerbDependencies;
   alerts: AlertVerbDependencies;
   policy: AccessPolicy;
+  /** What refuses a request that needs to be recorded while the store cannot be written. */
+  store: StoreCondition;
   logger: Logger;
   countRequest: (verb: string, platform: Platform) => void;
   progressAfterMs?: number;
 }
 
-/** The one request path of every adapter: log, count, parse, check the role, run the verb. */
+/** The one request path of every adapter: log, count, parse, check the store and the role, run the verb. */
 export function createDispatcher(deps: DispatcherDependencies): Dispatcher {
   return new Dispatcher({
     verbs: createVerbHandlers({ directory: deps.directory, runner: deps.runner, operations: deps.operations, notifications: deps.notifications, alerts: deps.alerts, ...(deps.progressAfterMs !== undefined && { progressAfterMs: deps.progressAfterMs }) }),
@@ -32,6 +35,8 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatcher {
       logRequest,
       countRequests(deps.countRequest),
       parseRequest,
+      // Before the role: a refusal of a role is itself recorded in the audit log.
+      requireWritableStore(deps.store),
       requireRole(deps.policy, (context, role) =>
         deps.operations.recordRefusal(context.request.actor, `/connector ${context.request.text.replace(/^\/?connector\s*/i, '')}`, `needs the ${role} role`),
       ),

@@ -3,6 +3,7 @@ import type { ReplyPort } from '../domain/reply.ts';
 import type { ChatRequest } from '../domain/request.ts';
 import type { VerbName } from '../domain/verbs.ts';
 import type { Logger } from '../logging/logger.ts';
+import { StoreError } from '../store/store-error.ts';
 import { runMiddleware, type Middleware, type RequestContext, type VerbContext } from './context.ts';
 import { GuardedReply } from './reply-guard.ts';
 
@@ -44,8 +45,10 @@ export class Dispatcher {
     } catch (error) {
       logger.error({ err: error }, 'request failed');
       const verb = context.command ? `"/connector ${context.command.verb}"` : 'The request';
+      // A store that stopped taking writes midway is no mystery: its message names the file, the cause and the fix.
+      const what = error instanceof StoreError ? `could not be recorded: ${error.message}` : `failed unexpectedly: ${(error as Error).message}. The bot keeps running; see its log.`;
       await reply
-        .post(textMessage(`${verb} failed unexpectedly: ${(error as Error).message}. The bot keeps running; see its log.`, 'unknown'), 'private')
+        .post(textMessage(`${verb} ${what}`, 'unknown'), 'private')
         .catch((postError: unknown) => logger.warn({ err: postError }, 'could not tell of the failure'));
     } finally {
       reply.close();

@@ -1,6 +1,6 @@
 import { textMessage, type Message } from '../domain/message.ts';
 import { personOf } from '../domain/operation.ts';
-import type { Conversation } from '../domain/request.ts';
+import { conversationKey } from '../domain/request.ts';
 import type { Subscription, Subscriptions } from '../store/subscriptions.ts';
 import type { VerbHandler } from './dispatcher.ts';
 
@@ -10,11 +10,6 @@ export interface NotificationVerbDependencies {
   nextReport: () => Date | undefined;
   timezone: string;
   now?: () => Date;
-}
-
-/** How subscriptions name a conversation: `slack:C0123ABCD`, `console`. */
-export function conversationKey(conversation: Conversation): string {
-  return conversation.platform === 'console' ? 'console' : `${conversation.platform}:${conversation.id}`;
 }
 
 export function subscribeHandler(deps: NotificationVerbDependencies): VerbHandler {

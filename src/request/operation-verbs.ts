@@ -1,13 +1,12 @@
 import { findConnector, type Connector } from '../domain/connector.ts';
 import { textMessage } from '../domain/message.ts';
-import { outcomeMessage, problemMessage, requestMessage } from '../domain/operation-message.ts';
-import type { OperationKind, OperationRequest } from '../domain/operation.ts';
+import { problemMessage, requestMessage } from '../domain/operation-message.ts';
+import type { OperationKind } from '../domain/operation.ts';
 import type { ConnectorDirectory } from '../domain/ports.ts';
-import type { PostedMessage } from '../domain/reply.ts';
+import { conversationKey } from '../domain/request.ts';
 import { auditMessage, requestsMessage } from '../domain/requests-message.ts';
 import { quoted } from '../domain/inert.ts';
 import type { OperationService } from '../operations/service.ts';
-import type { VerbContext } from './context.ts';
 import type { VerbHandler } from './dispatcher.ts';
 
 export interface OperationVerbDependencies {
@@ -42,65 +41,52 @@ export function requestHandler(kind: OperationKind, deps: OperationVerbDependenc
       await reply.post(problemMessage(result.problem), 'private');
       return;
     }
-    const danger = deps.operations.kind(kind).danger;
-    const posted = await reply.post(requestMessage(result.request, { danger }), 'conversation');
-    deps.operations.attachMessage(result.request.id, { platform: request.conversation.platform, id: posted.id });
+    const message = requestMessage(result.request, { danger: deps.operations.kind(kind).danger });
+    const posted = await reply.post(message, 'conversation');
+    deps.operations.attachMessage(result.request, posted.id, message);
   };
 }
 
-/** approve <id>: one conditional write decides; the winner runs the operation and reports it. */
+/**
+ * approve <id>: one conditional write decides; the winner runs the operation. What everyone sees (the request
+ * message's states, the outcome) is queued by the decision and the run themselves: showing it is not a
+ * condition of running it, so a message that cannot be updated never holds the operation back.
+ */
 export function approveHandler(deps: OperationVerbDependencies): VerbHandler {
-  return async (context) => {
-    const { command, request, reply } = context;
+  return async ({ command, request, reply, logger }) => {
     const decided = deps.operations.decide(command.id!, 'approve', request.actor);
     if (!decided.ok) {
       await reply.post(problemMessage(decided.problem), 'private');
       return;
     }
     const approved = decided.request;
-    const danger = deps.operations.kind(approved.kind).danger;
-    const progress: string[] = [];
-    const shown = requestMessageIn(context, approved);
-    const show = async (state: OperationRequest) => {
-      const message = requestMessage(state, { danger, progress });
-      if (shown) await reply.update(shown, message);
-      else await reply.post(message, 'conversation');
-    };
-    await show(approved);
-    const { connectors } = await deps.directory.list();
-    const connector = findConnector(connectors, approved.connector);
-    if (!connector) {
-      const reason = `the connector ${approved.connector} is no longer configured or discovered`;
-      deps.operations.failUnrunnable(approved, reason);
-      await reply.post(outcomeMessage(approved, false, reason, []), 'conversation');
+    if (conversationKey(request.conversation) !== conversationKey(approved.conversation)) {
+      // Typed elsewhere: the request message is where its progress shows. Telling so must not hold the run back.
+      void reply
+        .post(textMessage(`Approved ${approved.id} (${approved.kind} ${approved.connector}): it runs now; its progress and outcome show on the request message.`, 'ok'), 'private')
+        .catch((error: unknown) => logger.warn({ err: error, requestId: approved.id }, 'could not confirm the approval'));
+    }
+    const found = await deps.directory.list().then(
+      ({ connectors, problem }) => findConnector(connectors, approved.connector) ?? `the connector ${approved.connector} is no longer configured or discovered${problem ? ` (${problem})` : ''}`,
+      (error: unknown) => `the connectors could not be listed (${(error as Error).message})`,
+    );
+    if (typeof found === 'string') {
+      deps.operations.failUnrunnable(approved, found);
       return;
     }
-    const result = await deps.operations.execute(approved, connector, async (text) => {
-      progress.push(text);
-      await show({ ...approved, state: 'executing' });
-    });
-    const final = deps.operations.get(approved.id) ?? approved;
-    await show(final);
-    if (!result) return;
-    const outcome = outcomeMessage(final, result.ok, result.summary, result.details);
-    if (shown) await reply.replyInThread(shown, outcome);
-    else await reply.post(outcome, 'conversation');
+    await deps.operations.execute(approved, found);
   };
 }
 
-/** reject <id> [reason], cancel <id>: the request message shows the decision and loses its buttons. */
+/** reject <id> [reason], cancel <id>: the decision updates the request message for everyone; whoever decided is told privately. */
 export function decisionHandler(decision: 'reject' | 'cancel', deps: OperationVerbDependencies): VerbHandler {
-  return async (context) => {
-    const { command, request, reply } = context;
+  return async ({ command, request, reply }) => {
     const decided = deps.operations.decide(command.id!, decision, request.actor, command.reason);
     if (!decided.ok) {
       await reply.post(problemMessage(decided.problem), 'private');
       return;
     }
-    const message = requestMessage(decided.request, { danger: deps.operations.kind(decided.request.kind).danger });
-    const shown = requestMessageIn(context, decided.request);
-    if (shown) await reply.update(shown, message);
-    await reply.post(textMessage(`Request ${decided.request.id} ${decision === 'reject' ? 'rejected' : 'cancelled'}.`), shown ? 'private' : 'conversation');
+    await reply.post(textMessage(`Request ${decided.request.id} ${decision === 'reject' ? 'rejected' : 'cancelled'}.`), 'private');
   };
 }
 
@@ -121,12 +107,6 @@ export function auditHandler(deps: OperationVerbDependencies): VerbHandler {
     const entries = deps.operations.auditEntries({ ...(connector && { connector }), limit: command.limit ?? DEFAULT_AUDIT_LIMIT });
     await reply.post(auditMessage(entries, connector), 'conversation');
   };
-}
-
-/** The request message, when it was posted where this request came from (the same platform can update it). */
-function requestMessageIn(context: VerbContext, request: OperationRequest): PostedMessage | undefined {
-  const message = request.message;
-  return message && message.platform === context.request.conversation.platform ? { id: message.id } : undefined;
 }
 
 /** An operation names one connector; with only one configured, it may be left out. */

@@ -12,6 +12,11 @@ export interface DiskSampleReader {
   since(path: string, since: Date): DiskSample[];
 }
 
+/** The samples could not be read at all (`connector-ops check` without a store it can open): why. */
+export interface SamplesLeftOut {
+  leftOut: string;
+}
+
 /** Periodic disk-use samples, kept so the resources check can forecast when a disk is full. */
 export class DiskSampleRepository implements DiskSampleReader {
   private readonly store: Store;

@@ -181,4 +181,14 @@ export const MIGRATIONS: readonly string[] = [
      lease_until INTEGER NOT NULL,
      PRIMARY KEY (connector, source)
    ) WITHOUT ROWID;`,
+  // A post of the outbox may reply in the thread of an earlier post, named by its key (an operation's outcome
+  // under its request message); a post that replaces a deleted one (`anew`) keeps saying so through its updates.
+  `ALTER TABLE outbox ADD COLUMN thread_of TEXT;
+   ALTER TABLE outbox ADD COLUMN anew INTEGER NOT NULL DEFAULT 0;`,
+  // One row the write probe rewrites: whether the store can be written (a full disk, a read-only mount), even
+  // while nothing else writes.
+  `CREATE TABLE store_probe (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     written_at INTEGER NOT NULL
+   );`,
 ];

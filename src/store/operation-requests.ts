@@ -13,6 +13,16 @@ export interface TransitionChanges {
   decidedAt?: Date;
   selfApproved?: boolean;
   outcome?: string;
+  /** Who runs it from now on (see executor-identity.ts): set on approval and on the claim, with its heartbeat. */
+  executor?: string;
+}
+
+/** Who owns an approved or executing request, as the store knows it. */
+export interface RunOwner {
+  /** See operations/executor-identity.ts; absent for a request approved before it was recorded. */
+  executor?: string;
+  /** When its owner last said it is alive (its heartbeat, or the approval itself). */
+  heartbeatAt: number;
 }
 
 /** The audit entry that goes with a transition; the request's own fields fill in the rest. */
@@ -72,13 +82,22 @@ export class OperationRequests {
 
   /**
    * Moves a request from one of `from` to `to`, with its audit entry, if and only if it is in one of them
-   * now (and, for a pending one, not past its expiry at `at`).
+   * now (and, for a pending one, not past its expiry at `at`). `within` runs in the same transaction once the
+   * move is made (it queues what shows the new state): it is done exactly when the move is.
    */
-  transition(id: string, from: readonly RequestState[], to: RequestState, at: Date, changes: TransitionChanges, audit: TransitionAudit): TransitionResult {
+  transition(
+    id: string,
+    from: readonly RequestState[],
+    to: RequestState,
+    at: Date,
+    changes: TransitionChanges,
+    audit: TransitionAudit,
+    within?: (request: OperationRequest) => void,
+  ): TransitionResult {
     for (const state of from) {
       if (!TRANSITIONS[state].includes(to)) throw new Error(`no transition from ${state} to ${to}`);
     }
-    return this.store.transaction(() => {
+    return this.store.atomic(() => {
       const states = from.map(() => '?').join(', ');
       const notExpired = from.includes('pending') && to !== 'expired' ? ` AND (state <> 'pending' OR expires_at > ?)` : '';
       const values: Array<string | number | null> = [
@@ -87,6 +106,8 @@ export class OperationRequests {
         changes.decidedAt?.getTime() ?? null,
         changes.selfApproved === undefined ? null : Number(changes.selfApproved),
         changes.outcome ?? null,
+        changes.executor ?? null,
+        changes.executor === undefined ? null : at.getTime(),
         at.getTime(),
         id.toLowerCase(),
         ...from,
@@ -96,58 +117,83 @@ export class OperationRequests {
         .prepare(
           `UPDATE operation_requests SET state = ?,
              decided_by = COALESCE(?, decided_by), decided_at = COALESCE(?, decided_at),
-             self_approved = COALESCE(?, self_approved), outcome = COALESCE(?, outcome), updated_at = ?
+             self_approved = COALESCE(?, self_approved), outcome = COALESCE(?, outcome),
+             executor = COALESCE(?, executor), heartbeat_at = COALESCE(?, heartbeat_at), updated_at = ?
            WHERE id = ? AND state IN (${states})${notExpired}`,
         )
         .run(...values);
       const current = this.get(id);
       if (Number(result.changes) !== 1 || !current) return { ok: false, current };
       this.audit.append(auditOf(current, audit, at));
+      within?.(current);
       return { ok: true, request: current };
     });
   }
 
-  /** Pending requests past their expiry become expired, each with its audit entry. */
-  expireDue(now: Date): OperationRequest[] {
+  /** Pending requests past their expiry become expired, each with its audit entry (and `within`, as a transition has it). */
+  expireDue(now: Date, within?: (request: OperationRequest) => void): OperationRequest[] {
     const due = this.store.db
       .prepare(`SELECT id FROM operation_requests WHERE state = 'pending' AND expires_at <= ?`)
       .all(now.getTime()) as Array<{ id: string }>;
     return due.flatMap(({ id }) => {
-      const result = this.transition(id, ['pending'], 'expired', now, { outcome: 'expired before anyone decided' }, { event: 'expired', detail: {} });
+      const result = this.transition(id, ['pending'], 'expired', now, { outcome: 'expired before anyone decided' }, { event: 'expired', detail: {} }, within);
       return result.ok ? [result.request] : [];
     });
   }
 
-  /** Claims an approved request for this process (`executor` = host:pid) and starts its heartbeat. */
+  /** Claims an approved request for this process (`executor`, see executor-identity.ts); its heartbeat starts now. */
   claim(id: string, executor: string, at: Date): TransitionResult {
-    const result = this.transition(id, ['approved'], 'executing', at, {}, { event: 'started', detail: { executor } });
-    if (result.ok) this.heartbeat(id, executor, at);
-    return result;
+    return this.transition(id, ['approved'], 'executing', at, { executor }, { event: 'started', detail: { executor } });
   }
 
   heartbeat(id: string, executor: string, at: Date): void {
     this.store.db.prepare(`UPDATE operation_requests SET executor = ?, heartbeat_at = ? WHERE id = ? AND state = 'executing'`).run(executor, at.getTime(), id);
   }
 
+  /** A milestone of a running request, in the audit log; `within` runs in the same transaction (it shows it). */
+  recordProgress(request: OperationRequest, text: string, at: Date, within?: () => void): void {
+    this.store.atomic(() => {
+      this.audit.append({ at, event: 'progress', requestId: request.id, connector: request.connector, operation: request.kind, detail: { text } });
+      within?.();
+    });
+  }
+
+  /** Approved and executing requests whose owner `isGone` judges gone, with the owner as judged. */
+  abandoned(isGone: (owner: RunOwner) => boolean): Array<{ request: OperationRequest; owner: RunOwner }> {
+    const rows = this.store.db.prepare(`SELECT * FROM operation_requests WHERE state IN ('approved', 'executing')`).all() as unknown as Array<
+      RequestRow & { executor: string | null; heartbeat_at: number | null; updated_at: number }
+    >;
+    return rows.flatMap((row) => {
+      const owner: RunOwner = { ...(row.executor !== null && { executor: row.executor }), heartbeatAt: row.heartbeat_at ?? row.updated_at };
+      return isGone(owner) ? [{ request: fromRow(row), owner }] : [];
+    });
+  }
+
   /**
-   * Requests cut off by the end of the process that ran them (a crash, kill -9) are marked interrupted,
-   * never run again silently. A run is cut off when its owner is gone: on this host its process no longer
-   * exists; elsewhere its heartbeat is older than `staleMs`. One approved but never claimed is cut off too.
+   * Marks a run cut off by the end of its process (a crash, kill -9) interrupted, never to run again silently;
+   * only while its owner is still as judged (a heartbeat that came meanwhile says it lives). `within` as for a
+   * transition: of several bot processes finding it, only the one whose write won runs it.
    */
-  interruptAbandoned(now: Date, isGone: (executor: string) => boolean | undefined, staleMs: number): OperationRequest[] {
-    const candidates = this.store.db
-      .prepare(`SELECT id, state, executor, heartbeat_at, updated_at FROM operation_requests WHERE state IN ('approved', 'executing')`)
-      .all() as Array<{ id: string; state: RequestState; executor: string | null; heartbeat_at: number | null; updated_at: number }>;
-    return candidates.flatMap((row) => {
-      const stale = now.getTime() - (row.heartbeat_at ?? row.updated_at) > staleMs;
-      const gone = row.executor ? (isGone(row.executor) ?? stale) : stale;
-      if (!gone) return [];
+  interrupt(found: { request: OperationRequest; owner: RunOwner }, now: Date, within?: (request: OperationRequest) => void): TransitionResult {
+    const { request, owner } = found;
+    return this.store.atomic(() => {
+      const row = this.store.db.prepare('SELECT executor, heartbeat_at, updated_at FROM operation_requests WHERE id = ?').get(request.id) as
+        | { executor: string | null; heartbeat_at: number | null; updated_at: number }
+        | undefined;
+      if (!row || (row.executor ?? undefined) !== owner.executor || (row.heartbeat_at ?? row.updated_at) !== owner.heartbeatAt) return { ok: false, current: this.get(request.id) };
       const outcome =
-        row.state === 'executing'
+        request.state === 'executing'
           ? 'interrupted: the bot stopped while it ran; check the connector, then request again if needed'
           : 'interrupted: approved, but the bot stopped before it began; request again';
-      const result = this.transition(row.id, [row.state], 'interrupted', now, { outcome }, { event: 'interrupted', detail: { foundIn: row.state, ...(row.executor && { executor: row.executor }) } });
-      return result.ok ? [result.request] : [];
+      return this.transition(
+        request.id,
+        [request.state],
+        'interrupted',
+        now,
+        { outcome },
+        { event: 'interrupted', detail: { foundIn: request.state, ...(owner.executor && { executor: owner.executor }) } },
+        within,
+      );
     });
   }
 
@@ -170,11 +216,6 @@ export class OperationRequests {
       .prepare(`SELECT * FROM operation_requests WHERE state = 'interrupted' AND updated_at >= ? ORDER BY updated_at DESC`)
       .all(since.getTime()) as unknown as RequestRow[];
     return rows.map(fromRow);
-  }
-
-  /** Remembers where the request message was posted, to update it in place. */
-  setMessage(id: string, message: NonNullable<OperationRequest['message']>): void {
-    this.store.db.prepare('UPDATE operation_requests SET message = ? WHERE id = ?').run(JSON.stringify(message), id);
   }
 
   private freshId(): string {
@@ -212,7 +253,6 @@ interface RequestRow {
   decided_at: number | null;
   self_approved: number;
   outcome: string | null;
-  message: string | null;
 }
 
 function fromRow(row: RequestRow): OperationRequest {
@@ -231,6 +271,5 @@ function fromRow(row: RequestRow): OperationRequest {
     ...(row.decided_at !== null && { decidedAt: new Date(row.decided_at) }),
     selfApproved: row.self_approved === 1,
     ...(row.outcome !== null && { outcome: row.outcome }),
-    ...(row.message !== null && { message: JSON.parse(row.message) as NonNullable<OperationRequest['message']> }),
   };
 }

@@ -7,10 +7,12 @@ const KEEP_MS = 7 * 24 * 60 * 60_000;
 const PRUNE_EVERY = 100;
 
 export interface EnqueueOptions {
-  /** Names the post, within its conversation, so that later items can update it. */
+  /** Names the post, within its conversation, so that later items can update it or reply in its thread. */
   key?: string;
-  /** Makes this item an update of the latest post with this key enqueued before it in its conversation. */
+  /** Makes this item an update of the latest delivered post with this key in its conversation. */
   updateOf?: string;
+  /** Makes this post a reply in the thread of the latest delivered post with this key (in the conversation when there is none). */
+  threadOf?: string;
 }
 
 export interface OutboxEntry extends EnqueueOptions {
@@ -28,8 +30,10 @@ export interface OutboxItem extends OutboxEntry {
 }
 
 export interface DueItem extends OutboxItem {
-  /** For an update: the platform's reference of its delivered post; absent when that post failed or is gone. */
+  /** For an update or a reply: the platform's reference of the post it names; absent when that post was never delivered. */
   postRef?: string;
+  /** That post replaces one that was gone: its updates keep saying so. */
+  postAnew?: boolean;
 }
 
 export interface OutboxCounts {
@@ -38,7 +42,8 @@ export interface OutboxCounts {
 }
 
 /**
- * Every scheduled post (daily reports, alerts) on its way out, in the store: nothing lost, in order per
+ * Every post that no request waits for (daily reports, alerts, the states and outcomes of operations) on its
+ * way out, in the store: nothing lost, in order per
  * conversation. The id is the order: items of one conversation go strictly one after another, the oldest
  * pending one first, so an update always comes after its post has been settled (and a post still waiting to
  * be retried holds back everything after it in its conversation). Safe for several processes on one file:
@@ -47,7 +52,8 @@ export interface OutboxCounts {
  * Transactions: node:sqlite has no nested transactions, so `enqueueMany` opens one only when none is open,
  * and otherwise joins the caller's: inside `store.transaction(() => { markRunPosted(); outbox.enqueueMany(posts) })`
  * the posts commit, or roll back, with the run's own write. `enqueue` is a single statement: atomic alone,
- * and part of the caller's transaction inside one. The other methods are single statements too.
+ * and part of the caller's transaction inside one. The other methods are single statements too, but for
+ * `deliveredAnew`, which joins or opens one as `enqueueMany` does.
  */
 export class Outbox {
   private readonly store: Store;
@@ -61,12 +67,25 @@ export class Outbox {
 
   /** Queues one item, deliverable at once; returns its id. */
   enqueue(conversation: string, message: Message, options: EnqueueOptions = {}): number {
-    if (options.key !== undefined && options.updateOf !== undefined) throw new Error('an outbox item is a post with a key or an update, not both');
+    if (options.updateOf !== undefined && (options.key !== undefined || options.threadOf !== undefined)) {
+      throw new Error('an outbox item is a post (with a key, in a thread) or an update, not both');
+    }
     const now = this.clock().getTime();
     const { lastInsertRowid } = this.store.db
-      .prepare('INSERT INTO outbox (conversation, message, key, update_of, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(conversation, JSON.stringify(message), options.key ?? null, options.updateOf ?? null, now, now);
+      .prepare('INSERT INTO outbox (conversation, message, key, update_of, thread_of, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(conversation, JSON.stringify(message), options.key ?? null, options.updateOf ?? null, options.threadOf ?? null, now, now);
     return Number(lastInsertRowid);
+  }
+
+  /**
+   * A post made outside the outbox (the answer to a command), known from now on by `key` in its conversation:
+   * later items update it and reply in its thread as if the outbox had posted it.
+   */
+  record(conversation: string, key: string, ref: string, message: Message, anew = false): void {
+    const now = this.clock().getTime();
+    this.store.db
+      .prepare(`INSERT INTO outbox (conversation, message, key, state, created_at, next_at, ref, settled_at, anew) VALUES (?, ?, ?, 'delivered', ?, ?, ?, ?, ?)`)
+      .run(conversation, JSON.stringify(message), key, now, now, ref, now, Number(anew));
   }
 
   /** Queues all of them or none, in this order; inside an open transaction, as part of it. */
@@ -77,21 +96,22 @@ export class Outbox {
 
   /**
    * The next item of each conversation, oldest conversation first: its oldest pending item, if that one's
-   * time has come (an item claimed by a worker, or waiting to be retried, holds back its conversation).
+   * time has come (an item claimed by a worker, or waiting to be retried, holds back its conversation). An
+   * update or a reply comes with the reference of the post it names: the latest delivered one with that key
+   * (the items before it in its conversation are settled by then; a post recorded or posted anew later counts).
    */
   due(now: Date): DueItem[] {
     const rows = this.store.db
       .prepare(
-        `SELECT o.*, p.ref AS post_ref
+        `SELECT o.*, p.ref AS post_ref, p.anew AS post_anew
          FROM (SELECT MIN(id) AS id FROM outbox WHERE state = 'pending' GROUP BY conversation) head
          JOIN outbox o ON o.id = head.id
-         LEFT JOIN outbox p ON p.id = (SELECT MAX(id) FROM outbox WHERE conversation = o.conversation AND key = o.update_of AND id < o.id)
-           AND p.state = 'delivered'
+         LEFT JOIN outbox p ON p.id = (SELECT MAX(id) FROM outbox WHERE conversation = o.conversation AND key = COALESCE(o.update_of, o.thread_of) AND state = 'delivered')
          WHERE o.next_at <= ?
          ORDER BY o.id`,
       )
-      .all(now.getTime()) as unknown as Array<OutboxRow & { post_ref: string | null }>;
-    return rows.map((row) => ({ ...fromRow(row), ...(row.post_ref !== null && { postRef: row.post_ref }) }));
+      .all(now.getTime()) as unknown as Array<OutboxRow & { post_ref: string | null; post_anew: number | null }>;
+    return rows.map((row) => ({ ...fromRow(row), ...(row.post_ref !== null && { postRef: row.post_ref }), ...(row.post_anew === 1 && { postAnew: true }) }));
   }
 
   /**
@@ -109,6 +129,17 @@ export class Outbox {
   /** Done; `ref` is the platform's reference of a post (e.g. `chat:C0OPS00001:1733040000.000100`), for its updates. */
   delivered(id: number, ref?: string): void {
     this.settle(`UPDATE outbox SET state = 'delivered', ref = ?, settled_at = ? WHERE id = ? AND state = 'pending'`, ref ?? null, id);
+  }
+
+  /**
+   * An update delivered as a new post `ref` (the post it updates was gone): done, and the new post takes over the
+   * key, so that the next updates and replies go to it.
+   */
+  deliveredAnew(item: OutboxItem, ref: string): void {
+    this.store.atomic(() => {
+      this.delivered(item.id, ref);
+      if (item.updateOf !== undefined) this.record(item.conversation, item.updateOf, ref, item.message, true);
+    });
   }
 
   retryLater(id: number, at: Date, error: string): void {
@@ -156,6 +187,7 @@ interface OutboxRow {
   message: string;
   key: string | null;
   update_of: string | null;
+  thread_of: string | null;
   state: OutboxState;
   attempts: number;
   created_at: number;
@@ -171,6 +203,7 @@ function fromRow(row: OutboxRow): OutboxItem {
     message: JSON.parse(row.message) as Message,
     ...(row.key !== null && { key: row.key }),
     ...(row.update_of !== null && { updateOf: row.update_of }),
+    ...(row.thread_of !== null && { threadOf: row.thread_of }),
     attempts: row.attempts,
     createdAt: new Date(row.created_at),
     ...(row.last_error !== null && { lastError: row.last_error }),

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { renderText } from '../../src/chat/text/render.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import type { Message } from '../../src/domain/message.ts';
 import type { Actor } from '../../src/domain/request.ts';
 import { createServices, type Services } from '../../src/root.ts';
-import { aRequest, RecordingReply, silentLogger, testDockerClient } from '../support/builders.ts';
+import { fixtureDockerClient, silentLogger } from '../support/builders.ts';
+import { chatWith } from '../support/services-chat.ts';
 import { requirePrivateEngine, startPrivateEngine, type PrivateEngine } from '../support/private-engine.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { standinImageOf } from '../support/standin.ts';
@@ -22,9 +22,10 @@ const bob: Actor = { platform: 'slack', id: 'U0BOB', displayName: 'Bob' };
 describeWith([requireDocker, requireStandinImage, requirePrivateEngine], 'cleanup on a Docker engine of its own', () => {
   let engine: PrivateEngine;
   let services: Services;
+  let chat: ReturnType<typeof chatWith>;
 
   beforeAll(async () => {
-    engine = await startPrivateEngine([standinImageOf('7.4.5'), standinImageOf('7.4.6'), standinImageOf('7.4.7')], testDockerClient());
+    engine = await startPrivateEngine([standinImageOf('7.4.5'), standinImageOf('7.4.6'), standinImageOf('7.4.7')], fixtureDockerClient());
     // The stand-in's own entrypoint would serve forever: these run a plain command instead.
     const sleeper = (image: string, name: string, cmd: string[]) =>
       engine.client.createContainer({ name, Image: image, Entrypoint: cmd, HostConfig: { NetworkMode: 'none' } });
@@ -38,20 +39,16 @@ describeWith([requireDocker, requireStandinImage, requirePrivateEngine], 'cleanu
       loadConfig({ DOCKER_HOST: engine.host, DATA_DIR: dataDir, CONNECTOR_NAME: 'ops', CONNECTOR_CONTAINER: 'own', CONNECTOR_OPS_OPERATORS: 'slack:U0ADA', CONNECTOR_OPS_APPROVERS: 'slack:U0BOB' }),
       silentLogger(),
     );
+    chat = chatWith(services);
   }, 120_000);
   afterAll(async () => {
     services?.close();
     await engine?.stop();
   }, 60_000);
 
-  async function ask(actor: Actor, text: string): Promise<RecordingReply> {
-    const reply = new RecordingReply();
-    await services.dispatcher.dispatch(aRequest(text, { actor }), reply);
-    return reply;
-  }
 
   it('lists every item with its size, removes exactly those after approval, and keeps one that came into use meanwhile', async () => {
-    const requested = await ask(ada, '/connector cleanup ops');
+    const requested = await chat.ask(ada, '/connector cleanup ops');
     const request = renderText(requested.last).text;
     expect(request).toMatch(/image 127\.0\.0\.1:5000\/nmshd\/connector:7\.4\.7 \([\d.]+ MiB\)/);
     expect(request).toMatch(/container old-run/);
@@ -62,8 +59,8 @@ describeWith([requireDocker, requireStandinImage, requirePrivateEngine], 'cleanu
     // Between the request and the approval someone starts using 7.4.7.
     await engine.client.createContainer({ name: 'new-user', Image: standinImageOf('7.4.7'), Entrypoint: ['true'], HostConfig: { NetworkMode: 'none' } });
 
-    const approved = await ask(bob, `/connector approve ${id}`);
-    const outcome = renderText((approved.events.findLast((e) => e.kind === 'thread') as { message: Message }).message).text;
+    await chat.ask(bob, `/connector approve ${id}`);
+    const outcome = await chat.outcome();
     expect(outcome).toMatch(/Cleanup of ops failed: removed 1 of 2 items/);
     expect(outcome).toMatch(/removed +container old-run/);
     expect(outcome).toMatch(/kept +image 127\.0\.0\.1:5000\/nmshd\/connector:7\.4\.7 .*no longer old material/);

@@ -16,7 +16,7 @@ import {
   type PullProgress,
   type RecreateHandle,
 } from '../../src/integrations/docker/container-operations.ts';
-import { testDockerClient } from '../support/builders.ts';
+import { fixtureDockerClient, testDockerClient } from '../support/builders.ts';
 import { requireBusybox } from '../support/busybox-image.ts';
 import { dockerPush } from '../support/registry-fixtures.ts';
 import { describeWith, registryHost, requireDocker, requireRegistry } from '../support/requirements.ts';
@@ -33,8 +33,8 @@ const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((candidate) => existsS
 const APPLETS = ['sh', 'sleep', 'printf', 'true', 'test', 'cat'];
 const SECOND = 1_000_000_000;
 
-const docker: Docker = testDockerClient();
-const ops = new DockerContainerOperations(docker);
+const docker: Docker = fixtureDockerClient();
+const ops = new DockerContainerOperations(testDockerClient());
 const signal = () => AbortSignal.timeout(20_000);
 const LOOP = (trap: string) => `trap ${trap} TERM; while true; do sleep 1; done`;
 

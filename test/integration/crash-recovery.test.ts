@@ -99,6 +99,8 @@ describeWith([requireDocker, requireStandinImage], 'the bot killed with kill -9'
     await first.kill9();
 
     const second = botFor(standin, dataDir);
+    // Told where it was requested (the terminal), with the connector's state and the next step to choose.
+    await second.waitFor(new RegExp(`== Interrupted · ops == \\[CRIT\\][\\s\\S]*Stop of ops \\(request ${id}, approved by .*\\) was cut off[\\s\\S]*\\(1\\) Request stop`));
     second.type('/connector requests');
     await second.waitFor(/No pending or running requests\./);
     await second.waitFor(new RegExp(`${id} +stop ops · approved by .* · interrupted: the bot stopped while it ran`));

@@ -1,4 +1,4 @@
-import { testDockerClient, aConnector } from '../support/builders.ts';
+import { fixtureDockerClient, testDockerClient, aConnector } from '../support/builders.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,8 +47,9 @@ sync_error() { printf '\\033[31m[%s] [ERROR] Runtime.SyncModule - Sync failed Mo
 `;
 
 describeWith([requireStandinImage()], 'error-logs check against the real Docker Engine', () => {
-  const docker = testDockerClient();
-  const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(docker), logFiles: new LogFiles() });
+  const docker = fixtureDockerClient();
+  const product = testDockerClient();
+  const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(product), logFiles: new LogFiles() });
   const containers: Docker.Container[] = [];
   let standin: StandinConnector;
   let logDir: string;
@@ -158,7 +159,7 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
     // Docker's `since` has whole seconds: one second before the second batch is still after the first.
     const since = Math.floor(new Date(secondBatch ?? 0).getTime() / 1000) * 1000 - 1000;
     const windowed = new ErrorLogsCheck(
-      { containerLogs: new ContainerLogs(docker), logFiles: new LogFiles() },
+      { containerLogs: new ContainerLogs(product), logFiles: new LogFiles() },
       { windowHours: (now.getTime() - since) / 3_600_000 },
     );
     const result = await runCheck(windowed, connectorFor(container.id), now);

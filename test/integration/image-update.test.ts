@@ -1,4 +1,4 @@
-import { testDockerClient, aConnector } from '../support/builders.ts';
+import { fixtureDockerClient, testDockerClient, aConnector } from '../support/builders.ts';
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -34,7 +34,8 @@ describeWith(
   'image-update check against the real engine and registry',
   () => {
     const repository = `${registryHost()}/nmshd/connector-it-${RUN}`;
-    const docker: Docker = testDockerClient();
+    const docker: Docker = fixtureDockerClient();
+    const product = testDockerClient();
     const containers: Docker.Container[] = [];
     /** References and ids of the images this suite made. */
     const images: string[] = [];
@@ -64,7 +65,7 @@ describeWith(
       const connector: Connector = aConnector('it', { container: containerName });
       const { includePrereleases, registries } = { ...OPTIONS, ...options };
       const registry = new RegistryClient({ registries, timeoutMs: 5_000 });
-      return new ImageUpdateCheck({ images: new DockerImages(docker), registry }, { includePrereleases }).run({
+      return new ImageUpdateCheck({ images: new DockerImages(product), registry }, { includePrereleases }).run({
         connector,
         signal: AbortSignal.timeout(10_000),
         now: new Date(),

@@ -10,7 +10,7 @@ import { ContainerLogFollower } from '../../src/integrations/docker/log-follow.t
 import { normaliseDockerTime } from '../../src/integrations/docker/log-timestamp.ts';
 import { DockerStreamDemuxer } from '../../src/integrations/docker/logs.ts';
 import { LineSplitter } from '../../src/integrations/logfiles/lines.ts';
-import { testDockerClient } from '../support/builders.ts';
+import { fixtureDockerClient, testDockerClient } from '../support/builders.ts';
 import { describeWith, requireStandinImage } from '../support/requirements.ts';
 import { standinImage, testLabels } from '../support/standin.ts';
 
@@ -78,7 +78,8 @@ function expectPositions(seen: readonly Seen[], containerId: string): void {
 }
 
 describeWith([requireStandinImage()], 'following a container log on the real Docker Engine', () => {
-  const docker = testDockerClient();
+  const docker = fixtureDockerClient();
+  const product = testDockerClient();
   const containers: Docker.Container[] = [];
 
   async function scriptContainer(script: string, tty: boolean, name = `cops-test-log-follow-${randomBytes(4).toString('hex')}`): Promise<Docker.Container> {
@@ -94,11 +95,13 @@ describeWith([requireStandinImage()], 'following a container log on the real Doc
     return container;
   }
 
-  function following(container: string, from?: LogPosition, client: Docker = docker) {
+  function following(container: string, from?: LogPosition, client: Docker = product) {
     return followInBackground(new ContainerLogFollower(client, container, OPTIONS), from);
   }
 
   const exited = (container: Docker.Container) => async () => !(await container.inspect()).State.Running;
+  /** The follower read a stopped container's log to its end and waits for it to run again. */
+  const atEnd = (follow: { statuses: Array<{ state: string; reason?: string }> }) => follow.statuses.at(-1)?.reason === 'container is exited';
 
   afterAll(async () => {
     await Promise.all(containers.map((container) => container.remove({ force: true }).catch(() => undefined)));
@@ -119,8 +122,8 @@ describeWith([requireStandinImage()], 'following a container log on the real Doc
       await until('the container is done', exited(container));
       const expected = await fullLog(container, tty);
       const total = expected.stdout.length + expected.stderr.length;
-      await until('every line', () => first.recorder.lines.length + second.recorder.lines.length >= total);
-      await sleep(300);
+      // The follower has read to the end of the stopped container's log: whatever it would repeat came before.
+      await until('every line, and the end of the log', () => first.recorder.lines.length + second.recorder.lines.length >= total && atEnd(second));
       await second.stop();
 
       const seen = [...first.recorder.lines, ...second.recorder.lines];
@@ -146,11 +149,11 @@ describeWith([requireStandinImage()], 'following a container log on the real Doc
       await until('the container is done', exited(container), 30_000);
       const expected = await fullLog(container, tty);
       const total = expected.stdout.length + expected.stderr.length;
-      await until('every line', () => follow.recorder.lines.length >= total);
-      await sleep(500);
+      await until('every line, and the end of the log', () => follow.recorder.lines.length >= total && atEnd(follow));
       const idles = follow.recorder.idles;
+      // Silence can only be seen over time: half a second without another idle while nothing comes.
       await sleep(500);
-      expect(follow.recorder.idles).toBe(idles); // not again while nothing comes
+      expect(follow.recorder.idles).toBe(idles);
       await follow.stop();
 
       expect(byStream(follow.recorder.lines)).toEqual(expected);
@@ -169,8 +172,7 @@ describeWith([requireStandinImage()], 'following a container log on the real Doc
     await before.remove({ force: true });
     const after = await scriptContainer(`i=0; while [ $i -lt 50 ]; do echo "after $i"; i=$((i+1)); done`, false, name);
     await after.start(); // its lines are logged before the follower notices it
-    await until('the lines of the new container', () => follow.recorder.lines.filter((line) => line.after.log === after.id).length >= 50);
-    await sleep(300);
+    await until('the lines of the new container, and the end of its log', () => follow.recorder.lines.filter((line) => line.after.log === after.id).length >= 50 && atEnd(follow));
     await follow.stop();
 
     const beforeLines = follow.recorder.lines.filter((line) => line.after.log === before.id);

@@ -1,4 +1,4 @@
-import { testDockerClient, aConnector } from '../support/builders.ts';
+import { fixtureDockerClient, testDockerClient, aConnector } from '../support/builders.ts';
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { describeWith, requireDocker } from '../support/requirements.ts';
 import { testLabels } from '../support/standin.ts';
 
 describeWith([requireDocker(), requireBusybox()], 'old-material against the real engine', () => {
-  const docker = testDockerClient();
+  const docker = fixtureDockerClient();
   const run = randomBytes(4).toString('hex');
   // Any registry host: what makes a Connector image is a repository ending in nmshd/connector.
   const repo = 'cops-test.local/nmshd/connector';
@@ -46,7 +46,7 @@ describeWith([requireDocker(), requireBusybox()], 'old-material against the real
 
     const connector: Connector = aConnector('it', { container: own });
     // Other tests share the engine: list everything so this run's items are not cut off.
-    const check = new OldMaterialCheck(new DockerHostOldMaterial(docker), {
+    const check = new OldMaterialCheck(new DockerHostOldMaterial(testDockerClient()), {
       ...DEFAULT_OLD_MATERIAL_OPTIONS,
       listLimit: 10_000,
       unusedImageWarnBytes: 1,

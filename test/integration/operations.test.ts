@@ -9,7 +9,8 @@ import type { Actor } from '../../src/domain/request.ts';
 import { createServices, type Services } from '../../src/root.ts';
 import { MongoDouble } from '../support/mongo-double/server.ts';
 import { scenarios } from '../support/mongo-double/script.ts';
-import { aRequest, RecordingReply, silentLogger } from '../support/builders.ts';
+import { silentLogger, type RecordingReply } from '../support/builders.ts';
+import { chatWith } from '../support/services-chat.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { removeAllStandins, standinImageOf, startStandinConnector, type StandinConnector } from '../support/standin.ts';
 import { testDockerClient } from '../support/builders.ts';
@@ -45,21 +46,19 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
       ...env,
     });
     const services = createServices(config, silentLogger());
+    chats.set(services, chatWith(services));
     opened.push(services);
     return services;
   }
 
-  async function ask(services: Services, actor: Actor, text: string): Promise<RecordingReply> {
-    const reply = new RecordingReply();
-    await services.dispatcher.dispatch(aRequest(text, { actor }), reply);
-    return reply;
-  }
-
+  const chats = new Map<Services, ReturnType<typeof chatWith>>();
+  const ask = (services: Services, actor: Actor, text: string) => chats.get(services)!.ask(actor, text);
   const idOf = (reply: RecordingReply) => /Request ([a-z0-9]{6})/.exec(renderText(reply.last).text)?.[1] ?? '';
-  const outcomeOf = (reply: RecordingReply) => {
-    const event = reply.events.findLast((e) => e.kind === 'thread');
-    return event && 'message' in event ? renderText(event.message).text : renderText(reply.last).text;
-  };
+  /** Bob approves; the outcome is the reply in the request's thread. */
+  async function approve(services: Services, id: string): Promise<string> {
+    await ask(services, bob, `/connector approve ${id}`);
+    return chats.get(services)!.outcome();
+  }
 
   it('restart: requested by one, approved by another, healthy again; the audit log holds it all, in order', async () => {
     // Unhealthy until restarted, as a Connector stuck after its broker went away and came back.
@@ -71,9 +70,9 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
     const id = idOf(requested);
     expect(id, renderText(requested.last).text).not.toBe('');
     const started = performance.now();
-    const approved = await ask(services, bob, `/connector approve ${id}`);
+    const outcome = await approve(services, id);
     const tookMs = performance.now() - started;
-    expect(outcomeOf(approved)).toMatch(/^\[ ok \] Restart of ops succeeded: healthy again [\d.]+ s after the start/);
+    expect(outcome).toMatch(/^\[ ok \] Restart of ops succeeded: healthy again [\d.]+ s after the start/);
     const events = services.operations.auditEntries({ connector: 'ops' }).map((e) => e.event);
     expect(events[0]).toBe('requested');
     expect(events.slice(1, 3)).toEqual(['approved', 'started']);
@@ -87,8 +86,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
     const standin = await startStandinConnector({ name: 'op-stop', ignoreSigterm: true });
     const services = servicesFor(standin);
     const id = idOf(await ask(services, ada, '/connector stop ops'));
-    const approved = await ask(services, bob, `/connector approve ${id}`);
-    const outcome = outcomeOf(approved);
+    const outcome = await approve(services, id);
     expect(outcome).toMatch(/Stop of ops succeeded: killed after the 2 s grace period: it ignored SIGTERM/);
     const archive = /archive +(\S+\.tar\.gz)/.exec(outcome)?.[1];
     expect(archive, outcome).toBeDefined();
@@ -104,7 +102,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
       const services = servicesFor(standin, { CONNECTOR_MONGODB_URI: double.uri() });
       const beforeStop = double.data.snapshot();
       const stop = idOf(await ask(services, ada, '/connector stop ops'));
-      expect(outcomeOf(await ask(services, bob, `/connector approve ${stop}`))).toMatch(/stop marker +written to acc-default\.connectorOpsStopMarkers, last applied operation/);
+      expect(await approve(services, stop)).toMatch(/stop marker +written to acc-default\.connectorOpsStopMarkers, last applied operation/);
 
       // The database restored to a point before the stop: the start is refused before anything is queued.
       const afterStop = double.data.snapshot();
@@ -116,7 +114,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
       // Back to the database as it was at the stop: allowed, and the outcome says the guard passed.
       double.data.restore(afterStop);
       const start = idOf(await ask(services, ada, '/connector start ops'));
-      const started = outcomeOf(await ask(services, bob, `/connector approve ${start}`));
+      const started = await approve(services, start);
       expect(started).toMatch(/Start of ops succeeded: healthy after [\d.]+ s, and sync runs/);
       expect(started).toMatch(/holds the marker of the stop at .* and is not older/);
 
@@ -127,7 +125,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
       const forced = await ask(services, ada, '/connector start ops --force');
       expect(renderText(forced.last).text).toMatch(/WITHOUT the database freshness guard/);
       expect(renderText(forced.last).text).toMatch(/two inconsistent versions/);
-      const forcedOutcome = outcomeOf(await ask(services, bob, `/connector approve ${idOf(forced)}`));
+      const forcedOutcome = await approve(services, idOf(forced));
       expect(forcedOutcome).toMatch(/Start of ops succeeded/);
       expect(forcedOutcome).toMatch(/started with --force although the stop marker is missing/);
       const requested = services.operations.auditEntries({ connector: 'ops' }).filter((e) => e.event === 'requested');
@@ -143,7 +141,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
     await standin.stop(2);
     await standin.writeState('crash', 'backbone');
     const id = idOf(await ask(services, ada, '/connector start ops'));
-    const outcome = outcomeOf(await ask(services, bob, `/connector approve ${id}`));
+    const outcome = await approve(services, id);
     expect(outcome).toMatch(/Start of ops failed: started, but the container exited \(code 1\); its last words: .*ECONNREFUSED/);
   });
 
@@ -156,7 +154,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
     const requested = await ask(services, ada, '/connector update ops 7.4.7');
     expect(renderText(requested.last).text).toMatch(/Version +7\.4\.5 → 7\.4\.7/);
     const started = performance.now();
-    const outcome = outcomeOf(await ask(services, bob, `/connector approve ${idOf(requested)}`));
+    const outcome = await approve(services, idOf(requested));
     const tookMs = performance.now() - started;
     expect(outcome).toMatch(/Update of ops succeeded: updated 7\.4\.5 → 7\.4\.7; healthy after/);
     expect(outcome).toMatch(/before +127\.0\.0\.1:5000\/nmshd\/connector:7\.4\.5 \(sha256:/);
@@ -185,7 +183,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
 
     // 7.4.8 never becomes healthy: the update is rolled back to 7.4.7 with its definition.
     const broken = await ask(services, ada, '/connector update ops 7.4.8');
-    const rolledBack = outcomeOf(await ask(services, bob, `/connector approve ${idOf(broken)}`));
+    const rolledBack = await approve(services, idOf(broken));
     expect(rolledBack).toMatch(/Update of ops failed: 7\.4\.8 did not become healthy \(.*\); rolled back to 7\.4\.7, healthy again/);
     const restored = await docker.getContainer(standin.name).inspect();
     expect(restored.Id).toBe(after.Id);

@@ -4,66 +4,27 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { BotServer } from '../../src/http/server.ts';
-import { createServices, type Services } from '../../src/root.ts';
-import { silentLogger } from '../support/builders.ts';
+import { createServices } from '../../src/root.ts';
+import { capturingLogger, distinctErrorLines, silentLogger, testDockerClient } from '../support/builders.ts';
+import { SLACK_TEST_SECRET, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
-import { post, signature, signedRequest, SlackStandin, type PostedMessage } from '../support/slack/index.ts';
-import { removeAllStandins, startStandinConnector } from '../support/standin.ts';
+import { buttonFor, post, signature, signedRequest, SlackStandin, type PostedMessage } from '../support/slack/index.ts';
+import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
 
-const SECRET = 'slack-signing-secret-for-tests';
+const SECRET = SLACK_TEST_SECRET;
 const CHANNEL = 'C0OPS00001';
 const ALICE = 'U0ALICE001';
 const BOB = 'U0BOB00001';
 const CAROL = 'U0CAROL001';
 
-interface Bot {
-  services: Services;
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** The bot as `connector-ops start` builds it, with Slack pointed at the stand-in; HTTP mode serves /slack/events on its own server. */
-async function startBot(standin: SlackStandin, mode: 'http' | 'socket', env: Record<string, string> = {}): Promise<Bot> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cops-slack-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    DOCKER_HOST: process.env.DOCKER_HOST,
-    SLACK_BOT_TOKEN: standin.botToken,
-    SLACK_API_URL: standin.apiUrl,
-    ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SECRET } : { SLACK_APP_TOKEN: standin.appToken }),
-    CONNECTOR_NAME: 'ops',
-    CONNECTOR_URL: 'http://127.0.0.1:1',
-    ...env,
-  });
-  const services = createServices(config, silentLogger());
-  const server = new BotServer({ host: '127.0.0.1', port: 0, routes: services.routes, logger: silentLogger() });
-  const port = await server.listen();
-  const adapter = services.chatAdapters[0]!;
-  await adapter.start();
-  const deadline = Date.now() + 10_000;
-  while ((adapter.notReady?.() ?? []).length > 0) {
-    if (Date.now() > deadline) throw new Error(`Slack adapter not ready: ${adapter.notReady?.().join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    services,
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      await adapter.stop();
-      await server.close();
-      services.close();
-    },
-  };
-}
-
 const textOf = (message: { text?: string | undefined; blocks?: unknown }) => `${message.text ?? ''} ${JSON.stringify(message.blocks ?? [])}`;
 
 describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real Bolt receiver', () => {
   let standin: SlackStandin;
-  let bot: Bot;
+  let bot: SlackBot;
   beforeAll(async () => {
     standin = await SlackStandin.start();
-    bot = await startBot(standin, 'http');
+    bot = await startSlackBot(standin, 'http');
   });
   afterAll(async () => {
     await bot?.stop();
@@ -124,7 +85,7 @@ describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real
     const dir = mkdtempSync(join(tmpdir(), 'cops-slack-many-'));
     const connectors = Array.from({ length: 50 }, (_, i) => `  - name: c${String(i).padStart(2, '0')}\n    url: http://127.0.0.1:1\n    logFiles: [${join(dir, 'none.log')}]`).join('\n');
     writeFileSync(join(dir, 'connector-ops.yml'), `connectors:\n${connectors}\n`);
-    const many = await startBot(standin, 'http', { CONNECTOR_OPS_CONFIG: join(dir, 'connector-ops.yml'), CONNECTOR_NAME: '', CONNECTOR_URL: '' });
+    const many = await startSlackBot(standin, 'http', { CONNECTOR_OPS_CONFIG: join(dir, 'connector-ops.yml'), CONNECTOR_NAME: '', CONNECTOR_URL: '' });
     try {
       const failedBefore = standin.calls.filter((c) => c.error).length;
       const status = signedRequest(SECRET, standin.slashCommand({ text: 'status --details' }));
@@ -138,6 +99,28 @@ describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real
       await many.stop();
     }
   }, 90_000);
+
+  it('logs --details with 300 error groups lists every group: the summary stays short, the groups go along as a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cops-slack-groups-'));
+    const logFile = join(dir, 'connector.log');
+    const { text, labels } = distinctErrorLines(300);
+    writeFileSync(logFile, text);
+    const groups = await startSlackBot(standin, 'http', { CONNECTOR_LOG_FILES: logFile });
+    try {
+      const failedBefore = standin.calls.filter((c) => c.error).length;
+      const logs = signedRequest(SECRET, standin.slashCommand({ text: 'logs --details' }));
+      expect((await post(`${groups.url}/slack/events`, logs.body, logs.headers)).status).toBe(200);
+      const report = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => textOf(m).includes('300 errors in 24 h (300 groups)')), 30_000);
+      expect(report.blocks!.length).toBeLessThanOrEqual(50);
+      expect(textOf(report)).not.toContain('more groups');
+      const upload = await standin.waitFor(() => standin.uploads.find((u) => u.completed && (u.content?.toString() ?? '').includes('300 errors in 24 h')), 10_000);
+      const content = upload.content!.toString();
+      expect(labels.filter((label) => !content.includes(label))).toEqual([]);
+      expect(standin.calls.filter((c) => c.error).length).toBe(failedBefore);
+    } finally {
+      await groups.stop();
+    }
+  }, 60_000);
 });
 
 describe('Slack down when the bot starts', () => {
@@ -180,10 +163,10 @@ describe('Slack down when the bot starts', () => {
 
 describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => {
   let standin: SlackStandin;
-  let bot: Bot;
+  let bot: SlackBot;
   beforeAll(async () => {
     standin = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
-    bot = await startBot(standin, 'socket');
+    bot = await startSlackBot(standin, 'socket');
   });
   afterAll(async () => {
     await bot?.stop();
@@ -194,6 +177,21 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
     const ack = await standin.socket.send({ payload: standin.slashCommand({ text: 'help' }) });
     expect(ack.envelope_id).toBeDefined();
     await standin.waitFor(() => standin.responses.find((r) => JSON.stringify(r.body).includes('operate enmeshed Connectors')));
+  });
+
+  it("with SLACK_SIGNING_SECRET set as well (Slack's quick start exports both) it runs in Socket Mode and says once that the secret is unused", async () => {
+    const { logger, records } = capturingLogger();
+    const own = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
+    const both = await startSlackBot(own, 'socket', { SLACK_SIGNING_SECRET: SECRET }, logger);
+    try {
+      const ack = await own.socket.send({ payload: own.slashCommand({ text: 'connectors' }) });
+      expect(ack.envelope_id).toBeDefined();
+      const unused = records.filter((r) => String(r.msg).includes('SLACK_SIGNING_SECRET'));
+      expect(unused).toEqual([expect.objectContaining({ level: 30, msg: expect.stringMatching(/not used: SLACK_APP_TOKEN selects Socket Mode/) })]);
+    } finally {
+      await both.stop();
+      await own.stop();
+    }
   });
 
   it('after a disconnect the next command still works; a redelivered envelope runs once', async () => {
@@ -242,23 +240,38 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
   });
 
   it('a dropped socket is reopened, and /readyz says so meanwhile', async () => {
-    const adapter = bot.services.chatAdapters[0]!;
+    const readyz = async () => {
+      const res = await fetch(`${bot.url}/readyz`);
+      return { status: res.status, body: await res.text() };
+    };
+    expect((await readyz()).status).toBe(200);
+    // Slack is slow to hand out the next socket: the gap is long enough to be seen from outside.
+    standin.fault('apps.connections.open', { delayMs: 3_000 });
+    const opened = standin.socket.connections;
     standin.socket.drop();
-    await standin.waitFor(() => (adapter.notReady?.() ?? []).length > 0 || undefined, 5_000).catch(() => undefined);
-    await standin.socket.waitForConnections(3, 20_000);
-    await standin.waitFor(() => (adapter.notReady?.() ?? []).length === 0 || undefined, 10_000);
-    await standin.socket.send({ payload: standin.slashCommand({ text: 'help' }) });
+    const meanwhile = await standin.waitFor(async () => {
+      const answer = await readyz();
+      return answer.status === 503 ? answer : undefined;
+    }, 10_000);
+    expect(meanwhile.body).toContain('slack');
+    await standin.socket.waitForConnections(opened + 1, 20_000);
+    await standin.waitFor(async () => ((await readyz()).status === 200 ? true : undefined), 20_000);
+    const command = standin.slashCommand({ text: 'help' });
+    await standin.socket.send({ payload: command });
+    const answer = await standin.waitFor(() => standin.responses.find((r) => r.id === new URL(command.response_url).pathname.split('/').pop()));
+    expect(textOf(answer.body)).toContain('/connector');
   });
 });
 
 describeWith([requireDocker, requireStandinImage], 'operations approved by clicks in Slack', () => {
   let standin: SlackStandin;
-  let bot: Bot;
+  let bot: SlackBot;
+  let connector: StandinConnector;
   beforeAll(async () => {
     standin = await SlackStandin.start({ socket: { redeliveryDelayMs: false } });
     standin.workspace.users.push({ id: CAROL, name: 'carol', displayName: 'Carol', realName: 'Carol Viewer' });
-    const connector = await startStandinConnector({ name: 'slack-op' });
-    bot = await startBot(standin, 'socket', {
+    connector = await startStandinConnector({ name: 'slack-op' });
+    bot = await startSlackBot(standin, 'socket', {
       CONNECTOR_CONTAINER: connector.name,
       CONNECTOR_URL: connector.url,
       CONNECTOR_API_KEY: connector.apiKey,
@@ -283,7 +296,7 @@ describeWith([requireDocker, requireStandinImage], 'operations approved by click
       .catch((error: unknown) => {
         throw new Error(`no request posted; the bot answered: ${JSON.stringify(standin.responses.map((r) => r.body))}`, { cause: error });
       });
-    const approve = approveButton(request);
+    const approve = buttonFor(request.blocks, '/connector approve ');
 
     await standin.socket.send({ payload: standin.blockActions({ message: request, actionId: approve, user: ALICE }) });
     await standin.waitFor(() => standin.responses.find((r) => JSON.stringify(r.body).includes('four eyes')));
@@ -304,11 +317,45 @@ describeWith([requireDocker, requireStandinImage], 'operations approved by click
     expect(events).toEqual(expect.arrayContaining([`requested:${ALICE}`, `refused:${ALICE}`, `refused:${CAROL}`, `approved:${BOB}`]));
     expect(events.filter((e) => e.startsWith('started'))).toHaveLength(1);
   }, 60_000);
-});
 
-function approveButton(message: PostedMessage): string {
-  const actions = (message.blocks ?? []).flatMap((b) => (b.type === 'actions' ? ((b.elements as Array<{ action_id: string; value: string }>) ?? []) : []));
-  const approve = actions.find((a) => a.value.startsWith('/connector approve '));
-  if (!approve) throw new Error(`no Approve button in ${JSON.stringify(message.blocks)}`);
-  return approve.action_id;
-}
+  /** Alice requests a restart; the request message as Slack holds it, and the request's id. */
+  async function requestRestart(reason: string): Promise<{ request: PostedMessage; id: string }> {
+    await standin.socket.send({ payload: standin.slashCommand({ text: `restart ops --reason "${reason}"`, user: ALICE }) });
+    const request = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => textOf(m).includes(`asks to restart ops: ${reason}`)), 10_000);
+    return { request, id: /Request ([a-z0-9]{6})/.exec(textOf(request))![1]! };
+  }
+
+  it('a request message deleted before the approval: the operation runs, its state is posted anew saying the original is gone, the outcome in that post\'s thread', async () => {
+    const { request, id } = await requestRestart('message deleted');
+    standin.findMessage(CHANNEL, request.ts)!.deleted = true;
+    const startedBefore = (await testDockerClient().getContainer(connector.name).inspect()).State.StartedAt;
+
+    await standin.socket.send({ payload: standin.slashCommand({ text: `approve ${id}`, user: BOB }) });
+    const anew = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => m.ts !== request.ts && textOf(m).includes(`Request ${id}`) && textOf(m).includes('done:')), 30_000);
+    expect(textOf(anew)).toMatch(/The message this updates is gone .*Approved by Bob; done: healthy again/);
+    const outcome = await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => m.threadTs === anew.ts), 10_000);
+    expect(textOf(outcome)).toMatch(/Restart of ops succeeded/);
+    expect(bot.services.operations.get(id)?.state).toBe('succeeded');
+    expect((await testDockerClient().getContainer(connector.name).inspect()).State.StartedAt).not.toBe(startedBefore);
+    // Posted anew once: the progress and the end updated that post.
+    expect(standin.messagesIn(CHANNEL).filter((m) => textOf(m).includes('The message this updates is gone'))).toHaveLength(1);
+  }, 60_000);
+
+  it('chat.update failing with 5xx until its retries run out: the operation runs all the same, and the message shows its end once Slack answers', async () => {
+    const { request, id } = await requestRestart('slack flaky');
+    // The poster's own five attempts for the first update, then Slack answers again.
+    standin.fault('chat.update', ...Array.from({ length: 5 }, () => ({ status: 503 })));
+    await standin.socket.send({ payload: standin.blockActions({ message: request, actionId: buttonFor(request.blocks, '/connector approve '), user: BOB }) });
+    await standin.waitFor(() => bot.services.operations.get(id)?.state === 'succeeded', 30_000);
+    const shown = await standin.waitFor(() => {
+      const message = standin.findMessage(CHANNEL, request.ts)!;
+      return textOf(message).includes('Approved by Bob; done') && message;
+    }, 60_000);
+    expect(JSON.stringify(shown.blocks)).not.toContain('"type":"actions"');
+    expect(standin.callsOf('chat.update').filter((c) => c.status === 503)).toHaveLength(5);
+    await standin.waitFor(() => standin.messagesIn(CHANNEL).find((m) => m.threadTs === request.ts && textOf(m).includes('Restart of ops succeeded')), 10_000);
+    // Nothing made it look interrupted.
+    await bot.services.operations.recover();
+    expect(bot.services.operations.get(id)?.state).toBe('succeeded');
+  }, 90_000);
+});

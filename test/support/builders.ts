@@ -2,14 +2,15 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ConfigError } from '../../src/config/errors.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { createDockerClient, type DockerClient } from '../../src/integrations/docker/client.ts';
+import Docker from 'dockerode';
+import { createDockerClient, modemOptions, type DockerClient } from '../../src/integrations/docker/client.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import type { Block, Button, Message } from '../../src/domain/message.ts';
 import type { ConnectorDirectory, ReportRunner } from '../../src/domain/ports.ts';
 import type { PostedMessage, ReplyPort, Visibility } from '../../src/domain/reply.ts';
-import type { Actor, ChatRequest, Conversation } from '../../src/domain/request.ts';
+import { conversationKey, type Actor, type ChatRequest, type Conversation } from '../../src/domain/request.ts';
 import { ConfiguredAccess, type AccessSettings } from '../../src/domain/access.ts';
-import { OPERATION_KINDS, type OperationKind, type OperationRequest } from '../../src/domain/operation.ts';
+import { OPERATION_KINDS, type ContainerCondition, type OperationKind, type OperationRequest } from '../../src/domain/operation.ts';
 import type { ExecutionResult, OperationKindSpec } from '../../src/operations/executor.ts';
 import { OperationService } from '../../src/operations/service.ts';
 import { AuditLog } from '../../src/store/audit-log.ts';
@@ -17,6 +18,11 @@ import { OperationRequests } from '../../src/store/operation-requests.ts';
 import { Store } from '../../src/store/store.ts';
 import { Subscriptions, type Subscription } from '../../src/store/subscriptions.ts';
 import { Outbox } from '../../src/store/outbox.ts';
+import { OutboxWorker } from '../../src/delivery/outbox-worker.ts';
+import { parseConversation } from '../../src/delivery/transport.ts';
+import { RequestPosts } from '../../src/operations/request-posts.ts';
+import type { ExecutorIdentity } from '../../src/operations/executor-identity.ts';
+import { MemoryTransport } from './memory-transport.ts';
 import { createAlerting } from '../../src/alerts/alerting.ts';
 import type { AlertSettings } from '../../src/config/config.ts';
 import type { AlertVerbDependencies } from '../../src/request/alert-verbs.ts';
@@ -58,13 +64,19 @@ export type ReplyEvent =
 export class RecordingReply implements ReplyPort {
   readonly events: ReplyEvent[] = [];
   private posts = 0;
+  private readonly platform: { transport: MemoryTransport; conversationId: string } | undefined;
+
+  /** With a platform, posts to the conversation land there too (with its refs), where the outbox finds them. */
+  constructor(platform?: { transport: MemoryTransport; conversationId: string }) {
+    this.platform = platform;
+  }
 
   async acknowledge(): Promise<void> {
     this.events.push({ kind: 'acknowledge' });
   }
 
   async post(message: Message, visibility: Visibility): Promise<PostedMessage> {
-    const id = `m${++this.posts}`;
+    const id = this.platform && visibility === 'conversation' ? (await this.platform.transport.post(this.platform.conversationId, message)).ref : `m${++this.posts}`;
     this.events.push({ kind: 'post', message, visibility, id });
     return { id };
   }
@@ -133,7 +145,17 @@ export interface TestDispatcher {
 export function testDispatcher(
   directory: ConnectorDirectory,
   runner: ReportRunner,
-  options: { policy?: AccessPolicy; progressAfterMs?: number; logger?: Logger; operations?: OperationService; notifications?: NotificationVerbDependencies; alerts?: AlertVerbDependencies } = {},
+  options: {
+    policy?: AccessPolicy;
+    progressAfterMs?: number;
+    logger?: Logger;
+    operations?: OperationService;
+    notifications?: NotificationVerbDependencies;
+    alerts?: AlertVerbDependencies;
+    /** The chat platforms replies go to (testOperations' `platforms`), by platform name. */
+    platforms?: ReadonlyMap<string, MemoryTransport>;
+    store?: Store;
+  } = {},
 ): TestDispatcher {
   const counted: Array<{ verb: string; platform: string }> = [];
   const dispatcher = createDispatcher({
@@ -143,6 +165,7 @@ export function testDispatcher(
     notifications: options.notifications ?? testNotifications(),
     alerts: options.alerts ?? testAlerts(directory).verbs,
     policy: options.policy ?? new ConfiguredAccess(NO_ACCESS_SETTINGS),
+    store: options.store ?? Store.open(':memory:'),
     logger: options.logger ?? silentLogger(),
     countRequest: (verb, platform) => counted.push({ verb, platform }),
     ...(options.progressAfterMs !== undefined && { progressAfterMs: options.progressAfterMs }),
@@ -151,7 +174,9 @@ export function testDispatcher(
     dispatcher,
     counted,
     ask: async (text, extra) => {
-      const reply = new RecordingReply();
+      const conversation = extra?.conversation ?? SLACK_CHANNEL;
+      const transport = options.platforms?.get(conversation.platform);
+      const reply = new RecordingReply(transport && { transport, conversationId: parseConversation(conversationKey(conversation)).id });
       await dispatcher.dispatch(aRequest(text, extra), reply);
       return reply;
     },
@@ -175,23 +200,42 @@ export function memoryKind(kind: OperationKind, result: ExecutionResult = { ok: 
   return { spec, executed };
 }
 
-/** The real operation service over an in-memory store, with the given kinds (each in memory unless given). */
-export function testOperations(kinds: OperationKindSpec[] = [], access: AccessSettings = NO_ACCESS_SETTINGS) {
-  const store = Store.open(':memory:');
+/** A connector's container as the engine shows it, for the announcement of an interrupted run. */
+export const RUNNING: ContainerCondition = { state: 'running', text: 'running for 2 min, Docker health healthy' };
+
+/**
+ * The real operation service over an in-memory store, with the given kinds (each in memory unless given), and
+ * the outbox its posts go through to two platforms in memory (`slack`, `console`): `deliver()` sends what is queued.
+ */
+export function testOperations(
+  kinds: OperationKindSpec[] = [],
+  access: AccessSettings = NO_ACCESS_SETTINGS,
+  options: { condition?: () => ContainerCondition; self?: ExecutorIdentity; now?: () => Date; store?: Store; platforms?: Map<string, MemoryTransport> } = {},
+) {
+  const store = options.store ?? Store.open(':memory:');
   const audit = new AuditLog(store);
   const requests = new OperationRequests(store, audit);
   const byKind = new Map<OperationKind, OperationKindSpec>(OPERATION_KINDS.map((kind) => [kind, memoryKind(kind).spec]));
   for (const spec of kinds) byKind.set(spec.kind, spec);
   const policy = new ConfiguredAccess(access);
+  const outbox = new Outbox(store, options.now);
+  const platforms = options.platforms ?? new Map(['slack', 'console'].map((platform) => [platform, new MemoryTransport(platform)]));
+  const worker = new OutboxWorker({ outbox, transports: platforms, logger: silentLogger(), ...(options.now && { now: options.now }) });
   const service = new OperationService({
     requests,
     audit,
     kinds: byKind,
+    posts: new RequestPosts(outbox, (kind) => byKind.get(kind)!.danger),
+    conditionOf: async () => options.condition?.() ?? RUNNING,
     maySelfApprove: (actor) => policy.maySelfApprove(actor),
     approvalTimeoutMs: 30 * 60_000,
     logger: silentLogger(),
+    ...(options.now && { now: options.now }),
+    ...(options.self && { self: options.self }),
   });
-  return { service, store, audit, requests, policy };
+  /** Delivers what the outbox holds; then `platforms` show what people see. */
+  const deliver = () => worker.flush();
+  return { service, store, audit, requests, policy, outbox, platforms, deliver };
 }
 
 /** Subscriptions over an in-memory store, with a schedule that says when it is next due. */
@@ -234,9 +278,38 @@ export function buttonsOf(message: Message): Button[] {
 
 /** A client for the engine the test environment names in DOCKER_HOST (and its TLS settings), as the product builds one. */
 export function testDockerClient(): DockerClient {
-  return createDockerClient({
+  return createDockerClient(testEngineSettings());
+}
+
+/**
+ * The same engine through plain dockerode, for what a test sets up around the product (networks, waits, tags,
+ * restarts): the product's client calls only the endpoints the bot uses (src/integrations/docker/endpoints.ts).
+ */
+export function fixtureDockerClient(): DockerClient {
+  return new Docker(modemOptions(testEngineSettings()));
+}
+
+function testEngineSettings() {
+  return {
     host: process.env.DOCKER_HOST,
     tlsVerify: process.env.DOCKER_TLS_VERIFY === '1',
     ...(process.env.DOCKER_CERT_PATH && { certPath: process.env.DOCKER_CERT_PATH }),
-  });
+  };
+}
+
+/**
+ * `count` ERROR lines in the Connector's log layout (local time, as it writes it), each a group of its own:
+ * the messages differ by a word, which grouping keeps (it masks numbers and ids). Labels are `failure kind <word>`.
+ */
+export function distinctErrorLines(count: number, at: Date = new Date()): { text: string; labels: string[] } {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const stamp = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`;
+  const labels = Array.from({ length: count }, (_, i) => `failure kind ${letters(i)}`);
+  return { text: `${labels.map((label) => `[${stamp}] [ERROR] SyncModule - ${label}`).join('\n')}\n`, labels };
+}
+
+/** 0 → a, 25 → z, 26 → ba: a word for a number, with no digit in it. */
+function letters(n: number): string {
+  const word = n.toString(26).split('').map((digit) => String.fromCharCode(97 + Number.parseInt(digit, 26)));
+  return word.join('');
 }

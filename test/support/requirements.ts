@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -154,6 +155,13 @@ export async function requireStandinImage(): Promise<RequirementResult> {
   } catch (error) {
     return fail(`the stand-in Connector image ${image} cannot be looked up (${describeError(error)})`);
   }
+}
+
+/** A new pid namespace (`unshare --pid`, util-linux, root): to run the bot as pid 1, as a container does. */
+export async function requirePidNamespace(): Promise<RequirementResult> {
+  const run = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', 'echo $$'], { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS });
+  if (run.status === 0 && run.stdout.trim() === '1') return { ok: true };
+  return fail(`cannot start a process as pid 1 of a new pid namespace with unshare (${run.error?.message || run.stderr.trim() || `exit ${run.status}`}); it needs util-linux and root`);
 }
 
 async function firstProblem(requirements: readonly Requirement[]): Promise<string | undefined> {

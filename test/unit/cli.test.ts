@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { CHECK_IDS } from '../../src/domain/check-result.ts';
 import { AuditLog } from '../../src/store/audit-log.ts';
 import { Store } from '../../src/store/store.ts';
 import { CHECK_STATUSES } from '../../src/domain/status.ts';
+import { distinctErrorLines } from '../support/builders.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'src/cli.ts');
@@ -137,14 +138,30 @@ describe.concurrent('connector-ops CLI', () => {
     }
   });
 
-  it('check exits 3 (unknown), not 1 (warn), when it cannot start: an unusable DATA_DIR', async () => {
-    const file = join(tmp, 'data-is-a-file');
-    writeFileSync(file, '');
-    const run = await cli(['check'], { DATA_DIR: join(file, 'data'), CONNECTOR_URL: `http://127.0.0.1:${closedPort}` });
-    expect(run.code).toBe(3);
-    expect(run.stderr).toContain('ENOTDIR');
+  it('check with DATA_DIR unset leaves nothing where it runs, nor makes a store: it only reads one', async () => {
+    const cwd = mkdtempSync(join(tmp, 'cron-cwd-'));
+    const home = mkdtempSync(join(tmp, 'home-'));
+    const run = await cli(['check', '--only', 'health,resources'], { DATA_DIR: undefined, HOME: home, CONNECTOR_URL: `http://127.0.0.1:${closedPort}` }, '', cwd);
+    expect(run.code, run.stderr).toBe(2);
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(readdirSync(home)).toEqual([]);
+    expect(run.stderr).toContain(`left out: the disk samples and the disk-full forecast made from them: no store at ${join(home, '.local/state/connector-ops/connector-ops.sqlite')} yet`);
+  });
+
+  it('check runs when its store cannot be opened, says which readings it left out, and exits by what it found', async () => {
+    const dataDir = mkdtempSync(join(tmp, 'broken-store-'));
+    const path = join(dataDir, 'connector-ops.sqlite');
+    writeFileSync(path, 'these are not the pages of a database\n'.repeat(200));
+    const run = await cli(['check', '--json', '--only', 'health,resources'], { DATA_DIR: dataDir, CONNECTOR_NAME: 'main', CONNECTOR_URL: `http://127.0.0.1:${closedPort}` });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`connector-ops check: left out: the disk samples and the disk-full forecast made from them: the store ${path} cannot be opened by`);
+    expect(run.stderr).toContain('the file is not an SQLite database (SQLITE_NOTADB)');
     expect(run.stderr).not.toMatch(/^\s+at /m);
-    expect(run.stdout).toBe('');
+    const report = JSON.parse(run.stdout) as { connectors: Array<{ checks: Array<{ id: string; status: string; details: Array<{ label: string; value: string; status?: string }> }> }> };
+    const checks = report.connectors[0]!.checks;
+    expect(checks.find((c) => c.id === 'health')!.status).toBe('critical');
+    const forecast = checks.find((c) => c.id === 'resources')!.details.find((d) => d.label === 'Disk forecast');
+    expect(forecast).toEqual({ label: 'Disk forecast', value: expect.stringContaining('left out: the store') });
   });
 
   it('check --only with an unknown id exits 64 and lists the valid ids', async () => {
@@ -193,6 +210,19 @@ describe.concurrent('connector-ops CLI', () => {
     expect(detailed.stdout.length).toBeGreaterThan(compact.stdout.length);
   });
 
+  it('check --details prints every error group, however many', async () => {
+    const dir = mkdtempSync(join(tmp, 'groups-'));
+    const logFile = join(dir, 'connector.log');
+    const { text, labels } = distinctErrorLines(300);
+    writeFileSync(logFile, text);
+    const env = { CONNECTOR_NAME: 'main', CONNECTOR_URL: `http://127.0.0.1:${closedPort}`, CONNECTOR_LOG_FILES: logFile };
+    const detailed = await cli(['check', '--only', 'error-logs', '--details'], env);
+    expect(detailed.code, detailed.stderr).toBe(2);
+    expect(labels.filter((label) => !detailed.stdout.includes(label))).toEqual([]);
+    expect(detailed.stdout).not.toContain('more groups');
+    expect(detailed.stdout).toMatch(/Error logs +300 errors in 24 h \(300 groups\)/);
+  });
+
   it('audit --json exports the audit log as JSON lines for a SIEM, secrets redacted; --since filters', async () => {
     const dataDir = mkdtempSync(join(tmp, 'audit-'));
     const store = Store.open(join(dataDir, 'connector-ops.sqlite'));
@@ -200,19 +230,26 @@ describe.concurrent('connector-ops CLI', () => {
     const actor = { platform: 'slack' as const, id: 'U0ADA', displayName: 'Ada' };
     audit.append({ at: new Date(Date.now() - 3 * 86_400_000), event: 'requested', requestId: 'abc234', connector: 'main', operation: 'restart', actor, detail: { reason: 'old' } });
     audit.append({ at: new Date(), event: 'approved', requestId: 'abc234', connector: 'main', operation: 'restart', actor, detail: { reason: 'key sk-audit-secret-1 leaked' } });
+    // A reason that reorders what a SIEM's viewer shows (U+202E) and hides a character (U+200B).
+    audit.append({ at: new Date(), event: 'started', requestId: 'abc234', connector: 'main', operation: 'restart', actor, detail: { reason: 'fine\u202e\u200bdenifed' } });
     store.close();
     const env = { DATA_DIR: dataDir, CONNECTOR_NAME: 'main', CONNECTOR_URL: `http://127.0.0.1:${closedPort}`, CONNECTOR_API_KEY: 'sk-audit-secret-1' };
     const all = await cli(['audit', '--json'], env);
     expect(all.code, all.stderr).toBe(0);
     const lines = all.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.map((l) => l.event)).toEqual(['requested', 'approved']);
+    expect(lines.map((l) => l.event)).toEqual(['requested', 'approved', 'started']);
+    // Escaped in the JSON text, the same string once parsed.
+    expect(all.stdout).not.toMatch(/[\u200b\u202e]/);
+    expect(all.stdout).toContain('fine\\u202e\\u200bdenifed');
+    expect(lines[2]).toMatchObject({ detail: { reason: 'fine\u202e\u200bdenifed' } });
     expect(lines[1]).toMatchObject({ seq: 2, requestId: 'abc234', connector: 'main', operation: 'restart', actor });
     expect(typeof lines[1]!.at).toBe('string');
     expect(all.stdout).not.toContain('sk-audit-secret-1');
     const recent = await cli(['audit', '--json', '--since', '1d'], env);
-    expect(recent.stdout.trim().split('\n')).toHaveLength(1);
+    expect(recent.stdout.trim().split('\n')).toHaveLength(2);
     const text = await cli(['audit'], env);
     expect(text.stdout).toMatch(/approved · abc234 · restart main · by Ada \(slack:U0ADA\)/);
+    expect(text.stdout).not.toMatch(/[\u200b\u202e]/);
     expect((await cli(['audit', '--since', 'forever'], env)).code).toBe(64);
   });
 
@@ -224,10 +261,12 @@ describe.concurrent('connector-ops CLI', () => {
   });
 
   it('check --json prints the documented report shape, and never a secret', async () => {
-    const run = await cli(['check', '--json', '--only', 'health,container'], {
+    const run = await cli(['check', '--json', '--only', 'health,container,third-party'], {
       CONNECTOR_NAME: 'main',
       CONNECTOR_CONTAINER: 'connector-main',
-      CONNECTOR_URL: `http://ops:${URL_PASSWORD}@127.0.0.1:${closedPort}`,
+      CONNECTOR_URL: `http://127.0.0.1:${closedPort}`,
+      // A broker's URL carries its password legitimately: it is probed, and never shown.
+      CONNECTOR_THIRD_PARTY: `amqp://ops:${URL_PASSWORD}@127.0.0.1:${closedPort}`,
       CONNECTOR_API_KEY: API_KEY,
       LOG_LEVEL: 'debug',
     });
@@ -246,7 +285,7 @@ describe.concurrent('connector-ops CLI', () => {
     expect(Object.keys(main!).sort()).toEqual(['checks', 'name', 'status']);
     expect(main!.name).toBe('main');
     const checks = main!.checks as Array<Record<string, unknown>>;
-    expect(checks.map((c) => c.id)).toEqual(['health', 'container']);
+    expect(checks.map((c) => c.id)).toEqual(['health', 'container', 'third-party']);
     for (const check of checks) {
       expect(Object.keys(check).sort()).toEqual(['details', 'id', 'status', 'summary']);
       expect(CHECK_STATUSES).toContain(check.status);

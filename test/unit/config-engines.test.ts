@@ -171,15 +171,28 @@ connectors:
     ]);
   });
 
-  it('names engines[i].certPath whose TLS files are missing, and masks credentials in a host', () => {
+  it('names engines[i].certPath whose TLS files are missing', () => {
     const file = yamlFile(`engines:
   - { host: "tcp://h:2376", certPath: ${join(tmp, 'none')} }
-  - { host: "tcp://ops:engine-secret-pw@h:2376" }
-  - { host: "tcp://ops:engine-secret-pw@h:2376" }
 `);
     const problems = problemsOf({ CONNECTOR_OPS_CONFIG: file });
     expect(problems[0]).toBe(`CONNECTOR_OPS_CONFIG file ${file}: engines[0].certPath names ${JSON.stringify(join(tmp, 'none'))}, whose ca.pem cannot be read (ENOENT)`);
-    expect(problems.at(-1)).toContain('engines[1] and engines[2] both have host "tcp://ops:***@h:2376"');
+  });
+
+  it('refuses a password in an engine host, naming the path and never the value', () => {
+    const file = yamlFile(`engines:
+  - { host: "tcp://ops:engine-secret-pw@h:2376" }
+connectors:
+  - { name: a, container: ca, docker: { host: "ssh://ops:engine-secret-pw@h" } }
+`);
+    const problems = problemsOf({ CONNECTOR_OPS_CONFIG: file });
+    expect(problems).toHaveLength(2);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`CONNECTOR_OPS_CONFIG file ${file}: engines[0].host must not carry a password, and a user only in ssh://user@host`),
+        expect.stringContaining(`CONNECTOR_OPS_CONFIG file ${file}: connectors[0].docker.host must not carry a password, and a user only in ssh://user@host`),
+      ]),
+    );
     expect(problems.join('\n')).not.toContain('engine-secret-pw');
   });
 });

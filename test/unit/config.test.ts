@@ -1,5 +1,5 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.ts';
@@ -32,7 +32,7 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 describe('loadConfig: defaults', () => {
   it('gives every setting its documented default from an empty environment', () => {
     const config = loadConfig({});
-    expect(config.dataDir).toBe(resolve('./data'));
+    expect(config.dataDir).toBe(join(homedir(), '.local', 'state', 'connector-ops'));
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
     expect(config.log).toEqual({ level: 'info', format: 'auto' });
     expect(config.connectors).toEqual([]);
@@ -45,6 +45,14 @@ describe('loadConfig: defaults', () => {
     expect(config.checks.imageUpdate.includePrereleases).toBe(false);
     expect(config.registries).toEqual({});
     expect(config.secrets).toEqual([]);
+  });
+
+  it("keeps the store in the user's state directory, never in the working directory", () => {
+    expect(loadConfig({ HOME: '/home/ops' }).dataDir).toBe('/home/ops/.local/state/connector-ops');
+    expect(loadConfig({ HOME: '/home/ops', XDG_STATE_HOME: '/var/state/ops' }).dataDir).toBe('/var/state/ops/connector-ops');
+    // The XDG specification: a relative path in XDG_STATE_HOME is invalid and ignored.
+    expect(loadConfig({ HOME: '/home/ops', XDG_STATE_HOME: 'state' }).dataDir).toBe('/home/ops/.local/state/connector-ops');
+    expect(loadConfig({ HOME: '/home/ops', DATA_DIR: './data' }).dataDir).toBe(resolve('./data'));
   });
 
   it('treats empty values as unset', () => {
@@ -163,6 +171,63 @@ describe('loadConfig: the connector from the environment', () => {
     expect(text).toContain('CONNECTOR_URL must be an http(s) URL');
     expect(text).not.toContain('db-secret-pw');
     expect(text).not.toContain('url-secret-pw');
+  });
+});
+
+describe('loadConfig: credentials in URLs', () => {
+  it('masks the password of a URL without a scheme in the problem it quotes', () => {
+    const problems = problemsOf({ CONNECTOR_URL: 'admin:s3cret-pw@connector.local:8080' });
+    expect(problems).toEqual(['CONNECTOR_URL must be an http(s) URL, got "admin:***@connector.local:8080"']);
+  });
+
+  it('refuses credentials where they do not belong, saying where they do, and shows the URL masked', () => {
+    expect(problemsOf({ CONNECTOR_URL: 'http://admin:s3cret-pw@connector.local:8080' })).toEqual([
+      'CONNECTOR_URL must not carry credentials (user:password@): the Connector\'s API key belongs in CONNECTOR_API_KEY, got "http://admin:***@connector.local:8080"',
+    ]);
+    const slack = problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefghijkl', SLACK_APP_TOKEN: 'xapp-1-A0123-4444-abcdefghijkl', SLACK_API_URL: 'https://u:s3cret-pw@slack.example.com/api/' });
+    expect(slack).toEqual(['SLACK_API_URL must not carry credentials (user:password@): Slack takes its tokens from SLACK_BOT_TOKEN and SLACK_APP_TOKEN, got "https://u:***@slack.example.com/api/"']);
+    const registry = problemsOf({ REGISTRY_HOST: 'https://ops:s3cret-pw@registry.example.com' });
+    expect(registry).toEqual(['REGISTRY_HOST must not carry credentials (user:password@): they belong in REGISTRY_USERNAME and REGISTRY_PASSWORD, got "https://ops:***@registry.example.com"']);
+    expect(problemsOf({ REGISTRY_HOST: 'ops:s3cret-pw@registry.example.com' })).toEqual([
+      'REGISTRY_HOST must be a registry host such as ghcr.io or registry.example.com:5000, got "ops:***@registry.example.com"',
+    ]);
+  });
+
+  it('takes a user but no password in DOCKER_HOST, and a user only for ssh://', () => {
+    expect(loadConfig({ DOCKER_HOST: 'ssh://ops@docker-1.example.com' }).engines[0]?.host).toBe('ssh://ops@docker-1.example.com');
+    const sshPassword = problemsOf({ DOCKER_HOST: 'ssh://ops:s3cret-pw@docker-1.example.com' });
+    expect(sshPassword).toEqual([expect.stringMatching(/^DOCKER_HOST must not carry a password, and a user only in ssh:\/\/user@host: .*SSH agent.*DOCKER_CERT_PATH.*, got "ssh:\/\/ops:\*\*\*@docker-1.example.com"$/)]);
+    expect(problemsOf({ DOCKER_HOST: 'tcp://ops@docker-1.example.com:2376' })[0]).toMatch(/^DOCKER_HOST must not carry a password, and a user only in ssh:\/\/user@host/);
+    // docker reads an address without a scheme as tcp://
+    expect(problemsOf({ DOCKER_HOST: 'ops:s3cret-pw@docker-1.example.com:2375' })[0]).toMatch(/got "ops:\*\*\*@docker-1.example.com:2375"$/);
+  });
+
+  it('refuses credentials in a connector url of the YAML file, naming the path and where the key belongs', () => {
+    const file = tmpFile('url-credentials.yml', 'connectors:\n  - name: a\n    url: https://admin:s3cret-pw@connector.example.com\n');
+    const problems = problemsOf({ CONNECTOR_OPS_CONFIG: file });
+    expect(problems).toEqual([`CONNECTOR_OPS_CONFIG file ${file}: connectors[0].url must not carry credentials (user:password@): the Connector's API key belongs in apiKey or apiKeyFile`]);
+  });
+
+  it('leaves credentials where they belong: a MongoDB URI and the URLs of third-party systems', () => {
+    const config = loadConfig({
+      CONNECTOR_URL: 'http://connector.local:8080',
+      CONNECTOR_MONGODB_URI: 'mongodb://ops:db-pw-123@db:27017/?replicaSet=rs0',
+      CONNECTOR_THIRD_PARTY: 'amqp://ops:broker-pw@broker:5672',
+    });
+    expect(config.connectors[0]).toMatchObject({ mongodbUri: 'mongodb://ops:db-pw-123@db:27017/?replicaSet=rs0', thirdParty: ['amqp://ops:broker-pw@broker:5672'] });
+  });
+
+  it('never prints a password of any value it quotes', () => {
+    const text = problemsOf({
+      CONNECTOR_URL: 'ops:pw-one-1@c:1',
+      SLACK_API_URL: 'https://ops:pw-two-2@slack.example.com/',
+      REGISTRY_HOST: 'ops:pw-three-3@r',
+      DOCKER_HOST: 'ssh://ops:pw-four-4@d',
+      CONNECTOR_OPS_OPERATORS: 'https://ops:pw-five-5@nowhere',
+      SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefghijkl',
+      SLACK_APP_TOKEN: 'xapp-1-A0123-4444-abcdefghijkl',
+    }).join('\n');
+    expect(text).not.toMatch(/pw-(one|two|three|four|five)/);
   });
 });
 

@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { modemOptions } from '../../src/integrations/docker/client.ts';
+import { createDockerClient, modemOptions } from '../../src/integrations/docker/client.ts';
+import { dockerEndpointOf } from '../../src/integrations/docker/endpoints.ts';
 import { DockerEngines, isLocalEngine } from '../../src/integrations/docker/engines.ts';
 
 describe('modemOptions: one engine\'s client from its settings alone', () => {
@@ -53,5 +55,37 @@ describe('DockerEngines', () => {
     expect(() => engines.get('nope')).toThrow('no Docker engine named "nope" is configured');
     expect(isLocalEngine('unix:///x.sock')).toBe(true);
     expect(isLocalEngine('ssh://u@h')).toBe(false);
+  });
+});
+
+describe('createDockerClient: only the endpoints of DOCKER_ENDPOINTS reach the engine', () => {
+  it('passes a listed call and refuses any other before it leaves the process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cops-engine-'));
+    const socketPath = join(dir, 'docker.sock');
+    const received: string[] = [];
+    const engine = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Version: '28.0.0', ApiVersion: '1.48' }));
+    });
+    await new Promise<void>((resolve) => engine.listen(socketPath, resolve));
+    try {
+      const docker = createDockerClient({ host: `unix://${socketPath}`, tlsVerify: false });
+      await expect(docker.version()).resolves.toMatchObject({ Version: '28.0.0' });
+      await expect(docker.getContainer('main').restart()).rejects.toThrow(
+        'connector-ops does not call the Docker endpoint POST /containers/main/restart: it is not in src/integrations/docker/endpoints.ts',
+      );
+      await expect(docker.listVolumes()).rejects.toThrow(/does not call the Docker endpoint GET \/volumes/);
+      expect(received).toEqual(['GET /version']);
+    } finally {
+      await new Promise((resolve) => engine.close(resolve));
+    }
+  });
+
+  it('knows an endpoint by method and path, whatever the API version prefix, query or image name', () => {
+    expect(dockerEndpointOf('GET', '/v1.43/images/127.0.0.1:5000/nmshd/connector:7.4.6/json')?.path).toBe('/images/{name}/json');
+    expect(dockerEndpointOf('DELETE', '/images/ghcr.io/nmshd/connector:7.4.5?')?.path).toBe('/images/{name}');
+    expect(dockerEndpointOf('GET', '/containers/json?all=true')?.path).toBe('/containers/json');
+    expect(dockerEndpointOf('POST', '/containers/abc/kill')).toBeUndefined();
+    expect(dockerEndpointOf('GET', '/images/ghcr.io/x')).toBeUndefined();
   });
 });

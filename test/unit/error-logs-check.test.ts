@@ -7,6 +7,7 @@ import { LineSplitter } from '../../src/integrations/logfiles/lines.ts';
 import type { StreamSinks } from '../../src/integrations/docker/logs.ts';
 import type { LineSink, LogWindow } from '../../src/integrations/logfiles/lines.ts';
 import { Redactor } from '../../src/logging/redact.ts';
+import { distinctErrorLines } from '../support/builders.ts';
 
 // Local time, as the Connector writes it and the check reads it.
 const NOW = new Date(2026, 7, 20, 12, 0, 0);
@@ -121,17 +122,27 @@ describe('ErrorLogsCheck', () => {
     expect(await summary(100_000)).toMatch(new RegExp(`^1 error since ${since} `));
   });
 
-  it('honours the options: window, thresholds and number of groups listed', async () => {
+  it('honours the options: window and thresholds', async () => {
     const logs = Array.from({ length: 6 }, (_, i) => line('ERROR', 10 + i, `failure kind ${'abcdef'[i]}`)).join('\n');
     const check = new ErrorLogsCheck(
       { containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') },
-      { windowHours: 1, warnAt: 10, criticalAt: 5, topGroups: 2 },
+      { windowHours: 1, warnAt: 10, criticalAt: 5 },
     );
     const result = await run(check);
     expect(result.status).toBe('critical');
     expect(result.summary).toMatch(/^6 errors in 1 h \(6 groups\)/);
-    expect(result.details.map((detail) => detail.label)).toEqual(['failure kind a', 'failure kind b', 'more groups', 'container logs']);
-    expect(result.details[2]?.value).toBe('4 more groups with 4 errors');
+  });
+
+  it('lists every group in its details, most errors first, however many there are; the summary stays one line', async () => {
+    const { text, labels } = distinctErrorLines(300, new Date(NOW.getTime() - 10 * 60_000));
+    const twice = line('ERROR', 5, 'failure kind zz');
+    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(`${text}${twice}\n${twice}\n`), logFiles: new InMemoryLogs('') });
+    const result = await run(check);
+    expect(result.summary).toMatch(/^302 errors in 24 h \(301 groups\), last /);
+    const groups = result.details.filter((detail) => detail.label !== 'container logs');
+    expect(groups).toHaveLength(301);
+    expect(groups[0]).toMatchObject({ label: 'failure kind zz', value: expect.stringMatching(/^2×/) });
+    expect(groups.map((detail) => detail.label).sort()).toEqual([...labels, 'failure kind zz'].sort());
   });
 
   it('is ok without errors and critical on a single FATAL', async () => {

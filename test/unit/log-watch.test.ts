@@ -25,6 +25,8 @@ class MemoryLog implements FollowedLog {
   limit = Infinity;
   /** Called after each line delivered, with how many the current follow delivered. */
   afterLine: (delivered: number) => void = () => undefined;
+  /** Follows that have delivered all they were allowed to and now wait for their end. */
+  delivered = 0;
 
   async follow(from: LogPosition | undefined, sink: FollowSink, signal: AbortSignal): Promise<void> {
     let delivered = 0;
@@ -37,6 +39,7 @@ class MemoryLog implements FollowedLog {
       if (delivered % 97 === 0) sink.idle();
     }
     if (delivered <= this.limit) sink.idle();
+    this.delivered++;
     // As the real followers: an abort, even one during the delivery, ends the follow.
     if (signal.aborted) return;
     await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
@@ -102,7 +105,8 @@ function setup() {
   return { store, watch, aBot, counted };
 }
 
-const settle = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls long enough for a busy machine; a watch that never gets there fails the test. */
+const patiently = { timeout: 10_000, interval: 5 };
 
 describe('following a log into the alerts', () => {
   it('counts every ERROR and FATAL event once, multi-line ones as one', async () => {
@@ -110,7 +114,7 @@ describe('following a log into the alerts', () => {
     const log = aLog(200);
     const watch = t.watch(log);
     watch.start();
-    await settle();
+    await expect.poll(() => t.counted().count, patiently).toBeGreaterThanOrEqual(200);
     await watch.stop();
     expect(t.counted()).toEqual({ count: 200, fatal: Math.ceil(200 / 7) });
   });
@@ -122,15 +126,17 @@ describe('following a log into the alerts', () => {
     for (const cut of [37, 101, 256, 1, 400, 999, total]) {
       log.limit = cut;
       const bot = t.aBot(log, cut % 2 === 0 ? 0 : 1_000_000);
+      const follows = log.delivered;
       bot.watch.start();
-      await settle(60);
+      // Once it has taken the lease and read as far as this bot gets:
+      await expect.poll(() => log.delivered, patiently).toBeGreaterThan(follows);
       // kill -9: whatever it had not committed is gone; its lease runs out and the next bot takes over.
       bot.kill();
     }
     log.limit = Infinity;
     const last = t.aBot(log).watch;
     last.start();
-    await settle(100);
+    await expect.poll(() => t.counted().count, patiently).toBeGreaterThanOrEqual(500);
     await last.stop();
     expect(t.counted()).toEqual({ count: 500, fatal: Math.ceil(500 / 7) });
   });
@@ -140,13 +146,13 @@ describe('following a log into the alerts', () => {
     const log = aLog(50);
     const first = t.watch(log);
     first.start();
-    await settle();
+    await expect.poll(() => t.counted().count, patiently).toBeGreaterThanOrEqual(50);
     await first.stop();
     // The container recreated: a new id, and timestamps that start over below the old position.
     for (const line of aLog(20).lines) log.lines.push({ ...line, at: { ...line.at, log: 'c2' } });
     const second = t.watch(log);
     second.start();
-    await settle();
+    await expect.poll(() => t.counted().count, patiently).toBeGreaterThanOrEqual(70);
     await second.stop();
     expect(t.counted().count).toBe(70);
   });
@@ -155,16 +161,18 @@ describe('following a log into the alerts', () => {
     const t = setup();
     const log = aLog(100);
     log.limit = 150;
-    const first = t.aBot(log);
-    const second = t.aBot(log);
+    // Leases long enough that a stall of a busy machine does not pass the first one's to the second.
+    const first = t.aBot(log, 0, undefined, 3_000);
+    const second = t.aBot(log, 0, undefined, 3_000);
     first.watch.start();
-    await settle(10);
+    await expect.poll(() => log.delivered, patiently).toBe(1);
     second.watch.start();
-    await settle(80);
-    expect(second.watch.state).toMatchObject({ state: 'waiting', reason: expect.stringContaining('followed by another connector-ops process on this DATA_DIR (bot-1)') });
+    await expect
+      .poll(() => second.watch.state, patiently)
+      .toMatchObject({ state: 'waiting', reason: expect.stringContaining('followed by another connector-ops process on this DATA_DIR (bot-1)') });
     log.limit = Infinity;
     await first.watch.stop();
-    await settle(120);
+    await expect.poll(() => t.counted().count, patiently).toBeGreaterThanOrEqual(100);
     await second.watch.stop();
     expect(t.counted()).toEqual({ count: 100, fatal: Math.ceil(100 / 7) });
   });
@@ -179,7 +187,7 @@ describe('following a log into the alerts', () => {
     };
     const bot = t.aBot(log, 0, () => new Date(Date.now() + offsetMs));
     bot.watch.start();
-    await settle(100);
+    await expect.poll(() => t.counted().count, patiently).toBeGreaterThanOrEqual(100);
     log.afterLine = () => undefined;
     await bot.watch.stop();
     expect(t.counted()).toEqual({ count: 100, fatal: Math.ceil(100 / 7) });

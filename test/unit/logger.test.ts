@@ -25,6 +25,13 @@ function capture(level = 'debug') {
 }
 
 describe('createLogger', () => {
+  it('writes zero-width and reordering characters of what it logs as escapes, in messages and fields', () => {
+    const { logger, text, records } = capture();
+    logger.warn({ sample: 'Sync failed\u202e\u200b', nested: { name: 'a\u2066b' } }, 'log line \u202egnp.exe');
+    expect(text()).not.toMatch(/[\u200b\u202e\u2066]/);
+    expect(records()[0]).toMatchObject({ msg: 'log line \\u202egnp.exe', sample: 'Sync failed\\u202e\\u200b', nested: { name: 'a\\u2066b' } });
+  });
+
   it('masks a configured secret in the message, in format arguments and in nested fields', () => {
     const { logger, text, records } = capture();
     logger.info(`connecting with ${SECRET}`);

@@ -118,27 +118,27 @@ describe('OperationRequests', () => {
     before.store.close();
 
     const after = open(path);
-    // The owning process is gone (kill -9): interrupted at once, whatever its heartbeat says.
-    const interrupted = after.requests.interruptAbandoned(new Date(T0.getTime() + 62_000), (executor) => executor === 'this-host:4242', 60_000);
+    // The owning process is gone (kill -9): as judged, the run is interrupted, once.
+    const found = after.requests.abandoned((owner) => owner.executor === 'this-host:4242');
+    const at = new Date(T0.getTime() + 62_000);
+    const interrupted = found.map((run) => after.requests.interrupt(run, at)).flatMap((result) => (result.ok ? [result.request] : []));
     expect(interrupted.map((r) => [r.id, r.state])).toEqual([[running.id, 'interrupted']]);
+    expect(found.map((run) => after.requests.interrupt(run, at).ok)).toEqual([false]);
     expect(after.requests.get(running.id)?.outcome).toMatch(/bot stopped while it ran/);
     expect(after.audit.list().filter((e) => e.event === 'interrupted')).toEqual([expect.objectContaining({ requestId: running.id, detail: expect.objectContaining({ foundIn: 'executing' }) })]);
     expect(approve(after.requests, waiting.id).ok).toBe(true);
   });
 
-  it('leaves a live run of another process alone: same host and alive, or elsewhere with a fresh heartbeat', () => {
+  it('interrupts a run only as it was judged: a heartbeat that came meanwhile says its owner lives', () => {
     const { requests } = open();
-    const local = (requests.create(draft('a')) as { request: OperationRequest }).request;
-    const remote = (requests.create(draft('b')) as { request: OperationRequest }).request;
-    for (const [request, executor] of [[local, 'here:1'], [remote, 'there:2']] as const) {
-      approve(requests, request.id);
-      requests.claim(request.id, executor, new Date(T0.getTime() + 61_000));
-    }
-    const isGone = (executor: string) => (executor.startsWith('here:') ? false : undefined);
-    expect(requests.interruptAbandoned(new Date(T0.getTime() + 90_000), isGone, 60_000)).toEqual([]);
-    requests.heartbeat(local.id, 'here:1', new Date(T0.getTime() + 130_000));
-    // The remote one has not said it is alive for over a minute: gone; the local one is alive.
-    expect(requests.interruptAbandoned(new Date(T0.getTime() + 140_000), isGone, 60_000).map((r) => r.id)).toEqual([remote.id]);
+    const { request } = requests.create(draft('a')) as { request: OperationRequest };
+    approve(requests, request.id);
+    requests.claim(request.id, 'there:-:2:abc', new Date(T0.getTime() + 61_000));
+    const [run] = requests.abandoned(() => true);
+    expect(run?.owner).toEqual({ executor: 'there:-:2:abc', heartbeatAt: T0.getTime() + 61_000 });
+    requests.heartbeat(request.id, 'there:-:2:abc', new Date(T0.getTime() + 130_000));
+    expect(requests.interrupt(run!, new Date(T0.getTime() + 140_000)).ok).toBe(false);
+    expect(requests.get(request.id)?.state).toBe('executing');
   });
 
   it('refuses transitions the state machine does not have', () => {

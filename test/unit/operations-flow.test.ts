@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/chat/text/render.ts';
 import { ConfiguredAccess, type AccessSettings } from '../../src/domain/access.ts';
-import type { Message } from '../../src/domain/message.ts';
-import type { Actor, Conversation } from '../../src/domain/request.ts';
+import { conversationKey, type Actor, type Conversation } from '../../src/domain/request.ts';
 import { checkResult } from '../../src/domain/check-result.ts';
 import { connectorReport, report } from '../../src/domain/report.ts';
 import type { ReportRunner } from '../../src/domain/ports.ts';
@@ -29,16 +28,21 @@ const ACCESS = { ...NO_ACCESS_SETTINGS, operators: ['slack:U0ADA', 'slack:U0BOB'
 
 function setup(access: AccessSettings = ACCESS, kinds = [memoryKind('restart')]) {
   const ops = testOperations(kinds.map((k) => k.spec), access);
-  const path = testDispatcher(staticDirectory([MAIN, aConnector('other')]), runner, { policy: new ConfiguredAccess(access), operations: ops.service });
+  const path = testDispatcher(staticDirectory([MAIN, aConnector('other')]), runner, { policy: new ConfiguredAccess(access), operations: ops.service, platforms: ops.platforms });
   const as = (actor: Actor, text: string, conversation: Conversation = SLACK_CHANNEL) => path.ask(text, { actor, conversation });
-  return { ...ops, path, as, executed: kinds[0]!.executed };
+  /** What a conversation shows once the outbox has delivered. */
+  const shown = async (conversation: Conversation = SLACK_CHANNEL) => {
+    await ops.deliver();
+    return ops.platforms.get(conversation.platform)!.messages(conversationKey(conversation));
+  };
+  return { ...ops, path, as, shown, executed: kinds[0]!.executed };
 }
 
 const idOf = (reply: RecordingReply) => /Request ([a-z0-9]{6})/.exec(reply.last.text + JSON.stringify(reply.last.blocks))![1]!;
 
 describe('operations through the request path', () => {
   it('request → another person approves → it runs once; the request message is updated in place; the outcome is a reply; all audited in order', async () => {
-    const { as, executed, audit } = setup();
+    const { as, executed, audit, shown, platforms } = setup();
     const requested = await as(ada, '/connector restart main --reason "stuck after the broker restart"');
     expect(requested.kinds).toEqual(['acknowledge', 'post:conversation']);
     const message = requested.last;
@@ -52,12 +56,16 @@ describe('operations through the request path', () => {
     const id = idOf(requested);
     const approved = await as(bob, `/connector approve ${id}`);
     expect(executed).toHaveLength(1);
-    // Updated in place (the request message's id), progress shown, the outcome as a thread reply.
-    const updates = approved.events.filter((e) => e.kind === 'update');
-    expect(updates.length).toBeGreaterThanOrEqual(2);
-    expect(updates.every((e) => 'id' in e && e.id === 'm1')).toBe(true);
-    expect(approved.events.at(-1)).toMatchObject({ kind: 'thread', parent: 'm1', message: { text: 'Restart of main succeeded: done' } });
-    expect(JSON.stringify(updates.at(-1))).not.toContain('"actions"');
+    // Clicked where the request is: the message itself shows it; nothing private.
+    expect(approved.kinds).toEqual(['acknowledge']);
+    // Updated in place (the request message's ref), progress shown, the outcome as a thread reply.
+    const [request, outcome, ...more] = await shown();
+    expect(more).toEqual([]);
+    expect(request).toMatchObject({ ref: requested.events[1]!.kind === 'post' ? requested.events[1]!.id : '', edits: 3 });
+    expect(renderText(request!.message).text).toMatch(/Approved by Bob; done: done[\s\S]*restart step 1/);
+    expect(buttonsOf(request!.message)).toEqual([]);
+    expect(outcome).toMatchObject({ threadOf: request!.ref, text: 'Restart of main succeeded: done' });
+    expect(platforms.get('slack')!.calls.map((c) => c.kind)).toEqual(['post', 'update', 'update', 'update', 'post']);
     expect(audit.list().map((e) => e.event)).toEqual(['requested', 'approved', 'started', 'progress', 'succeeded']);
     expect(audit.list()[1]!.actor).toMatchObject({ id: 'U0BOB', displayName: 'Bob' });
 
@@ -77,19 +85,20 @@ describe('operations through the request path', () => {
   });
 
   it('allowSelfApproval lets a team of one approve their own request, and it says so', async () => {
-    const { as, executed, audit } = setup({ ...ACCESS, approvers: ['slack:U0ADA'], allowSelfApproval: true });
+    const { as, executed, audit, shown } = setup({ ...ACCESS, approvers: ['slack:U0ADA'], allowSelfApproval: true });
     const id = idOf(await as(ada, '/connector restart main'));
-    const approved = await as(ada, `/connector approve ${id}`);
+    await as(ada, `/connector approve ${id}`);
     expect(executed).toHaveLength(1);
-    expect(renderText((approved.events.find((e) => e.kind === 'update') as { message: Message }).message).text).toContain('(self-approved)');
+    expect(renderText((await shown())[0]!.message).text).toContain('(self-approved)');
     expect(audit.list().find((e) => e.event === 'approved')?.detail).toMatchObject({ selfApproved: true });
   });
 
   it('the console user is operator and approver and may approve their own request ("self-approved")', async () => {
-    const { as, executed } = setup(NO_ACCESS_SETTINGS);
+    const { as, executed, shown } = setup(NO_ACCESS_SETTINGS);
     const id = idOf(await as(consoleUser, '/connector restart main', terminal));
     await as(consoleUser, `/connector approve ${id}`, terminal);
     expect(executed).toHaveLength(1);
+    expect((await shown(terminal)).map((m) => m.text)).toEqual([expect.stringContaining('(self-approved); done'), 'Restart of main succeeded: done']);
   });
 
   it('without configured roles, chat may only look: a restart is refused, naming the role and the setting; nothing is queued', async () => {
@@ -103,14 +112,15 @@ describe('operations through the request path', () => {
   });
 
   it('an operator may not approve; an approver may reject with a reason; a decided request loses its buttons', async () => {
-    const { as, executed } = setup();
+    const { as, executed, shown } = setup();
     const id = idOf(await as(ada, '/connector restart main'));
     expect((await as(ada, `/connector reject ${id}`)).last.text).toMatch(/needs the approver role/);
     const rejected = await as(bob, `/connector reject ${id} not during the demo`);
-    const update = rejected.events.find((e) => e.kind === 'update');
-    expect(update).toMatchObject({ id: 'm1' });
-    expect(JSON.stringify(update)).toContain('Rejected by Bob: not during the demo');
-    expect(buttonsOf((update as { message: Message }).message)).toEqual([]);
+    expect(rejected.kinds).toEqual(['acknowledge', 'post:private']);
+    const [update] = await shown();
+    expect(update).toMatchObject({ edits: 1 });
+    expect(renderText(update!.message).text).toContain('Rejected by Bob: not during the demo');
+    expect(buttonsOf(update!.message)).toEqual([]);
     expect(executed).toHaveLength(0);
     expect((await as(bob, `/connector approve ${id}`)).last.text).toBe(`Request ${id} was already rejected by Bob.`);
   });

@@ -4,64 +4,15 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outbox-worker.ts';
-import { RetryLaterError, type ConversationTransport } from '../../src/delivery/transport.ts';
-import { textMessage, type Message } from '../../src/domain/message.ts';
+import { MessageGoneError, RetryLaterError } from '../../src/delivery/transport.ts';
+import { textMessage } from '../../src/domain/message.ts';
+import { MemoryTransport } from '../support/memory-transport.ts';
 import { Outbox } from '../../src/store/outbox.ts';
 import { Store } from '../../src/store/store.ts';
 
 const T0 = new Date('2026-12-01T06:00:00Z').getTime();
 const OPS = 'memory:ops';
 const DEV = 'memory:dev';
-
-/** A chat platform's stand-in: records what reached each conversation; scripted failures and holds, one per call. */
-class MemoryTransport implements ConversationTransport {
-  readonly platform = 'memory';
-  /** What each conversation shows, by ref; in the order posted. */
-  readonly shown = new Map<string, Array<{ ref: string; text: string; edits: number }>>();
-  readonly calls: Array<{ kind: 'post' | 'update'; conversation: string; text: string; ref?: string }> = [];
-  overlaps = 0;
-  private readonly script: Array<unknown> = [];
-  private readonly busy = new Set<string>();
-  private seq = 0;
-
-  /** The next calls throw these errors, or, for a promise, wait for it first. */
-  next(...outcomes: unknown[]): void {
-    this.script.push(...outcomes);
-  }
-
-  /** Texts shown in a conversation, by its outbox id (`memory:ops`; the transport is given `ops`). */
-  texts(conversation: string): string[] {
-    return (this.shown.get(conversation.replace(/^memory:/, '')) ?? []).map((m) => m.text);
-  }
-
-  async post(conversation: string, message: Message): Promise<{ ref: string }> {
-    await this.enter('post', conversation, message);
-    const ref = `m:${conversation}:${++this.seq}`;
-    this.shown.set(conversation, [...(this.shown.get(conversation) ?? []), { ref, text: message.text, edits: 0 }]);
-    return { ref };
-  }
-
-  async update(conversation: string, ref: string, message: Message): Promise<void> {
-    await this.enter('update', conversation, message, ref);
-    const shown = this.shown.get(conversation)?.find((m) => m.ref === ref);
-    if (!shown) throw Object.assign(new Error('An API error occurred: message_not_found'), { data: { error: 'message_not_found' } });
-    shown.text = message.text;
-    shown.edits++;
-  }
-
-  private async enter(kind: 'post' | 'update', conversation: string, message: Message, ref?: string): Promise<void> {
-    this.calls.push({ kind, conversation, text: message.text, ...(ref && { ref }) });
-    if (this.busy.has(conversation)) this.overlaps++;
-    this.busy.add(conversation);
-    try {
-      const outcome = this.script.shift();
-      if (outcome instanceof Promise) await outcome;
-      else if (outcome !== undefined) throw outcome;
-    } finally {
-      this.busy.delete(conversation);
-    }
-  }
-}
 
 /** A call held until opened; opened at the end of the test at the latest, so that stop() never waits for ever. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -102,6 +53,7 @@ function setup({ path = join(tmp, `outbox-${++files}.sqlite`), transport = new M
   return { path, store, clock, outbox, transport, worker, log, drain };
 }
 
+const GONE = 'The message this updates is gone (deleted, or never posted), so here it is anew.';
 const ERROR = 50;
 const WARN = 40;
 
@@ -136,17 +88,21 @@ describe('OutboxWorker', () => {
 
   it('delivers at once when woken after an enqueue, and its stop() waits for the item in flight', async () => {
     const { outbox, transport, worker } = setup({ pollMs: 60_000 });
+    // The first pass delivers what was queued before the start; by the time that is seen delivered, the worker
+    // has looked again and sleeps for its (minute-long) poll: only a wake brings what comes next at once.
+    const before = outbox.enqueue(OPS, textMessage('before the start'));
     worker.start();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect.poll(() => outbox.get(before)?.state).toBe('delivered');
     const hold = gate();
     transport.next(hold.promise);
     const id = outbox.enqueue(OPS, textMessage('now'));
     worker.wake();
-    await expect.poll(() => transport.calls.length).toBe(1);
+    await expect.poll(() => transport.calls.length).toBe(2);
 
     let stopped = false;
     const stopping = worker.stop().then(() => (stopped = true));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // stop() ends the loop within microtasks: a stop() that did not wait for the item in flight has resolved by the next turn.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(stopped).toBe(false);
     hold.open();
     await stopping;
@@ -172,23 +128,70 @@ describe('OutboxWorker', () => {
       { kind: 'update', conversation: 'ops', text: 'report: all healthy', ref: post!.ref },
       { kind: 'post', conversation: 'ops', text: 'after the report' },
     ]);
-    expect(transport.shown.get('ops')).toEqual([
+    expect(transport.messages(OPS).map(({ ref, text, edits }) => ({ ref, text, edits }))).toEqual([
       { ref: post!.ref, text: 'report: all healthy', edits: 1 },
       { ref: expect.any(String), text: 'after the report', edits: 0 },
     ]);
   });
 
-  it('gives up an update whose post failed, and the conversation goes on', async () => {
+  it('posts an update whose post failed anew, saying so; the next update goes to that post', async () => {
     const { outbox, transport, worker, drain } = setup();
     transport.next(Object.assign(new Error('An API error occurred: is_archived'), { data: { error: 'is_archived' } }));
     const post = outbox.enqueue(OPS, textMessage('report'), { key: 'daily' });
     const update = outbox.enqueue(OPS, textMessage('report, revised'), { updateOf: 'daily' });
+    outbox.enqueue(OPS, textMessage('report, final'), { updateOf: 'daily' });
     outbox.enqueue(OPS, textMessage('next'));
     await drain();
     expect(outbox.get(post)).toMatchObject({ state: 'failed', lastError: 'refused: is_archived' });
-    expect(outbox.get(update)).toMatchObject({ state: 'failed', lastError: 'the post it updates ("daily") was not delivered' });
-    expect(transport.texts(OPS)).toEqual(['next']);
-    expect(worker.counts).toEqual({ delivered: 1, retried: 0, failed: 2 });
+    expect(outbox.get(update)).toMatchObject({ state: 'delivered' });
+    expect(transport.messages(OPS).map(({ text, edits }) => [text, edits])).toEqual([
+      [`${GONE} report, final`, 1],
+      ['next', 0],
+    ]);
+    expect(transport.calls.map((c) => [c.kind, c.text])).toContainEqual(['post', `${GONE} report, revised`]);
+    expect(worker.counts).toEqual({ delivered: 3, retried: 0, failed: 1 });
+  });
+
+  it('posts an update of a deleted message anew, with a note saying so, and replies in the thread of the new post', async () => {
+    const { outbox, transport, drain } = setup();
+    outbox.enqueue(OPS, textMessage('request: waiting'), { key: 'request:abc' });
+    await drain();
+    const [original] = transport.messages(OPS);
+    transport.delete(original!.ref);
+    outbox.enqueue(OPS, textMessage('request: approved, running'), { updateOf: 'request:abc' });
+    outbox.enqueue(OPS, textMessage('request: done'), { updateOf: 'request:abc' });
+    outbox.enqueue(OPS, textMessage('outcome: succeeded'), { threadOf: 'request:abc' });
+    await drain();
+    const [anew, reply] = transport.messages(OPS);
+    expect(anew).toMatchObject({ text: `${GONE} request: done`, edits: 1 });
+    expect(anew!.ref).not.toBe(original!.ref);
+    expect(reply).toMatchObject({ text: 'outcome: succeeded', threadOf: anew!.ref });
+    expect(transport.calls.map((c) => c.kind)).toEqual(['post', 'update', 'post', 'update', 'post']);
+  });
+
+  it('updates and replies to a post recorded from outside the outbox (the answer to a command)', async () => {
+    const { outbox, transport, drain } = setup();
+    const { ref } = await transport.post('ops', textMessage('request: waiting'));
+    outbox.record(OPS, 'request:abc', ref, textMessage('request: waiting'));
+    outbox.enqueue(OPS, textMessage('request: approved'), { updateOf: 'request:abc' });
+    outbox.enqueue(OPS, textMessage('outcome'), { threadOf: 'request:abc' });
+    await drain();
+    expect(transport.messages(OPS)).toMatchObject([
+      { ref, text: 'request: approved', edits: 1 },
+      { text: 'outcome', threadOf: ref },
+    ]);
+  });
+
+  it('a reply whose post is gone goes to the conversation', async () => {
+    const { outbox, transport, drain } = setup();
+    outbox.enqueue(OPS, textMessage('parent'), { key: 'p' });
+    outbox.enqueue(OPS, textMessage('reply'), { threadOf: 'p' });
+    transport.next(undefined, new MessageGoneError('thread_not_found'));
+    await drain();
+    expect(transport.messages(OPS).map((m) => [m.text, m.threadOf])).toEqual([
+      ['parent', undefined],
+      ['reply', undefined],
+    ]);
   });
 
   it('retries a failure with backoff (1 s, 2 s, 4 s …, at most 5 min) while later items wait', async () => {
@@ -324,7 +327,7 @@ describe('OutboxWorker', () => {
     second.clock.now = T0 + 60_000;
     await second.drain();
     // The update reached the post the first run delivered, by the ref kept in the store.
-    expect(second.transport.shown.get('ops')).toEqual([
+    expect(second.transport.messages(OPS).map(({ ref, text, edits }) => ({ ref, text, edits }))).toEqual([
       { ref: 'm:ops:1', text: 'update after the crash', edits: 1 },
       { ref: 'm:ops:3', text: 'in flight at the crash', edits: 0 },
     ]);

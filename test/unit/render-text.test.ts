@@ -114,4 +114,17 @@ describe('renderText', () => {
       expect(spark.slice(40).filter((c) => c !== '█').every((c) => c === '▂')).toBe(true);
     });
   });
+
+  it('shows zero-width and reordering characters of any text as escapes', () => {
+    const rendered = renderText({
+      text: 't',
+      blocks: [
+        { type: 'header', text: 'main\u200b' },
+        { type: 'fields', fields: [{ label: 'reason', value: 'approved by \u202eetyb\u202c ops' }] },
+        { type: 'actions', buttons: [{ label: 'Restart\u2066 now', command: '/connector restart main' }] },
+      ],
+    });
+    expect(rendered.text).not.toMatch(/[\u200b\u202a-\u202e\u2066-\u2069]/);
+    expect(rendered.text).toContain('approved by \\u202eetyb\\u202c ops');
+  });
 });

@@ -129,8 +129,10 @@ const usage = (() => {
 })();
 
 const ANSI = '\u001b[31mred\u001b[0m \u0007bell';
+/** Characters that hide themselves or reorder what is shown around them. */
+const INVISIBLE = 'fdp\u202e\u200bexe \u2066iso\u2069 \ufeffbom \u200dzwj';
 const hostile: Message = {
-  text: '<!here> deploy failed, @channel look: <http://evil|click> &amp; <@U123>',
+  text: '<!here> deploy failed, @channel look: <http://evil|click> &amp; <@U123> \u202eexe',
   blocks: [
     { type: 'header', text: 'Alert <!channel> for <@U123>', status: 'critical' },
     { type: 'section', text: '<!here> @here @channel @everyone <#C0123|general> <!subteam^S123|oncall> <http://evil|click>', status: 'warn' },
@@ -140,11 +142,18 @@ const hostile: Message = {
         { label: 'a*b <!here>', value: 'x* closes nothing _it_ ~s~ `c`', status: 'unknown' },
         { label: '*bold break*', value: '&amp; &lt;b&gt;' },
         { label: 'ansi', value: ANSI },
+        { label: `invisible ${INVISIBLE}`, value: INVISIBLE },
         { label: 'long', value: `${'v'.repeat(4990)}<end>` },
       ],
     },
-    { type: 'context', text: `posted by <@U123> via <mailto:x@evil|mail> ${ANSI}` },
-    { type: 'actions', buttons: [{ label: 'Open <http://evil|now>', command: '/connector health main --details', style: 'primary' }] },
+    { type: 'context', text: `posted by <@U123> via <mailto:x@evil|mail> ${ANSI} ${INVISIBLE}` },
+    {
+      type: 'actions',
+      buttons: [
+        { label: 'Open <http://evil|now>', command: '/connector health main --details', style: 'primary' },
+        { label: `Approve ${INVISIBLE}`, command: '/connector approve abc123', confirm: { title: `Sure ${INVISIBLE}`, text: INVISIBLE, confirm: 'Yes', deny: 'No' } },
+      ],
+    },
   ],
 };
 
@@ -211,7 +220,10 @@ function expectSafe(rendered: SlackRendered, budget: BlockBudget = { maxBlocks: 
     expect(text).not.toMatch(/@(here|channel|everyone)/i);
     // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    // Invisible and reordering characters; U+2060 is the renderer's own, after the @ of @here.
+    expect(text).not.toMatch(/[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/);
   }
+  if (rendered.overflow) expect(`${rendered.overflow.title}\n${rendered.overflow.content}`).not.toMatch(/[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/);
   const ids = buttonsOf(rendered.blocks).map((b) => b.action_id);
   expect(new Set(ids).size).toBe(ids.length);
 }

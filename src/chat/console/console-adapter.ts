@@ -1,5 +1,5 @@
 import type { ChatAdapter } from '../adapter.ts';
-import type { Message } from '../../domain/message.ts';
+import type { ConversationTransport } from '../../delivery/transport.ts';
 import { ConsoleChat, type Dispatch } from './console-chat.ts';
 
 export interface ConsoleAdapterOptions {
@@ -35,8 +35,8 @@ export class ConsoleAdapter implements ChatAdapter {
     this.startChat();
   }
 
-  /** Scheduled posts to the `console` conversation, for the outbox: printed in turn. */
-  transport(): { platform: 'console'; post(conversation: string, message: Message): Promise<{ ref: string }>; update(conversation: string, ref: string, message: Message): Promise<void> } {
+  /** Posts to the `console` conversation, for the outbox: printed in turn (a thread reply or an update too). */
+  transport(): ConversationTransport {
     return {
       platform: 'console',
       post: async (_conversation, message) => {

@@ -43,7 +43,8 @@ export function fitEscaped(text: string, max: number): Fitted {
 
 /** One line, for headers, labels and button texts: line breaks and runs of white space become one space. */
 export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // JavaScript's \s counts U+FEFF (zero width) as white space: it is left for `inert` to show.
+  return text.replace(/[^\S\ufeff]+/g, ' ').trim();
 }
 
 /** A label to put between the bot's `*…*`: one line, and no asterisk of its own. */

@@ -7,6 +7,7 @@ import { inSlice } from '../../integrations/cooperative.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Deliveries } from '../../store/deliveries.ts';
+import { StoreError } from '../../store/store-error.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import type { Dispatch } from '../console/console-chat.ts';
 import { boltLogger } from './bolt-logger.ts';
@@ -16,6 +17,9 @@ import { SlackGroups } from './slack-groups.ts';
 import { SlackPeople } from './slack-people.ts';
 import { slackErrorOf, SlackPoster } from './slack-poster.ts';
 import { SlackReply } from './slack-reply.ts';
+import { screenHttpDelivery, screenSocketMessages } from './screen.ts';
+import { slackTransport } from './slack-transport.ts';
+import type { ConversationTransport } from '../../delivery/transport.ts';
 import { slackRequest } from './slack-request.ts';
 
 export interface SlackAdapterOptions {
@@ -28,6 +32,8 @@ export interface SlackAdapterOptions {
   redact: (text: string) => string;
   /** The overview the App Home tab shows, built when someone opens it. */
   home?: () => Promise<Message>;
+  /** Counts a delivery refused before Bolt saw it (see screen.ts). */
+  countRefused?: () => void;
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -82,15 +88,9 @@ export class SlackAdapter implements ChatAdapter {
     this.connecting = this.connect();
   }
 
-  /** Posting into a Slack channel outside of any request (daily reports, alerts), for the outbox. */
-  transport(): { platform: 'slack'; post(channel: string, message: Message): Promise<{ ref: string }>; update(channel: string, ref: string, message: Message): Promise<void> } {
-    const { logger, redact } = this.options;
-    const replyIn = (channel: string) => new SlackReply({ ack: async () => undefined, channel, poster: this.poster, reportsInChannel: true, logger, redact });
-    return {
-      platform: 'slack',
-      post: async (channel, message) => ({ ref: (await replyIn(channel).post(message, 'conversation')).id }),
-      update: async (channel, ref, message) => replyIn(channel).update({ id: ref }, message),
-    };
+  /** Posting into Slack channels outside of any request (daily reports, alerts, the states of operations), for the outbox. */
+  transport(): ConversationTransport {
+    return slackTransport({ poster: this.poster, logger: this.options.logger, redact: this.options.redact });
   }
 
   notReady(): string[] {
@@ -111,12 +111,14 @@ export class SlackAdapter implements ChatAdapter {
     void this.groups.refresh();
     const slackLogger = boltLogger(logger);
     if (settings.mode === 'socket') {
+      if (settings.signingSecretUnused) logger.info('Slack: SLACK_SIGNING_SECRET is set but not used: SLACK_APP_TOKEN selects Socket Mode, where Slack signs nothing');
       this.socketReceiver = new SocketModeReceiver({
         appToken: settings.appToken,
         logger: slackLogger,
         installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl, retryConfig: { retries: 2 } } } as never,
       });
       this.watch(this.socketReceiver);
+      screenSocketMessages(this.socketReceiver.client, (problem, envelopeId) => this.refused({ mode: 'socket', problem, ...(envelopeId && { envelopeId }) }));
     } else {
       this.httpReceiver = new HTTPReceiver({ signingSecret: settings.signingSecret, endpoints: SLACK_EVENTS_PATH, logger: slackLogger, processBeforeResponse: false });
     }
@@ -170,15 +172,20 @@ export class SlackAdapter implements ChatAdapter {
       this.problem = 'connected';
       this.options.logger.info('Slack Socket Mode connected');
     });
-    client.on('disconnected', () => {
+    // A connection that drops ends in 'close' and a reconnection, without 'disconnected' (that one comes only
+    // when the client gives up or is stopped): both say the socket is gone.
+    const gone = () => {
+      if (!this.connected) return;
       this.connected = false;
       this.problem = `Socket Mode disconnected since ${new Date().toISOString()}`;
       if (!this.stopping) this.options.logger.warn('Slack Socket Mode disconnected; reconnecting');
-    });
+    };
+    client.on('close', gone);
+    client.on('disconnected', gone);
   }
 
   private listen(app: App): void {
-    const { settings, deliveries, logger } = this.options;
+    const { settings, logger } = this.options;
     const reply = (ack: () => Promise<void>, channel: string, responseUrl?: string) =>
       new SlackReply({ ack, channel, ...(responseUrl && { responseUrl }), poster: this.poster, reportsInChannel: settings.reportsInChannel, logger, redact: this.options.redact });
 
@@ -188,7 +195,7 @@ export class SlackAdapter implements ChatAdapter {
       // The deliveries waiting behind this one get their acknowledgements before its work goes on.
       await afterPendingAcks();
       // A redelivery (Socket Mode retries, a replayed HTTP request) is acknowledged and runs nothing.
-      if (!deliveries.claim(`slack:command:${command.trigger_id}`, new Date())) return acknowledged;
+      if (!this.firstDelivery(`slack:command:${command.trigger_id}`)) return acknowledged;
       const request = slackRequest({
         text: command.text,
         userId: command.user_id,
@@ -204,7 +211,7 @@ export class SlackAdapter implements ChatAdapter {
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: COMMAND_ACTION }, async ({ action, body, ack }) => {
       const acknowledged = ack();
       await afterPendingAcks();
-      if (!deliveries.claim(`slack:action:${body.user.id}:${action.action_ts}:${action.action_id}`, new Date())) return acknowledged;
+      if (!this.firstDelivery(`slack:action:${body.user.id}:${action.action_ts}:${action.action_id}`)) return acknowledged;
       // A button of the App Home tab has no channel: its answers go to the app's direct messages with the person.
       const channel = body.channel?.id ?? body.container?.channel_id ?? body.user.id;
       const request = slackRequest({
@@ -222,7 +229,7 @@ export class SlackAdapter implements ChatAdapter {
     app.event('app_home_opened', async ({ event, body }) => {
       const home = this.options.home;
       if (!home || event.tab !== 'home') return;
-      if (!deliveries.claim(`slack:event:${(body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`}`, new Date())) return;
+      if (!this.firstDelivery(`slack:event:${(body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`}`)) return;
       try {
         const rendered = renderSlack(await home());
         await this.poster.call(event.user, 'views.publish', { user_id: event.user, view: { type: 'home', blocks: rendered.blocks } });
@@ -236,9 +243,27 @@ export class SlackAdapter implements ChatAdapter {
     });
   }
 
-  /** HTTP mode: Bolt verifies the signature over the raw body; a timestamp from the future it would accept is refused here. */
-  private handleHttp(req: IncomingMessage, res: ServerResponse): void {
-    if (!this.httpReceiver) {
+  /**
+   * True for the first delivery of a key, false for a redelivery. When the store cannot record it, the request goes
+   * on all the same (acknowledged first, Slack has no reason to send it again): the person is answered, and what
+   * needs the store is refused by the dispatcher with the cause.
+   */
+  private firstDelivery(key: string): boolean {
+    try {
+      return this.options.deliveries.claim(key, new Date());
+    } catch (error) {
+      if (error instanceof StoreError) return true;
+      throw error;
+    }
+  }
+
+  /**
+   * HTTP mode: Bolt verifies the signature over the raw body; a timestamp from the future it would accept is
+   * refused here, and so is a signed body of a shape Bolt or the listeners cannot take.
+   */
+  private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { settings } = this.options;
+    if (!this.httpReceiver || settings.mode !== 'http') {
       res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '10' }).end(`slack adapter not ready: ${this.problem}\n`);
       return;
     }
@@ -247,7 +272,18 @@ export class SlackAdapter implements ChatAdapter {
       res.writeHead(401).end();
       return;
     }
-    this.httpReceiver.requestListener(req, res);
+    const screened = await screenHttpDelivery(req, settings.signingSecret);
+    if ('refuse' in screened) {
+      this.refused({ mode: 'http', problem: screened.refuse.problem });
+      res.writeHead(screened.refuse.status, { 'content-type': 'text/plain' }).end(`refused: ${screened.refuse.problem}\n`);
+      return;
+    }
+    this.httpReceiver.requestListener(screened.pass, res);
+  }
+
+  private refused(what: { mode: 'http' | 'socket'; problem: string; envelopeId?: string }): void {
+    this.options.logger.warn(what, 'Slack delivery refused before any handler ran');
+    this.options.countRefused?.();
   }
 }
 

@@ -16,8 +16,6 @@ export interface ErrorLogsOptions {
   warnAt: number;
   /** Errors in the window from which on the check is critical; any FATAL event is critical too. */
   criticalAt: number;
-  /** How many groups the details list. */
-  topGroups: number;
   /** Distinct messages tracked before further ones are tallied as "other". */
   maxGroups: number;
 }
@@ -26,7 +24,6 @@ export const DEFAULT_ERROR_LOGS_OPTIONS: ErrorLogsOptions = {
   windowHours: 24,
   warnAt: 1,
   criticalAt: 50,
-  topGroups: 5,
   maxGroups: 1000,
 };
 
@@ -35,8 +32,8 @@ const MAX_LISTED_FILES = 3;
 const MAX_WINDOW_AS_DURATION_MS = 90 * 86_400_000;
 
 /**
- * Turns a finished scan into the check's result: status by counts, summary, one detail per group (with what it
- * means and the next step when the Connector is known to print it) and one per source.
+ * Turns a finished scan into the check's result: status by counts, summary, one detail per group, every group
+ * (with what it means and the next step when the Connector is known to print it), and one per source.
  */
 export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, now: Date, connector: string): CheckResult {
   const { grouper, sources } = scan;
@@ -56,13 +53,9 @@ export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, n
   if (total.lastSeen !== undefined) summary += `, last ${formatClock(total.lastSeen, now)}`;
   if (failed.length > 0) summary += `; ${failed.map(failureText).join('; ')}`;
 
-  const top = grouper.top(options.topGroups);
-  const details: CheckDetail[] = top.map((group) => groupDetail(group, now, connector));
-  const rest = grouper.groupCount - top.length;
-  if (rest > 0) {
-    const errors = total.count - grouper.overflow.count - top.reduce((sum, group) => sum + group.count, 0);
-    details.push({ label: 'more groups', value: `${rest} more ${plural(rest, 'group')} with ${errors} ${plural(errors, 'error')}` });
-  }
+  // Every group: details are shown only on request (--details), where "every detail" is the promise;
+  // a chat platform carries what its message cannot hold as a file.
+  const details: CheckDetail[] = grouper.top(grouper.groupCount).map((group) => groupDetail(group, now, connector));
   if (grouper.overflow.count > 0) {
     details.push({
       label: 'other messages',

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import { SETTINGS, type Setting } from '../settings.ts';
 import type { list } from '../values.ts';
-import type { Sources } from '../sources.ts';
+import { quoted, type Sources } from '../sources.ts';
 
 const IDENTITY = /^(\*|console|slack:@?[A-Za-z0-9._-]+|teams:[^\s,]+)$/;
 const CONVERSATION = /^(slack:[A-Z0-9]+|teams:[^\s,]+)$/;
@@ -13,14 +13,14 @@ export function readAccess(sources: Sources): Config['access'] {
     const values = sources.read(setting);
     for (const value of values.filter((v) => !IDENTITY.test(v))) {
       sources.problems.push(
-        `${setting.env} has ${JSON.stringify(value)}, which is not an identity; expected slack:U0123ABCD, slack:@group-handle, teams:<object id>, console or *`,
+        `${setting.env} has ${quoted(value)}, which is not an identity; expected slack:U0123ABCD, slack:@group-handle, teams:<object id>, console or *`,
       );
     }
     return values;
   };
   const channels = sources.read(SETTINGS.CONNECTOR_OPS_OPERATION_CHANNELS);
   for (const value of channels.filter((v) => !CONVERSATION.test(v))) {
-    sources.problems.push(`CONNECTOR_OPS_OPERATION_CHANNELS has ${JSON.stringify(value)}, which is not a conversation; expected slack:C0123ABCD or teams:<conversation id>`);
+    sources.problems.push(`CONNECTOR_OPS_OPERATION_CHANNELS has ${quoted(value)}, which is not a conversation; expected slack:C0123ABCD or teams:<conversation id>`);
   }
   return {
     viewers: identities(SETTINGS.CONNECTOR_OPS_VIEWERS),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Connector } from '../../domain/connector.ts';
 import { SETTINGS, type Setting } from '../settings.ts';
 import type { Sources } from '../sources.ts';
-import { connectorName, containerName, httpUrl, mongodbUri } from '../values.ts';
+import { connectorName, containerName, credentialFreeHttpUrl, mongodbUri } from '../values.ts';
 import { dockerTarget, type DockerTarget } from './docker-target.ts';
 
 /** A configured connector, with the Docker engine the YAML file puts it on, for the engines' reader. */
@@ -18,7 +18,7 @@ const connectorSchema = z
   .object({
     name: connectorName,
     container: containerName.optional(),
-    url: httpUrl.optional(),
+    url: credentialFreeHttpUrl("the Connector's API key belongs in apiKey or apiKeyFile").optional(),
     apiKey: z.string().min(1).optional(),
     apiKeyFile: z.string().min(1).optional(),
     apiKeyHeader: SETTINGS.CONNECTOR_API_KEY_HEADER.schema.default(SETTINGS.CONNECTOR_API_KEY_HEADER.default),

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { redact } from '../../logging/redact.ts';
 import { DEFAULT_ENGINE, type EngineSettings } from '../config.ts';
 import type { ConfigFile } from '../file.ts';
 import { SETTINGS } from '../settings.ts';
-import type { Sources } from '../sources.ts';
+import { quoted, type Sources } from '../sources.ts';
 import { isLocalSocket, nonEmpty } from '../values.ts';
 import type { ConfiguredConnector } from './connectors.ts';
 import { dockerTarget, type DockerTarget } from './docker-target.ts';
@@ -61,11 +60,11 @@ function addListed(sources: Sources, file: ConfigFile, drafts: Draft[], entry: D
   const name = entry.name ?? entry.host;
   const sameHost = drafts.find((d) => d.host === entry.host);
   if (sameHost?.settings.name === DEFAULT_ENGINE) {
-    sources.problems.push(file.problem(where, `has host ${shown(entry.host)}, the default engine's (DOCKER_HOST); list only further engines`));
+    sources.problems.push(file.problem(where, `has host ${quoted(entry.host)}, the default engine's (DOCKER_HOST); list only further engines`));
     return;
   }
   if (sameHost) {
-    sources.problems.push(file.problem(`${sameHost.by} and ${where}`, `both have host ${shown(entry.host)}; list each engine once`));
+    sources.problems.push(file.problem(`${sameHost.by} and ${where}`, `both have host ${quoted(entry.host)}; list each engine once`));
     return;
   }
   if (!isUnique(sources, file, drafts, name, where)) return;
@@ -117,7 +116,7 @@ function engineOf(sources: Sources, file: ConfigFile, drafts: Draft[], docker: D
 function contradiction(file: ConfigFile, draft: Draft, field: string, first: string, second: string, values: unknown[]): string {
   return file.problem(
     `${first} and ${second}`,
-    `give Docker host ${shown(draft.host)} different ${field} (${values.map((v) => JSON.stringify(v)).join(' and ')}); connectors on one host share its engine, so give them one ${field}`,
+    `give Docker host ${quoted(draft.host)} different ${field} (${values.map((v) => JSON.stringify(v)).join(' and ')}); connectors on one host share its engine, so give them one ${field}`,
   );
 }
 
@@ -127,7 +126,7 @@ function isUnique(sources: Sources, file: ConfigFile, drafts: readonly Draft[], 
   if (!taken) return true;
   const text = taken.settings.name === DEFAULT_ENGINE
     ? file.problem(where, `names an engine "${DEFAULT_ENGINE}", which is reserved for the engine of DOCKER_HOST; give it another name`)
-    : file.problem(`${taken.by} and ${where}`, `both name an engine ${shown(name)}; give each engine its own name`);
+    : file.problem(`${taken.by} and ${where}`, `both name an engine ${quoted(name)}; give each engine its own name`);
   sources.problems.push(text);
   return false;
 }
@@ -145,9 +144,4 @@ function checkCertFiles(sources: Sources, certPath: string, what: string): void 
       sources.problems.push(`${what} names ${JSON.stringify(certPath)}, whose ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-}
-
-/** A host as a message shows it: with the credentials of a URL masked. */
-function shown(host: string): string {
-  return JSON.stringify(redact(host));
 }

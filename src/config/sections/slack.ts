@@ -4,7 +4,9 @@ import type { Sources } from '../sources.ts';
 
 /**
  * The Slack adapter's settings, when SLACK_BOT_TOKEN is set: Socket Mode with SLACK_APP_TOKEN (the default
- * behind a firewall), HTTP mode with SLACK_SIGNING_SECRET. Missing or contradictory settings are named.
+ * behind a firewall), HTTP mode with SLACK_SIGNING_SECRET. An app token selects Socket Mode even when the
+ * signing secret is set too: Slack's own quick start exports both, and Socket Mode signs nothing, so the
+ * secret is merely unused (the adapter says so). Missing settings are named.
  */
 export function readSlack(sources: Sources): Config['slack'] {
   const botToken = sources.read(SETTINGS.SLACK_BOT_TOKEN);
@@ -17,16 +19,12 @@ export function readSlack(sources: Sources): Config['slack'] {
     if (orphans.length > 0) sources.problems.push(`${orphans.join(' and ')} ${orphans.length > 1 ? 'are' : 'is'} set, but SLACK_BOT_TOKEN is not; set it too (xoxb-…), or unset ${orphans.join(' and ')}`);
     return undefined;
   }
-  if (appToken && signingSecret) {
-    sources.problems.push('SLACK_APP_TOKEN and SLACK_SIGNING_SECRET are both set; set SLACK_APP_TOKEN for Socket Mode or SLACK_SIGNING_SECRET for HTTP mode, not both');
-    return undefined;
-  }
   if (!appToken && !signingSecret) {
     sources.problems.push('SLACK_BOT_TOKEN is set, but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode, /slack/events)');
     return undefined;
   }
   const apiUrl = rawUrl.endsWith('/') ? rawUrl : `${rawUrl}/`;
   return appToken
-    ? { botToken, apiUrl, reportsInChannel, mode: 'socket', appToken }
+    ? { botToken, apiUrl, reportsInChannel, mode: 'socket', appToken, ...(signingSecret && { signingSecretUnused: true }) }
     : { botToken, apiUrl, reportsInChannel, mode: 'http', signingSecret: signingSecret! };
 }

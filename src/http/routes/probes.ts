@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { EngineState, EngineStates } from '../../domain/engine-state.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RouteHandler } from '../server.ts';
 
@@ -8,8 +9,8 @@ export interface Readiness {
 }
 
 /** /healthz, /readyz and /metrics, in that order. */
-export function probeRoutes(options: { metrics: Metrics; readiness: Readiness }): RouteHandler[] {
-  return [healthRoute(), readinessRoute(options.readiness), metricsRoute(options.metrics)];
+export function probeRoutes(options: { metrics: Metrics; readiness: Readiness; engines?: EngineStates }): RouteHandler[] {
+  return [healthRoute(), readinessRoute(options.readiness, options.engines), metricsRoute(options.metrics)];
 }
 
 /** /healthz: 200 while the process lives. */
@@ -19,14 +20,24 @@ export function healthRoute(): RouteHandler {
   });
 }
 
-/** /readyz: 200 when ready, 503 naming what it waits for. */
-export function readinessRoute(readiness: Readiness): RouteHandler {
+/**
+ * /readyz: 200 when ready, 503 naming what it waits for. The body also names each Docker engine's state (sampled in
+ * the background, so the answer waits on no engine); an engine that is down does not make the bot unready, since
+ * it can still answer.
+ */
+export function readinessRoute(readiness: Readiness, engines?: EngineStates): RouteHandler {
   return probeRoute('readiness', '/readyz', (res) => {
     const notReady = readiness.notReady();
-    res
-      .writeHead(notReady.length === 0 ? 200 : 503, { 'content-type': 'application/json' })
-      .end(JSON.stringify(notReady.length === 0 ? { status: 'ready' } : { status: 'not ready', waitingFor: notReady }));
+    const body = {
+      ...(notReady.length === 0 ? { status: 'ready' } : { status: 'not ready', waitingFor: notReady }),
+      ...(engines && { engines: Object.fromEntries(engines.states().map((state) => [state.engine, engineBody(state)])) }),
+    };
+    res.writeHead(notReady.length === 0 ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
+}
+
+function engineBody({ state, since, checkedAt, problem, fix }: EngineState): Record<string, string> {
+  return { state, since: since.toISOString(), ...(checkedAt && { checkedAt: checkedAt.toISOString() }), ...(problem && { problem }), ...(fix && { fix }) };
 }
 
 /** /metrics: the Prometheus text format. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { EngineSettings } from '../../config/config.ts';
+import { dockerEndpointOf } from './endpoints.ts';
 
 export type DockerClient = Docker;
 
@@ -15,7 +16,24 @@ const DEFAULT_SOCKET = '/var/run/docker.sock';
  * timeout alone does not bound a call whose answer trickles in.
  */
 export function createDockerClient(settings: Pick<EngineSettings, 'host' | 'tlsVerify' | 'certPath'>): DockerClient {
-  return new Docker(modemOptions(settings));
+  const docker = new Docker(modemOptions(settings));
+  onlyListedEndpoints(docker);
+  return docker;
+}
+
+type Dial = (options: { method?: string; path?: string }, callback: (error: unknown, data?: unknown) => void) => void;
+
+/** Every call passes the modem's dial: one not in DOCKER_ENDPOINTS fails there, before anything reaches the engine. */
+function onlyListedEndpoints(docker: DockerClient): void {
+  const modem = docker.modem as unknown as { dial: Dial };
+  const dial = modem.dial.bind(modem);
+  modem.dial = (options, callback) => {
+    const method = options.method ?? 'GET';
+    const path = options.path ?? '';
+    if (dockerEndpointOf(method, path)) return dial(options, callback);
+    const shown = path.split('?')[0];
+    process.nextTick(() => callback(new Error(`connector-ops does not call the Docker endpoint ${method} ${shown}: it is not in src/integrations/docker/endpoints.ts`)));
+  };
 }
 
 export function modemOptions(settings: Pick<EngineSettings, 'host' | 'tlsVerify' | 'certPath'>): Docker.DockerOptions {

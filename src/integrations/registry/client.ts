@@ -28,6 +28,8 @@ export interface RegistryClientOptions {
    * many connectors on one image asks the registry once, and concurrent checks share one request.
    */
   cacheMs?: number;
+  /** Epoch ms, for the caches' expiry. */
+  now?: () => number;
 }
 
 const DEFAULT_TIMEOUT_MS = 8_000;
@@ -55,6 +57,7 @@ export class RegistryClient implements RegistryReader {
   private readonly timeoutMs: number;
   private readonly pageSize: number;
   private readonly cacheMs: number;
+  private readonly now: () => number;
   /** Keyed by registry and scope; tokens are scoped to one repository. */
   private readonly authorizations = new Map<string, CachedAuthorization>();
   private readonly answers = new Map<string, { expiresAt: number; answer: Promise<unknown> }>();
@@ -64,6 +67,7 @@ export class RegistryClient implements RegistryReader {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
+    this.now = options.now ?? Date.now;
   }
 
   listTags(image: ImageReference, signal?: AbortSignal): Promise<string[]> {
@@ -86,7 +90,7 @@ export class RegistryClient implements RegistryReader {
     signal: AbortSignal | undefined,
     request: (signal?: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    const now = Date.now();
+    const now = this.now();
     const hit = this.answers.get(key);
     if (hit && hit.expiresAt > now) {
       return abortable(hit.answer as Promise<T>, signal).catch((error: unknown) => {
@@ -160,7 +164,7 @@ export class RegistryClient implements RegistryReader {
     const scope = `repository:${image.repository}:pull`;
     const key = `${image.registry.toLowerCase()} ${scope}`;
     const cached = this.authorizations.get(key);
-    let authorization = cached && cached.expiresAt > Date.now() ? cached.header : undefined;
+    let authorization = cached && cached.expiresAt > this.now() ? cached.header : undefined;
 
     let response = await this.fetch(image.registry, url, method, headers, authorization, signal);
     if (response.status === 401) {
@@ -258,7 +262,7 @@ export class RegistryClient implements RegistryReader {
     if (params.service) realm.searchParams.set('service', params.service);
     realm.searchParams.set('scope', scope);
 
-    const requestedAt = Date.now();
+    const requestedAt = this.now();
     let response: Response;
     try {
       response = await fetch(realm, {

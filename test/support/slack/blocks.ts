@@ -77,6 +77,13 @@ export function* elementsOf(blocks: Block[]): Generator<{ block: Block; element:
   }
 }
 
+/** The action_id of the button whose value (the command it runs, for our buttons) starts with `command`. */
+export function buttonFor(blocks: Block[] | undefined, command: string): string {
+  const found = [...elementsOf(blocks ?? [])].find(({ element }) => element.type === 'button' && typeof element.value === 'string' && element.value.startsWith(command));
+  if (!found) throw new Error(`no button for ${command} in ${JSON.stringify(blocks)}`);
+  return String(found.element.action_id);
+}
+
 function withActionId(element: unknown): unknown {
   if (!isObject(element) || element.type === 'image' || element.action_id !== undefined) return element;
   return { ...element, action_id: shortId() };

@@ -2,7 +2,7 @@
 export { SlackStandin, type SlackStandinOptions } from './standin.ts';
 export { signedRequest, signature, post, type SignedRequest, type SignOptions, type PostResult } from './signing.ts';
 export type { ScriptedAnswer } from './faults.ts';
-export type { Block, BlockLimits } from './blocks.ts';
+export { buttonFor, type Block, type BlockLimits } from './blocks.ts';
 export type { ApiCall, PostedMessage, EphemeralMessage, Upload, ResponsePost } from './state.ts';
 export type { ResponseTarget } from './response-url.ts';
 export type { Envelope, EnvelopeInput, EnvelopeType, SocketAck, SocketOptions } from './socket.ts';

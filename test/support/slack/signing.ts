@@ -51,10 +51,10 @@ export interface PostResult {
   body: string;
 }
 
-/** POSTs to the bot's server; only loopback addresses, so no test request can leave the machine. */
+/** POSTs to the bot's server; only loopback addresses, so no test request can leave the machine. A bot that never answers fails it after 10 s. */
 export async function post(url: string, body: string, headers: Record<string, string>): Promise<PostResult> {
   const { hostname } = new URL(url);
   if (!['127.0.0.1', '[::1]'].includes(hostname)) throw new Error(`refusing to post to a non-loopback address: ${url}`);
-  const response = await fetch(url, { method: 'POST', body, headers, redirect: 'manual' });
+  const response = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
   return { status: response.status, headers: response.headers, body: await response.text() };
 }

@@ -106,6 +106,13 @@ export class SocketModeStandin {
     return this.ackFrom(from, envelope.envelope_id, options.timeoutMs ?? this.ackTimeoutMs);
   }
 
+  /** Writes any text to the newest open socket, as it is: for messages no envelope type describes. */
+  sendRaw(text: string): void {
+    const target = this.open.findLast(({ ws }) => ws.readyState === WebSocket.OPEN);
+    if (!target) throw new Error('no open Socket Mode connection to send to');
+    target.ws.send(text);
+  }
+
   /** The first ack for the envelope, already received or still to come. */
   waitForAck(envelopeId: string, timeoutMs = this.ackTimeoutMs): Promise<SocketAck> {
     return this.ackFrom(0, envelopeId, timeoutMs);

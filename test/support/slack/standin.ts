@@ -85,10 +85,10 @@ export class SlackStandin extends StandinState implements payloads.PayloadSource
   }
 
   /** Resolves with the predicate's first truthy value, polling; rejects after `timeoutMs`. */
-  async waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 3000): Promise<T> {
+  async waitFor<T>(predicate: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 3000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const value = predicate();
+      const value = await predicate();
       if (value) return value;
       if (Date.now() > deadline) throw new Error(`stand-in: condition not met within ${timeoutMs} ms`);
       await sleep(10);
