@@ -17,7 +17,7 @@ import { errorAlertCalls } from './support/alert-calls.ts';
 import { startAlertRig } from './support/alert-rig.ts';
 import { engineClockOffset, timestampedLines } from './support/docker-log-times.ts';
 import { loadTestEnvironment } from './support/docker-env.ts';
-import { median } from './support/standin-fleet.ts';
+import { median } from './support/stats.ts';
 
 const TARGET_OVER_MS = 1_000;
 // Words, not numbers: the grouping masks numbers, so each round's message must differ in its words.

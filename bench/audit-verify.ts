@@ -21,7 +21,7 @@ import { AuditLog, type AuditEntry } from '../src/store/audit-log.ts';
 import { Store } from '../src/store/store.ts';
 import { openPreChainStore } from '../test/support/pre-chain-store.ts';
 import { startBot } from './support/bot-process.ts';
-import { median } from './support/standin-fleet.ts';
+import { median } from './support/stats.ts';
 
 const TARGET_START_OVER_MS = 250;
 /** The event loop's delay while verifying, at the 99th percentile: its maximum says as much about the machine's load. */

@@ -42,7 +42,7 @@ export async function startAlertRig(count: number, prefix: string, settings: Rec
   };
   try {
     const configFile = join(work, 'connector-ops.yml');
-    const connectors = fleet.standins.map((s, i) => ({ name: `c${i}`, container: s.name, url: s.url, apiKey: s.apiKey }));
+    const connectors = fleet.connectors(count);
     await writeFile(configFile, stringify({ connectors }));
     const port = await freePort();
     bot = startBot({

@@ -4,6 +4,7 @@ import type { Connector } from '../domain/connector.ts';
 import type { ReportRunner, RunOptions } from '../domain/ports.ts';
 import { connectorReport, report, type NotChecked, type Report } from '../domain/report.ts';
 import type { Check } from './check.ts';
+import { inSlice } from '../integrations/cooperative.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { SharedReadings } from './shared-readings.ts';
 
@@ -107,8 +108,10 @@ export class CheckRunner implements ReportRunner {
         resolve(checkResult(check.id, 'unknown', `Could not look: no answer within ${timeoutMs / 1000} s`));
       }, timeoutMs);
     });
-    // Through a promise executor, so a check that throws before returning its promise is caught as well.
-    const attempt = new Promise<CheckResult>((resolve) => resolve(check.run({ connector, signal: controller.signal, now: now(), ...runOptions })))
+    // Through a promise executor, so a check that throws before returning its promise is caught as well. Started in
+    // a slice of the event loop: a report over fifty connectors starts a hundred checks at once, and their first
+    // steps (requests built, connections opened) held the loop for over 100 ms.
+    const attempt = inSlice(() => new Promise<CheckResult>((resolve) => resolve(check.run({ connector, signal: controller.signal, now: now(), ...runOptions }))))
       .catch((error: unknown) =>
         checkResult(check.id, 'unknown', `Could not look: ${error instanceof Error ? error.message : String(error)}`),
       );

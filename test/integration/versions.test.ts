@@ -1,4 +1,6 @@
 import { testDockerClient, aConnector } from '../support/builders.ts';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import Docker from 'dockerode';
 import { expect, it } from 'vitest';
@@ -46,6 +48,21 @@ describeWith([], 'versions check without a Docker Engine', () => {
     expect(result.summary).toMatch(/^Docker Engine unreachable: .*ENOENT/);
     expect(result.details).toContainEqual({ label: 'bot host kernel', value: os.release() });
     expect(result.details.find((d) => d.label === 'bot host OS')?.value).not.toContain('could not read');
+  });
+
+  it.runIf(os.platform() === 'linux')('reads the bot host OS from os-release without starting a process', async () => {
+    // A child process per report (systeminformation ran `hostname -f` and more, some synchronously) held the event loop.
+    const started: unknown[] = [];
+    const onSpawn = (message: unknown) => started.push(message);
+    subscribe('child_process', onSpawn);
+    try {
+      const host = await new LocalHostOs().hostOs(AbortSignal.timeout(5_000));
+      const name = /^NAME=["']?([^"'\n]*)/m.exec(await readFile('/etc/os-release', 'utf8').catch(() => readFile('/usr/lib/os-release', 'utf8')));
+      expect(host).toMatchObject({ distro: name?.[1], kernel: os.release(), arch: os.arch() });
+    } finally {
+      unsubscribe('child_process', onSpawn);
+    }
+    expect(started).toEqual([]);
   });
 
   it('stops waiting for the engine when the signal aborts', async () => {

@@ -83,6 +83,16 @@ describe('LogFiles', () => {
     expect(stats).toEqual({ lines: 4, bytes: 7 + 16, files: [join(dir, 'app.log.1.gz'), join(dir, 'app.log')] });
   });
 
+  it('reads a file of many reads whole, lines across their boundaries included', async () => {
+    // Lines of 1 to 999 characters: over 700 KiB, so that lines straddle the reads of 256 KiB into one buffer.
+    const written = Array.from({ length: 1500 }, (_, i) => `${i}:${'x'.repeat((i * 7919) % 1000)}`);
+    await file('app.log', `${written.join('\n')}\n`, 1);
+    const { sink, lines } = collect();
+    const stats = await new LogFiles().read([join(dir, 'app.log')], WINDOW, sink, AbortSignal.timeout(5000));
+    expect(lines).toEqual(written);
+    expect(stats.lines).toBe(written.length);
+  });
+
   it('stops when aborted', async () => {
     await file('app.log', 'line\n'.repeat(1000), 1);
     const { sink } = collect();

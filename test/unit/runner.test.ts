@@ -1,4 +1,5 @@
 import { aConnector } from '../support/builders.ts';
+import { expectATurnBeforeEachPiece, holdThread, loopTurns } from '../support/loop-turns.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Check, CheckContext } from '../../src/checks/check.ts';
@@ -243,6 +244,23 @@ describe('CheckRunner', () => {
       [now, 3_600_000],
       [now, 3_600_000],
     ]);
+  });
+
+  it('starts the checks of a large report in turns of the event loop, not all in one', async () => {
+    const turns = loopTurns();
+    // Each check's first step holds the thread longer than a slice (10 ms), as setting up many requests at once did.
+    const busyStart: Check = {
+      id: 'health',
+      appliesTo: () => true,
+      run: async ({ connector: c }) => {
+        holdThread(15);
+        turns.piece(c.name);
+        return checkResult('health', 'ok', 'fine');
+      },
+    };
+    await new CheckRunner([busyStart], { timeoutMs: 5_000, concurrency: 4 }).run(['a', 'b', 'c', 'd'].map((name) => connector(name)), ['health']);
+    turns.stop();
+    expectATurnBeforeEachPiece(turns.events, 4);
   });
 
   it('reports ok for no connectors', async () => {

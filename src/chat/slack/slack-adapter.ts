@@ -3,6 +3,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type BlockAction, type ButtonAct
 import { WebClient } from '@slack/web-api';
 import type { SlackSettings } from '../../config/config.ts';
 import type { RouteHandler } from '../../http/server.ts';
+import { inSlice } from '../../integrations/cooperative.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Deliveries } from '../../store/deliveries.ts';
@@ -286,7 +287,11 @@ export class SlackAdapter implements ChatAdapter {
   }
 }
 
-/** One turn of the event loop: what is queued (other deliveries, their acknowledgements) runs first. */
-function afterPendingAcks(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/**
+ * One turn of the event loop, so that what is queued (other deliveries, their acknowledgements) runs first; then
+ * a share of a turn: fifty commands at once answer in slices, not in one block that holds the next acknowledgements.
+ */
+async function afterPendingAcks(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await inSlice(() => undefined);
 }

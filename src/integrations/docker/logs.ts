@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { addAbortSignal } from 'node:stream';
+import { inSlice } from '../cooperative.ts';
 import type { DockerClient } from './client.ts';
 import { ContainerNotFoundError } from './containers.ts';
 import { LineSplitter } from '../logfiles/lines.ts';
@@ -99,9 +100,12 @@ export class ContainerLogs {
         });
     let bytes = 0;
     for await (const chunk of response as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (demuxer) demuxer.push(chunk);
-      else stdout.push(chunk);
+      // Parsed in a slice of the event loop: many scans' chunks arrive in one turn.
+      await inSlice(() => {
+        bytes += chunk.length;
+        if (demuxer) demuxer.push(chunk);
+        else stdout.push(chunk);
+      });
     }
     if (engineError) throw new Error(`the engine failed while sending the logs: ${engineError.trim()}`);
     stdout.end();
