@@ -46,6 +46,7 @@ import { dailyReportMessage } from './domain/daily-report.ts';
 import { CHECK_IDS } from './domain/check-result.ts';
 import type { ChatAdapter } from './chat/adapter.ts';
 import { SlackAdapter } from './chat/slack/slack-adapter.ts';
+import { createTeamsAdapter } from './chat/teams/create.ts';
 import { Deliveries } from './store/deliveries.ts';
 import { DiskSampleRepository, type DiskSampleReader, type SamplesLeftOut } from './store/disk-samples.ts';
 import { AuditLog } from './store/audit-log.ts';
@@ -313,7 +314,8 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
         })
       : undefined;
   if (slack) transports.set('slack', slack.transport());
-  const chatAdapters: ChatAdapter[] = slack ? [slack] : [];
+  const teams = config.teams && createTeamsAdapter(config.teams, { store, dispatcher, logger, redactor, metrics });
+  const chatAdapters: ChatAdapter[] = [...(slack ? [slack] : []), ...(teams ? [teams] : [])];
   const sampler = new DiskSampler({
     host: hostResources,
     dataRoots: [...perEngine.values()].map((integrations) => integrations.containerResources),
@@ -333,6 +335,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
         engines: engineMonitor,
       }),
       ...chatAdapters.flatMap((a) => (a instanceof SlackAdapter && a.route ? [a.route] : [])),
+      ...(teams ? [teams.route] : []),
     ],
     chatAdapters,
     directory,
