@@ -168,6 +168,29 @@ describe('Teams on the Agents SDK: /api/messages on the bot\'s own server, again
     expect(connector.calls.slice(before)).toEqual([]);
   });
 
+  it('a token service that is down fails the reply, not the request: Teams has its answer, and the next message is answered', async () => {
+    const { connector, keys, tokens } = standins;
+    // A bot of its own: the SDK keeps a token until shortly before it expires, and this one has none yet.
+    const fresh = await startTeamsBot(standins);
+    const before = { calls: connector.calls.length, tokens: tokens.requests.length };
+    tokens.down = true;
+    try {
+      const activity = personalMessage(connector.serviceUrl, 'connector help');
+      // The SDK fetches the outbound token before any handler runs; had it done so here, this would be a 500.
+      expect((await postActivity(fresh.messagesUrl, activity, await keys.sign(connector.serviceUrl))).status).toBe(200);
+      await connector.waitFor(() => (tokens.requests.length > before.tokens ? true : undefined));
+      tokens.down = false;
+      const next = personalMessage(connector.serviceUrl, 'connector help');
+      expect((await postActivity(fresh.messagesUrl, next, await keys.sign(connector.serviceUrl))).status).toBe(200);
+      await connector.waitFor(replyTo(next));
+      // Nothing reached the Bot Connector without a token.
+      expect(connector.calls.slice(before.calls).every((call) => call.authorization?.startsWith('Bearer '))).toBe(true);
+    } finally {
+      tokens.down = false;
+      await fresh.stop();
+    }
+  });
+
   it('no connection left loopback: no cloud address, no metadata service', () => {
     expect(outside.attempts).toEqual([]);
   });

@@ -13,17 +13,15 @@ export interface ConnectorCall {
   body: Record<string, unknown> | undefined;
 }
 
-export interface ScriptedAnswer {
-  status: number;
-  headers?: Record<string, string>;
-}
+/** A status (with headers) to answer with, or no answer at all. */
+export type ScriptedAnswer = { status: number; headers?: Record<string, string> } | { silence: true };
 
 const ACTIVITIES = /^\/v3\/conversations\/(.+?)\/activities(?:\/([^/]+))?$/;
 
 /**
  * The Bot Connector service on loopback, at the serviceUrl the activities name: it records every call (the
  * conversation id arrives unencoded, with its `;` `@` `:`; an activity id percent-encoded) and answers as the
- * service does, or with a scripted status (a 429 with Retry-After).
+ * service does, or as scripted: a status (a 429 with Retry-After), or silence.
  */
 export class BotConnector {
   readonly calls: ConnectorCall[] = [];
@@ -33,7 +31,10 @@ export class BotConnector {
 
   static async start(): Promise<BotConnector> {
     const connector = new BotConnector();
-    connector.server = await listen((req, res) => connector.answer(req).then(({ status, body, headers }) => sendJson(res, status, body, headers)));
+    connector.server = await listen(async (req, res) => {
+      const answer = await connector.answer(req);
+      if (answer) sendJson(res, answer.status, answer.body, answer.headers);
+    });
     return connector;
   }
 
@@ -71,7 +72,8 @@ export class BotConnector {
     return this.server?.close() ?? Promise.resolve();
   }
 
-  private async answer(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+  /** Undefined: no answer (the connection stays open until the stand-in closes). */
+  private async answer(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> } | undefined> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -88,6 +90,7 @@ export class BotConnector {
     };
     this.calls.push(call);
     const scripted = this.script.shift();
+    if (scripted && 'silence' in scripted) return undefined;
     if (scripted) return { status: scripted.status, body: { error: { code: 'Scripted', message: `scripted ${scripted.status}` } }, ...(scripted.headers && { headers: scripted.headers }) };
     if (call.method === 'POST' && path === '/v3/conversations') return { status: 201, body: { id: `19:new-${++this.posted}@thread.tacv2`, activityId: `posted-${this.posted}` } };
     if (call.method === 'POST' && route) return { status: 201, body: { id: `posted-${++this.posted}` } };

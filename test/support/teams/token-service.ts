@@ -8,6 +8,8 @@ import { listen, sendJson, type Loopback } from './loopback.ts';
 export class TokenService {
   /** The query of every request, in order. */
   readonly requests: URLSearchParams[] = [];
+  /** Down: every request is answered 503, as the sidecar answers when Entra cannot be reached. */
+  down = false;
   private server?: Loopback;
 
   static async start(): Promise<TokenService> {
@@ -16,6 +18,7 @@ export class TokenService {
       const url = new URL(req.url ?? '/', 'http://standin');
       if (req.method !== 'GET' || !url.pathname.startsWith('/AuthorizationHeaderUnauthenticated/')) return sendJson(res, 404, { title: 'not found' });
       service.requests.push(url.searchParams);
+      if (service.down) return sendJson(res, 503, { type: 'about:blank', title: 'Entra ID not reachable', status: 503 }, { 'content-type': 'application/problem+json' });
       sendJson(res, 200, { authorizationHeader: `Bearer ${outboundToken(url.searchParams.get('optionsOverride.Scopes') ?? '')}` });
     });
     return service;
