@@ -3,6 +3,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADA,
   BotConnector,
   botAddedToTeam,
   channelMessage,
@@ -81,6 +82,23 @@ describe('Teams on the Agents SDK: /api/messages on the bot\'s own server, again
     const activity = groupChatMessage(connector.serviceUrl, 'hey', '/connector  help');
     expect((await postActivity(bot.messagesUrl, activity, await keys.sign(connector.serviceUrl))).status).toBe(200);
     expect(textOf(await connector.waitFor(replyTo(activity)))).toContain(HELP);
+  });
+
+  it('roles name the person by their Entra object id (teams:<object id>), as the access settings do', async () => {
+    const { connector, keys } = standins;
+    const refused = personalMessage(connector.serviceUrl, 'connector restart ops');
+    await postActivity(bot.messagesUrl, refused, await keys.sign(connector.serviceUrl));
+    const refusal = textOf(await connector.waitFor(replyTo(refused)));
+    expect(refusal).toContain('needs the operator role, which you do not have');
+    expect(refusal).toContain(`add teams:${ADA.aadObjectId} to CONNECTOR_OPS_OPERATORS`);
+    const operator = await startTeamsBot(standins, { CONNECTOR_OPS_OPERATORS: `teams:${ADA.aadObjectId}` });
+    try {
+      const allowed = personalMessage(connector.serviceUrl, 'connector restart ops');
+      await postActivity(operator.messagesUrl, allowed, await keys.sign(connector.serviceUrl));
+      expect(textOf(await connector.waitFor(replyTo(allowed), 20_000))).not.toContain('needs the operator role');
+    } finally {
+      await operator.stop();
+    }
   });
 
   it.each<[string, (s: TeamsStandins) => Promise<string | undefined>]>([
