@@ -1,12 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { clearJwksClients } from '@microsoft/agents-hosting';
-import { loadConfig } from '../../../src/config/load.ts';
-import { BotServer } from '../../../src/http/server.ts';
 import type { Logger } from '../../../src/logging/logger.ts';
-import { createServices, type Services } from '../../../src/root.ts';
+import type { Services } from '../../../src/root.ts';
 import { silentLogger } from '../builders.ts';
+import { startChatBot } from '../chat-bot.ts';
 import { BotConnector } from './bot-connector.ts';
 import { KeyServer, TEAMS_APP_ID, TEAMS_TENANT } from './keys.ts';
 import { TokenService } from './token-service.ts';
@@ -41,34 +37,21 @@ export interface TeamsBot {
 export async function startTeamsBot(standins: TeamsStandins, env: Record<string, string> = {}, logger: Logger = silentLogger()): Promise<TeamsBot> {
   // The SDK keeps one key client per key URL for the whole process: each bot reads its own key server afresh.
   clearJwksClients();
-  const config = loadConfig({
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'cops-teams-')),
-    DOCKER_HOST: process.env.DOCKER_HOST,
-    [`${SDK}clientId`]: TEAMS_APP_ID,
-    [`${SDK}tenantId`]: TEAMS_TENANT,
-    [`${SDK}authType`]: 'EntraAuthSideCar',
-    [`${SDK}sidecarBaseUrl`]: standins.tokens.url,
-    [`${SDK}authorityEndpoint`]: standins.keys.url,
-    connectionsMap__0__serviceUrl: '*',
-    TEAMS_SERVICE_HOSTS: '127.0.0.1',
-    CONNECTOR_NAME: 'ops',
-    CONNECTOR_URL: 'http://127.0.0.1:1',
-    ...env,
-  });
-  const services = createServices(config, logger);
-  const server = new BotServer({ host: '127.0.0.1', port: 0, routes: services.routes, logger });
-  const port = await server.listen();
-  const adapter = services.chatAdapters.find((a) => a.name === 'teams')!;
-  await adapter.start();
-  return {
-    services,
-    messagesUrl: `http://127.0.0.1:${port}/api/messages`,
-    stop: async () => {
-      await adapter.stop();
-      await server.close();
-      services.close();
+  const bot = await startChatBot(
+    'teams',
+    {
+      [`${SDK}clientId`]: TEAMS_APP_ID,
+      [`${SDK}tenantId`]: TEAMS_TENANT,
+      [`${SDK}authType`]: 'EntraAuthSideCar',
+      [`${SDK}sidecarBaseUrl`]: standins.tokens.url,
+      [`${SDK}authorityEndpoint`]: standins.keys.url,
+      connectionsMap__0__serviceUrl: '*',
+      TEAMS_SERVICE_HOSTS: '127.0.0.1',
+      ...env,
     },
-  };
+    logger,
+  );
+  return { services: bot.services, messagesUrl: `${bot.url}/api/messages`, stop: bot.stop };
 }
 
 /** POSTs an activity as Bot Service does, with the token given (none: no Authorization header). */
