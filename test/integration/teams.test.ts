@@ -145,6 +145,29 @@ describe('Teams on the Agents SDK: /api/messages on the bot\'s own server, again
     }
   });
 
+  it('a service URL on a host outside TEAMS_SERVICE_HOSTS is refused, even when the token vouches for it', async () => {
+    const { connector, keys } = standins;
+    const before = connector.calls.length;
+    const strict = await startTeamsBot(standins, { TEAMS_SERVICE_HOSTS: 'smba.trafficmanager.net' });
+    try {
+      const activity = personalMessage(connector.serviceUrl, 'connector help');
+      expect((await postActivity(strict.messagesUrl, activity, await keys.sign(connector.serviceUrl))).status).toBe(403);
+      expect(connector.calls.slice(before)).toEqual([]);
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('a body over 256 KiB or not JSON is refused before anything is read of it', async () => {
+    const { connector, keys } = standins;
+    const token = await keys.sign(connector.serviceUrl);
+    const huge = { ...personalMessage(connector.serviceUrl, 'connector help'), padding: 'x'.repeat(300 * 1024) };
+    expect((await postActivity(bot.messagesUrl, huge, token)).status).toBe(413);
+    const notJson = await fetch(bot.messagesUrl, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"type":' });
+    expect(notJson.status).toBe(400);
+    expect(claimed(huge)).toBe(false);
+  });
+
   it('a redelivered activity is answered once', async () => {
     const { connector, keys } = standins;
     const activity = personalMessage(connector.serviceUrl, 'connector help');
