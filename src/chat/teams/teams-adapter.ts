@@ -49,7 +49,6 @@ export class TeamsAdapter implements ChatAdapter {
   private readonly options: TeamsAdapterOptions;
   private readonly adapter: TeamsCloudAdapter;
   private readonly inFlight = new Set<Promise<void>>();
-  private serving = false;
 
   constructor(options: TeamsAdapterOptions) {
     this.options = options;
@@ -63,17 +62,15 @@ export class TeamsAdapter implements ChatAdapter {
   }
 
   async start(): Promise<void> {
-    this.serving = true;
     this.options.logger.info({ path: TEAMS_MESSAGES_PATH, appId: this.options.settings.clientId }, 'Teams adapter ready');
   }
 
   notReady(): string[] {
-    return this.serving ? [] : ['teams (not started)'];
+    return [];
   }
 
   /** Lets the answers under way be posted. */
   async stop(): Promise<void> {
-    this.serving = false;
     await Promise.allSettled([...this.inFlight]);
   }
 
