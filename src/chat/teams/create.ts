@@ -59,7 +59,7 @@ class DeferredTeamsAdapter implements ChatAdapter {
   }
 
   notReady(): string[] {
-    return this.adapter?.notReady() ?? ['teams (not started)'];
+    return this.adapter ? [] : ['teams (not started)'];
   }
 
   async stop(): Promise<void> {

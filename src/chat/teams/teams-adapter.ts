@@ -65,10 +65,6 @@ export class TeamsAdapter implements ChatAdapter {
     this.options.logger.info({ path: TEAMS_MESSAGES_PATH, appId: this.options.settings.clientId }, 'Teams adapter ready');
   }
 
-  notReady(): string[] {
-    return [];
-  }
-
   /** Lets the answers under way be posted. */
   async stop(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
