@@ -67,7 +67,7 @@ import { RESOURCE_CHART_DAYS, resourceChart } from './domain/resource-chart.ts';
 import { AlertProbes } from './alerts/probes.ts';
 import { LogWatcher } from './alerts/log-watcher.ts';
 import type { AlertEngine } from './alerts/engine.ts';
-import type { FollowedLog } from './alerts/log-source.ts';
+import type { FollowedLog } from './logs/follow.ts';
 import { ContainerLogFollower } from './integrations/docker/log-follow.ts';
 import { LogFileFollower } from './integrations/logfiles/tail.ts';
 import type { OperationKind } from './domain/operation.ts';

@@ -1,7 +1,7 @@
 import type { Connector } from '../domain/connector.ts';
 import type { ConnectorDirectory } from '../domain/ports.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { FollowedLog, FollowStatus } from './log-source.ts';
+import type { FollowedLog, FollowStatus } from '../logs/follow.ts';
 import { LogWatch, type LogWatchOptions } from './log-watch.ts';
 
 export interface LogWatcherOptions extends Omit<LogWatchOptions, 'logger'> {
