@@ -1,3 +1,9 @@
+import type { ReplyPort } from '../domain/reply.ts';
+import type { ChatRequest } from '../domain/request.ts';
+
+/** How an adapter hands a request on: to the dispatcher, with the reply port it answers through. */
+export type Dispatch = (request: ChatRequest, reply: ReplyPort) => Promise<void>;
+
 /**
  * A chat platform's connection to the bot: the console now, Slack and Teams next. main.ts starts every
  * configured adapter the same way and stops them in reverse order.
