@@ -107,6 +107,11 @@ export default tseslint.config(
   },
   ...roomBlocks(),
   {
+    // Settings come through src/config, read once by the entry files.
+    files: ['src/*/**/*.ts'],
+    rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only the entry files read the environment: add a setting to src/config/settings.ts and hand it in.' }] },
+  },
+  {
     files: ['test/**', 'bench/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },

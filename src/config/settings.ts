@@ -75,6 +75,7 @@ export const SETTINGS = table({
   DOCKER_HOST: row({ schema: dockerHost, description: 'the default engine, as the docker CLI reads it; unset: /var/run/docker.sock' }),
   DOCKER_TLS_VERIFY: row({ schema: boolean, default: false, description: "verify the default engine's TLS certificate" }),
   DOCKER_CERT_PATH: row({ schema: nonEmpty, description: "directory of the default engine's ca.pem, cert.pem and key.pem" }),
+  SSH_AUTH_SOCK: row({ schema: nonEmpty, description: 'the SSH agent an ssh:// engine authenticates with, as ssh reads it' }),
 
   REGISTRY_HOST: row({ schema: registryHost, description: 'the registry the REGISTRY_* credentials are for' }),
   REGISTRY_USERNAME: row({ schema: nonEmpty, description: 'user name at REGISTRY_HOST' }),
