@@ -1,4 +1,5 @@
 import { approximateDuration, formatDuration } from '../domain/duration.ts';
+import type { Service } from '../domain/service.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ScheduledRuns } from '../store/scheduled-runs.ts';
 import { nextInstant, previousInstant } from '../time/cron.ts';
@@ -54,7 +55,8 @@ const MAKE_UP_AFTER_MS = 60_000;
  * runs the latest instant due if no run has it: at an instant that is the report itself; at the start, the make-up
  * of a report missed while the bot was down, within the grace. Then it sleeps until the next instant.
  */
-export class ReportSchedule {
+export class ReportSchedule implements Service {
+  readonly name: string;
   private readonly options: ReportScheduleOptions;
   private readonly now: () => Date;
   private readonly graceMs: number;
@@ -70,6 +72,7 @@ export class ReportSchedule {
     const problem = validateSchedule(options.cron, options.zone);
     if (problem) throw new Error(problem);
     this.options = options;
+    this.name = options.name;
     this.now = options.now ?? (() => new Date());
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   }

@@ -54,7 +54,7 @@ export class SlackAdapter implements ChatAdapter {
   readonly name = 'slack';
   /** A server-side adapter does not end on its own. */
   readonly ended = new Promise<void>(() => undefined);
-  readonly route?: RouteHandler;
+  readonly routes: RouteHandler[] = [];
 
   private readonly options: SlackAdapterOptions;
   private readonly client: WebClient;
@@ -78,7 +78,7 @@ export class SlackAdapter implements ChatAdapter {
     this.groups = new SlackGroups(this.client, options.groupHandles, logger);
     this.people = new SlackPeople(this.client, logger);
     if (settings.mode === 'http') {
-      this.route = { name: 'slack', handles: (path) => path === SLACK_EVENTS_PATH, handle: (req, res) => this.handleHttp(req, res) };
+      this.routes.push({ name: 'slack', handles: (path) => path === SLACK_EVENTS_PATH, handle: (req, res) => this.handleHttp(req, res) });
     }
   }
 
