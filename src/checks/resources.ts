@@ -5,7 +5,7 @@ import { worstStatus, type CheckStatus } from '../domain/status.ts';
 import type { ContainerResources, ContainerResourcesSource, DockerDataRoot } from '../integrations/docker/container-stats.ts';
 import type { CpuLoad, FileSystemUse, HostResources, MemoryUse } from '../integrations/host/resources.ts';
 import { describeFailure, withTimeout } from '../integrations/http/timeout.ts';
-import type { DiskSampleReader, SamplesLeftOut } from '../store/disk-samples.ts';
+import type { DiskSampleReader, SamplesLeftOut } from '../domain/samples.ts';
 import type { Check, CheckContext } from './check.ts';
 import { readOnce } from './shared-readings.ts';
 import { DEFAULT_ENGINE } from '../config/config.ts';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { DEFAULT_REPORT_SCHEDULE } from '../time/schedule.ts';
 import {
   boolean,
   connectorName,
@@ -74,6 +75,7 @@ export const SETTINGS = table({
   DOCKER_HOST: row({ schema: dockerHost, description: 'the default engine, as the docker CLI reads it; unset: /var/run/docker.sock' }),
   DOCKER_TLS_VERIFY: row({ schema: boolean, default: false, description: "verify the default engine's TLS certificate" }),
   DOCKER_CERT_PATH: row({ schema: nonEmpty, description: "directory of the default engine's ca.pem, cert.pem and key.pem" }),
+  SSH_AUTH_SOCK: row({ schema: nonEmpty, description: 'the SSH agent an ssh:// engine authenticates with, as ssh reads it' }),
 
   REGISTRY_HOST: row({ schema: registryHost, description: 'the registry the REGISTRY_* credentials are for' }),
   REGISTRY_USERNAME: row({ schema: nonEmpty, description: 'user name at REGISTRY_HOST' }),
@@ -115,7 +117,7 @@ export const SETTINGS = table({
   SLACK_API_URL: row({ schema: credentialFreeHttpUrl('Slack takes its tokens from SLACK_BOT_TOKEN and SLACK_APP_TOKEN'), default: 'https://slack.com/api/', description: "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)" }),
   SLACK_REPORTS_IN_CHANNEL: row({ file: 'slack.reportsInChannel', schema: boolean, default: true, description: 'post reports and operation requests in the channel (false: only to whoever asked)' }),
 
-  REPORT_SCHEDULE: row({ file: 'reports.schedule', schema: nonEmpty, default: '0 8 * * 1-5', description: 'when the daily maintenance report is posted (cron: minute hour day month weekday)' }),
+  REPORT_SCHEDULE: row({ file: 'reports.schedule', schema: nonEmpty, default: DEFAULT_REPORT_SCHEDULE, description: 'when the daily maintenance report is posted (cron: minute hour day month weekday)' }),
   REPORT_TIMEZONE: row({ file: 'reports.timezone', schema: nonEmpty, default: 'UTC', description: 'the IANA time zone of REPORT_SCHEDULE, e.g. Europe/Berlin' }),
   REPORT_GRACE_HOURS: row({ file: 'reports.graceHours', schema: positiveInt, default: 6, description: 'a report missed while the bot was down is made up once when it starts within this' }),
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Connector } from '../domain/connector.ts';
 import type { Message } from '../domain/message.ts';
 import { personOf, type ContainerCondition, type OperationKind, type OperationParams, type OperationRequest, type Person, type RequestState } from '../domain/operation.ts';
@@ -16,8 +17,6 @@ export interface OperationServiceOptions {
   kinds: ReadonlyMap<OperationKind, OperationKindSpec>;
   /** Where the request message's later states, the outcomes and the announcements of interrupted runs are queued. */
   posts: RequestPosts;
-  /** Called after something was queued for posting (the outbox worker looks at once). */
-  onQueued?: () => void;
   /** How the connector's container is now, for the announcement of a run that was cut off. */
   conditionOf: (connector: string, signal: AbortSignal) => Promise<ContainerCondition>;
   /** The four-eyes rule's exception: the console, or allowSelfApproval. */
@@ -29,8 +28,11 @@ export interface OperationServiceOptions {
   now?: () => Date;
   /** This process as runs name their owner (tests play a restarted one). */
   self?: ExecutorIdentity;
-  /** An approved request starts and ends executing (alerts hold back what a connector's own restart raises). */
-  onExecution?: (phase: 'started' | 'finished', request: OperationRequest, maxMs: number) => void;
+}
+
+/** An approved request starts and ends executing (alerts hold back what a connector's own restart raises). */
+export interface OperationEvents {
+  execution: [phase: 'started' | 'finished', request: OperationRequest, maxMs: number];
 }
 
 export type RequestResult = { ok: true; request: OperationRequest; plan: Extract<Plan, { ok: true }> } | { ok: false; problem: string };
@@ -51,6 +53,7 @@ const CONDITION_TIMEOUT_MS = 10_000;
  * starts, at each milestone, and when it ends.
  */
 export class OperationService {
+  readonly events = new EventEmitter<OperationEvents>();
   private readonly options: OperationServiceOptions;
   private readonly self: ExecutorIdentity;
   private readonly executor: string;
@@ -115,7 +118,6 @@ export class OperationService {
     if (!requests.claim(request.id, this.executor, this.now()).ok) return;
     const result: ExecutionResult = { ok: false, summary: reason, details: [] };
     requests.transition(request.id, ['executing'], 'failed', this.now(), { outcome: reason }, { event: 'failed', detail: { summary: reason } }, (failed) => posts.finished(failed, result, []));
-    this.options.onQueued?.();
   }
 
   /**
@@ -150,7 +152,6 @@ export class OperationService {
       return [result.request];
     });
     this.expireDue(this.now());
-    if (interrupted.length > 0) this.options.onQueued?.();
     return interrupted;
   }
 
@@ -163,8 +164,7 @@ export class OperationService {
   }
 
   private expireDue(now: Date): void {
-    const expired = this.options.requests.expireDue(now, (request) => this.options.posts.state(request));
-    if (expired.length > 0) this.options.onQueued?.();
+    this.options.requests.expireDue(now, (request) => this.options.posts.state(request));
   }
 
   async request(input: { kind: OperationKind; connector: Connector; params: OperationParams; reason?: string; actor: Actor; conversation: Conversation }): Promise<RequestResult> {
@@ -224,10 +224,7 @@ export class OperationService {
       { event: to === 'approved' ? 'approved' : to, actor: person, detail: { ...(reason && { reason }), ...(decision === 'approve' && own && { selfApproved: true }) } },
       (decided) => this.options.posts.state(decided),
     );
-    if (result.ok) {
-      this.options.onQueued?.();
-      return result;
-    }
+    if (result.ok) return result;
     const current = result.current ?? found;
     if (current.state === 'pending' && current.expiresAt <= now) {
       this.expireDue(now);
@@ -258,7 +255,7 @@ export class OperationService {
     const signal = AbortSignal.timeout(spec.timeoutMs);
     const begun = performance.now();
     const progress: string[] = [];
-    this.options.onExecution?.('started', started.request, spec.timeoutMs);
+    this.events.emit('execution', 'started', started.request, spec.timeoutMs);
     let result: ExecutionResult;
     try {
       result = await spec.execute({
@@ -268,7 +265,6 @@ export class OperationService {
         progress: async (text) => {
           progress.push(text);
           requests.recordProgress(started.request, text, this.now(), () => posts.state(started.request, progress));
-          this.options.onQueued?.();
         },
       });
     } catch (error) {
@@ -276,7 +272,7 @@ export class OperationService {
       result = { ok: false, summary: `failed unexpectedly: ${(error as Error).message}`, details: [] };
     }
     clearInterval(heartbeat);
-    this.options.onExecution?.('finished', started.request, spec.timeoutMs);
+    this.events.emit('execution', 'finished', started.request, spec.timeoutMs);
     const ms = Math.round(performance.now() - begun);
     requests.transition(
       request.id,
@@ -287,7 +283,6 @@ export class OperationService {
       { event: result.ok ? 'succeeded' : 'failed', detail: { summary: result.summary, ms, details: result.details } },
       (ended) => posts.finished(ended, result, progress),
     );
-    this.options.onQueued?.();
     return result;
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeOpTime } from '../integrations/mongo/optime.ts';
+import { describeOpTime } from '../domain/optime.ts';
 import { STOP_MARKERS_COLLECTION } from '../integrations/mongo/stop-marker.ts';
 import { backupFirst, backupResultDetails } from './backup.ts';
 import type { OperationDependencies } from './dependencies.ts';

@@ -1,5 +1,5 @@
 import type { AlertEngine } from '../alerts/engine.ts';
-import type { FollowStatus } from '../alerts/log-source.ts';
+import type { FollowStatus } from '../logs/follow.ts';
 import type { Silencer } from '../alerts/silencer.ts';
 import { alertsMessage } from '../domain/alerts-message.ts';
 import { findConnector } from '../domain/connector.ts';

@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONNECTOR_DEFAULT_DATABASE } from '../../src/integrations/mongo/connector-database.ts';
-import { compareOpTimes } from '../../src/integrations/mongo/optime.ts';
+import { compareOpTimes } from '../../src/domain/optime.ts';
 import { judgeFreshness } from '../../src/integrations/mongo/stop-marker-freshness.ts';
 import { MongoStopMarkers, STOP_MARKERS_COLLECTION, type StopMarker, type StopMarkerWrite } from '../../src/integrations/mongo/stop-marker.ts';
 import { scenarios, type DoubleScript } from '../support/mongo-double/script.ts';

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ConsoleChat, type Dispatch } from '../../src/chat/console/console-chat.ts';
+import type { Dispatch } from '../../src/chat/adapter.ts';
+import { ConsoleChat } from '../../src/chat/console/console-chat.ts';
 import type { Message } from '../../src/domain/message.ts';
 import type { ChatRequest } from '../../src/domain/request.ts';
 import { textMessage } from '../../src/domain/message.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorClassOf, normaliseMessage } from '../../src/checks/error-logs/normalise.ts';
+import { errorClassOf, normaliseMessage } from '../../src/logs/normalise.ts';
 
 describe('normaliseMessage', () => {
   it.each([

@@ -8,8 +8,7 @@ import { describeFailure } from '../../integrations/http/timeout.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Deliveries } from '../../store/deliveries.ts';
 import { StoreError } from '../../store/store-error.ts';
-import type { ChatAdapter } from '../adapter.ts';
-import type { Dispatch } from '../console/console-chat.ts';
+import type { ChatAdapter, Dispatch } from '../adapter.ts';
 import { boltLogger } from './bolt-logger.ts';
 import type { Message } from '../../domain/message.ts';
 import { COMMAND_ACTION_PREFIX, renderSlack } from './render.ts';
@@ -55,7 +54,7 @@ export class SlackAdapter implements ChatAdapter {
   readonly name = 'slack';
   /** A server-side adapter does not end on its own. */
   readonly ended = new Promise<void>(() => undefined);
-  readonly route?: RouteHandler;
+  readonly routes: RouteHandler[] = [];
 
   private readonly options: SlackAdapterOptions;
   private readonly client: WebClient;
@@ -79,7 +78,7 @@ export class SlackAdapter implements ChatAdapter {
     this.groups = new SlackGroups(this.client, options.groupHandles, logger);
     this.people = new SlackPeople(this.client, logger);
     if (settings.mode === 'http') {
-      this.route = { name: 'slack', handles: (path) => path === SLACK_EVENTS_PATH, handle: (req, res) => this.handleHttp(req, res) };
+      this.routes.push({ name: 'slack', handles: (path) => path === SLACK_EVENTS_PATH, handle: (req, res) => this.handleHttp(req, res) });
     }
   }
 
