@@ -1,5 +1,6 @@
 import type { CheckDetail, CheckResult } from '../domain/check-result.ts';
 import { checkResult } from '../domain/check-result.ts';
+import type { DiskFullForecast, DiskRole, ResourceFinding, Unplaced } from '../domain/finding.ts';
 import { worstStatus, type CheckStatus } from '../domain/status.ts';
 import type { ContainerResources, DockerDataRoot } from '../integrations/docker/container-stats.ts';
 import type { CpuLoad, DiskReading, FileSystemUse, MemoryUse } from '../integrations/host/resources.ts';
@@ -32,65 +33,79 @@ export interface ResourceJudgement {
   paths: string[];
 }
 
-/** One measured thing: its detail line and a short form for the summary. */
+/** One measured thing: its detail line, a short form for the summary, and what it found as data. */
 interface Line {
   detail: CheckDetail;
   short: string;
+  finding?: Unplaced<ResourceFinding>;
 }
 
+const ROLE_WORDS: Record<DiskRole, string> = { 'docker-data-root': 'Docker data root', 'data-dir': 'DATA_DIR', configured: 'configured' };
+
 /** The paths whose disks are measured, each with what it is (several roles may share a path). */
-export function diskRoles(dataRoot: Outcome<DockerDataRoot>, judgement: Pick<ResourceJudgement, 'dataDir' | 'paths'>): Map<string, string> {
-  const roles = new Map<string, string>();
-  const role = (path: string, name: string) => roles.set(path, roles.has(path) ? `${roles.get(path)}, ${name}` : name);
-  if (dataRoot.ok && dataRoot.value.local) role(dataRoot.value.path, 'Docker data root');
-  role(judgement.dataDir, 'DATA_DIR');
+export function diskRoles(dataRoot: Outcome<DockerDataRoot>, judgement: Pick<ResourceJudgement, 'dataDir' | 'paths'>): Map<string, DiskRole[]> {
+  const roles = new Map<string, DiskRole[]>();
+  const role = (path: string, what: DiskRole) => roles.set(path, [...(roles.get(path) ?? []), what]);
+  if (dataRoot.ok && dataRoot.value.local) role(dataRoot.value.path, 'docker-data-root');
+  role(judgement.dataDir, 'data-dir');
   for (const path of judgement.paths) role(path, 'configured');
   return roles;
 }
 
+/** A path as its detail names it: `/data (DATA_DIR)`. */
+function pathWords(path: string, roles: Map<string, DiskRole[]>): string {
+  return `${path} (${(roles.get(path) ?? []).map((role) => ROLE_WORDS[role]).join(', ')})`;
+}
+
 /** Host CPU, memory and disks, the container's CPU and memory, and when a disk will be full, against their thresholds. */
-export function judgeResources(readings: ResourceReadings, judgement: ResourceJudgement): CheckResult {
+export function judgeResources(readings: ResourceReadings, judgement: ResourceJudgement): CheckResult<'resources'> {
   // With a remote engine the CPU and memory read here are the bot's machine, not the Connector's.
-  const hostName = readings.dataRoot.ok && !readings.dataRoot.value.local ? "bot's host" : 'host';
+  const remoteEngine = readings.dataRoot.ok && !readings.dataRoot.value.local;
   const lines = [
-    cpuLine(readings.cpu, hostName, judgement),
-    memoryLine(readings.memory, hostName, judgement),
+    cpuLine(readings.cpu, remoteEngine, judgement),
+    memoryLine(readings.memory, remoteEngine, judgement),
     ...diskLines(readings, judgement),
     ...(readings.container ? containerLines(readings.container.name, readings.container.resources, judgement) : []),
   ];
   const details = lines.map((l) => l.detail);
   const status = worstStatus(details.flatMap((d) => (d.status ? [d.status] : [])));
-  return checkResult('resources', status, summarise(lines, status), details);
+  const findings = lines.flatMap(({ finding }, line) => (finding ? [{ ...finding, line }] : []));
+  return checkResult('resources', status, summarise(lines, status), details, findings);
 }
 
-function cpuLine(cpu: Outcome<CpuLoad>, hostName: string, judgement: ResourceJudgement): Line {
-  const label = `CPU load (${hostName})`;
+/** A percentage against its thresholds, as a finding carries it. */
+function judged(usedPercent: number, threshold: Threshold) {
+  return { usedPercent, warnPercent: threshold.warn, criticalPercent: threshold.critical, status: thresholdStatus(usedPercent, threshold) };
+}
+
+function cpuLine(cpu: Outcome<CpuLoad>, remoteEngine: boolean, judgement: ResourceJudgement): Line {
+  const label = `CPU load (${remoteEngine ? "bot's host" : 'host'})`;
   if (!cpu.ok) return unreadable(label, 'CPU', cpu.reason);
   const [one = 0, five = 0, fifteen = 0] = cpu.value.loadAverage;
   const cores = cpu.value.cores === 1 ? '1 core' : `${cpu.value.cores} cores`;
   const loads = [one, five, fifteen].map((l) => l.toFixed(2)).join(' / ');
+  // The percentage is the 5-minute load: steadier than the 1-minute figure a single run would catch.
+  const figure = judged(cpu.value.percent, judgement.thresholds.cpu);
   return {
-    detail: {
-      label,
-      // The percentage is the 5-minute load: steadier than the 1-minute figure a single run would catch.
-      value: `${formatPercent(cpu.value.percent)} of ${cores} (load average ${loads} over 1 / 5 / 15 min)`,
-      status: thresholdStatus(cpu.value.percent, judgement.thresholds.cpu),
-    },
+    detail: { label, value: `${formatPercent(cpu.value.percent)} of ${cores} (load average ${loads} over 1 / 5 / 15 min)`, status: figure.status },
     short: `CPU ${formatPercent(cpu.value.percent)}`,
+    finding: { kind: 'host-cpu', remoteEngine, cores: cpu.value.cores, loadAverage: [one, five, fifteen], ...figure },
   };
 }
 
-function memoryLine(memory: Outcome<MemoryUse>, hostName: string, judgement: ResourceJudgement): Line {
-  const label = `Memory (${hostName})`;
+function memoryLine(memory: Outcome<MemoryUse>, remoteEngine: boolean, judgement: ResourceJudgement): Line {
+  const label = `Memory (${remoteEngine ? "bot's host" : 'host'})`;
   if (!memory.ok) return unreadable(label, 'memory', memory.reason);
   const { totalBytes, availableBytes, usedPercent } = memory.value;
+  const figure = judged(usedPercent, judgement.thresholds.memory);
   return {
     detail: {
       label,
       value: `${formatPercent(usedPercent)} used, ${formatBytes(availableBytes)} available of ${formatBytes(totalBytes)}`,
-      status: thresholdStatus(usedPercent, judgement.thresholds.memory),
+      status: figure.status,
     },
     short: `memory ${formatPercent(usedPercent)}`,
+    finding: { kind: 'host-memory', remoteEngine, availableBytes, totalBytes, ...figure },
   };
 }
 
@@ -111,11 +126,10 @@ function diskLines(readings: ResourceReadings, judgement: ResourceJudgement): Li
   const reading = readings.disks;
   if (!reading.ok) return [...lines, unreadable('Disks', 'disks', reading.reason)];
   for (const fs of reading.value.fileSystems) {
-    const label = `Disk ${fs.paths.map((p) => `${p} (${roles.get(p)})`).join(', ')}`;
-    lines.push(...fileSystemLines(fs, label, readings.forecasts.get(fs.paths[0] as string), judgement));
+    lines.push(...fileSystemLines(fs, roles, readings.forecasts.get(fs.paths[0] as string), judgement));
   }
   for (const { path, reason } of reading.value.unreadable) {
-    lines.push(unreadable(`Disk ${path} (${roles.get(path)})`, `disk ${path}`, reason));
+    lines.push(unreadable(`Disk ${pathWords(path, roles)}`, `disk ${path}`, reason));
   }
   // Said once, without a status: what was measured still judges the disks.
   if (readings.samplesLeftOut !== undefined) {
@@ -124,32 +138,41 @@ function diskLines(readings: ResourceReadings, judgement: ResourceJudgement): Li
   return lines;
 }
 
-function fileSystemLines(fs: FileSystemUse, label: string, forecast: Outcome<DiskForecast> | undefined, judgement: ResourceJudgement): Line[] {
+function fileSystemLines(fs: FileSystemUse, roles: Map<string, DiskRole[]>, forecast: Outcome<DiskForecast> | undefined, judgement: ResourceJudgement): Line[] {
   const path = fs.paths[0] as string;
+  const label = `Disk ${fs.paths.map((p) => pathWords(p, roles)).join(', ')}`;
   const usage = `${formatPercent(fs.usedPercent)} used, ${formatBytes(fs.availableBytes)} free of ${formatBytes(fs.totalBytes)}`;
-  const usageStatus = thresholdStatus(fs.usedPercent, judgement.thresholds.disk);
+  const figure = judged(fs.usedPercent, judgement.thresholds.disk);
+  const disk = {
+    kind: 'disk' as const,
+    paths: fs.paths.map((p) => ({ path: p, roles: roles.get(p) ?? [] })),
+    usedBytes: fs.usedBytes,
+    availableBytes: fs.availableBytes,
+    totalBytes: fs.totalBytes,
+    ...figure,
+  };
   if (forecast && !forecast.ok) {
     return [
-      { detail: { label, value: usage, status: usageStatus }, short: `disk ${path} ${formatPercent(fs.usedPercent)}` },
+      { detail: { label, value: usage, status: figure.status }, short: `disk ${path} ${formatPercent(fs.usedPercent)}`, finding: disk },
       unreadable(`Disk forecast ${path}`, `forecast ${path}`, forecast.reason),
     ];
   }
-  const judged = forecast && judgeForecast(forecast.value, judgement);
-  const status = worstStatus([usageStatus, judged?.status ?? 'ok']);
+  const full = forecast && judgeForecast(forecast.value, judgement);
+  const status = worstStatus([figure.status, full?.finding.status ?? 'ok']);
   const short =
-    judged && judged.status !== 'ok' && usageStatus === 'ok' ? `disk ${path} ${judged.text}` : `disk ${path} ${formatPercent(fs.usedPercent)}`;
-  const value = judged ? `${usage}; ${judged.text}` : usage;
-  return [{ detail: { label, value, status }, short }];
+    full && full.finding.status !== 'ok' && figure.status === 'ok' ? `disk ${path} ${full.text}` : `disk ${path} ${formatPercent(fs.usedPercent)}`;
+  const value = full ? `${usage}; ${full.text}` : usage;
+  return [{ detail: { label, value, status }, short, finding: { ...disk, status, ...(full && { forecast: full.finding }) } }];
 }
 
-function judgeForecast(forecast: DiskForecast, judgement: ResourceJudgement): { text: string; status: CheckStatus } | undefined {
+function judgeForecast(forecast: DiskForecast, judgement: ResourceJudgement): { text: string; finding: DiskFullForecast } | undefined {
   if (forecast.kind === 'none') return undefined;
-  if (forecast.kind === 'full') return { text: 'full', status: 'critical' };
-  const days = forecast.daysUntilFull;
+  if (forecast.kind === 'full') return { text: 'full', finding: { full: true, status: 'critical' } };
+  const { daysUntilFull: days, bytesPerDay } = forecast;
   const { warn, critical } = judgement.forecastDays;
   const status: CheckStatus = days <= critical ? 'critical' : days <= warn ? 'warn' : 'ok';
   const when = days < 1 ? 'full within a day' : days > 365 ? 'full in more than a year' : `full in ~${Math.floor(days)} days`;
-  return { text: `rising ${formatBytes(forecast.bytesPerDay)}/day, ${when}`, status };
+  return { text: `rising ${formatBytes(bytesPerDay)}/day, ${when}`, finding: { full: false, bytesPerDay, daysUntilFull: days, status } };
 }
 
 function containerLines(name: string, outcome: Outcome<ContainerResources>, judgement: ResourceJudgement): Line[] {
@@ -170,13 +193,22 @@ function containerLines(name: string, outcome: Outcome<ContainerResources>, judg
   } else {
     const ofWhat =
       cpu.limitCpus !== undefined ? `of its limit of ${formatCpus(cpu.limitCpus)}` : `of the host's ${formatCpus(cpu.onlineCpus)} (no limit set)`;
+    const figure = judged(cpu.percentOfAllowed, judgement.thresholds.cpu);
     lines.push({
       detail: {
         label: `Container ${name} CPU`,
         value: `${formatPercent(cpu.percentOfAllowed)} ${ofWhat}; ${formatPercent(cpu.percent)} of one core`,
-        status: thresholdStatus(cpu.percentOfAllowed, judgement.thresholds.cpu),
+        status: figure.status,
       },
       short: `container CPU ${formatPercent(cpu.percentOfAllowed)}`,
+      finding: {
+        kind: 'container-cpu',
+        container: name,
+        oneCorePercent: cpu.percent,
+        onlineCpus: cpu.onlineCpus,
+        ...(cpu.limitCpus !== undefined && { limitCpus: cpu.limitCpus }),
+        ...figure,
+      },
     });
   }
   const memory = resources.memory;
@@ -187,9 +219,11 @@ function containerLines(name: string, outcome: Outcome<ContainerResources>, judg
     const value = memory.limited
       ? `${used} of its ${formatBytes(memory.limitBytes)} limit (${formatPercent(memory.percent)})`
       : `${used}, no limit set (${formatPercent(memory.percent)} of the host's ${formatBytes(memory.limitBytes)})`;
+    const figure = judged(memory.percent, judgement.thresholds.memory);
     lines.push({
-      detail: { label: `Container ${name} memory`, value, status: thresholdStatus(memory.percent, judgement.thresholds.memory) },
+      detail: { label: `Container ${name} memory`, value, status: figure.status },
       short: `container memory ${formatPercent(memory.percent)}`,
+      finding: { kind: 'container-memory', container: name, usedBytes: memory.usedBytes, limitBytes: memory.limitBytes, limited: memory.limited, ...figure },
     });
   }
   return lines;
