@@ -3,6 +3,7 @@ import type { ImageUpdateFindings } from '../../src/checks/image-update-assess.t
 import type { KeyMaterialFindings } from '../../src/checks/key-material.ts';
 import { DEFAULT_RESOURCES_OPTIONS } from '../../src/checks/resources.ts';
 import type { ResourceJudgement, ResourceReadings } from '../../src/checks/resources-judge.ts';
+import type { ContainerCpu, ContainerMemory } from '../../src/integrations/docker/container-stats.ts';
 import type { HealthAnswer } from '../../src/integrations/connector-api/types.ts';
 import type { FileSystemUse } from '../../src/integrations/host/resources.ts';
 import { parseImageReference } from '../../src/integrations/registry/reference.ts';
@@ -35,19 +36,14 @@ export function resourceReadings(extra: Partial<ResourceReadings> = {}): Resourc
     dataRoot: { ok: true, value: { local: true, path: '/var/lib/docker' } },
     disks: { ok: true, value: { fileSystems: [fileSystem(['/var/lib/docker'], 40), fileSystem(['/data'], 20)], unreadable: [] } },
     forecasts: new Map(),
-    container: {
-      name: 'connector',
-      resources: {
-        ok: true,
-        value: {
-          running: true,
-          cpu: { percent: 20, onlineCpus: 2, limitCpus: 1, percentOfAllowed: 20 },
-          memory: { usedBytes: 256 * MiB, limitBytes: 512 * MiB, limited: true, percent: 50 },
-        },
-      },
-    },
+    container: connectorContainer({ percent: 20, onlineCpus: 2, limitCpus: 1, percentOfAllowed: 20 }, { usedBytes: 256 * MiB, limitBytes: 512 * MiB, limited: true, percent: 50 }),
     ...extra,
   };
+}
+
+/** The running container `connector` using what it is given. */
+export function connectorContainer(cpu: ContainerCpu, memory: ContainerMemory): ResourceReadings['container'] {
+  return { name: 'connector', resources: { ok: true, value: { running: true, cpu, memory } } };
 }
 
 export const IDENTITY = { address: 'did:e:example.com:dids:0123456789abcdef012345', publicKey: 'eyJwdWIiOiJrZXkifQ' };

@@ -1,23 +1,31 @@
-import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { conditionsOf } from '../../src/alerts/conditions.ts';
 import { interpretHealth } from '../../src/checks/health.ts';
 import { assessImageUpdate, type ImageUpdateFindings } from '../../src/checks/image-update-assess.ts';
 import { interpretKeyMaterial, type KeyMaterialFindings } from '../../src/checks/key-material.ts';
-import { DEFAULT_RESOURCES_OPTIONS } from '../../src/checks/resources.ts';
 import { judgeResources, type ResourceReadings } from '../../src/checks/resources-judge.ts';
+import type { CheckResult } from '../../src/domain/check-result.ts';
 import type { HealthAnswer } from '../../src/integrations/connector-api/types.ts';
-import type { FileSystemUse } from '../../src/integrations/host/resources.ts';
-import { parseImageReference } from '../../src/integrations/registry/reference.ts';
+import {
+  connectorContainer,
+  fileSystem,
+  GiB,
+  HEALTHY,
+  IDENTITY,
+  imageUpdateReadings,
+  keyMaterialReadings,
+  RESOURCE_JUDGEMENT,
+  resourceReadings,
+  withCertificate,
+} from '../support/check-readings.ts';
 
 // Each case feeds what a judging function made of a reading through the mapping: the alerts hang on what the
 // checks judge, whatever words their details use.
 
 const NOW = new Date('2026-12-01T10:00:00Z');
-const GiB = 1024 ** 3;
 
 describe('conditionsOf: health', () => {
-  const services = { database: 'healthy', backboneConnection: 'healthy', backboneAuthentication: 'healthy' };
+  const services = HEALTHY.body.services;
   const health = (answer: HealthAnswer) => conditionsOf(interpretHealth({ health: answer }, NOW));
 
   it('unhealthy is one critical condition naming the services that are not healthy', () => {
@@ -43,41 +51,15 @@ describe('conditionsOf: health', () => {
   });
 
   it('healthy, or only warned about (a rejected API key), raises nothing', () => {
-    const healthy: HealthAnswer = { kind: 'healthy', httpStatus: 200, body: { isHealthy: true, services } };
-    expect(health(healthy)).toEqual([]);
-    const warned = interpretHealth({ health: healthy, version: { kind: 'rejected', httpStatus: 401, reason: 'API key rejected (401)' } }, NOW);
+    expect(health(HEALTHY)).toEqual([]);
+    const warned = interpretHealth({ health: HEALTHY, version: { kind: 'rejected', httpStatus: 401, reason: 'API key rejected (401)' } }, NOW);
     expect(warned.status).toBe('warn');
     expect(conditionsOf(warned)).toEqual([]);
   });
 });
 
 describe('conditionsOf: resources', () => {
-  const disk = (paths: string[], usedPercent: number): FileSystemUse => {
-    const totalBytes = 100 * GiB;
-    const usedBytes = (totalBytes * usedPercent) / 100;
-    return { paths, totalBytes, usedBytes, availableBytes: totalBytes - usedBytes, usedPercent };
-  };
-  const readings = (extra: Partial<ResourceReadings> = {}): ResourceReadings => ({
-    cpu: { ok: true, value: { loadAverage: [0.4, 0.6, 0.5], cores: 2, percent: 30 } },
-    memory: { ok: true, value: { totalBytes: 16 * GiB, availableBytes: 8 * GiB, usedPercent: 50 } },
-    dataRoot: { ok: true, value: { local: true, path: '/var/lib/docker' } },
-    disks: { ok: true, value: { fileSystems: [disk(['/var/lib/docker'], 40), disk(['/data'], 20)], unreadable: [] } },
-    forecasts: new Map(),
-    container: {
-      name: 'connector',
-      resources: {
-        ok: true,
-        value: {
-          running: true,
-          cpu: { percent: 20, onlineCpus: 2, limitCpus: 1, percentOfAllowed: 20 },
-          memory: { usedBytes: 256 * 1024 ** 2, limitBytes: 512 * 1024 ** 2, limited: true, percent: 50 },
-        },
-      },
-    },
-    ...extra,
-  });
-  const resources = (extra: Partial<ResourceReadings>) =>
-    conditionsOf(judgeResources(readings(extra), { ...DEFAULT_RESOURCES_OPTIONS, dataDir: '/data', paths: ['/srv/mongo'] }));
+  const resources = (extra: Partial<ResourceReadings>) => conditionsOf(judgeResources(resourceReadings(extra), RESOURCE_JUDGEMENT));
 
   it('all within their thresholds raises nothing', () => {
     expect(resources({})).toEqual([]);
@@ -105,17 +87,7 @@ describe('conditionsOf: resources', () => {
 
   it("the container's CPU and memory over critical", () => {
     const conditions = resources({
-      container: {
-        name: 'connector',
-        resources: {
-          ok: true,
-          value: {
-            running: true,
-            cpu: { percent: 190, onlineCpus: 2, percentOfAllowed: 95 },
-            memory: { usedBytes: 500 * 1024 ** 2, limitBytes: 512 * 1024 ** 2, limited: true, percent: 97.7 },
-          },
-        },
-      },
+      container: connectorContainer({ percent: 190, onlineCpus: 2, percentOfAllowed: 95 }, { usedBytes: 500 * 1024 ** 2, limitBytes: 512 * 1024 ** 2, limited: true, percent: 97.7 }),
     });
     expect(conditions).toEqual([
       { key: 'Container connector CPU', severity: 'critical', title: "Container connector CPU: 95 % of the host's 2 CPUs (no limit set); 190 % of one core", detail: '' },
@@ -125,7 +97,7 @@ describe('conditionsOf: resources', () => {
 
   it('a disk over critical, keyed by its paths and what they are; one only warned about raises nothing', () => {
     const conditions = resources({
-      disks: { ok: true, value: { fileSystems: [disk(['/var/lib/docker'], 85), disk(['/data', '/srv/mongo'], 95)], unreadable: [] } },
+      disks: { ok: true, value: { fileSystems: [fileSystem(['/var/lib/docker'], 85), fileSystem(['/data', '/srv/mongo'], 95)], unreadable: [] } },
     });
     expect(conditions).toEqual([
       { key: 'Disk /data (DATA_DIR), /srv/mongo (configured)', severity: 'critical', title: 'Disk /data (DATA_DIR), /srv/mongo (configured): 95 % used, 5.0 GiB free of 100 GiB', detail: '' },
@@ -148,26 +120,6 @@ describe('conditionsOf: resources', () => {
 });
 
 describe('conditionsOf: key material', () => {
-  const healthy: HealthAnswer = {
-    kind: 'healthy',
-    httpStatus: 200,
-    body: { isHealthy: true, services: { database: 'healthy', backboneConnection: 'healthy', backboneAuthentication: 'healthy' } },
-  };
-  const identity = { address: 'did:e:example.com:dids:0123456789abcdef012345', publicKey: 'eyJwdWIiOiJrZXkifQ' };
-  const readings = (extra: Partial<KeyMaterialFindings> = {}): KeyMaterialFindings => ({
-    apiKeyConfigured: true,
-    health: healthy,
-    support: { kind: 'ok', value: { identityInfo: identity } },
-    ...extra,
-  });
-  const withCertificate = (daysLeft: number) =>
-    readings({
-      tls: {
-        ok: true,
-        latencyMs: 4,
-        certificate: { subject: 'connector.example.com', issuer: 'CA', validTo: '2026-12-11T00:00:00.000Z', daysLeft, verified: true },
-      },
-    });
   const keyMaterial = (findings: KeyMaterialFindings) => conditionsOf(interpretKeyMaterial(findings));
 
   it('all readable, accepted and far from expiry raises nothing', () => {
@@ -184,11 +136,11 @@ describe('conditionsOf: key material', () => {
   });
 
   it('a rejected API key, an unreadable identity and a failing Backbone login are each critical', () => {
-    expect(keyMaterial(readings({ support: { kind: 'ok', value: { identityInfo: { error: 'no account found' } } } }))).toEqual([
+    expect(keyMaterial(keyMaterialReadings({ support: { kind: 'ok', value: { identityInfo: { error: 'no account found' } } } }))).toEqual([
       { key: 'identity', severity: 'critical', title: 'identity: the Connector cannot read its identity: no account found', detail: '' },
     ]);
-    const failingLogin: HealthAnswer = { ...healthy, body: { isHealthy: false, services: { ...healthy.body.services, backboneAuthentication: 'unhealthy' } } };
-    expect(keyMaterial(readings({ health: failingLogin }))).toEqual([
+    const failingLogin: HealthAnswer = { ...HEALTHY, body: { isHealthy: false, services: { ...HEALTHY.body.services, backboneAuthentication: 'unhealthy' } } };
+    expect(keyMaterial(keyMaterialReadings({ health: failingLogin }))).toEqual([
       {
         key: 'Backbone authentication',
         severity: 'critical',
@@ -197,55 +149,75 @@ describe('conditionsOf: key material', () => {
       },
     ]);
     // The key is rejected, so the identity could not be asked: the result is critical, not unknown.
-    const rejected = interpretKeyMaterial(readings({ support: { kind: 'rejected', httpStatus: 401, reason: 'API key rejected (401)' } }));
+    const rejected = interpretKeyMaterial(keyMaterialReadings({ support: { kind: 'rejected', httpStatus: 401, reason: 'API key rejected (401)' } }));
     expect(rejected.status).toBe('critical');
     expect(conditionsOf(rejected)).toEqual([{ key: 'API key', severity: 'critical', title: 'API key: API key rejected (401)', detail: '' }]);
   });
 
   it('a public key missing from the answer warns under the identity key', () => {
-    expect(keyMaterial(readings({ support: { kind: 'ok', value: { identityInfo: { address: identity.address, publicKey: '' } } } }))).toEqual([
-      { key: 'identity', severity: 'warn', title: `identity: ${identity.address} (no public key in the answer)`, detail: '' },
+    expect(keyMaterial(keyMaterialReadings({ support: { kind: 'ok', value: { identityInfo: { address: IDENTITY.address, publicKey: '' } } } }))).toEqual([
+      { key: 'identity', severity: 'warn', title: `identity: ${IDENTITY.address} (no public key in the answer)`, detail: '' },
     ]);
   });
 
   it('without an API key nothing about it can be told (unknown): no observation', () => {
-    expect(keyMaterial({ apiKeyConfigured: false, health: healthy })).toBeUndefined();
+    expect(keyMaterial({ apiKeyConfigured: false, health: HEALTHY })).toBeUndefined();
   });
 });
 
 describe('conditionsOf: image update', () => {
-  const readings = (tag: string, tags: string[], extra: Partial<ImageUpdateFindings> = {}): ImageUpdateFindings => ({
-    image: parseImageReference(`ghcr.io/nmshd/connector:${tag}`),
-    running: { version: semver.parse(tag)!, source: 'tag' },
-    tags: { ok: true, tags },
-    includePrereleases: false,
-    digest: { kind: 'same', digest: `sha256:${'1'.repeat(64)}` },
-    ...extra,
-  });
   const imageUpdate = (findings: ImageUpdateFindings) => conditionsOf(assessImageUpdate(findings));
 
   it('a newer version of the running major is told once, keyed by that version', () => {
     const summary = '7.4.6 → 7.5.0 available; 8.0.0 is a new major version (a migration)';
-    expect(imageUpdate(readings('7.4.6', ['7.4.6', '7.5.0', '8.0.0']))).toEqual([
+    expect(imageUpdate(imageUpdateReadings('7.4.6', ['7.4.6', '7.5.0', '8.0.0']))).toEqual([
       { key: 'update 7.4.6 → 7.5.0 (newest 7.x)', severity: 'warn', title: '7.4.6 → 7.5.0 (newest 7.x) available', detail: summary, once: true },
     ]);
     // A later version is another alert, told once in its turn.
-    expect(imageUpdate(readings('7.4.6', ['7.4.6', '7.5.0', '7.5.1']))?.map((c) => c.key)).toEqual(['update 7.4.6 → 7.5.1 (newest 7.x)']);
+    expect(imageUpdate(imageUpdateReadings('7.4.6', ['7.4.6', '7.5.0', '7.5.1']))?.map((c) => c.key)).toEqual(['update 7.4.6 → 7.5.1 (newest 7.x)']);
   });
 
   it('the newest of its major raises nothing, even with a newer major (a migration, not a routine update)', () => {
-    expect(imageUpdate(readings('7.5.0', ['7.4.6', '7.5.0', '8.0.0']))).toEqual([]);
+    expect(imageUpdate(imageUpdateReadings('7.5.0', ['7.4.6', '7.5.0', '8.0.0']))).toEqual([]);
   });
 
   it('a moved tag warns in the report but raises no alert', () => {
     const moved = assessImageUpdate(
-      readings('7.5.0', ['7.5.0'], { digest: { kind: 'moved', registryDigest: `sha256:${'2'.repeat(64)}`, localDigests: [`sha256:${'1'.repeat(64)}`] } }),
+      imageUpdateReadings('7.5.0', ['7.5.0'], { digest: { kind: 'moved', registryDigest: `sha256:${'2'.repeat(64)}`, localDigests: [`sha256:${'1'.repeat(64)}`] } }),
     );
     expect(moved.status).toBe('warn');
     expect(conditionsOf(moved)).toEqual([]);
   });
 
   it('a registry that cannot be read (unknown): no observation', () => {
-    expect(imageUpdate(readings('7.4.6', [], { tags: { ok: false, reason: 'timed out' } }))).toBeUndefined();
+    expect(imageUpdate(imageUpdateReadings('7.4.6', [], { tags: { ok: false, reason: 'timed out' } }))).toBeUndefined();
+  });
+});
+
+describe('conditionsOf: the words of the details', () => {
+  /** The same judgement, every detail label reworded as a later release might word it. */
+  const reworded = (result: CheckResult): CheckResult => ({ ...result, details: result.details.map((detail) => ({ ...detail, label: `Reworded ${detail.label}` })) });
+  const unhealthy: HealthAnswer = { kind: 'unhealthy', httpStatus: 503, body: { isHealthy: false, services: { ...HEALTHY.body.services, database: 'unhealthy' } } };
+  const judged: Array<[string, CheckResult]> = [
+    ['health', interpretHealth({ health: unhealthy }, NOW)],
+    ['health, unreachable', interpretHealth({ health: { kind: 'unreachable', reason: 'ECONNREFUSED' } }, NOW)],
+    [
+      'resources',
+      judgeResources(
+        resourceReadings({
+          cpu: { ok: true, value: { loadAverage: [1.9, 1.9, 1.9], cores: 2, percent: 95 } },
+          disks: { ok: true, value: { fileSystems: [fileSystem(['/var/lib/docker'], 40), fileSystem(['/data', '/srv/mongo'], 95)], unreadable: [] } },
+        }),
+        RESOURCE_JUDGEMENT,
+      ),
+    ],
+    ['key material', interpretKeyMaterial(withCertificate(2))],
+    ['image update', assessImageUpdate(imageUpdateReadings('7.4.6', ['7.4.6', '7.5.0']))],
+  ];
+
+  it.each(judged)('%s: a reworded label raises, keys, words and resolves every alert as before', (_, result) => {
+    const before = conditionsOf(result);
+    expect(before?.length).toBeGreaterThan(0);
+    expect(conditionsOf(reworded(result))).toEqual(before);
   });
 });
