@@ -116,10 +116,9 @@ describeWith([requireStandinImage()], 'alerts end to end: a followed Connector l
     await connector.appendLog([errorLine('Webhook delivery failed: ECONNREFUSED')]);
     const webhook = () => services.alerts.engine.active().find((a) => a.alert.title.startsWith('Webhook delivery failed'));
     const held = await slack.waitFor(webhook, 10_000);
-    // Its first post would be due group_wait after it fired (the engine's own timer); once that time has passed, a
-    // tick does whatever is due, at once and in this turn: a post it queued would count in the alert's posts.
-    await new Promise((resolve) => setTimeout(resolve, held.alert.firedAt!.getTime() + services.config.alerts.groupWaitMs - Date.now()));
-    services.alerts.engine.tick();
+    // Its first post would be due group_wait after it fired: a tick at that moment does whatever is due, at once
+    // and in this turn, and a post it queued would count in the alert's posts.
+    services.alerts.engine.tick(new Date(held.alert.firedAt!.getTime() + services.config.alerts.groupWaitMs));
     expect(webhook()?.alert.posts).toBe(0);
     expect(alertsIn(CHANNEL)).toHaveLength(1);
     expect(webhook()?.silencedBy?.target).toBe('ops');
