@@ -301,7 +301,6 @@ describeWith([requireDocker(), requireBusybox()], 'Docker container operations a
     const name = await runContainer('graceful', { Cmd: ['/bin/sh', '-c', LOOP("'exit 0'")] });
     const stopped = await ops.stop(name, { graceSeconds: 5 }, signal());
     expect(stopped).toMatchObject({ wasRunning: true, killed: false, exitCode: 0 });
-    expect(stopped.tookMs).toBeLessThan(5_000);
     expect(await ops.stop(name, { graceSeconds: 5 }, signal())).toMatchObject({ wasRunning: false, killed: false });
   });
 

@@ -128,7 +128,8 @@ describe('ConsoleChat (non-interactive)', () => {
     const chat = new ConsoleChat({ input, output, dispatch: scriptedHandle([]), redact: (t) => t, interactive: false });
     const done = chat.run(controller.signal);
     controller.abort();
-    await expect(Promise.race([done.then(() => 'ended'), sleep(1_000).then(() => 'still running')])).resolves.toBe('ended');
+    // A run that went on would never settle: the test's own time limit would fail it.
+    await expect(done).resolves.toBeUndefined();
   });
 
   it('redacts everything it writes', async () => {
