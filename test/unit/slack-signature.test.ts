@@ -33,6 +33,13 @@ describe('signatureProblem (Slack\'s v0 signature)', () => {
     expect(signatureProblem(SECRET, { ...good, 'x-slack-request-timestamp': 'soon' }, body, NOW)).toMatch(/not a number/);
   });
 
+  it('takes the hash only as Slack writes it: nothing after its 64 hex digits, no capitals (as Bolt compares it)', () => {
+    const good = headers(0)['x-slack-signature'];
+    for (const altered of [`${good}00`, `${good}zz`, `${good}=v0`, good.toUpperCase().replace('V0=', 'v0='), ` ${good}`]) {
+      expect(signatureProblem(SECRET, { ...headers(0), 'x-slack-signature': altered }, body, NOW)).toBeDefined();
+    }
+  });
+
   it('covers the body\'s bytes as they came, not a decoding of them', () => {
     const raw = Buffer.from([0x74, 0x65, 0x78, 0x74, 0x3d, 0xff, 0xfe]);
     const timestamp = String(NOW / 1000);

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** Slack's replay window, in both directions: Bolt refuses old timestamps only, a clock ahead is refused here too. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const VERSION = 'v0';
+const SIGNATURE = /^v0=([0-9a-f]{64})$/;
 
 /**
  * Whether Slack signed this request: `v0=` + hex HMAC-SHA256 of `v0:<timestamp>:<raw body>` with the signing
@@ -17,10 +18,10 @@ export function signatureProblem(signingSecret: string, headers: IncomingHttpHea
   const timestamp = Number(timestampText);
   if (!Number.isInteger(timestamp) || timestampText.trim() === '') return 'a timestamp that is not a number';
   if (Math.abs(timestamp * 1000 - now) > MAX_CLOCK_SKEW_MS) return 'a timestamp more than 5 minutes away from now';
-  const [version, hash] = signature.split('=', 2);
-  if (version !== VERSION || !hash) return 'a signature of an unknown version';
+  if (!signature.startsWith(`${VERSION}=`)) return 'a signature of an unknown version';
+  // Exactly as Slack writes it and Bolt compares it: 64 lowercase hex digits, nothing after them.
+  const hash = SIGNATURE.exec(signature)?.[1];
+  if (hash === undefined) return 'a signature that does not match';
   const expected = createHmac('sha256', signingSecret).update(`${VERSION}:${timestampText}:`).update(rawBody).digest();
-  const given = Buffer.from(hash, 'hex');
-  // A hash that is not 64 hex digits decodes to fewer bytes: the lengths differ, and nothing is compared.
-  return given.length === expected.length && timingSafeEqual(given, expected) ? undefined : 'a signature that does not match';
+  return timingSafeEqual(Buffer.from(hash, 'hex'), expected) ? undefined : 'a signature that does not match';
 }
