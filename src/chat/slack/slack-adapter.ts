@@ -133,6 +133,8 @@ export class SlackAdapter implements ChatAdapter {
       logger: slackLogger,
       // The client Bolt hands to listeners would inherit 100 retries in Socket Mode: we post through our own.
       clientOptions: { slackApiUrl: settings.apiUrl, retryConfig: { retries: 0 } },
+      // No conversation state is kept: Bolt's default store would make (and throw away) an Error for every delivery before its ack.
+      convoStore: false,
     });
     this.listen(this.app);
     if (this.socketReceiver) {
