@@ -1,23 +1,15 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger } from '../support/builders.ts';
-import { SLACK_TEST_SECRET, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
-import { buttonFor, post, signature, signedRequest, SlackStandin } from '../support/slack/index.ts';
+import { refusedDeliveries, SLACK_TEST_SECRET, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
+import { buttonFor, post, signedRequest, signedText, SlackStandin } from '../support/slack/index.ts';
 
 /**
  * The bot's own HTTP receiver (src/chat/slack/http-receiver.ts), which replaced Bolt's: what Slack sends besides
  * commands and clicks is answered as Bolt answers it, and what Slack never sends is refused with a plain status.
  */
 
-function signedText(body: string, contentType: string) {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return { 'content-type': contentType, 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature(SLACK_TEST_SECRET, timestamp, body) };
-}
 
-async function refusedCount(bot: SlackBot): Promise<number> {
-  const text = await (await fetch(`${bot.url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
-  return Number(/^connector_ops_chat_deliveries_refused_total\{platform="slack"\} (\d+)$/m.exec(text)?.[1] ?? 0);
-}
 
 describe('Slack over HTTP: the bot\'s own receiver', () => {
   let standin: SlackStandin;
@@ -70,20 +62,20 @@ describe('Slack over HTTP: the bot\'s own receiver', () => {
   });
 
   it('a body over 4 MB is refused with 413 before it is read to its end; the next command is answered', async () => {
-    const before = await refusedCount(bot);
+    const before = await refusedDeliveries(bot);
     const body = `command=%2Fconnector&text=${'a'.repeat(5 * 1024 * 1024)}`;
-    const answer = await post(`${bot.url}/slack/events`, body, signedText(body, 'application/x-www-form-urlencoded'));
+    const answer = await post(`${bot.url}/slack/events`, body, signedText(SLACK_TEST_SECRET, body, 'application/x-www-form-urlencoded').headers);
     expect(answer.status).toBe(413);
-    expect(await refusedCount(bot)).toBe(before + 1);
+    expect(await refusedDeliveries(bot)).toBe(before + 1);
     await answersHelp();
   });
 
   it('a signed slash command sent as text/plain is refused with 400: Bolt reads a body of any other type as JSON', async () => {
-    const before = await refusedCount(bot);
+    const before = await refusedDeliveries(bot);
     const { body } = signedRequest(SLACK_TEST_SECRET, standin.slashCommand({ text: 'help' }));
-    const answer = await post(`${bot.url}/slack/events`, body, signedText(body, 'text/plain'));
+    const answer = await post(`${bot.url}/slack/events`, body, signedText(SLACK_TEST_SECRET, body, 'text/plain').headers);
     expect(answer).toMatchObject({ status: 400, body: 'refused: a body whose payload is not JSON\n' });
-    expect(await refusedCount(bot)).toBe(before + 1);
+    expect(await refusedDeliveries(bot)).toBe(before + 1);
   });
 
   it('a GET is answered 405, naming POST', async () => {
@@ -132,7 +124,7 @@ describe('Slack over HTTP: the bot\'s own receiver', () => {
   });
 
   it('a client gone before its body ended is counted as refused, and the next command is answered', async () => {
-    const before = await refusedCount(bot);
+    const before = await refusedDeliveries(bot);
     const { port } = new URL(bot.url);
     const socket = connect(Number(port), '127.0.0.1');
     // With 100-continue the server tells when it has taken the request: the cut comes while the body is read.
@@ -145,7 +137,7 @@ describe('Slack over HTTP: the bot\'s own receiver', () => {
     });
     socket.end('command=%2Fconnector&text=he');
     socket.destroy();
-    await standin.waitFor(async () => (await refusedCount(bot)) === before + 1, 10_000);
+    await standin.waitFor(async () => (await refusedDeliveries(bot)) === before + 1, 10_000);
     expect(records.find((r) => r.problem === 'a body that could not be read to its end')).toBeDefined();
     await answersHelp();
   });
