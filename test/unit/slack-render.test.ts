@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ActionsBlock, Button as SlackButton, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn, fitEscaped } from '../../src/chat/slack/mrkdwn.ts';
@@ -7,9 +6,11 @@ import { COMMAND_ACTION_PREFIX, renderSlack, type SlackRendered } from '../../sr
 import { renderText } from '../../src/chat/text/render.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import { helpMessage } from '../../src/domain/help-message.ts';
-import type { Block, Button, Field, Message } from '../../src/domain/message.ts';
+import type { Button, Field, Message } from '../../src/domain/message.ts';
 import { outcomeMessage, requestMessage } from '../../src/domain/operation-message.ts';
 import { CHECK_STATUSES } from '../../src/domain/status.ts';
+import { expectGoldenJson } from '../support/golden.ts';
+import { messageGenerator } from '../support/random-messages.ts';
 import { ANSI, anOperationRequest, criticalThree, errorLogs, healthyDetails, hostile, reportWithChart, usage, weekChart } from '../support/messages.ts';
 
 const GOLDEN = new URL('../fixtures/slack-golden/', import.meta.url);
@@ -72,14 +73,7 @@ describe('renderSlack golden files (test/fixtures/slack-golden; UPDATE_GOLDEN=1 
     it(name, () => {
       const rendered = renderSlack(message);
       expectSafe(rendered);
-      const file = new URL(`${name}.json`, GOLDEN);
-      const json = `${JSON.stringify(rendered, null, 2)}\n`;
-      if (process.env.UPDATE_GOLDEN === '1') {
-        mkdirSync(GOLDEN, { recursive: true });
-        writeFileSync(file, json);
-      }
-      if (!existsSync(file)) throw new Error(`golden file ${file.pathname} is missing: run the test with UPDATE_GOLDEN=1 and review it`);
-      expect(JSON.parse(json)).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+      expectGoldenJson(GOLDEN, name, rendered);
     });
   }
 });
@@ -292,79 +286,17 @@ describe('assertWithinSlackLimits', () => {
 
 // ---- properties --------------------------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const PIECES = ['a', 'Z', '9', ' ', '\n', '\t', '&', '<', '>', '*', '_', '~', '`', '@here', '@channel', '@everyone', '<!here>', '<@U123>', '&amp;', '\u001b[31m', '\u0000', '\u009b', '😀', 'é', '·', ':red_circle:', '"', "'"];
-const COMMANDS = [
-  '/connector health main --details',
-  '/connector approve r7k2m9',
-  '/connector reject r7k2m9 not during the release',
-  '/connector logs "prod eu" --since 24h',
-  '/connector update prod 7.4.7 --reason "AMQP fix <!here> & more"',
-  'status --details',
-  '/connector restart',
-  '/connector frobnicate',
-  '/connector logs --since',
-];
-
-function generator(seed: number) {
-  const next = random(seed);
-  const int = (max: number) => Math.floor(next() * (max + 1));
-  const pick = <T>(items: readonly T[]): T => items[int(items.length - 1)]!;
-  const size = () => (next() < 0.1 ? int(6000) : next() < 0.3 ? int(400) : int(40));
-  const text = (length = size()) => {
-    let out = '';
-    while (out.length < length) out += next() < 0.7 ? 'abcdefghij klmnop'[int(16)] : pick(PIECES);
-    return out;
-  };
-  const status = () => (next() < 0.3 ? {} : { status: pick(CHECK_STATUSES) });
-  const command = () => (next() < 0.05 ? `/connector reject r7k2m9 ${'y'.repeat(int(3000))}` : next() < 0.1 ? text() : pick(COMMANDS));
-  const button = (): Button => ({
-    label: text(int(120)),
-    command: command(),
-    ...(next() < 0.5 && { style: pick(['primary', 'danger'] as const) }),
-    ...(next() < 0.5 && { confirm: { title: text(int(150)), text: text(int(500)), confirm: text(int(40)), deny: text(int(40)) } }),
-  });
-  const block = (): Block => {
-    const many = () => (next() < 0.15 ? int(300) : int(12));
-    switch (int(5)) {
-      case 0:
-        return { type: 'header', text: text(int(250)), ...status() };
-      case 1:
-        return { type: 'section', text: text(), ...status() };
-      case 2:
-        return { type: 'fields', fields: Array.from({ length: many() }, () => ({ label: text(int(250)), value: text(), ...status() })) };
-      case 3:
-        return { type: 'actions', buttons: Array.from({ length: next() < 0.1 ? int(80) : int(4) }, button) };
-      case 4:
-        return { type: 'context', text: text() };
-      default:
-        return { type: 'divider' };
-    }
-  };
-  return {
-    message: (): Message => ({ text: text(), blocks: Array.from({ length: next() < 0.2 ? int(120) : int(10) }, block) }),
-    options: () => (next() < 0.2 ? { maxBlocks: 1 + int(60), maxBlockText: int(12_000) } : {}),
-  };
-}
+// Markup that Slack would read: every text of a random message is made of these and plain letters.
+const SLACK_PIECES = ['@here', '@channel', '@everyone', '<!here>', '<@U123>', '&amp;', ':red_circle:'];
 
 describe('renderSlack properties (seeded random messages)', () => {
   const RUNS = 400;
 
   it('never violates a limit, never lets markup through, and attaches whatever it leaves out', () => {
     for (let seed = 1; seed <= RUNS; seed++) {
-      const gen = generator(seed);
+      const gen = messageGenerator(seed, SLACK_PIECES);
       const message = gen.message();
-      const options = gen.options();
+      const options = gen.chance() < 0.2 ? { maxBlocks: 1 + gen.int(60), maxBlockText: gen.int(12_000) } : {};
       const rendered = renderSlack(message, options);
       const budget = {
         maxBlocks: Math.min(options.maxBlocks ?? 50, 50),
@@ -389,7 +321,7 @@ describe('renderSlack properties (seeded random messages)', () => {
   it('every button runs exactly its command: the value parses back to what the command parses to', () => {
     let checked = 0;
     for (let seed = 1; seed <= RUNS; seed++) {
-      const message = generator(seed).message();
+      const message = messageGenerator(seed, SLACK_PIECES).message();
       const commands = message.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons.map((button) => button.command) : []));
       for (const button of buttonsOf(renderSlack(message).blocks)) {
         const n = Number(button.action_id!.slice(COMMAND_ACTION_PREFIX.length));
