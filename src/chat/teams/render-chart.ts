@@ -3,7 +3,7 @@ import { chartPng } from '../chart/plot.ts';
 import { sparklines } from '../text/sparkline.ts';
 import type { CardElement } from './render-card.ts';
 import { TEAMS_LIMITS } from './render-limits.ts';
-import { escapeLines, plainLine } from './render-markdown.ts';
+import { fitLines, plainLine } from './render-markdown.ts';
 
 /**
  * A chart as an image inside the card: a `data:` URI of the same PNG Slack uploads (Adaptive Cards take them
@@ -17,7 +17,7 @@ export function chartElement(chart: Chart): CardElement {
   if (url.length <= TEAMS_LIMITS.imageChars) {
     return { type: 'Image', url, altText: plainLine(`${chart.title}: ${lines.map(oneSeries).join('; ')}`, TEAMS_LIMITS.altText), size: 'Stretch' };
   }
-  return { type: 'TextBlock', text: escapeLines([chart.title, ...lines].join('\n')).slice(0, TEAMS_LIMITS.text), wrap: true };
+  return { type: 'TextBlock', text: fitLines([chart.title, ...lines].join('\n'), TEAMS_LIMITS.text).text, wrap: true };
 }
 
 /** `memory  ▁▂▃▅▇ 41 % → 63 %` read aloud as `memory 41 % → 63 %`. */

@@ -34,7 +34,7 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** Several lines escaped, each a paragraph of its own (Teams shows a single `\n` as a space on some clients). */
-export function escapeLines(text: string): string {
+function escapeLines(text: string): string {
   return text
     .split(/\r?\n/)
     .map((line) => escapeMarkdown(line.trimEnd()))

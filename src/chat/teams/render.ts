@@ -100,7 +100,7 @@ function cost(parts: readonly Part[], kept: readonly boolean[]): number {
     if (!kept[i]) return;
     sum += part.chars;
     if (part.kind !== 'fact' && part.kind !== 'action') {
-      if (part.kind !== 'divider') open = undefined;
+      open = undefined;
       return;
     }
     if (open?.kind !== part.kind || open.group !== part.group || (part.kind === 'action' && open.count === TEAMS_LIMITS.actionsPerSet)) {
