@@ -1,12 +1,13 @@
 import type { Connector } from '../domain/connector.ts';
 import type { Message } from '../domain/message.ts';
-import { personOf, type ContainerCondition, type OperationKind, type OperationParams, type OperationRequest, type Person, type RequestState } from '../domain/operation.ts';
+import { personOf, type ContainerCondition, type OperationAsks, type OperationKind, type OperationRequest, type Person, type RequestState } from '../domain/operation.ts';
 import type { Actor, Conversation } from '../domain/request.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditLog, AuditQuery, AuditRecord } from '../store/audit-log.ts';
 import type { OperationRequests } from '../store/operation-requests.ts';
 import type { ExecutionResult, OperationKindSpec, Plan } from './executor.ts';
 import { formatExecutor, ownerGone, pidExists, THIS_PROCESS, type ExecutorIdentity } from './executor-identity.ts';
+import { paramsOf } from './params.ts';
 import type { RequestPosts } from './request-posts.ts';
 import { StoreError } from '../store/store-error.ts';
 
@@ -109,13 +110,17 @@ export class OperationService {
     this.options.posts.posted(request, ref, message);
   }
 
-  /** An approved request that cannot run (its connector is gone): failed, with the reason, never left approved. */
-  failUnrunnable(request: OperationRequest, reason: string): void {
+  /**
+   * An approved request that cannot run (its connector is gone or has no container, its record lacks a param):
+   * failed, with the reason, never left approved. Undefined when another caller took it first.
+   */
+  failUnrunnable(request: OperationRequest, reason: string): ExecutionResult | undefined {
     const { requests, posts } = this.options;
-    if (!requests.claim(request.id, this.executor, this.now()).ok) return;
+    if (!requests.claim(request.id, this.executor, this.now()).ok) return undefined;
     const result: ExecutionResult = { ok: false, summary: reason, details: [] };
     requests.transition(request.id, ['executing'], 'failed', this.now(), { outcome: reason }, { event: 'failed', detail: { summary: reason } }, (failed) => posts.finished(failed, result, []));
     this.options.onQueued?.();
+    return result;
   }
 
   /**
@@ -167,13 +172,15 @@ export class OperationService {
     if (expired.length > 0) this.options.onQueued?.();
   }
 
-  async request(input: { kind: OperationKind; connector: Connector; params: OperationParams; reason?: string; actor: Actor; conversation: Conversation }): Promise<RequestResult> {
+  async request<K extends OperationKind>(input: { kind: K; connector: Connector; asked: OperationAsks[K]; reason?: string; actor: Actor; conversation: Conversation }): Promise<RequestResult> {
     const { requests } = this.options;
     this.expireDue(this.now());
     const existing = requests.activeFor(input.connector.name);
     if (existing) return { ok: false, problem: busyText(existing) };
     const spec = this.kind(input.kind);
-    const plan = await spec.plan(input.connector, input.params, AbortSignal.timeout(this.options.planTimeoutMs ?? 30_000));
+    const target = spec.target(input.connector);
+    if (!target.ok) return target;
+    const plan = await spec.plan(target.connector, input.asked, AbortSignal.timeout(this.options.planTimeoutMs ?? 30_000));
     if (!plan.ok) return plan;
     const createdAt = this.now();
     const created = requests.create(
@@ -243,6 +250,12 @@ export class OperationService {
    */
   async execute(request: OperationRequest, connector: Connector): Promise<ExecutionResult | undefined> {
     const { requests, posts, logger } = this.options;
+    const spec = this.kind(request.kind);
+    // The connector as configured now, and the params as recorded (perhaps by an earlier version of the bot).
+    const target = spec.target(connector);
+    const params = paramsOf(request.kind, request.params);
+    if (!target.ok) return this.failUnrunnable(request, target.problem);
+    if (!params.ok) return this.failUnrunnable(request, params.problem);
     const started = requests.claim(request.id, this.executor, this.now());
     if (!started.ok) return undefined;
     const heartbeat = setInterval(() => {
@@ -254,7 +267,6 @@ export class OperationService {
       }
     }, HEARTBEAT_MS);
     heartbeat.unref();
-    const spec = this.kind(request.kind);
     const signal = AbortSignal.timeout(spec.timeoutMs);
     const begun = performance.now();
     const progress: string[] = [];
@@ -263,7 +275,8 @@ export class OperationService {
     try {
       result = await spec.execute({
         request: started.request,
-        connector,
+        params: params.params,
+        connector: target.connector,
         signal,
         progress: async (text) => {
           progress.push(text);

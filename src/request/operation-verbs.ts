@@ -1,7 +1,8 @@
+import type { Command } from '../domain/command.ts';
 import { findConnector, type Connector } from '../domain/connector.ts';
 import { textMessage } from '../domain/message.ts';
 import { problemMessage, requestMessage } from '../domain/operation-message.ts';
-import type { OperationKind } from '../domain/operation.ts';
+import type { OperationAsks, OperationKind } from '../domain/operation.ts';
 import type { ConnectorDirectory } from '../domain/ports.ts';
 import { conversationKey } from '../domain/request.ts';
 import { auditMessage, requestsMessage } from '../domain/requests-message.ts';
@@ -16,8 +17,18 @@ export interface OperationVerbDependencies {
 
 const DEFAULT_AUDIT_LIMIT = 20;
 
+/** What each operation's command asks of it. */
+const ASKS: { [K in OperationKind]: (command: Command) => OperationAsks[K] } = {
+  restart: () => ({}),
+  stop: () => ({}),
+  start: (command) => ({ force: command.force ?? false }),
+  update: (command) => ({ major: command.major ?? false, ...(command.version && { targetVersion: command.version }) }),
+  backup: () => ({}),
+  cleanup: () => ({}),
+};
+
 /** restart, stop, start, update, backup, cleanup: a request, posted for an approver with Approve and Reject. */
-export function requestHandler(kind: OperationKind, deps: OperationVerbDependencies): VerbHandler {
+export function requestHandler<K extends OperationKind>(kind: K, deps: OperationVerbDependencies): VerbHandler {
   return async ({ command, request, reply }) => {
     const { connectors, problem } = await deps.directory.list();
     const chosen = oneConnector(connectors, command.connector, kind, problem);
@@ -28,11 +39,7 @@ export function requestHandler(kind: OperationKind, deps: OperationVerbDependenc
     const result = await deps.operations.request({
       kind,
       connector: chosen.connector,
-      params: {
-        ...(command.force && { force: true }),
-        ...(command.major && { major: true }),
-        ...(command.version && { targetVersion: command.version }),
-      },
+      asked: ASKS[kind](command),
       ...(command.reason && { reason: command.reason }),
       actor: request.actor,
       conversation: request.conversation,
