@@ -1,9 +1,10 @@
 import type { Actor, Conversation } from './request.ts';
+import { OPERATION_VERBS, type OperationVerb } from './verbs.ts';
 
-/** The changes the bot makes, each only after an approval. */
-export type OperationKind = keyof OperationParams;
+/** The changes the bot makes, each only after an approval: the verbs of the verb table that request one. */
+export type OperationKind = OperationVerb;
 
-export const OPERATION_KINDS: readonly OperationKind[] = ['restart', 'stop', 'start', 'update', 'backup', 'cleanup'];
+export const OPERATION_KINDS: readonly OperationKind[] = OPERATION_VERBS;
 
 /**
  * A request's life: pending → approved / rejected / expired / cancelled; approved → executing →
