@@ -92,10 +92,9 @@ export class OperationService {
     return this.options.audit.list(query);
   }
 
-  /** A request or decision refused for a role the actor lacks: audited, as every attempt to change something is. */
-  recordRefusal(actor: Actor, what: string, why: string): void {
-    const id = /^\/connector (?:approve|reject|cancel) ([a-z0-9]{6})\b/i.exec(what)?.[1]?.toLowerCase();
-    const request = id ? this.options.requests.get(id) : undefined;
+  /** A request or decision (of the request `decided`) refused for a role the actor lacks: audited, as every attempt to change something is. */
+  recordRefusal(actor: Actor, what: string, why: string, decided?: string): void {
+    const request = decided ? this.options.requests.get(decided) : undefined;
     this.options.audit.append({
       at: this.now(),
       event: 'refused',
