@@ -91,11 +91,12 @@ describe('requests recorded by an earlier version, approved after an upgrade', (
   });
 
   it('a params column that is not JSON, or holds fields of another type, still lists; the run takes what it can read', async () => {
-    const { store, as, said, runs } = bot('cleanup');
+    const { store, as, said, runs, service } = bot('cleanup');
     writtenBefore(store, 'abc234', 'cleanup', JSON.stringify({ items: [{ kind: 'image', id: 7 }], shown: 'not lines' }));
     expect(await said(bob, '/connector requests')).toMatch(/abc234 +cleanup main · pending · by Ada/);
     await as(bob, '/connector approve abc234');
     expect(runs).toEqual([]);
+    expect(service.get('abc234')).toMatchObject({ state: 'failed', outcome: 'its request does not record the items it was to remove; request it again' });
 
     const restart = bot('restart');
     writtenBefore(restart.store, 'def567', 'restart', '{"shown": ');
