@@ -1,3 +1,4 @@
+import type { AlertSeverity } from './alert.ts';
 import { parseDuration, parseSince } from './duration.ts';
 import { quoted } from './inert.ts';
 import { findVerb, positionalsOf, VERBS, type CheckVerb, type PositionalSpec, type VerbName, type VerbSpec } from './verbs.ts';
@@ -11,8 +12,14 @@ interface Requested {
   reason?: string;
 }
 
+/** A check verb's command: the connector (every connector when left out) and, for `logs --since`, milliseconds. */
+interface Checked {
+  connector?: string;
+  sinceMs?: number;
+}
+
 /** What each verb's command carries beyond its verb and --details, as parsed from its words and options. */
-type Arguments = { [V in CheckVerb]: { connector?: string; /** `logs --since`: milliseconds. */ sinceMs?: number } } & {
+type Arguments = { [V in CheckVerb]: Checked } & {
   /** `help <verb>`. */
   help: { topic?: string };
   connectors: NoArguments;
@@ -29,7 +36,7 @@ type Arguments = { [V in CheckVerb]: { connector?: string; /** `logs --since`: m
   cancel: { id: string };
   requests: NoArguments;
   audit: { connector?: string; limit?: number };
-  subscribe: { what: Receivable; min?: 'warn' | 'critical' };
+  subscribe: { what: Receivable; min?: AlertSeverity };
   unsubscribe: { what: Receivable };
   subscriptions: NoArguments;
   schedule: NoArguments;
@@ -62,7 +69,7 @@ interface Words {
   major?: true;
   limit?: number;
   what?: Receivable;
-  min?: 'warn' | 'critical';
+  min?: AlertSeverity;
   target?: string;
   durationMs?: number;
 }
