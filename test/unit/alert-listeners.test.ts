@@ -24,7 +24,7 @@ function setup() {
   const ops = testOperations([noting('restart'), noting('backup')]);
   ops.service.events.on('execution', silenceDuringOperations(alerting.silencer));
   const run = async (kind: OperationKind) => {
-    const requested = await ops.service.request({ kind, connector: MAIN, params: {}, actor: root, conversation: terminal });
+    const requested = await ops.service.request({ kind, connector: MAIN, asked: {}, actor: root, conversation: terminal });
     if (!requested.ok) throw new Error(requested.problem);
     const decided = ops.service.decide(requested.request.id, 'approve', root);
     if (!decided.ok) throw new Error(`not approved: ${JSON.stringify(decided)}`);
