@@ -14,7 +14,7 @@ import { createLogger } from './logging/logger.ts';
 import { Redactor } from './logging/redact.ts';
 import { AUDIT_HELP, runAudit } from './cli-audit.ts';
 import { runBot, stdinCarriesInput } from './main.ts';
-import { createCheckServices } from './root.ts';
+import { createCheckServices } from './root-checking.ts';
 
 const EXIT_USAGE = 64;
 

@@ -3,13 +3,13 @@ import { performance } from 'node:perf_hooks';
 import type { ChatAdapter } from './chat/adapter.ts';
 import { ConsoleAdapter } from './chat/console/console-adapter.ts';
 import type { Config } from './config/config.ts';
+import type { Service } from './domain/service.ts';
 import { BotServer } from './http/server.ts';
 import type { Logger } from './logging/logger.ts';
 import type { Redactor } from './logging/redact.ts';
 import { ProcessGuard } from './process-guard.ts';
 import { createServices, type Services } from './root.ts';
 import { describeBreak } from './store/audit-chain.ts';
-import { StoreError } from './store/store-error.ts';
 
 export interface BotIo {
   stdin: NodeJS.ReadStream;
@@ -28,10 +28,9 @@ export interface BotOptions {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
-const RECOVERY_INTERVAL_MS = 30_000;
 
 /**
- * Runs the bot: services from the composition root, the HTTP server, the background sampler and the chat
+ * Runs the bot: services from the composition root, the HTTP server, the services in order and the chat
  * adapters. Resolves when the bot has shut down (a signal, or an adapter that ended on its own: the console's
  * input closed).
  */
@@ -46,6 +45,11 @@ export async function runBot(options: BotOptions): Promise<void> {
     ? new BotServer({ host: config.http.host, port: config.http.port, routes: services.routes, logger })
     : undefined;
   const adapters = chatAdapters(options, services);
+  // Started in this order, stopped in reverse: the outbox and the recovery of interrupted runs (before anyone is
+  // answered), the audit log's verification, the long-running bot's background work (not a console session's), and
+  // the chat adapters last, once what they rely on runs.
+  const running: Service[] = [...services.always, auditVerification(services, shutdown.signal), ...(options.http ? services.background : []), ...adapters];
+  for (const adapter of adapters) void adapter.ended.then(() => shutdown.abort());
 
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
@@ -54,9 +58,7 @@ export async function runBot(options: BotOptions): Promise<void> {
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
 
-  const started: ChatAdapter[] = [];
-  const stopTimers: Array<() => void> = [];
-  let auditVerified: Promise<void> | undefined;
+  const started: Service[] = [];
   try {
     if (server) {
       const port = await server.listen().catch((error: unknown) => {
@@ -68,38 +70,9 @@ export async function runBot(options: BotOptions): Promise<void> {
     }
     const connectors = config.connectors.length > 0 ? config.connectors.map((c) => c.name).join(', ') : 'discovered on the Docker engines';
     logger.info({ connectors, engines: config.engines.map((e) => e.name), dataDir: config.dataDir }, 'connector-ops started');
-    // The outbox is how the states and outcomes of operations reach their conversations, so the console runs it too.
-    services.outboxWorker.start();
-    // What a crash (kill -9) of an earlier run cut off is marked interrupted and announced, at start (before
-    // anyone is answered) and every little while (a bot beside this one on the same DATA_DIR may end at any
-    // time, and one that restarted in a new container is known gone once its heartbeat is stale); live runs
-    // are left alone. A store that cannot be written is told by the store's health (and /readyz); the search
-    // is tried again in a little while.
-    const recover = () =>
-      services.operations.recover().catch((error: unknown) => {
-        if (!(error instanceof StoreError)) logger.error({ err: error }, 'could not look for interrupted operations');
-      });
-    await recover();
-    // In the background, a slice at a time: a big audit log does not hold up the start.
-    auditVerified = verifyAuditChain(services, shutdown.signal);
-    const recovery = setInterval(() => void recover(), RECOVERY_INTERVAL_MS);
-    recovery.unref();
-    stopTimers.push(() => clearInterval(recovery));
-    // Background work belongs to the long-running bot, not to a console session.
-    if (options.http) {
-      services.storeProbe.start();
-      services.engineMonitor.start();
-      services.sampler.start();
-      services.reportSchedule.start();
-      services.alerts.engine.start();
-      services.alerts.probes.start();
-      services.alerts.watcher?.start();
-    }
-
-    for (const adapter of adapters) {
-      await adapter.start();
-      started.push(adapter);
-      void adapter.ended.then(() => shutdown.abort());
+    for (const service of running) {
+      await service.start();
+      started.push(service);
     }
     guard.serving();
     await waitForAbort(shutdown.signal);
@@ -108,18 +81,34 @@ export async function runBot(options: BotOptions): Promise<void> {
     shutdown.abort();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    for (const stop of stopTimers) stop();
-    services.storeProbe.stop();
-    services.alerts.engine.stop();
-    const stopping = [...started].reverse().map((adapter) => adapter.stop());
-    await Promise.race([
-      Promise.allSettled([...stopping, auditVerified, server?.close(), services.engineMonitor.stop(), services.sampler.stop(), services.reportSchedule.stop(), services.alerts.probes.stop(), services.alerts.watcher?.stop(), stopOutbox(services)]),
-      delay(SHUTDOWN_GRACE_MS),
-    ]);
+    await Promise.race([Promise.allSettled([stopInReverse(started, logger), server?.close()]), delay(SHUTDOWN_GRACE_MS)]);
     services.close();
     guard.uninstall();
     logger.info('stopped');
   }
+}
+
+/** Stops what was started, the last first: one that fails to stop is logged, and the others still stop. */
+async function stopInReverse(started: readonly Service[], logger: Logger): Promise<void> {
+  for (const service of [...started].reverse()) {
+    try {
+      await service.stop();
+    } catch (error) {
+      logger.error({ err: error, service: service.name }, 'could not stop cleanly');
+    }
+  }
+}
+
+/** The audit log's verification, in the background a slice at a time (a big log does not hold up the start); it ends with the bot. */
+function auditVerification(services: Services, shutdown: AbortSignal): Service {
+  let verifying: Promise<void> | undefined;
+  return {
+    name: 'audit verification',
+    start: () => {
+      verifying = verifyAuditChain(services, shutdown);
+    },
+    stop: () => verifying,
+  };
 }
 
 /**
@@ -144,12 +133,6 @@ async function verifyAuditChain(services: Services, signal: AbortSignal): Promis
   } catch (error) {
     logger.error({ err: error }, 'the audit log could not be verified');
   }
-}
-
-/** What is due goes out first (the outcome of an operation that just ended, say), within the shutdown's grace. */
-async function stopOutbox(services: Services): Promise<void> {
-  await services.outboxWorker.flush();
-  await services.outboxWorker.stop();
 }
 
 /** The chat adapters this run has: those the configuration asks for (Slack), and the console when someone types. */

@@ -31,7 +31,6 @@ export function createAlerting(input: {
   settings: AlertSettings;
   timezone: string;
   logger: Logger;
-  onQueued?: () => void;
   now?: () => Date;
 }): Alerting {
   const { store, settings } = input;
@@ -48,7 +47,6 @@ export function createAlerting(input: {
     timers: { groupWaitMs: settings.groupWaitMs, groupIntervalMs: settings.groupIntervalMs, repeatIntervalMs: settings.repeatIntervalMs, resolveMs: settings.resolveMs, holdMs: settings.holdMs },
     timezone: input.timezone,
     logger: input.logger,
-    ...(input.onQueued && { onQueued: input.onQueued }),
     ...(input.now && { now: input.now }),
   });
   const silencer = new Silencer({ store, silences, audit: input.audit, engine, settleMs: settings.holdMs + settings.groupWaitMs });

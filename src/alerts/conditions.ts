@@ -1,5 +1,7 @@
+import semver from 'semver';
 import type { AlertKind } from '../domain/alert.ts';
 import type { CheckResult } from '../domain/check-result.ts';
+import type { DiskRole, Finding, HealthFinding, KeyMaterialFinding, ResourceFinding } from '../domain/finding.ts';
 import type { Condition } from './engine.ts';
 
 /** The checks the probes run, and the alert kind each one's findings raise. */
@@ -13,28 +15,74 @@ export const PROBED: ReadonlyArray<{ check: CheckResult['id']; kind: AlertKind; 
 /**
  * What a check result says is bad now, as alert conditions; undefined when the check could not look (unknown):
  * that is no observation at all, neither bad nor good, so it neither raises nor resolves anything.
- * - health: critical is one condition, the unhealthy services named by the summary;
- * - resources: each line over its critical threshold (CPU, memory, a disk, a disk full within the forecast's days);
- * - key material: each line that warns (a certificate or API key close to expiry) or is critical;
+ * Whether a condition exists, its key, its severity and its title's name come from the result's typed findings,
+ * never from the labels of its details: a reworded label changes no alert. A title shows the figures as the
+ * report words them (the value of the finding's line), a health alert the summary.
+ * - health: an unhealthy or unreachable Connector is one critical condition, the services not healthy named;
+ * - resources: each figure over its critical threshold (CPU, memory, a disk, a disk full within the forecast's days);
+ * - key material: each finding that warns (a certificate close to expiry, a public key missing) or is critical;
  * - image update: a newer version of the same major, once per version.
  */
 export function conditionsOf(result: CheckResult): Condition[] | undefined {
   if (result.status === 'unknown') return undefined;
-  const bad = (statuses: ReadonlyArray<string>) => result.details.filter((detail) => detail.status !== undefined && statuses.includes(detail.status));
   switch (result.id) {
     case 'health':
-      return result.status === 'critical'
-        ? [{ key: 'health', severity: 'critical', title: result.summary, detail: result.details.filter((d) => d.status === 'critical').map((d) => `${d.label}: ${d.value}`).join('\n') }]
-        : [];
+      return (result.findings ?? []).map((finding) => ({ key: 'health', severity: 'critical', title: result.summary, detail: healthDetail(finding) }));
     case 'resources':
-      return bad(['critical']).map((detail) => ({ key: detail.label, severity: 'critical', title: `${detail.label}: ${detail.value}`, detail: '' }));
+      return (result.findings ?? []).flatMap((finding) =>
+        finding.status === 'critical' ? [lineCondition(result, finding, resourceKey(finding), 'critical')] : [],
+      );
     case 'key-material':
-      return bad(['warn', 'critical']).map((detail) => ({ key: detail.label, severity: detail.status === 'critical' ? 'critical' : 'warn', title: `${detail.label}: ${detail.value}`, detail: '' }));
+      return (result.findings ?? []).flatMap((finding) =>
+        finding.status === 'warn' || finding.status === 'critical' ? [lineCondition(result, finding, KEY_MATERIAL_KEYS[finding.kind], finding.status)] : [],
+      );
     case 'image-update':
-      return result.details
-        .filter((detail) => detail.label === 'update' && detail.status === 'warn')
-        .map((detail) => ({ key: `update ${detail.value}`, severity: 'warn', title: `${detail.value} available`, detail: result.summary, once: true }));
+      return (result.findings ?? []).flatMap((finding) => (finding.kind === 'update' && !finding.major ? [updateCondition(finding, result.summary)] : []));
     default:
       return [];
   }
+}
+
+/** A condition keyed and named by its finding, its title the figures of the finding's line in the details. */
+function lineCondition(result: CheckResult, finding: { line: number }, key: string, severity: Condition['severity']): Condition {
+  const value = result.details[finding.line]?.value;
+  return { key, severity, title: value === undefined ? key : `${key}: ${value}`, detail: '' };
+}
+
+function healthDetail(finding: HealthFinding): string {
+  return finding.kind === 'unhealthy' ? finding.services.map(({ name, state }) => `${name}: ${state}`).join('\n') : `health route: ${finding.reason}`;
+}
+
+// The keys below are the words the details had when alerts were keyed by them, so that an alert firing across an
+// upgrade keeps its identity (its key is its id in the store). They are frozen on purpose: a detail may be
+// reworded, its alert's key stays.
+
+const DISK_ROLE_KEYS: Record<DiskRole, string> = { 'docker-data-root': 'Docker data root', 'data-dir': 'DATA_DIR', configured: 'configured' };
+
+function resourceKey(finding: ResourceFinding): string {
+  switch (finding.kind) {
+    case 'host-cpu':
+      return `CPU load (${finding.remoteEngine ? "bot's host" : 'host'})`;
+    case 'host-memory':
+      return `Memory (${finding.remoteEngine ? "bot's host" : 'host'})`;
+    case 'container-cpu':
+      return `Container ${finding.container} CPU`;
+    case 'container-memory':
+      return `Container ${finding.container} memory`;
+    case 'disk':
+      return `Disk ${finding.paths.map(({ path, roles }) => `${path} (${roles.map((role) => DISK_ROLE_KEYS[role]).join(', ')})`).join(', ')}`;
+  }
+}
+
+const KEY_MATERIAL_KEYS: Record<KeyMaterialFinding['kind'], string> = {
+  identity: 'identity',
+  'backbone-authentication': 'Backbone authentication',
+  'api-key': 'API key',
+  certificate: 'TLS certificate',
+};
+
+/** Keyed by the versions, so each newer version is told once. */
+function updateCondition(update: Extract<Finding<'image-update'>, { kind: 'update' }>, summary: string): Condition {
+  const versions = `${update.current} → ${update.recommended} (newest ${semver.major(update.current)}.x)`;
+  return { key: `update ${versions}`, severity: 'warn', title: `${versions} available`, detail: summary, once: true };
 }

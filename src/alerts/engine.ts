@@ -8,6 +8,7 @@ import type { SilenceStore } from '../store/silences.ts';
 import type { Store } from '../store/store.ts';
 import type { Subscription } from '../store/subscriptions.ts';
 import { nextNotification, type AlertTimers } from './timers.ts';
+import type { Service } from '../domain/service.ts';
 
 /** Errors of one group read from a connector's log since the last batch. */
 export interface ErrorBatch {
@@ -41,8 +42,6 @@ export interface AlertEngineOptions {
   /** The zone in which posts show times (the report's). */
   timezone: string;
   logger: Logger;
-  /** Called after posts were queued: the outbox worker can look at once. */
-  onQueued?: () => void;
   now?: () => Date;
 }
 
@@ -68,7 +67,8 @@ const PRUNE_EVERY_MS = 3_600_000;
  * posts back. Every change of an alert commits together with the posts it queues in the outbox, so a crash
  * neither loses a notification nor makes one twice.
  */
-export class AlertEngine {
+export class AlertEngine implements Service {
+  readonly name = 'alert engine';
   private readonly options: AlertEngineOptions;
   private readonly now: () => Date;
   private timer: NodeJS.Timeout | undefined;
@@ -334,7 +334,6 @@ export class AlertEngine {
     if (!told) return;
     this.untold.delete(id);
     logger.info({ alert: id, connector: told.alert.connector, kind: told.alert.kind, notification: told.notification, count: told.alert.count }, 'alert told');
-    this.options.onQueued?.();
   }
 
   /**
@@ -357,7 +356,6 @@ export class AlertEngine {
     });
     if (!joined) return;
     logger.info({ alert: id, conversations: joined }, 'alert told to conversations that receive it since its post');
-    this.options.onQueued?.();
   }
 
   /** Those receiving a firing alert told before, that its newest message did not reach. */

@@ -1,15 +1,15 @@
-import { ErrorKeys } from '../checks/error-logs/grouper.ts';
-import type { ErrorEvent } from '../checks/error-logs/event.ts';
-import { knownError } from '../checks/error-logs/known-errors.ts';
-import { LogEventParser } from '../checks/error-logs/parser.ts';
+import { ErrorKeys } from '../logs/grouper.ts';
+import type { ErrorEvent } from '../logs/event.ts';
+import { knownError } from '../logs/known-errors.ts';
+import { LogEventParser } from '../logs/parser.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { LogLeases } from '../store/log-leases.ts';
 import type { LogPositions } from '../store/log-positions.ts';
 import type { Store } from '../store/store.ts';
 import { StoreError } from '../store/store-error.ts';
-import { pause } from '../integrations/follow-wait.ts';
+import { pause } from '../logs/follow-wait.ts';
 import type { ErrorBatch } from './engine.ts';
-import { comparePositions, type FollowedLog, type FollowSink, type FollowStatus, type LogPosition, type WatchPosition } from './log-source.ts';
+import { comparePositions, type FollowedLog, type FollowSink, type FollowStatus, type LogPosition, type WatchPosition } from '../logs/follow.ts';
 
 export interface LogWatchOptions {
   store: Store;

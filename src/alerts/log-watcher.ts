@@ -1,8 +1,9 @@
 import type { Connector } from '../domain/connector.ts';
 import type { ConnectorDirectory } from '../domain/ports.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { FollowedLog, FollowStatus } from './log-source.ts';
+import type { FollowedLog, FollowStatus } from '../logs/follow.ts';
 import { LogWatch, type LogWatchOptions } from './log-watch.ts';
+import type { Service } from '../domain/service.ts';
 
 export interface LogWatcherOptions extends Omit<LogWatchOptions, 'logger'> {
   directory: ConnectorDirectory;
@@ -17,7 +18,8 @@ export interface LogWatcherOptions extends Omit<LogWatchOptions, 'logger'> {
  * Follows the logs of every connector the directory lists, for as long as it lists it: a connector that
  * appears is followed, one that goes away is no longer. Each log resumes where the store says it stood.
  */
-export class LogWatcher {
+export class LogWatcher implements Service {
+  readonly name = 'log watch';
   private readonly options: LogWatcherOptions;
   /** By connector name, container and source: a connector given another container is followed anew. */
   private readonly watches = new Map<string, LogWatch>();

@@ -2,6 +2,7 @@ import type { ConnectorDirectory, ReportRunner } from '../domain/ports.ts';
 import type { Logger } from '../logging/logger.ts';
 import { conditionsOf, PROBED } from './conditions.ts';
 import type { AlertEngine } from './engine.ts';
+import type { Service } from '../domain/service.ts';
 
 export interface AlertProbesOptions {
   directory: ConnectorDirectory;
@@ -19,7 +20,8 @@ export interface AlertProbesOptions {
  * Runs the checks that raise alerts on their own pace, for every connector, and hands what they found to the
  * engine. A round still running when the next is due is not doubled: a slow Connector holds up only itself.
  */
-export class AlertProbes {
+export class AlertProbes implements Service {
+  readonly name = 'alert probes';
   private readonly options: AlertProbesOptions;
   private fast: NodeJS.Timeout | undefined;
   private slow: NodeJS.Timeout | undefined;

@@ -77,24 +77,24 @@ export class HealthCheck implements Check {
   }
 }
 
-export function interpretHealth(findings: HealthFindings, now: Date, syncOptions: SyncOptions = DEFAULT_SYNC_OPTIONS): CheckResult {
+export function interpretHealth(findings: HealthFindings, now: Date, syncOptions: SyncOptions = DEFAULT_SYNC_OPTIONS): CheckResult<'health'> {
   const { health, version, sync } = findings;
   const details: CheckDetail[] = [];
-  let result: CheckResult;
+  let result: CheckResult<'health'>;
   switch (health.kind) {
     case 'healthy':
       details.push(...serviceDetails(health.body.services));
       result = checkResult('health', 'ok', `Healthy (HTTP ${health.httpStatus})`, details);
       break;
     case 'unhealthy': {
-      const services = serviceDetails(health.body.services);
-      details.push(...services);
-      const bad = services.filter((s) => s.status === 'critical').map((s) => s.label);
+      details.push(...serviceDetails(health.body.services));
+      const services = Object.entries(health.body.services).flatMap(([name, state]) => (state === 'healthy' ? [] : [{ name, state }]));
       result = checkResult(
         'health',
         'critical',
-        `Unhealthy (HTTP ${health.httpStatus}): ${bad.length > 0 ? bad.join(', ') : 'no service named'} unhealthy`,
+        `Unhealthy (HTTP ${health.httpStatus}): ${services.length > 0 ? services.map((s) => s.name).join(', ') : 'no service named'} unhealthy`,
         details,
+        [{ kind: 'unhealthy', httpStatus: health.httpStatus, services }],
       );
       break;
     }
@@ -103,7 +103,7 @@ export function interpretHealth(findings: HealthFindings, now: Date, syncOptions
       const hangs = health.timedOutMs !== undefined && [version, sync].some((answer) => answer !== undefined && answered(answer));
       const text = hangs ? healthHangText(health.timedOutMs!) : health.reason;
       details.push({ label: 'health route', value: text, status: 'critical' });
-      result = checkResult('health', 'critical', hangs ? upperFirst(text) : `Unreachable: ${health.reason}`, details);
+      result = checkResult('health', 'critical', hangs ? upperFirst(text) : `Unreachable: ${health.reason}`, details, [{ kind: 'unreachable', reason: text }]);
       break;
     }
   }

@@ -1,5 +1,6 @@
 import type { SemVer } from 'semver';
 import { checkResult, type CheckDetail, type CheckResult } from '../domain/check-result.ts';
+import type { ImageUpdateFinding } from '../domain/finding.ts';
 import { worstStatus, type CheckStatus } from '../domain/status.ts';
 import { digestsInRepository, formatImageReference, type ImageReference } from '../integrations/registry/reference.ts';
 import { selectUpdate } from './image-update-versions.ts';
@@ -46,7 +47,7 @@ export function compareDigests(image: ImageReference, repoDigests: readonly stri
  * (6 → 7 needed a database wipe), not something to apply routinely, and operators may stay on a major on purpose.
  * It is still shown in the summary and the details.
  */
-export function assessImageUpdate(findings: ImageUpdateFindings): CheckResult {
+export function assessImageUpdate(findings: ImageUpdateFindings): CheckResult<'image-update'> {
   const { image, running, digest } = findings;
   const details: CheckDetail[] = [{ label: 'image', value: formatImageReference(image) }];
   if (!findings.tags.ok) {
@@ -56,14 +57,17 @@ export function assessImageUpdate(findings: ImageUpdateFindings): CheckResult {
   const selection = selectUpdate(findings.tags.tags, running?.version, findings.includePrereleases);
   const summary: string[] = [];
   const statuses: CheckStatus[] = [];
+  const typed: ImageUpdateFinding[] = [];
 
   if (running) {
+    typed.push({ kind: 'running', version: running.version.version, source: running.source });
     const from = running.source === 'connector' ? ' (as the Connector reports it)' : '';
     details.push({ label: 'running version', value: `${running.version.version}${from}` });
     const major = `${running.version.major}.x`;
     if (selection.recommended) {
       const update = `${running.version.version} → ${selection.recommended.tag}`;
       details.push({ label: 'update', value: `${update} (newest ${major})`, status: 'warn' });
+      typed.push({ kind: 'update', current: running.version.version, recommended: selection.recommended.tag, major: false });
       summary.push(`${update} available`);
       statuses.push('warn');
     } else {
@@ -80,6 +84,7 @@ export function assessImageUpdate(findings: ImageUpdateFindings): CheckResult {
 
   if (selection.newerMajor) {
     const major = selection.newerMajor.tag;
+    if (running) typed.push({ kind: 'update', current: running.version.version, recommended: major, major: true });
     details.push({
       label: 'new major version',
       value: `${major} is a new major version: a migration (see the Connector's migration guide), not a routine update`,
@@ -96,6 +101,8 @@ export function assessImageUpdate(findings: ImageUpdateFindings): CheckResult {
   } else if (digest) {
     const digestStatus = describeDigest(tag, digest, details, summary);
     if (digestStatus) statuses.push(digestStatus);
+    if (digest.kind === 'moved') typed.push({ kind: 'tag-moved', tag, registryDigest: digest.registryDigest, runningDigests: digest.localDigests });
+    if (digest.kind === 'tag-gone') typed.push({ kind: 'tag-gone', tag });
   }
 
   // Without a version, only the digest can tell whether the image is current.
@@ -103,12 +110,12 @@ export function assessImageUpdate(findings: ImageUpdateFindings): CheckResult {
     const why = !tag
       ? 'it is pinned to a digest and its version is unknown'
       : `its tag names no version and ${digest?.kind === 'failed' ? `the digest comparison failed: ${digest.reason}` : 'the running image has no digest from this registry'}`;
-    return checkResult('image-update', 'unknown', `Cannot tell whether ${formatImageReference(image)} is current: ${why}`, details);
+    return checkResult('image-update', 'unknown', `Cannot tell whether ${formatImageReference(image)} is current: ${why}`, details, typed);
   }
   if (summary.length === 0) {
     summary.push(`${tag} is unchanged in the registry${selection.newest ? ` (newest version ${selection.newest.tag})` : ''}`);
   }
-  return checkResult('image-update', worstStatus(statuses), summary.join('; '), details);
+  return checkResult('image-update', worstStatus(statuses), summary.join('; '), details, typed);
 }
 
 /** Adds the digest detail (and a summary part when the tag moved or vanished); returns its status. */

@@ -10,7 +10,7 @@ import type { HostResources } from '../integrations/host/resources.ts';
 import type { Prober } from '../integrations/probes/prober.ts';
 import type { RegistryReader } from '../integrations/registry/types.ts';
 import type { Redactor } from '../logging/redact.ts';
-import type { DiskSampleReader, SamplesLeftOut } from '../store/disk-samples.ts';
+import type { DiskSampleReader, SamplesLeftOut } from '../domain/samples.ts';
 import type { Check } from './check.ts';
 import { ContainerCheck } from './container.ts';
 import { DatabaseCheck, type InspectMongo } from './database.ts';

@@ -1,5 +1,6 @@
 import { checkResult, type CheckDetail, type CheckResult } from '../domain/check-result.ts';
 import type { Connector } from '../domain/connector.ts';
+import type { KeyMaterialFinding, Unplaced } from '../domain/finding.ts';
 import { worstStatus } from '../domain/status.ts';
 import type { ConnectorApiClient, ConnectorApiTarget } from '../integrations/connector-api/client.ts';
 import type { ApiAnswer, HealthAnswer, IdentityInfo, SupportInfo } from '../integrations/connector-api/types.ts';
@@ -90,9 +91,10 @@ export class KeyMaterialCheck implements Check {
 export function interpretKeyMaterial(
   findings: KeyMaterialFindings,
   thresholds: CertificateThresholds = DEFAULT_CERTIFICATE_THRESHOLDS,
-): CheckResult {
-  const details = [identityDetail(findings), backboneDetail(findings.health), apiKeyDetail(findings)];
-  if (findings.tls) details.push(certificateDetail(findings.tls, thresholds));
+): CheckResult<'key-material'> {
+  const lines = [identityLine(findings), backboneLine(findings.health), apiKeyLine(findings)];
+  if (findings.tls) lines.push(certificateLine(findings.tls, thresholds));
+  const details = lines.map((line) => line.detail);
   const status = worstStatus(details.map((detail) => detail.status!));
   const summary =
     status === 'ok'
@@ -101,7 +103,14 @@ export function interpretKeyMaterial(
           .filter((detail) => detail.status !== 'ok')
           .map((detail) => `${detail.label}: ${detail.value}`)
           .join(' · ');
-  return checkResult('key-material', status, summary, details);
+  const typed = lines.flatMap(({ finding }, line) => (finding ? [{ ...finding, line }] : []));
+  return checkResult('key-material', status, summary, details, typed);
+}
+
+/** A line of the report and the finding it tells (none when there is nothing to tell as data). */
+interface Line {
+  detail: CheckDetail;
+  finding?: Unplaced<KeyMaterialFinding>;
 }
 
 type IdentityRead = { kind: 'identity'; info: IdentityInfo } | { kind: 'error'; error: string };
@@ -113,6 +122,23 @@ function identityFromSupport(support: ApiAnswer<SupportInfo> | undefined): Ident
   if ('error' in info) return { kind: 'error', error: typeof info.error === 'string' ? info.error : JSON.stringify(info.error) };
   if (typeof info.address === 'string') return { kind: 'identity', info };
   return undefined;
+}
+
+function identityLine(findings: KeyMaterialFindings): Line {
+  const detail = identityDetail(findings);
+  const info = identityRead(findings);
+  return {
+    detail,
+    finding: { kind: 'identity', status: detail.status!, ...(info && { address: info.address, publicKeyReadable: Boolean(info.publicKey) }) },
+  };
+}
+
+/** The identity, when the Connector told it: from Support, else from the IdentityInfo route (as identityDetail takes it). */
+function identityRead(findings: KeyMaterialFindings): IdentityInfo | undefined {
+  if (!findings.apiKeyConfigured) return undefined;
+  const fromSupport = identityFromSupport(findings.support);
+  if (fromSupport) return fromSupport.kind === 'identity' ? fromSupport.info : undefined;
+  return findings.identityRoute?.kind === 'ok' ? findings.identityRoute.value : undefined;
 }
 
 function identityDetail(findings: KeyMaterialFindings): CheckDetail {
@@ -146,6 +172,12 @@ function identityOk(info: IdentityInfo): CheckDetail {
   return { label: 'identity', value: `${info.address} (${key})`, status: info.publicKey ? 'ok' : 'warn' };
 }
 
+function backboneLine(health: HealthAnswer): Line {
+  const detail = backboneDetail(health);
+  const state = health.kind === 'unreachable' ? undefined : health.body.services.backboneAuthentication;
+  return { detail, finding: { kind: 'backbone-authentication', status: detail.status!, ...(state !== undefined && { state }) } };
+}
+
 /**
  * The Connector's own authentication check fails on any error, so it speaks of the credentials only while
  * the Backbone answers; and a success is cached for 5 minutes, so "healthy" may be stale while it does not.
@@ -171,6 +203,13 @@ function backboneDetail(health: HealthAnswer): CheckDetail {
   return { label, value: `${state} (the Connector cannot authenticate with its device credentials)`, status: 'critical' };
 }
 
+function apiKeyLine(findings: KeyMaterialFindings): Line {
+  const detail = apiKeyDetail(findings);
+  // Only a 401 is critical and only an answer that knows the key is ok: unknown is a key not asked about.
+  const accepted = detail.status === 'unknown' ? undefined : detail.status === 'ok';
+  return { detail, finding: { kind: 'api-key', status: detail.status!, configured: findings.apiKeyConfigured, ...(accepted !== undefined && { accepted }) } };
+}
+
 function apiKeyDetail(findings: KeyMaterialFindings): CheckDetail {
   const label = 'API key';
   if (!findings.apiKeyConfigured) return { label, value: 'not configured', status: 'unknown' };
@@ -185,11 +224,15 @@ function apiKeyDetail(findings: KeyMaterialFindings): CheckDetail {
   return { label, value: `not checked: ${reason}`, status: 'unknown' };
 }
 
-function certificateDetail(tls: ProbeResult, thresholds: CertificateThresholds): CheckDetail {
+function certificateLine(tls: ProbeResult, thresholds: CertificateThresholds): Line {
   const label = 'TLS certificate';
   if (!tls.ok || !tls.certificate) {
-    return { label, value: `not read: ${tls.ok ? 'no certificate presented' : tls.reason}`, status: 'unknown' };
+    return { detail: { label, value: `not read: ${tls.ok ? 'no certificate presented' : tls.reason}`, status: 'unknown' } };
   }
+  const { subject, validTo, daysLeft, verified } = tls.certificate;
   const judged = judgeCertificate(tls.certificate, thresholds);
-  return { label, value: `${tls.certificate.subject}: ${judged.text}`, status: judged.status };
+  return {
+    detail: { label, value: `${subject}: ${judged.text}`, status: judged.status },
+    finding: { kind: 'certificate', status: judged.status, subject, expiresAt: validTo, daysLeft, trusted: verified },
+  };
 }

@@ -1,4 +1,4 @@
-import type { DiskSample } from '../store/disk-samples.ts';
+import type { DiskSample } from '../domain/samples.ts';
 
 /** When a file system will be full at the rate its use has been rising. */
 export type DiskForecast =

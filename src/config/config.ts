@@ -22,6 +22,8 @@ export interface EngineSettings {
   host?: string;
   tlsVerify: boolean;
   certPath?: string;
+  /** The SSH agent's socket (SSH_AUTH_SOCK), whose keys an ssh:// engine is reached with. */
+  sshAgent?: string;
 }
 
 export const DEFAULT_ENGINE = 'default';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { DEFAULT_REPORT_SCHEDULE } from '../time/schedule.ts';
 import {
   boolean,
   connectorName,
@@ -75,6 +76,7 @@ export const SETTINGS = table({
   DOCKER_HOST: row({ schema: dockerHost, description: 'the default engine, as the docker CLI reads it; unset: /var/run/docker.sock' }),
   DOCKER_TLS_VERIFY: row({ schema: boolean, default: false, description: "verify the default engine's TLS certificate" }),
   DOCKER_CERT_PATH: row({ schema: nonEmpty, description: "directory of the default engine's ca.pem, cert.pem and key.pem" }),
+  SSH_AUTH_SOCK: row({ schema: nonEmpty, description: 'the SSH agent an ssh:// engine authenticates with, as ssh reads it' }),
 
   REGISTRY_HOST: row({ schema: registryHost, description: 'the registry the REGISTRY_* credentials are for' }),
   REGISTRY_USERNAME: row({ schema: nonEmpty, description: 'user name at REGISTRY_HOST' }),
@@ -137,7 +139,7 @@ export const SETTINGS = table({
     description: 'the only hosts (with their subdomains) of Teams service URLs the bot posts to',
   }),
 
-  REPORT_SCHEDULE: row({ file: 'reports.schedule', schema: nonEmpty, default: '0 8 * * 1-5', description: 'when the daily maintenance report is posted (cron: minute hour day month weekday)' }),
+  REPORT_SCHEDULE: row({ file: 'reports.schedule', schema: nonEmpty, default: DEFAULT_REPORT_SCHEDULE, description: 'when the daily maintenance report is posted (cron: minute hour day month weekday)' }),
   REPORT_TIMEZONE: row({ file: 'reports.timezone', schema: nonEmpty, default: 'UTC', description: 'the IANA time zone of REPORT_SCHEDULE, e.g. Europe/Berlin' }),
   REPORT_GRACE_HOURS: row({ file: 'reports.graceHours', schema: positiveInt, default: 6, description: 'a report missed while the bot was down is made up once when it starts within this' }),
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Logger } from '../logging/logger.ts';
 import type { DueItem, Outbox, OutboxItem } from '../store/outbox.ts';
 import { backoffMs, describeError, verdictOf } from './retry-policy.ts';
@@ -23,9 +24,17 @@ export interface OutboxWorkerOptions {
   maxAgeMs?: number;
   /** How long an attempt holds its item (default 2 min); a crash mid-attempt delays the item by at most this. */
   leaseMs?: number;
+  /** Listeners from the start, as `events.on(…)` adds them. */
   onDelivered?: (item: OutboxItem, ref: string | undefined) => void;
   onFailed?: (item: OutboxItem, error: string) => void;
   onRetried?: (item: OutboxItem, error: string) => void;
+}
+
+/** What became of an item: delivered (with the platform's ref of the post), retried later, or given up. */
+export interface DeliveryEvents {
+  delivered: [item: OutboxItem, ref: string | undefined];
+  retried: [item: OutboxItem, error: string];
+  failed: [item: OutboxItem, error: string];
 }
 
 export interface OutboxWorkerCounts {
@@ -38,9 +47,10 @@ export interface OutboxWorkerCounts {
  * Delivers the outbox through each platform's transport: conversations in parallel (a slow or rate-limited one
  * holds up only itself), each strictly in order, one item at a time. A failed attempt is retried later (when the
  * platform said, else with backoff) and the conversation waits for it; Slack's refusal, or too many attempts or
- * too old an item, gives the item up (logged at error level, counted, `onFailed`) and the conversation goes on.
+ * too old an item, gives the item up (logged at error level, counted, `failed`) and the conversation goes on.
  * Items of a platform without a transport stay queued. An update whose message is gone (deleted, or never
- * delivered) is posted anew, saying so, and later updates go to the new post: a display is never lost.
+ * delivered) is posted anew, saying so, and later updates go to the new post: a display is never lost. While it
+ * runs, it looks at once when this process queues anything (the outbox's `enqueued`), so no producer has to wake it.
  *
  * Crashes: an item is claimed in the store before the platform is called and marked delivered the moment the
  * platform answers, so a kill -9 loses nothing: an unclaimed item goes out after the restart, a claimed one when
@@ -50,6 +60,8 @@ export interface OutboxWorkerCounts {
  */
 export class OutboxWorker {
   readonly counts: OutboxWorkerCounts = { delivered: 0, retried: 0, failed: 0 };
+  /** Each item's fate, for whoever follows deliveries (the metrics, the alert engine). */
+  readonly events = new EventEmitter<DeliveryEvents>();
   private readonly outbox: Outbox;
   private readonly transports: ReadonlyMap<string, ConversationTransport>;
   private readonly logger: Logger;
@@ -58,9 +70,7 @@ export class OutboxWorker {
   private readonly maxAttempts: number;
   private readonly maxAgeMs: number;
   private readonly leaseMs: number;
-  private readonly onDelivered: OutboxWorkerOptions['onDelivered'];
-  private readonly onFailed: OutboxWorkerOptions['onFailed'];
-  private readonly onRetried: OutboxWorkerOptions['onRetried'];
+  private readonly onEnqueued = () => this.wake();
   /** The delivery under way in each conversation. */
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly warnedPlatforms = new Set<string>();
@@ -78,27 +88,35 @@ export class OutboxWorker {
     this.maxAttempts = options.maxAttempts ?? 20;
     this.maxAgeMs = options.maxAgeMs ?? 24 * 60 * 60_000;
     this.leaseMs = options.leaseMs ?? 2 * 60_000;
-    this.onDelivered = options.onDelivered;
-    this.onFailed = options.onFailed;
-    this.onRetried = options.onRetried;
+    if (options.onDelivered) this.events.on('delivered', options.onDelivered);
+    if (options.onFailed) this.events.on('failed', options.onFailed);
+    if (options.onRetried) this.events.on('retried', options.onRetried);
   }
 
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.outbox.events.on('enqueued', this.onEnqueued);
     this.loop = this.run();
   }
 
   /** Stops looking for work, and resolves once the deliveries under way are settled. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.outbox.events.off('enqueued', this.onEnqueued);
     this.wake();
     await this.loop;
     this.loop = undefined;
     await Promise.all(this.inFlight.values());
   }
 
-  /** Looks at the outbox now rather than at the next poll: call it after an enqueue. */
+  /** What is due goes out first (the outcome of an operation that just ended, say), then it stops: the bot's shutdown. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.stop();
+  }
+
+  /** Looks at the outbox now rather than at the next poll (as it does after each enqueue of this process). */
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
@@ -167,7 +185,7 @@ export class OutboxWorker {
     else this.outbox.delivered(item.id, sent.ref);
     this.counts.delivered++;
     this.logger.debug({ id: item.id, conversation: item.conversation, attempt, ref: sent.ref, anew: sent.anew }, 'outbox: delivered');
-    this.onDelivered?.(item, sent.ref);
+    this.events.emit('delivered', item, sent.ref);
   }
 
   /**
@@ -210,7 +228,7 @@ export class OutboxWorker {
     this.outbox.retryLater(item.id, new Date(now.getTime() + delayMs), reason);
     this.counts.retried++;
     this.logger.warn({ id: item.id, conversation: item.conversation, attempt, delayMs, error: reason }, 'outbox: delivery failed; retrying later');
-    this.onRetried?.(item, reason);
+    this.events.emit('retried', item, reason);
   }
 
   private giveUp(item: DueItem, attempts: number, error: string): void {
@@ -220,7 +238,7 @@ export class OutboxWorker {
       { id: item.id, conversation: item.conversation, key: item.key, updateOf: item.updateOf, attempts, error },
       'outbox: item given up, not delivered',
     );
-    this.onFailed?.(item, error);
+    this.events.emit('failed', item, error);
   }
 
   private warnNoTransport(platform: string, conversation: string): void {

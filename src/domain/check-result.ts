@@ -1,3 +1,4 @@
+import type { Finding } from './finding.ts';
 import type { CheckStatus } from './status.ts';
 
 /** The stable ids of the checks, as they appear in the JSON report. */
@@ -26,19 +27,27 @@ export interface CheckDetail {
   status?: CheckStatus;
 }
 
-export interface CheckResult {
-  id: CheckId;
+/** What one check found for one connector: words for people (summary, details) and, for some checks, typed findings. */
+export type CheckResult<Id extends CheckId = CheckId> = Id extends CheckId ? ResultOf<Id> : never;
+
+interface ResultOf<Id extends CheckId> {
+  id: Id;
   status: CheckStatus;
   /** One line, fit for a chat summary. */
   summary: string;
   details: CheckDetail[];
+  /** What the check judged, as data (see `Finding`); absent when it found nothing to tell as data. */
+  findings?: Array<Finding<Id>>;
 }
 
-export function checkResult(
-  id: CheckId,
+export function checkResult<Id extends CheckId>(
+  id: Id,
   status: CheckStatus,
   summary: string,
   details: CheckDetail[] = [],
-): CheckResult {
-  return { id, status, summary, details };
+  findings: Array<Finding<Id>> = [],
+): CheckResult<Id> {
+  const result: ResultOf<Id> = { id, status, summary, details, ...(findings.length > 0 && { findings }) };
+  // TypeScript does not resolve the distributive type for a generic id: ResultOf<Id> is its member for that id.
+  return result as CheckResult<Id>;
 }

@@ -1,36 +1,89 @@
+import type { AlertSeverity } from './alert.ts';
 import { parseDuration, parseSince } from './duration.ts';
 import { quoted } from './inert.ts';
-import { findVerb, positionalsOf, VERBS, type VerbSpec } from './verbs.ts';
+import { findVerb, positionalsOf, VERBS, type CheckVerb, type PositionalSpec, type VerbName, type VerbSpec } from './verbs.ts';
 
-/** A parsed `/connector <verb> [connector] [options]`. */
-export interface Command {
-  verb: string;
+/** Nothing beyond the verb. */
+type NoArguments = Record<never, never>;
+
+/** An operation's command: the connector (may be left out when only one is known) and why. */
+interface Requested {
   connector?: string;
-  /** For `help <verb>`. */
-  topic?: string;
-  details: boolean;
-  /** For `logs --since`: milliseconds. */
-  sinceMs?: number;
-  /** For `update`: the version asked for. */
-  version?: string;
-  /** For `approve`, `reject`, `cancel`: the request id. */
-  id?: string;
-  /** Why, for an operation (`--reason`) or a rejection (the words after the id). */
   reason?: string;
-  /** `start --force`. */
-  force?: boolean;
-  /** `update --major`. */
-  major?: boolean;
-  /** `audit --limit`. */
+}
+
+/** A check verb's command: the connector (every connector when left out) and, for `logs --since`, milliseconds. */
+interface Checked {
+  connector?: string;
+  sinceMs?: number;
+}
+
+/** What each verb's command carries beyond its verb and --details, as parsed from its words and options. */
+type Arguments = { [V in CheckVerb]: Checked } & {
+  /** `help <verb>`. */
+  help: { topic?: string };
+  connectors: NoArguments;
+  restart: Requested;
+  stop: Requested;
+  start: Requested & { force?: true };
+  /** The version asked for, without a leading v. */
+  update: Requested & { version?: string; major?: true };
+  backup: Requested;
+  cleanup: Requested;
+  approve: { id: string };
+  /** Why, in the words after the id. */
+  reject: { id: string; reason?: string };
+  cancel: { id: string };
+  requests: NoArguments;
+  audit: { connector?: string; limit?: number };
+  subscribe: { what: Receivable; min?: AlertSeverity };
+  unsubscribe: { what: Receivable };
+  subscriptions: NoArguments;
+  schedule: NoArguments;
+  alerts: NoArguments;
+  /** An alert's id or a connector's name, for milliseconds. */
+  silence: { target: string; durationMs: number; reason?: string };
+  /** A silence's id. */
+  unsilence: { id: string };
+};
+
+/** What a conversation subscribes to. */
+export type Receivable = 'reports' | 'alerts';
+
+/** The command of one verb. */
+export type CommandOf<V extends VerbName> = { verb: V; details: boolean } & Arguments[V];
+
+/** A parsed `/connector <verb> [connector] [options]`, typed by its verb: the command of any of the verbs `V`. */
+export type Command<V extends VerbName = VerbName> = { [W in V]: CommandOf<W> }[V];
+
+/** The words and options of a command, each checked; which of them a verb takes, its spec says. */
+interface Words {
+  details: boolean;
+  connector?: string;
+  topic?: string;
+  sinceMs?: number;
+  version?: string;
+  id?: string;
+  reason?: string;
+  force?: true;
+  major?: true;
   limit?: number;
-  /** `subscribe reports|alerts`. */
-  what?: string;
-  /** `subscribe --min`. */
-  min?: 'warn' | 'critical';
-  /** `silence <target>`: an alert's id or a connector's name. */
+  what?: Receivable;
+  min?: AlertSeverity;
   target?: string;
-  /** `silence <target> <duration>`: milliseconds. */
   durationMs?: number;
+}
+
+/** The request a decision (approve, reject, cancel) names; undefined for any other command. */
+export function decidedRequestOf(command: Command | undefined): string | undefined {
+  switch (command?.verb) {
+    case 'approve':
+    case 'reject':
+    case 'cancel':
+      return command.id;
+    default:
+      return undefined;
+  }
 }
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; problem: string; spec?: VerbSpec };
@@ -43,19 +96,18 @@ const COMMAND_PREFIX = /^\/?connector(-ops)?$/i;
  */
 export function parseCommand(input: string): ParseResult {
   const tokens = tokenize(input);
-  if (tokens.length > 0 && COMMAND_PREFIX.test(tokens[0]!)) tokens.shift();
-  if (tokens.length === 0) return { ok: true, command: { verb: 'help', details: false } };
+  if (COMMAND_PREFIX.test(tokens[0] ?? '')) tokens.shift();
+  const verbText = tokens.shift()?.toLowerCase();
+  if (verbText === undefined) return { ok: true, command: { verb: 'help', details: false } };
 
-  const verbText = tokens.shift()!.toLowerCase();
   const spec = findVerb(verbText);
   if (!spec) {
     return { ok: false, problem: `Unknown command ${quoted(verbText)}. Valid commands: ${VERBS.map((v) => v.verb).join(', ')}.` };
   }
 
-  const command: Command = { verb: spec.verb, details: false };
+  const words: Words = { details: false };
   const positionals: string[] = [];
-  while (tokens.length > 0) {
-    const token = tokens.shift()!;
+  for (let token = tokens.shift(); token !== undefined; token = tokens.shift()) {
     if (!token.startsWith('--')) {
       positionals.push(token);
       continue;
@@ -72,9 +124,9 @@ export function parseCommand(input: string): ParseResult {
     }
     if (!option.value) {
       if (inlineValue !== undefined) return { ok: false, spec, problem: `"--${option.name}" takes no value.` };
-      if (option.name === 'details') command.details = true;
-      if (option.name === 'force') command.force = true;
-      if (option.name === 'major') command.major = true;
+      if (option.name === 'details') words.details = true;
+      if (option.name === 'force') words.force = true;
+      if (option.name === 'major') words.major = true;
       continue;
     }
     const value = inlineValue ?? tokens.shift();
@@ -84,19 +136,19 @@ export function parseCommand(input: string): ParseResult {
     if (option.name === 'since') {
       const since = parseSince(value);
       if ('problem' in since) return { ok: false, spec, problem: since.problem };
-      command.sinceMs = since.ms;
+      words.sinceMs = since.ms;
     }
-    if (option.name === 'reason') command.reason = value;
+    if (option.name === 'reason') words.reason = value;
     if (option.name === 'min') {
       if (value !== 'warn' && value !== 'critical') return { ok: false, spec, problem: `${quoted(`--min ${value}`)}: expected warn or critical.` };
-      command.min = value;
+      words.min = value;
     }
     if (option.name === 'limit') {
       const limit = Number(value);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
         return { ok: false, spec, problem: `${quoted(`--limit ${value}`)} is not a number of entries; expected 1 to ${MAX_LIMIT}.` };
       }
-      command.limit = limit;
+      words.limit = limit;
     }
   }
 
@@ -106,38 +158,60 @@ export function parseCommand(input: string): ParseResult {
     if (topic !== undefined && !findVerb(topic)) {
       return { ok: false, problem: `No help for ${quoted(topic)}: it is not a command. Valid commands: ${VERBS.map((v) => v.verb).join(', ')}.` };
     }
-    if (topic) command.topic = topic;
-    return { ok: true, command };
+    if (topic) words.topic = topic;
+    return { ok: true, command: { verb: spec.verb, ...words } };
   }
-  const words = positionalsOf(spec);
-  const rest = words.find((word) => word.rest);
-  if (!rest && positionals.length > words.length) {
-    const extra = positionals.slice(words.length).map(quoted).join(', ');
+  const expected = positionalsOf(spec);
+  const rest = expected.find((word) => word.rest);
+  if (!rest && positionals.length > expected.length) {
+    const extra = positionals.slice(expected.length).map(quoted).join(', ');
     return { ok: false, spec, problem: `Too many arguments for "${spec.verb}": ${extra}.` };
   }
-  for (const [index, word] of words.entries()) {
+  for (const [index, word] of expected.entries()) {
     const value = word.rest ? positionals.slice(index).join(' ') || undefined : positionals[index];
-    if (value === undefined) {
-      if (word.required) return { ok: false, spec, problem: `"${spec.verb}" needs ${MISSING[word.name]?.(spec.verb) ?? `a ${word.name}`}.` };
-      continue;
-    }
-    if (word.name === 'connector') command.connector = value;
-    if (word.name === 'version') command.version = value.replace(/^v(?=\d)/, '');
-    if (word.name === 'id') command.id = value.toLowerCase();
-    if (word.name === 'reason') command.reason = value;
-    if (word.name === 'target') command.target = value;
+    if (value === undefined) continue;
+    if (word.name === 'connector') words.connector = value;
+    if (word.name === 'version') words.version = value.replace(/^v(?=\d)/, '');
+    if (word.name === 'id') words.id = value.toLowerCase();
+    if (word.name === 'reason') words.reason = value;
+    if (word.name === 'target') words.target = value;
     if (word.name === 'duration') {
       const ms = parseDuration(value);
       if (ms === undefined || ms > MAX_SILENCE_MS) return { ok: false, spec, problem: `${quoted(value)} is not a duration; expected e.g. 30m, 1h, 24h or 7d (at most 30d).` };
-      command.durationMs = ms;
+      words.durationMs = ms;
     }
     if (word.name === 'what') {
       const what = value.toLowerCase();
       if (what !== 'reports' && what !== 'alerts') return { ok: false, spec, problem: `"${spec.verb}" takes reports or alerts, not ${quoted(value)}.` };
-      command.what = what;
+      words.what = what;
     }
   }
-  return { ok: true, command };
+  return commandOf(spec, words);
+}
+
+/** The command of the verb from its words, refusing it when a word it needs was left out. */
+function commandOf(spec: VerbSpec, words: Words): ParseResult {
+  const { verb } = spec;
+  switch (verb) {
+    case 'approve':
+    case 'reject':
+    case 'cancel':
+    case 'unsilence':
+      return words.id === undefined ? needs(spec, 'id') : { ok: true, command: { verb, ...words, id: words.id } };
+    case 'subscribe':
+    case 'unsubscribe':
+      return words.what === undefined ? needs(spec, 'what') : { ok: true, command: { verb, ...words, what: words.what } };
+    case 'silence':
+      if (words.target === undefined) return needs(spec, 'target');
+      if (words.durationMs === undefined) return needs(spec, 'duration');
+      return { ok: true, command: { verb, ...words, target: words.target, durationMs: words.durationMs } };
+    default:
+      return { ok: true, command: { verb, ...words } };
+  }
+}
+
+function needs(spec: VerbSpec, word: PositionalSpec['name']): ParseResult {
+  return { ok: false, spec, problem: `"${spec.verb}" needs ${MISSING[word]?.(spec.verb) ?? `a ${word}`}.` };
 }
 
 const MAX_LIMIT = 500;

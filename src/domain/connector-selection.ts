@@ -25,6 +25,6 @@ export function selectConnectors(all: readonly Connector[], names: readonly stri
       problem: `No connectors to check. ${discoveryProblem ?? 'None is configured and none was discovered on the Docker engines (containers of an image ending in nmshd/connector).'} Configure one with CONNECTOR_CONTAINER or CONNECTOR_URL.`,
     };
   }
-  const selected = names.length > 0 ? [...new Set(names.map((name) => findConnector(all, name)!))] : [...all];
+  const selected = names.length > 0 ? [...new Set(names.flatMap((name) => findConnector(all, name) ?? []))] : [...all];
   return { ok: true, connectors: selected };
 }

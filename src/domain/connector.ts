@@ -22,6 +22,13 @@ export interface Connector {
   engine?: string;
 }
 
+/** A connector that runs in a container: what restart, stop, start, update and backup act on. */
+export type ContainerConnector = Connector & { container: string };
+
+export function hasContainer(connector: Connector): connector is ContainerConnector {
+  return Boolean(connector.container);
+}
+
 /** The connector a person named: by name first, then by container, ignoring case. Chat input goes no further than this. */
 export function findConnector(connectors: readonly Connector[], name: string): Connector | undefined {
   const wanted = name.toLowerCase();

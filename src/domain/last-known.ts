@@ -1,3 +1,4 @@
+import type { ReportRunner } from './ports.ts';
 import type { Report } from './report.ts';
 import type { CheckStatus } from './status.ts';
 
@@ -22,4 +23,15 @@ export class LastKnownStatus {
   of(connector: string): KnownStatus | undefined {
     return this.known.get(connector);
   }
+}
+
+/** The runner, recording each report's statuses as it passes: every report tells the overviews (Slack's App Home). */
+export function recordingLastKnown(runner: ReportRunner, lastKnown: LastKnownStatus): ReportRunner {
+  return {
+    run: async (connectors, ids, options) => {
+      const report = await runner.run(connectors, ids, options);
+      lastKnown.record(report);
+      return report;
+    },
+  };
 }

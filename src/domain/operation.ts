@@ -1,9 +1,10 @@
 import type { Actor, Conversation } from './request.ts';
+import { OPERATION_VERBS, type OperationVerb } from './verbs.ts';
 
-/** The changes the bot makes, each only after an approval. */
-export type OperationKind = 'restart' | 'stop' | 'start' | 'update' | 'backup' | 'cleanup';
+/** The changes the bot makes, each only after an approval: the verbs of the verb table that request one. */
+export type OperationKind = OperationVerb;
 
-export const OPERATION_KINDS: readonly OperationKind[] = ['restart', 'stop', 'start', 'update', 'backup', 'cleanup'];
+export const OPERATION_KINDS: readonly OperationKind[] = OPERATION_VERBS;
 
 /**
  * A request's life: pending → approved / rejected / expired / cancelled; approved → executing →
@@ -38,19 +39,44 @@ export function personOf(actor: Actor): Person {
   return { platform: actor.platform, id: actor.id, displayName: actor.displayName };
 }
 
-/** What an operation is to do beyond its kind: start --force, an update's target, the items a cleanup removes. */
+/** Nothing beyond the kind. */
+type NoParams = Record<never, never>;
+
+/** What each kind of operation is to do beyond its kind, as its plan resolved it: recorded with the request, handed to its run. */
 export interface OperationParams {
-  force?: boolean;
-  /** Update: the version asked for and the image reference it resolved to. */
-  targetVersion?: string;
-  targetImage?: string;
-  currentVersion?: string;
-  major?: boolean;
-  /** Cleanup: exactly what was listed when it was requested. */
-  items?: CleanupItem[];
-  /** What the request showed the approver (its plan), to show again when the message is updated. */
-  shown?: { lines: string[]; warning?: string };
+  restart: NoParams;
+  stop: NoParams;
+  /** --force: without the database freshness guard. */
+  start: { force?: boolean };
+  /** The version it goes to (asked for, or the newest of the running major), the image reference that resolved to, and the version it comes from. */
+  update: { targetVersion: string; targetImage: string; currentVersion: string; major?: boolean };
+  backup: NoParams;
+  /** Exactly what was listed when it was requested. */
+  cleanup: { items: CleanupItem[] };
 }
+
+/** What each kind of operation is asked for in a command, before its plan resolves it. */
+export interface OperationAsks {
+  restart: NoParams;
+  stop: NoParams;
+  start: { force: boolean };
+  /** The version typed, if any. */
+  update: { targetVersion?: string; major: boolean };
+  backup: NoParams;
+  cleanup: NoParams;
+}
+
+/** What the request showed the approver (its plan), to show again when the message is updated. */
+export interface ShownPlan {
+  lines: string[];
+  warning?: string;
+}
+
+/**
+ * The params a request records: its kind's and what it showed. Read back from the store as any version wrote
+ * them, so each may be missing; a run takes its kind's from them (operations/params.ts) and refuses what lacks one.
+ */
+export type RecordedParams = Partial<OperationParams['start'] & OperationParams['update'] & OperationParams['cleanup']> & { shown?: ShownPlan };
 
 export interface CleanupItem {
   kind: 'image' | 'container' | 'log-file';
@@ -66,7 +92,7 @@ export interface OperationRequest {
   id: string;
   connector: string;
   kind: OperationKind;
-  params: OperationParams;
+  params: RecordedParams;
   /** Why the requester wants it, in their words. */
   reason?: string;
   state: RequestState;

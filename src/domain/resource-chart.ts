@@ -1,5 +1,4 @@
-import type { DiskSample } from '../store/disk-samples.ts';
-import type { MemorySample } from '../store/memory-samples.ts';
+import type { DiskSample, MemorySample } from './samples.ts';
 import type { Chart, ChartSeries } from './message.ts';
 
 export interface ResourceChartInput {

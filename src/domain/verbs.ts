@@ -8,38 +8,6 @@ export interface OptionSpec {
   summary: string;
 }
 
-/** Every verb of `/connector`; the request layer's handler table is keyed by it, so none can lack a handler. */
-export type VerbName =
-  | 'restart'
-  | 'stop'
-  | 'start'
-  | 'update'
-  | 'backup'
-  | 'cleanup'
-  | 'approve'
-  | 'reject'
-  | 'cancel'
-  | 'requests'
-  | 'audit'
-  | 'subscribe'
-  | 'unsubscribe'
-  | 'subscriptions'
-  | 'schedule'
-  | 'alerts'
-  | 'silence'
-  | 'unsilence'
-  | 'help'
-  | 'connectors'
-  | 'status'
-  | 'health'
-  | 'resources'
-  | 'updates'
-  | 'logs'
-  | 'keys'
-  | 'old-material'
-  | 'third-party'
-  | 'database';
-
 /** A word after the verb: a connector's name, an update's version, a request id, a free-text reason. */
 export interface PositionalSpec {
   name: 'connector' | 'version' | 'id' | 'reason' | 'what' | 'target' | 'duration';
@@ -48,8 +16,9 @@ export interface PositionalSpec {
   rest?: boolean;
 }
 
-export interface VerbSpec {
-  verb: VerbName;
+/** One verb of `/connector`, named `V`. */
+export interface VerbSpecOf<V extends string> {
+  verb: V;
   summary: string;
   /** The role a person needs to use it. */
   role: Role;
@@ -76,8 +45,8 @@ const MIN: OptionSpec = { name: 'min', value: '<warn|critical>', summary: 'alert
 const WHAT: PositionalSpec = { name: 'what', required: true };
 const ID: PositionalSpec = { name: 'id', required: true };
 
-/** Every verb of `/connector`, in the order help lists them. */
-export const VERBS: readonly VerbSpec[] = [
+/** Every verb of `/connector`, in the order help lists them: the one place their names are written. */
+const VERB_TABLE = [
   { verb: 'help', role: 'viewer', summary: 'show this help, or the help of one verb', takesConnector: false, options: [] },
   { verb: 'connectors', role: 'viewer', summary: 'list the connectors the bot operates', takesConnector: false, options: [] },
   {
@@ -130,7 +99,25 @@ export const VERBS: readonly VerbSpec[] = [
     options: [],
   },
   { verb: 'unsilence', records: true, role: 'operator', summary: 'end a silence before its time (its id, from /connector alerts)', takesConnector: false, positionals: [ID], options: [] },
-];
+] as const satisfies readonly VerbSpecOf<string>[];
+
+type VerbEntry = (typeof VERB_TABLE)[number];
+
+/** Every verb of `/connector`; the request layer's handler table is keyed by it, so none can lack a handler. */
+export type VerbName = VerbEntry['verb'];
+
+/** The verbs that run checks: they share one command shape and one handler. */
+export type CheckVerb = Extract<VerbEntry, { checks: readonly CheckId[] }>['verb'];
+
+/** The verbs that request an operation. */
+export type OperationVerb = Extract<VerbEntry, { operation: true }>['verb'];
+
+export type VerbSpec = VerbSpecOf<VerbName>;
+
+/** The verbs that request an operation, in the order help lists them. */
+export const OPERATION_VERBS: readonly OperationVerb[] = VERB_TABLE.flatMap((spec) => ('operation' in spec ? [spec.verb] : []));
+
+export const VERBS: readonly VerbSpec[] = VERB_TABLE;
 
 /** The words a verb takes after it, in order. */
 export function positionalsOf(spec: VerbSpec): readonly PositionalSpec[] {

@@ -1,15 +1,14 @@
-import type { Connector } from '../domain/connector.ts';
+import type { ContainerConnector } from '../domain/connector.ts';
 import { connectorFiles } from '../integrations/backup/connector-files.ts';
 import { writeBackupArchive, type BackupArchive } from '../integrations/backup/write-archive.ts';
 import type { OperationDependencies } from './dependencies.ts';
-import type { ExecutionResult, OperationKindSpec } from './executor.ts';
+import { containerTarget, type ExecutionResult, type OperationKindSpec } from './executor.ts';
 
 /**
  * What the guide says to keep besides the database: the container's definition, its mounted configuration
  * and its logs, in a 0600 archive. Stop and update take one first.
  */
-export async function takeBackup(deps: OperationDependencies, connector: Connector, signal: AbortSignal): Promise<{ archive: BackupArchive; notIncluded: string[] }> {
-  if (!connector.container) throw new Error('it has no container to back up the definition of');
+export async function takeBackup(deps: OperationDependencies, connector: ContainerConnector, signal: AbortSignal): Promise<{ archive: BackupArchive; notIncluded: string[] }> {
   const inspect = await deps.containersFor(connector).inspect(connector.container, signal);
   const found = connectorFiles(inspect, { localEngine: deps.localEngine(connector) });
   const archive = await writeBackupArchive({ directory: deps.backupDir, connector: connector.name, takenAt: deps.now(), definition: inspect, files: found.files, signal });
@@ -22,7 +21,7 @@ export async function takeBackup(deps: OperationDependencies, connector: Connect
  */
 export async function backupFirst(
   deps: OperationDependencies,
-  connector: Connector,
+  connector: ContainerConnector,
   signal: AbortSignal,
   progress: (text: string) => Promise<void>,
   what: 'stopped' | 'updated',
@@ -44,15 +43,13 @@ export function backupResultDetails(archive: BackupArchive, notIncluded: readonl
   ];
 }
 
-export function backupKind(deps: OperationDependencies): OperationKindSpec {
+export function backupKind(deps: OperationDependencies): OperationKindSpec<'backup'> {
   return {
     kind: 'backup',
     danger: false,
     timeoutMs: 10 * 60_000,
-    plan: async (connector) =>
-      connector.container
-        ? { ok: true, params: { shown: { lines: [`Into: ${deps.backupDir}`, 'What: the container definition, its mounted configuration and log files (not the database: that is MongoDB\'s to back up)'] } }, lines: [] }
-        : { ok: false, problem: `${connector.name} has no container: there is no definition to back up. Set CONNECTOR_CONTAINER (or container in the YAML file).` },
+    target: containerTarget(': there is no definition to back up'),
+    plan: async () => ({ ok: true, params: { shown: { lines: [`Into: ${deps.backupDir}`, 'What: the container definition, its mounted configuration and log files (not the database: that is MongoDB\'s to back up)'] } }, lines: [] }),
     execute: async ({ connector, signal, progress }) => {
       const { archive, notIncluded } = await takeBackup(deps, connector, signal);
       await progress(`archive written: ${archive.path}`);

@@ -34,7 +34,7 @@ function mebibytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-async function planCleanup(deps: OperationDependencies, connector: Connector, signal: AbortSignal): Promise<Plan> {
+async function planCleanup(deps: OperationDependencies, connector: Connector, signal: AbortSignal): Promise<Plan<'cleanup'>> {
   const items = await listMaterial(deps, connector, signal);
   if (items.length === 0) return { ok: false, problem: `Nothing to clean up for ${connector.name}: no unused Connector images, exited Connector containers or old log files.` };
   const total = items.reduce((sum, i) => sum + i.bytes, 0);
@@ -46,14 +46,16 @@ async function planCleanup(deps: OperationDependencies, connector: Connector, si
  * Removes exactly the items listed when it was requested, each checked again first: an image that came into
  * use, a container that runs again, a log file written since, is kept, and the outcome says so.
  */
-export function cleanupKind(deps: OperationDependencies): OperationKindSpec {
+export function cleanupKind(deps: OperationDependencies): OperationKindSpec<'cleanup'> {
   return {
     kind: 'cleanup',
     danger: true,
     timeoutMs: 15 * 60_000,
+    // Old material is found on the connector's engine and in its log files, with or without a container.
+    target: (connector) => ({ ok: true, connector }),
     plan: (connector, _asked, signal) => planCleanup(deps, connector, signal),
-    execute: async ({ request, connector, signal, progress }): Promise<ExecutionResult> => {
-      const listed = request.params.items ?? [];
+    execute: async ({ params, connector, signal, progress }): Promise<ExecutionResult> => {
+      const listed = params.items;
       const still = new Set((await listMaterial(deps, connector, signal)).map((item) => `${item.kind}:${item.id}`));
       const containers = deps.containersFor(connector);
       const details: ExecutionResult['details'] = [];

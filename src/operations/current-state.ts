@@ -1,6 +1,7 @@
-import type { Connector } from '../domain/connector.ts';
+import { findConnector, type Connector } from '../domain/connector.ts';
 import { approximateDuration } from '../domain/duration.ts';
 import type { ContainerCondition } from '../domain/operation.ts';
+import type { ConnectorDirectory } from '../domain/ports.ts';
 import { ContainerNotFoundError } from '../integrations/docker/containers.ts';
 import { describeFailure } from '../integrations/http/timeout.ts';
 import type { OperationDependencies } from './dependencies.ts';
@@ -26,4 +27,12 @@ export async function readCondition(deps: OperationDependencies, connector: Conn
     if (error instanceof ContainerNotFoundError) return { state: 'missing', text: `no container ${connector.container} on its engine` };
     return { state: 'unknown', text: `could not be read (${describeFailure(error)})` };
   }
+}
+
+/** The condition of a request's connector, looked up by name anew: one no longer configured or discovered is `unknown`, saying so. */
+export function conditionByName(directory: ConnectorDirectory, deps: OperationDependencies) {
+  return async (name: string, signal: AbortSignal): Promise<ContainerCondition> => {
+    const connector = findConnector((await directory.list(signal)).connectors, name);
+    return connector ? readCondition(deps, connector, signal) : { state: 'unknown', text: `${name} is no longer configured or discovered` };
+  };
 }

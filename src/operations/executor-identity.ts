@@ -27,13 +27,10 @@ export function formatExecutor(identity: ExecutorIdentity): string {
 /** The stored form back; `host:pid` as versions before the instance id wrote it (no namespace, no instance). */
 export function parseExecutor(executor: string): ExecutorIdentity | undefined {
   const parts = executor.split(':');
-  if (parts.length === 2) {
-    const pid = Number(parts[1]);
-    return Number.isInteger(pid) ? { host: parts[0]!, pid, instance: '' } : undefined;
-  }
+  const [host = '', second = '', pid = '', instance = ''] = parts;
+  if (parts.length === 2) return Number.isInteger(Number(second)) ? { host, pid: Number(second), instance: '' } : undefined;
   if (parts.length !== 4) return undefined;
-  const [host, namespace, pid, instance] = parts as [string, string, string, string];
-  return Number.isInteger(Number(pid)) ? identity(host, namespace === '-' ? undefined : namespace, Number(pid), instance) : undefined;
+  return Number.isInteger(Number(pid)) ? identity(host, second === '-' ? undefined : second, Number(pid), instance) : undefined;
 }
 
 /**

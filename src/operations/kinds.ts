@@ -1,4 +1,4 @@
-import type { OperationKind } from '../domain/operation.ts';
+import { OPERATION_KINDS, type OperationKind } from '../domain/operation.ts';
 import { backupKind } from './backup.ts';
 import { cleanupKind } from './cleanup.ts';
 import type { OperationDependencies } from './dependencies.ts';
@@ -8,8 +8,15 @@ import { startKind } from './start.ts';
 import { stopKind } from './stop.ts';
 import { updateKind } from './update.ts';
 
-/** Every operation the bot can run, each with its plan and its executor. */
+/** Every operation the bot can run, each with its plan and its executor, typed by its own params. */
 export function operationKinds(deps: OperationDependencies): Map<OperationKind, OperationKindSpec> {
-  const kinds = [restartKind(deps), stopKind(deps), startKind(deps), updateKind(deps), backupKind(deps), cleanupKind(deps)];
-  return new Map(kinds.map((spec) => [spec.kind, spec]));
+  const kinds: { [K in OperationKind]: OperationKindSpec<K> } = {
+    restart: restartKind(deps),
+    stop: stopKind(deps),
+    start: startKind(deps),
+    update: updateKind(deps),
+    backup: backupKind(deps),
+    cleanup: cleanupKind(deps),
+  };
+  return new Map(OPERATION_KINDS.map((kind) => [kind, kinds[kind]]));
 }

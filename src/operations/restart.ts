@@ -1,24 +1,24 @@
 import type { OperationDependencies } from './dependencies.ts';
 import { seconds } from './dependencies.ts';
-import type { OperationKindSpec } from './executor.ts';
+import { containerTarget, type OperationKindSpec } from './executor.ts';
 import { waitHealthy } from './wait-healthy.ts';
 import { currentState } from './current-state.ts';
 
 /** Restart with the grace period, then wait until healthy and tell how long that took. */
-export function restartKind(deps: OperationDependencies): OperationKindSpec {
+export function restartKind(deps: OperationDependencies): OperationKindSpec<'restart'> {
   return {
     kind: 'restart',
     danger: true,
     timeoutMs: deps.stopGraceSeconds * 1000 + deps.healthyTimeoutMs + 60_000,
+    target: containerTarget(' to restart'),
     plan: async (connector, _asked, signal) => {
-      if (!connector.container) return { ok: false, problem: `${connector.name} has no container to restart. Set CONNECTOR_CONTAINER (or container in the YAML file).` };
       const lines = [await currentState(deps, connector, signal), `Container: ${connector.container}`, `Stop: SIGTERM, SIGKILL after ${deps.stopGraceSeconds} s`, `Then: waits up to ${Math.round(deps.healthyTimeoutMs / 1000)} s for healthy`];
       return { ok: true, params: { shown: { lines } }, lines };
     },
     execute: async ({ connector, signal, progress }) => {
       const containers = deps.containersFor(connector);
       await progress(`restarting ${connector.container} (SIGTERM, SIGKILL after ${deps.stopGraceSeconds} s)`);
-      const stopped = await containers.restart(connector.container!, { graceSeconds: deps.stopGraceSeconds }, signal);
+      const stopped = await containers.restart(connector.container, { graceSeconds: deps.stopGraceSeconds }, signal);
       const how = stopped.killed ? `it ignored SIGTERM and was killed after ${deps.stopGraceSeconds} s` : `stopped in ${seconds(stopped.tookMs)}`;
       await progress(`${how}; started again, waiting for healthy`);
       const healthy = await waitHealthy({ api: deps.api, containers }, connector, deps.healthyTimeoutMs, signal);

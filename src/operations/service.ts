@@ -1,12 +1,14 @@
+import { EventEmitter } from 'node:events';
 import type { Connector } from '../domain/connector.ts';
 import type { Message } from '../domain/message.ts';
-import { personOf, type ContainerCondition, type OperationKind, type OperationParams, type OperationRequest, type Person, type RequestState } from '../domain/operation.ts';
+import { personOf, type ContainerCondition, type OperationAsks, type OperationKind, type OperationRequest, type Person, type RequestState } from '../domain/operation.ts';
 import type { Actor, Conversation } from '../domain/request.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AuditLog, AuditQuery, AuditRecord } from '../store/audit-log.ts';
 import type { OperationRequests } from '../store/operation-requests.ts';
 import type { ExecutionResult, OperationKindSpec, Plan } from './executor.ts';
 import { formatExecutor, ownerGone, pidExists, THIS_PROCESS, type ExecutorIdentity } from './executor-identity.ts';
+import { paramsOf } from './params.ts';
 import type { RequestPosts } from './request-posts.ts';
 import { StoreError } from '../store/store-error.ts';
 
@@ -16,8 +18,6 @@ export interface OperationServiceOptions {
   kinds: ReadonlyMap<OperationKind, OperationKindSpec>;
   /** Where the request message's later states, the outcomes and the announcements of interrupted runs are queued. */
   posts: RequestPosts;
-  /** Called after something was queued for posting (the outbox worker looks at once). */
-  onQueued?: () => void;
   /** How the connector's container is now, for the announcement of a run that was cut off. */
   conditionOf: (connector: string, signal: AbortSignal) => Promise<ContainerCondition>;
   /** The four-eyes rule's exception: the console, or allowSelfApproval. */
@@ -29,8 +29,11 @@ export interface OperationServiceOptions {
   now?: () => Date;
   /** This process as runs name their owner (tests play a restarted one). */
   self?: ExecutorIdentity;
-  /** An approved request starts and ends executing (alerts hold back what a connector's own restart raises). */
-  onExecution?: (phase: 'started' | 'finished', request: OperationRequest, maxMs: number) => void;
+}
+
+/** An approved request starts and ends executing (alerts hold back what a connector's own restart raises). */
+export interface OperationEvents {
+  execution: [phase: 'started' | 'finished', request: OperationRequest, maxMs: number];
 }
 
 export type RequestResult = { ok: true; request: OperationRequest; plan: Extract<Plan, { ok: true }> } | { ok: false; problem: string };
@@ -51,6 +54,7 @@ const CONDITION_TIMEOUT_MS = 10_000;
  * starts, at each milestone, and when it ends.
  */
 export class OperationService {
+  readonly events = new EventEmitter<OperationEvents>();
   private readonly options: OperationServiceOptions;
   private readonly self: ExecutorIdentity;
   private readonly executor: string;
@@ -91,10 +95,9 @@ export class OperationService {
     return this.options.audit.list(query);
   }
 
-  /** A request or decision refused for a role the actor lacks: audited, as every attempt to change something is. */
-  recordRefusal(actor: Actor, what: string, why: string): void {
-    const id = /^\/connector (?:approve|reject|cancel) ([a-z0-9]{6})\b/i.exec(what)?.[1]?.toLowerCase();
-    const request = id ? this.options.requests.get(id) : undefined;
+  /** A request or decision (of the request `decided`) refused for a role the actor lacks: audited, as every attempt to change something is. */
+  recordRefusal(actor: Actor, what: string, why: string, decided?: string): void {
+    const request = decided ? this.options.requests.get(decided) : undefined;
     this.options.audit.append({
       at: this.now(),
       event: 'refused',
@@ -109,13 +112,16 @@ export class OperationService {
     this.options.posts.posted(request, ref, message);
   }
 
-  /** An approved request that cannot run (its connector is gone): failed, with the reason, never left approved. */
-  failUnrunnable(request: OperationRequest, reason: string): void {
+  /**
+   * An approved request that cannot run (its connector is gone or has no container, its record lacks a param):
+   * failed, with the reason, never left approved. Undefined when another caller took it first.
+   */
+  failUnrunnable(request: OperationRequest, reason: string): ExecutionResult | undefined {
     const { requests, posts } = this.options;
-    if (!requests.claim(request.id, this.executor, this.now()).ok) return;
+    if (!requests.claim(request.id, this.executor, this.now()).ok) return undefined;
     const result: ExecutionResult = { ok: false, summary: reason, details: [] };
     requests.transition(request.id, ['executing'], 'failed', this.now(), { outcome: reason }, { event: 'failed', detail: { summary: reason } }, (failed) => posts.finished(failed, result, []));
-    this.options.onQueued?.();
+    return result;
   }
 
   /**
@@ -133,16 +139,16 @@ export class OperationService {
     const found = requests.abandoned((owner) => ownerGone(owner, this.self, this.now().getTime(), HEARTBEAT_STALE_MS, pidExists));
     // Read before the transactions (the engine is slow, the write lock is not to be held meanwhile), all at once;
     // only the process whose write wins announces.
-    const conditions = await Promise.all(
-      found.map(({ request }) =>
-        this.options
-          .conditionOf(request.connector, AbortSignal.timeout(CONDITION_TIMEOUT_MS))
+    const withConditions = await Promise.all(
+      found.map(async (run) => ({
+        run,
+        condition: await this.options
+          .conditionOf(run.request.connector, AbortSignal.timeout(CONDITION_TIMEOUT_MS))
           .catch((error: unknown): ContainerCondition => ({ state: 'unknown', text: `could not be read (${(error as Error).message})` })),
-      ),
+      })),
     );
-    const interrupted = found.flatMap((run, index) => {
+    const interrupted = withConditions.flatMap(({ run, condition }) => {
       const { request } = run;
-      const condition = conditions[index]!;
       const progress = this.progressOf(request);
       const result = requests.interrupt(run, this.now(), (marked) => posts.interrupted(marked, request.state, progress, condition));
       if (!result.ok) return [];
@@ -150,7 +156,6 @@ export class OperationService {
       return [result.request];
     });
     this.expireDue(this.now());
-    if (interrupted.length > 0) this.options.onQueued?.();
     return interrupted;
   }
 
@@ -163,17 +168,18 @@ export class OperationService {
   }
 
   private expireDue(now: Date): void {
-    const expired = this.options.requests.expireDue(now, (request) => this.options.posts.state(request));
-    if (expired.length > 0) this.options.onQueued?.();
+    this.options.requests.expireDue(now, (request) => this.options.posts.state(request));
   }
 
-  async request(input: { kind: OperationKind; connector: Connector; params: OperationParams; reason?: string; actor: Actor; conversation: Conversation }): Promise<RequestResult> {
+  async request<K extends OperationKind>(input: { kind: K; connector: Connector; asked: OperationAsks[K]; reason?: string; actor: Actor; conversation: Conversation }): Promise<RequestResult> {
     const { requests } = this.options;
     this.expireDue(this.now());
     const existing = requests.activeFor(input.connector.name);
     if (existing) return { ok: false, problem: busyText(existing) };
     const spec = this.kind(input.kind);
-    const plan = await spec.plan(input.connector, input.params, AbortSignal.timeout(this.options.planTimeoutMs ?? 30_000));
+    const target = spec.target(input.connector);
+    if (!target.ok) return target;
+    const plan = await spec.plan(target.connector, input.asked, AbortSignal.timeout(this.options.planTimeoutMs ?? 30_000));
     if (!plan.ok) return plan;
     const createdAt = this.now();
     const created = requests.create(
@@ -224,10 +230,7 @@ export class OperationService {
       { event: to === 'approved' ? 'approved' : to, actor: person, detail: { ...(reason && { reason }), ...(decision === 'approve' && own && { selfApproved: true }) } },
       (decided) => this.options.posts.state(decided),
     );
-    if (result.ok) {
-      this.options.onQueued?.();
-      return result;
-    }
+    if (result.ok) return result;
     const current = result.current ?? found;
     if (current.state === 'pending' && current.expiresAt <= now) {
       this.expireDue(now);
@@ -243,6 +246,12 @@ export class OperationService {
    */
   async execute(request: OperationRequest, connector: Connector): Promise<ExecutionResult | undefined> {
     const { requests, posts, logger } = this.options;
+    const spec = this.kind(request.kind);
+    // The connector as configured now, and the params as recorded (perhaps by an earlier version of the bot).
+    const target = spec.target(connector);
+    const params = paramsOf(request.kind, request.params);
+    if (!target.ok) return this.failUnrunnable(request, target.problem);
+    if (!params.ok) return this.failUnrunnable(request, params.problem);
     const started = requests.claim(request.id, this.executor, this.now());
     if (!started.ok) return undefined;
     const heartbeat = setInterval(() => {
@@ -254,21 +263,20 @@ export class OperationService {
       }
     }, HEARTBEAT_MS);
     heartbeat.unref();
-    const spec = this.kind(request.kind);
     const signal = AbortSignal.timeout(spec.timeoutMs);
     const begun = performance.now();
     const progress: string[] = [];
-    this.options.onExecution?.('started', started.request, spec.timeoutMs);
+    this.events.emit('execution', 'started', started.request, spec.timeoutMs);
     let result: ExecutionResult;
     try {
       result = await spec.execute({
         request: started.request,
-        connector,
+        params: params.params,
+        connector: target.connector,
         signal,
         progress: async (text) => {
           progress.push(text);
           requests.recordProgress(started.request, text, this.now(), () => posts.state(started.request, progress));
-          this.options.onQueued?.();
         },
       });
     } catch (error) {
@@ -276,7 +284,7 @@ export class OperationService {
       result = { ok: false, summary: `failed unexpectedly: ${(error as Error).message}`, details: [] };
     }
     clearInterval(heartbeat);
-    this.options.onExecution?.('finished', started.request, spec.timeoutMs);
+    this.events.emit('execution', 'finished', started.request, spec.timeoutMs);
     const ms = Math.round(performance.now() - begun);
     requests.transition(
       request.id,
@@ -287,7 +295,6 @@ export class OperationService {
       { event: result.ok ? 'succeeded' : 'failed', detail: { summary: result.summary, ms, details: result.details } },
       (ended) => posts.finished(ended, result, progress),
     );
-    this.options.onQueued?.();
     return result;
   }
 }

@@ -2,7 +2,7 @@ import type { Connector } from '../domain/connector.ts';
 import { judgeFreshness } from '../integrations/mongo/stop-marker-freshness.ts';
 import type { OperationDependencies } from './dependencies.ts';
 import { seconds } from './dependencies.ts';
-import type { ExecutionResult, OperationKindSpec } from './executor.ts';
+import { containerTarget, type ExecutionResult, type OperationKindSpec } from './executor.ts';
 import { waitHealthy } from './wait-healthy.ts';
 import { currentState } from './current-state.ts';
 
@@ -30,26 +30,26 @@ function blockedText(connector: Connector, found: Freshness): string {
   return `Not starting ${connector.name}: ${found.text}. To start anyway, request "/connector start ${connector.name} --force": its approval names the risk.`;
 }
 
-export function startKind(deps: OperationDependencies): OperationKindSpec {
+export function startKind(deps: OperationDependencies): OperationKindSpec<'start'> {
   return {
     kind: 'start',
     danger: false,
     timeoutMs: deps.healthyTimeoutMs + SYNC_WAIT_MS + 120_000,
+    target: containerTarget(' to start'),
     plan: async (connector, asked, signal) => {
-      if (!connector.container) return { ok: false, problem: `${connector.name} has no container to start. Set CONNECTOR_CONTAINER (or container in the YAML file).` };
       const found = await freshness(deps, connector, signal);
       if (!asked.force && (found.verdict === 'stale' || found.verdict === 'unreachable')) return { ok: false, problem: blockedText(connector, found) };
       const lines = [await currentState(deps, connector, signal), `Database: ${found.text}`, `Then: waits up to ${Math.round(deps.healthyTimeoutMs / 1000)} s for healthy and confirms that sync runs`];
       return { ok: true, params: { ...(asked.force && { force: true }), shown: { lines, ...(asked.force && { warning: RISK }) } }, lines, ...(asked.force && { warning: RISK }) };
     },
-    execute: async ({ request, connector, signal, progress }): Promise<ExecutionResult> => {
+    execute: async ({ params, connector, signal, progress }): Promise<ExecutionResult> => {
       const found = await freshness(deps, connector, signal);
       const guarded = found.verdict === 'stale' || found.verdict === 'unreachable';
-      if (guarded && !request.params.force) return { ok: false, summary: blockedText(connector, found), details: [{ label: 'database', value: found.text, status: 'critical' }] };
-      const guard = { label: 'database', value: request.params.force && guarded ? `started with --force although ${found.text}` : found.text, ...(found.verdict !== 'fresh' && { status: 'warn' as const }) };
+      if (guarded && !params.force) return { ok: false, summary: blockedText(connector, found), details: [{ label: 'database', value: found.text, status: 'critical' }] };
+      const guard = { label: 'database', value: params.force && guarded ? `started with --force although ${found.text}` : found.text, ...(found.verdict !== 'fresh' && { status: 'warn' as const }) };
       await progress(`database: ${found.text}; starting`);
       const containers = deps.containersFor(connector);
-      await containers.start(connector.container!, signal);
+      await containers.start(connector.container, signal);
       const healthy = await waitHealthy({ api: deps.api, containers }, connector, deps.healthyTimeoutMs, signal);
       if (!healthy.ok) return { ok: false, summary: `started, but ${healthy.reason}`, details: [guard] };
       await progress(`healthy after ${seconds(healthy.ms)}; confirming that sync runs`);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { describeOpTime } from '../integrations/mongo/optime.ts';
+import { describeOpTime } from '../domain/optime.ts';
 import { STOP_MARKERS_COLLECTION } from '../integrations/mongo/stop-marker.ts';
 import { backupFirst, backupResultDetails } from './backup.ts';
 import type { OperationDependencies } from './dependencies.ts';
 import { seconds } from './dependencies.ts';
-import type { ExecutionResult, OperationKindSpec } from './executor.ts';
+import { containerTarget, type ExecutionResult, type OperationKindSpec } from './executor.ts';
 import { currentState } from './current-state.ts';
 
 /**
@@ -13,13 +13,13 @@ import { currentState } from './current-state.ts';
  * so), then a stop marker: kept by the bot and, with a MongoDB URI, written into the Connector's database,
  * so that the start after the downtime can tell a database restored to an earlier point.
  */
-export function stopKind(deps: OperationDependencies): OperationKindSpec {
+export function stopKind(deps: OperationDependencies): OperationKindSpec<'stop'> {
   return {
     kind: 'stop',
     danger: true,
     timeoutMs: 10 * 60_000 + deps.stopGraceSeconds * 1000,
+    target: containerTarget(' to stop'),
     plan: async (connector, _asked, signal) => {
-      if (!connector.container) return { ok: false, problem: `${connector.name} has no container to stop. Set CONNECTOR_CONTAINER (or container in the YAML file).` };
       const state = await currentState(deps, connector, signal);
       const marker = connector.mongodbUri
         ? `Stop marker: kept by the bot and written into the Connector's database (${STOP_MARKERS_COLLECTION})`
@@ -28,7 +28,7 @@ export function stopKind(deps: OperationDependencies): OperationKindSpec {
       return { ok: true, params: { shown: { lines } }, lines };
     },
     execute: async ({ request, connector, signal, progress }): Promise<ExecutionResult> => {
-      const container = connector.container!;
+      const { container } = connector;
       const containers = deps.containersFor(connector);
       const backup = await backupFirst(deps, connector, signal, progress, 'stopped');
       if (!backup.ok) return backup.result;

@@ -1,13 +1,13 @@
 import { selectUpdate, versionOfTag, type VersionTag } from '../checks/image-update-versions.ts';
-import type { Connector } from '../domain/connector.ts';
-import type { OperationParams } from '../domain/operation.ts';
+import type { ContainerConnector } from '../domain/connector.ts';
+import type { OperationAsks } from '../domain/operation.ts';
 import { RecreateError } from '../integrations/docker/container-operations.ts';
 import { describeFailure } from '../integrations/http/timeout.ts';
 import { formatImageReference, parseImageReference } from '../integrations/registry/reference.ts';
 import { backupFirst, backupResultDetails } from './backup.ts';
 import type { OperationDependencies } from './dependencies.ts';
 import { seconds } from './dependencies.ts';
-import type { ExecutionResult, OperationKindSpec, Plan } from './executor.ts';
+import { containerTarget, type ExecutionResult, type OperationKindSpec, type Plan } from './executor.ts';
 import { waitHealthy } from './wait-healthy.ts';
 import { currentState } from './current-state.ts';
 
@@ -15,8 +15,7 @@ const MIGRATION =
   'A new major version is a migration, not a routine update: 6 → 7 needed a database wipe. Read its migration guide and back up the database before you approve.';
 
 /** The target: the version asked for, or the newest of the running major; a new major only with --major. */
-async function planUpdate(deps: OperationDependencies, connector: Connector, asked: OperationParams, signal: AbortSignal): Promise<Plan> {
-  if (!connector.container) return { ok: false, problem: `${connector.name} has no container to update. Set CONNECTOR_CONTAINER (or container in the YAML file).` };
+async function planUpdate(deps: OperationDependencies, connector: ContainerConnector, asked: OperationAsks['update'], signal: AbortSignal): Promise<Plan<'update'>> {
   const inspect = await deps.containersFor(connector).inspect(connector.container, signal);
   const image = parseImageReference(inspect.Config.Image);
   const running = image.tag ? versionOfTag(image.tag) : undefined;
@@ -33,9 +32,8 @@ async function planUpdate(deps: OperationDependencies, connector: Connector, ask
   let target: VersionTag | undefined;
   if (asked.targetVersion) {
     const version = asked.targetVersion;
-    const tag = tags.find((t) => versionOfTag(t)?.version === version);
-    if (!tag) return { ok: false, problem: `${image.registry}/${image.repository} has no tag for version ${version}. Newest: ${selection.newest?.tag ?? 'none'}.` };
-    target = { tag, version: versionOfTag(tag)! };
+    target = tags.map((tag) => ({ tag, version: versionOfTag(tag) })).find((found): found is VersionTag => found.version?.version === version);
+    if (!target) return { ok: false, problem: `${image.registry}/${image.repository} has no tag for version ${version}. Newest: ${selection.newest?.tag ?? 'none'}.` };
     if (target.version.compare(running) <= 0) return { ok: false, problem: `${version} is not newer than the running ${running.version}.` };
   } else {
     target = selection.recommended ?? (asked.major ? selection.newerMajor : undefined);
@@ -57,7 +55,7 @@ async function planUpdate(deps: OperationDependencies, connector: Connector, ask
     'First: a backup of definition, configuration and logs',
     `Then: the container recreated with the same definition; not healthy within ${Math.round(deps.healthyTimeoutMs / 1000)} s → rolled back to ${running.version}`,
   ];
-  const params: OperationParams = {
+  const params = {
     targetVersion: target.version.version,
     targetImage,
     currentVersion: running.version,
@@ -68,22 +66,23 @@ async function planUpdate(deps: OperationDependencies, connector: Connector, ask
 }
 
 /** Backup, pull (with progress), recreate with an identical definition, wait for healthy; roll back when it is not. */
-export function updateKind(deps: OperationDependencies): OperationKindSpec {
+export function updateKind(deps: OperationDependencies): OperationKindSpec<'update'> {
   return {
     kind: 'update',
     danger: true,
     timeoutMs: 30 * 60_000,
+    target: containerTarget(' to update'),
     plan: (connector, asked, signal) => planUpdate(deps, connector, asked, signal),
-    execute: async ({ request, connector, signal, progress }): Promise<ExecutionResult> => {
-      const { targetImage, targetVersion, currentVersion } = request.params;
-      const container = connector.container!;
+    execute: async ({ params, connector, signal, progress }): Promise<ExecutionResult> => {
+      const { targetImage, targetVersion, currentVersion } = params;
+      const { container } = connector;
       const containers = deps.containersFor(connector);
       const backup = await backupFirst(deps, connector, signal, progress, 'updated');
       if (!backup.ok) return backup.result;
       const before = await containers.inspect(container, signal);
       let lastShown = -25;
       const pulled = await containers.pull(
-        targetImage!,
+        targetImage,
         (p) => {
           // Every quarter is enough for a chat message: a pull reports hundreds of events.
           if (p.percent !== undefined && p.percent - lastShown >= 25) {
@@ -92,12 +91,12 @@ export function updateKind(deps: OperationDependencies): OperationKindSpec {
           }
         },
         signal,
-        deps.registryAuth(parseImageReference(targetImage!).registry),
+        deps.registryAuth(parseImageReference(targetImage).registry),
       );
       await progress(`pulled ${targetImage}${pulled.digest ? ` (${pulled.digest})` : ''}`);
       let handle;
       try {
-        handle = await containers.recreate(container, targetImage!, signal, { graceSeconds: deps.stopGraceSeconds });
+        handle = await containers.recreate(container, targetImage, signal, { graceSeconds: deps.stopGraceSeconds });
       } catch (error) {
         const restored = error instanceof RecreateError && error.restored;
         return { ok: false, summary: `not updated: ${(error as Error).message}${restored ? '; the old container runs as before' : ''}`, details: [] };

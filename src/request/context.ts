@@ -1,7 +1,7 @@
 import type { Command } from '../domain/command.ts';
 import type { ReplyPort } from '../domain/reply.ts';
 import type { ChatRequest } from '../domain/request.ts';
-import type { VerbSpec } from '../domain/verbs.ts';
+import type { VerbName, VerbSpec } from '../domain/verbs.ts';
 import type { Logger } from '../logging/logger.ts';
 
 /** One request on its way through the middleware to its verb handler: a context per request, as Probot has per event. */
@@ -15,8 +15,8 @@ export interface RequestContext {
   spec?: VerbSpec;
 }
 
-/** What a verb handler is given: the context with the command parsed. */
-export type VerbContext = RequestContext & { command: Command; spec: VerbSpec };
+/** What the handler of the verbs `V` is given: the context with the command parsed, typed by its verb. */
+export type VerbContext<V extends VerbName = VerbName> = RequestContext & { command: Command<V>; spec: VerbSpec };
 
 export type Middleware = (context: RequestContext, next: () => Promise<void>) => Promise<void>;
 

@@ -1,3 +1,4 @@
+import { decidedRequestOf } from '../domain/command.ts';
 import type { ConnectorDirectory, ReportRunner } from '../domain/ports.ts';
 import type { Platform } from '../domain/request.ts';
 import type { AccessPolicy } from '../domain/roles.ts';
@@ -38,7 +39,7 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatcher {
       // Before the role: a refusal of a role is itself recorded in the audit log.
       requireWritableStore(deps.store),
       requireRole(deps.policy, (context, role) =>
-        deps.operations.recordRefusal(context.request.actor, `/connector ${context.request.text.replace(/^\/?connector\s*/i, '')}`, `needs the ${role} role`),
+        deps.operations.recordRefusal(context.request.actor, `/connector ${context.request.text.replace(/^\/?connector\s*/i, '')}`, `needs the ${role} role`, decidedRequestOf(context.command)),
       ),
     ],
     logger: deps.logger,

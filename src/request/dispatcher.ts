@@ -1,16 +1,18 @@
 import { textMessage } from '../domain/message.ts';
 import type { ReplyPort } from '../domain/reply.ts';
 import type { ChatRequest } from '../domain/request.ts';
+import type { CommandOf } from '../domain/command.ts';
 import type { VerbName } from '../domain/verbs.ts';
 import type { Logger } from '../logging/logger.ts';
 import { StoreError } from '../store/store-error.ts';
 import { runMiddleware, type Middleware, type RequestContext, type VerbContext } from './context.ts';
 import { GuardedReply } from './reply-guard.ts';
 
-export type VerbHandler = (context: VerbContext) => Promise<void>;
+/** Handles the commands of the verbs `V`. */
+export type VerbHandler<V extends VerbName = VerbName> = (context: VerbContext<V>) => Promise<void>;
 
-/** A handler for every verb: a new verb is a spec in domain/verbs.ts and one entry here, nothing else. */
-export type VerbTable = Record<VerbName, VerbHandler>;
+/** A handler for every verb, given that verb's command: a new verb is a spec in domain/verbs.ts and one entry here, nothing else. */
+export type VerbTable = { [V in VerbName]: VerbHandler<V> };
 
 export interface DispatcherOptions {
   verbs: VerbTable;
@@ -58,6 +60,11 @@ export class Dispatcher {
   private async runVerb(context: RequestContext): Promise<void> {
     const { command, spec } = context;
     if (!command || !spec) throw new Error('no command parsed before the verb handler');
-    await this.options.verbs[spec.verb]({ ...context, command, spec });
+    await handle(this.options.verbs, { ...context, command, spec });
   }
+}
+
+/** The verb's own handler, given its command: indexed by the command's verb, so the two cannot be mismatched. */
+function handle<V extends VerbName>(verbs: VerbTable, context: VerbContext<V> & { command: CommandOf<V> }): Promise<void> {
+  return verbs[context.command.verb](context);
 }

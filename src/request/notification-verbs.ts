@@ -17,9 +17,9 @@ export interface NotificationVerbDependencies {
   now?: () => Date;
 }
 
-export function subscribeHandler(deps: NotificationVerbDependencies): VerbHandler {
+export function subscribeHandler(deps: NotificationVerbDependencies): VerbHandler<'subscribe'> {
   return async ({ command, request, reply }) => {
-    const what = command.what as 'reports' | 'alerts';
+    const { what } = command;
     const min = command.min ?? 'warn';
     const conversation = conversationKey(request.conversation);
     const now = deps.now?.() ?? new Date();
@@ -36,9 +36,9 @@ export function subscribeHandler(deps: NotificationVerbDependencies): VerbHandle
   };
 }
 
-export function unsubscribeHandler(deps: NotificationVerbDependencies): VerbHandler {
+export function unsubscribeHandler(deps: NotificationVerbDependencies): VerbHandler<'unsubscribe'> {
   return async ({ command, request, reply }) => {
-    const what = command.what as 'reports' | 'alerts';
+    const { what } = command;
     const key = conversationKey(request.conversation);
     const removed = deps.subscriptions.unsubscribe(key, what);
     const fromConfig = deps.subscriptions.all().some((s) => !s.by && s.conversation === key && s.receives.includes(what));
@@ -51,13 +51,13 @@ export function unsubscribeHandler(deps: NotificationVerbDependencies): VerbHand
   };
 }
 
-export function subscriptionsHandler(deps: NotificationVerbDependencies): VerbHandler {
+export function subscriptionsHandler(deps: NotificationVerbDependencies): VerbHandler<'subscriptions'> {
   return async ({ reply }) => {
     await reply.post(subscriptionsMessage(deps.subscriptions.all()), 'conversation');
   };
 }
 
-export function scheduleHandler(deps: NotificationVerbDependencies): VerbHandler {
+export function scheduleHandler(deps: NotificationVerbDependencies): VerbHandler<'schedule'> {
   return async ({ reply }) => {
     const receivers = deps.subscriptions.receiving('reports');
     const where = receivers.length > 0 ? `into ${receivers.join(', ')}` : 'nowhere yet: /connector subscribe reports in a channel adds it';

@@ -1,7 +1,8 @@
+import type { CommandOf } from '../domain/command.ts';
 import { findConnector, type Connector } from '../domain/connector.ts';
 import { textMessage } from '../domain/message.ts';
 import { problemMessage, requestMessage } from '../domain/operation-message.ts';
-import type { OperationKind } from '../domain/operation.ts';
+import type { OperationAsks, OperationKind } from '../domain/operation.ts';
 import type { ConnectorDirectory } from '../domain/ports.ts';
 import { conversationKey } from '../domain/request.ts';
 import { auditMessage, requestsMessage } from '../domain/requests-message.ts';
@@ -16,8 +17,18 @@ export interface OperationVerbDependencies {
 
 const DEFAULT_AUDIT_LIMIT = 20;
 
+/** What each operation's command asks of it. */
+const ASKS: { [K in OperationKind]: (command: CommandOf<K>) => OperationAsks[K] } = {
+  restart: () => ({}),
+  stop: () => ({}),
+  start: (command) => ({ force: command.force ?? false }),
+  update: (command) => ({ major: command.major ?? false, ...(command.version && { targetVersion: command.version }) }),
+  backup: () => ({}),
+  cleanup: () => ({}),
+};
+
 /** restart, stop, start, update, backup, cleanup: a request, posted for an approver with Approve and Reject. */
-export function requestHandler(kind: OperationKind, deps: OperationVerbDependencies): VerbHandler {
+export function requestHandler<K extends OperationKind>(kind: K, deps: OperationVerbDependencies): VerbHandler<K> {
   return async ({ command, request, reply }) => {
     const { connectors, problem } = await deps.directory.list();
     const chosen = oneConnector(connectors, command.connector, kind, problem);
@@ -28,11 +39,7 @@ export function requestHandler(kind: OperationKind, deps: OperationVerbDependenc
     const result = await deps.operations.request({
       kind,
       connector: chosen.connector,
-      params: {
-        ...(command.force && { force: true }),
-        ...(command.major && { major: true }),
-        ...(command.version && { targetVersion: command.version }),
-      },
+      asked: ASKS[kind](command),
       ...(command.reason && { reason: command.reason }),
       actor: request.actor,
       conversation: request.conversation,
@@ -52,9 +59,9 @@ export function requestHandler(kind: OperationKind, deps: OperationVerbDependenc
  * message's states, the outcome) is queued by the decision and the run themselves: showing it is not a
  * condition of running it, so a message that cannot be updated never holds the operation back.
  */
-export function approveHandler(deps: OperationVerbDependencies): VerbHandler {
+export function approveHandler(deps: OperationVerbDependencies): VerbHandler<'approve'> {
   return async ({ command, request, reply, logger }) => {
-    const decided = deps.operations.decide(command.id!, 'approve', request.actor);
+    const decided = deps.operations.decide(command.id, 'approve', request.actor);
     if (!decided.ok) {
       await reply.post(problemMessage(decided.problem), 'private');
       return;
@@ -79,9 +86,10 @@ export function approveHandler(deps: OperationVerbDependencies): VerbHandler {
 }
 
 /** reject <id> [reason], cancel <id>: the decision updates the request message for everyone; whoever decided is told privately. */
-export function decisionHandler(decision: 'reject' | 'cancel', deps: OperationVerbDependencies): VerbHandler {
+export function decisionHandler(deps: OperationVerbDependencies): VerbHandler<'reject' | 'cancel'> {
   return async ({ command, request, reply }) => {
-    const decided = deps.operations.decide(command.id!, decision, request.actor, command.reason);
+    const decision = command.verb;
+    const decided = deps.operations.decide(command.id, decision, request.actor, decision === 'reject' ? command.reason : undefined);
     if (!decided.ok) {
       await reply.post(problemMessage(decided.problem), 'private');
       return;
@@ -90,13 +98,13 @@ export function decisionHandler(decision: 'reject' | 'cancel', deps: OperationVe
   };
 }
 
-export function requestsHandler(deps: OperationVerbDependencies): VerbHandler {
+export function requestsHandler(deps: OperationVerbDependencies): VerbHandler<'requests'> {
   return async ({ reply }) => {
     await reply.post(requestsMessage(deps.operations.active(), deps.operations.recentlyInterrupted()), 'conversation');
   };
 }
 
-export function auditHandler(deps: OperationVerbDependencies): VerbHandler {
+export function auditHandler(deps: OperationVerbDependencies): VerbHandler<'audit'> {
   return async ({ command, reply }) => {
     let connector: string | undefined;
     if (command.connector) {
@@ -117,7 +125,8 @@ function oneConnector(connectors: Connector[], name: string | undefined, kind: O
     const known = connectors.map((c) => c.name).join(', ');
     return { problem: `Unknown connector ${quoted(name)}. ${known ? `Known connectors: ${known}.` : `No connectors are configured or discovered.${problem ? ` ${problem}` : ''}`}` };
   }
-  if (connectors.length === 1) return { connector: connectors[0]! };
+  const [only] = connectors;
+  if (only && connectors.length === 1) return { connector: only };
   if (connectors.length === 0) return { problem: `No connectors are configured or discovered.${problem ? ` ${problem}` : ''}` };
   return { problem: `Name the connector to ${kind}: /connector ${kind} <connector>. Known connectors: ${connectors.map((c) => c.name).join(', ')}.` };
 }

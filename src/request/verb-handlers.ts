@@ -5,7 +5,7 @@ import { helpMessage, usageMessage } from '../domain/help-message.ts';
 import { textMessage, type Message } from '../domain/message.ts';
 import type { ConnectorDirectory, ReportRunner } from '../domain/ports.ts';
 import { reportMessage } from '../domain/report-message.ts';
-import type { VerbSpec } from '../domain/verbs.ts';
+import type { CheckVerb, VerbSpec } from '../domain/verbs.ts';
 import type { VerbHandler, VerbTable } from './dispatcher.ts';
 import type { OperationService } from '../operations/service.ts';
 import { scheduleHandler, subscribeHandler, subscriptionsHandler, unsubscribeHandler, type NotificationVerbDependencies } from './notification-verbs.ts';
@@ -36,8 +36,8 @@ export function createVerbHandlers(deps: VerbHandlerDependencies): VerbTable {
     backup: requestHandler('backup', ops),
     cleanup: requestHandler('cleanup', ops),
     approve: approveHandler(ops),
-    reject: decisionHandler('reject', ops),
-    cancel: decisionHandler('cancel', ops),
+    reject: decisionHandler(ops),
+    cancel: decisionHandler(ops),
     requests: requestsHandler(ops),
     audit: auditHandler(ops),
     subscribe: subscribeHandler(deps.notifications),
@@ -66,7 +66,7 @@ export function createVerbHandlers(deps: VerbHandlerDependencies): VerbTable {
   };
 }
 
-function checksHandler(deps: VerbHandlerDependencies): VerbHandler {
+function checksHandler(deps: VerbHandlerDependencies): VerbHandler<CheckVerb> {
   return async ({ command, spec, reply }) => {
     const { connectors, problem } = await deps.directory.list();
     const selection = selectConnectors(connectors, command.connector ? [command.connector] : [], problem);
@@ -74,7 +74,7 @@ function checksHandler(deps: VerbHandlerDependencies): VerbHandler {
       await reply.post(selection.reason === 'unknown' ? usageMessage(selection.problem) : textMessage(selection.problem, 'unknown'), 'private');
       return;
     }
-    const single = command.connector ? selection.connectors[0]!.name : undefined;
+    const single = command.connector ? selection.connectors[0]?.name : undefined;
     const running = deps.runner.run(selection.connectors, spec.checks ?? [], { logWindowMs: command.sinceMs });
     // Quick answers come as one message; slow ones say at once that the bot is on it.
     const progressAfterMs = deps.progressAfterMs ?? DEFAULT_PROGRESS_AFTER_MS;
@@ -93,7 +93,7 @@ function checksHandler(deps: VerbHandlerDependencies): VerbHandler {
 }
 
 function titleOf(spec: VerbSpec): string {
-  return spec.verb === 'status' ? 'Status' : spec.verb[0]!.toUpperCase() + spec.verb.slice(1);
+  return spec.verb === 'status' ? 'Status' : spec.verb.charAt(0).toUpperCase() + spec.verb.slice(1);
 }
 
 function progressMessage(spec: VerbSpec, single: string | undefined, count: number): Message {

@@ -3,6 +3,7 @@ import type { HostResources } from '../integrations/host/resources.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { DiskSampleRepository } from '../store/disk-samples.ts';
 import type { MemorySampleRepository } from '../store/memory-samples.ts';
+import type { Service } from '../domain/service.ts';
 
 export interface DiskSamplerOptions {
   host: Pick<HostResources, 'disks'>;
@@ -27,7 +28,8 @@ const RETENTION_MS = 30 * 86_400_000;
  * fills up even when nobody asks in chat, and the daily report can chart the last days. It only writes
  * samples; the check and the report only read them.
  */
-export class DiskSampler {
+export class DiskSampler implements Service {
+  readonly name = 'disk sampler';
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 

@@ -1,22 +1,10 @@
 import { approximateDuration, formatDuration } from '../domain/duration.ts';
+import type { Service } from '../domain/service.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ScheduledRuns } from '../store/scheduled-runs.ts';
-import { nextInstant, parseCron, previousInstant } from './cron.ts';
-import { formatInZone, isTimeZone } from './zoned-time.ts';
-
-/** Weekdays at 08:00. */
-export const DEFAULT_REPORT_SCHEDULE = '0 8 * * 1-5';
-
-/** What is wrong with REPORT_SCHEDULE and REPORT_TIMEZONE, and what is expected; undefined when both are fine. */
-export function validateSchedule(cron: string, zone: string): string | undefined {
-  const problems: string[] = [];
-  const parsed = parseCron(cron);
-  if ('problem' in parsed) {
-    problems.push(`REPORT_SCHEDULE must be a cron expression of 5 fields (minute hour day-of-month month weekday) such as '${DEFAULT_REPORT_SCHEDULE}', got ${JSON.stringify(cron)}: ${parsed.problem}`);
-  }
-  if (!isTimeZone(zone)) problems.push(`REPORT_TIMEZONE must be an IANA time zone such as Europe/Berlin, got ${JSON.stringify(zone)}`);
-  return problems.length > 0 ? problems.join('; ') : undefined;
-}
+import { nextInstant, previousInstant } from '../time/cron.ts';
+import { validateSchedule } from '../time/schedule.ts';
+import { formatInZone } from '../time/zoned-time.ts';
 
 /** Thrown by `markPosted` when another process posted the run meanwhile: the caller's transaction rolls back. */
 export class AlreadyPostedError extends Error {
@@ -67,7 +55,8 @@ const MAKE_UP_AFTER_MS = 60_000;
  * runs the latest instant due if no run has it: at an instant that is the report itself; at the start, the make-up
  * of a report missed while the bot was down, within the grace. Then it sleeps until the next instant.
  */
-export class ReportSchedule {
+export class ReportSchedule implements Service {
+  readonly name: string;
   private readonly options: ReportScheduleOptions;
   private readonly now: () => Date;
   private readonly graceMs: number;
@@ -83,6 +72,7 @@ export class ReportSchedule {
     const problem = validateSchedule(options.cron, options.zone);
     if (problem) throw new Error(problem);
     this.options = options;
+    this.name = options.name;
     this.now = options.now ?? (() => new Date());
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   }

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
+import type { Service } from '../domain/service.ts';
 
 export interface StoreProbeOptions {
   /** Tries one small write; a failure of the store is held by its health, and said once when it changes. */
@@ -14,7 +15,8 @@ const DEFAULT_INTERVAL_MS = 10_000;
  * that filled up overnight) is told, and one that can be written again is seen within this interval, without
  * waiting for traffic. The store's health holds the outcome; this only keeps asking.
  */
-export class StoreProbe {
+export class StoreProbe implements Service {
+  readonly name = 'store probe';
   private timer?: NodeJS.Timeout;
   private readonly options: StoreProbeOptions;
 

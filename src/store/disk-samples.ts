@@ -1,21 +1,5 @@
+import type { DiskSample, DiskSampleReader } from '../domain/samples.ts';
 import type { Store } from './store.ts';
-
-export interface DiskSample {
-  path: string;
-  sampledAt: Date;
-  usedBytes: number;
-  totalBytes: number;
-}
-
-/** What the resources check reads: samples of one path since a moment. */
-export interface DiskSampleReader {
-  since(path: string, since: Date): DiskSample[];
-}
-
-/** The samples could not be read at all (`connector-ops check` without a store it can open): why. */
-export interface SamplesLeftOut {
-  leftOut: string;
-}
 
 /** Periodic disk-use samples, kept so the resources check can forecast when a disk is full. */
 export class DiskSampleRepository implements DiskSampleReader {

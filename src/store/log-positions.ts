@@ -1,4 +1,4 @@
-import type { WatchPosition } from '../alerts/log-source.ts';
+import type { WatchPosition } from '../logs/follow.ts';
 import type { Store } from './store.ts';
 
 /** Where each followed log of each connector was read to; written in the transaction that counts what was read. */

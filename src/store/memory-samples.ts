@@ -1,11 +1,5 @@
+import type { MemorySample } from '../domain/samples.ts';
 import type { Store } from './store.ts';
-
-export interface MemorySample {
-  sampledAt: Date;
-  /** Total minus what new work can still get (MemAvailable), as the resources check counts it. */
-  usedBytes: number;
-  totalBytes: number;
-}
 
 /** Periodic samples of the host's memory use, kept for the daily report's chart. */
 export class MemorySampleRepository {

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Conversation } from '../domain/request.ts';
-import { ACTIVE_STATES, TRANSITIONS, type OperationKind, type OperationParams, type OperationRequest, type Person, type RequestState } from '../domain/operation.ts';
+import { ACTIVE_STATES, TRANSITIONS, type OperationKind, type OperationRequest, type Person, type RequestState } from '../domain/operation.ts';
 import type { AuditEntry, AuditLog } from './audit-log.ts';
+import { readRecordedParams } from './recorded-params.ts';
 import type { Store } from './store.ts';
 
 export type CreateResult = { ok: true; request: OperationRequest } | { ok: false; active: OperationRequest };
@@ -260,7 +261,7 @@ function fromRow(row: RequestRow): OperationRequest {
     id: row.id,
     connector: row.connector,
     kind: row.kind,
-    params: JSON.parse(row.params) as OperationParams,
+    params: readRecordedParams(row.params),
     ...(row.reason !== null && { reason: row.reason }),
     state: row.state,
     requestedBy: JSON.parse(row.requested_by) as Person,

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Message } from '../domain/message.ts';
 import type { Store } from './store.ts';
 
@@ -56,6 +57,8 @@ export interface OutboxCounts {
  * `deliveredAnew`, which joins or opens one as `enqueueMany` does.
  */
 export class Outbox {
+  /** `enqueued` after each item this process queues (inside a transaction, before it commits: look after this turn). */
+  readonly events = new EventEmitter<{ enqueued: [] }>();
   private readonly store: Store;
   private readonly clock: () => Date;
   private settlements = 0;
@@ -74,6 +77,7 @@ export class Outbox {
     const { lastInsertRowid } = this.store.db
       .prepare('INSERT INTO outbox (conversation, message, key, update_of, thread_of, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(conversation, JSON.stringify(message), options.key ?? null, options.updateOf ?? null, options.threadOf ?? null, now, now);
+    this.events.emit('enqueued');
     return Number(lastInsertRowid);
   }
 

@@ -1,4 +1,4 @@
-import type { OpTime } from '../integrations/mongo/optime.ts';
+import type { OpTime } from '../domain/optime.ts';
 import type { Store } from './store.ts';
 
 /** What a stop left behind, as the bot keeps it: what the start after a downtime compares the database with. */

@@ -1,3 +1,4 @@
+import type { Logger } from '../logging/logger.ts';
 import type { StoreError } from './store-error.ts';
 
 /**
@@ -33,4 +34,12 @@ export class StoreHealth {
   #tell(): void {
     for (const listener of this.#listeners) listener(this.#problem);
   }
+}
+
+/** Says in the log when the store at `path` can no longer be written (with the cause and the fix) and when it can again: once per change, not at every failed write. */
+export function logHealthChanges(health: StoreHealth, path: string, logger: Logger): void {
+  health.onChange((problem) => {
+    if (problem) logger.error({ store: path, code: problem.code, fix: problem.fix }, problem.message);
+    else logger.info({ store: path }, 'the store can be written again');
+  });
 }

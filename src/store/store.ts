@@ -95,6 +95,13 @@ export class Store {
     return this.health.problem?.message;
   }
 
+  /** What keeps the store from being ready, for /readyz: closed, or not writable (with the cause and the fix). */
+  notReady(): string[] {
+    if (!this.isOpen) return ['store (closed)'];
+    const problem = this.problem();
+    return problem ? [`store (${problem})`] : [];
+  }
+
   /** Tries a write now (a broken store may have mended since): why the store cannot be written, or undefined. */
   retry(): string | undefined {
     try {

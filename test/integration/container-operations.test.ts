@@ -299,9 +299,10 @@ describeWith([requireDocker(), requireBusybox()], 'Docker container operations a
 
   it('says not killed when the container stops on SIGTERM, and takes a second stop calmly', async () => {
     const name = await runContainer('graceful', { Cmd: ['/bin/sh', '-c', LOOP("'exit 0'")] });
-    const stopped = await ops.stop(name, { graceSeconds: 5 }, signal());
+    // The trap runs once the loop's `sleep 1` ends: a grace well past that, so that only a SIGTERM that went
+    // unheard ends in a kill, however busy the machine.
+    const stopped = await ops.stop(name, { graceSeconds: 15 }, signal());
     expect(stopped).toMatchObject({ wasRunning: true, killed: false, exitCode: 0 });
-    expect(stopped.tookMs).toBeLessThan(5_000);
     expect(await ops.stop(name, { graceSeconds: 5 }, signal())).toMatchObject({ wasRunning: false, killed: false });
   });
 

@@ -212,10 +212,9 @@ scriptedSuite('database check in scripted MongoDB states (wire double)', () => {
   });
 
   it('an abort ends the check at once with unknown', async () => {
-    await double.setScript(scenarios.slow(3_000));
-    const started = performance.now();
-    const result = await runCheck(seedList(), { timeoutMs: 10_000 }, AbortSignal.timeout(500));
-    expect(performance.now() - started).toBeLessThan(1_500);
+    // Answers and the check's own bound both longer than the test's time: only the abort can end it in time.
+    await double.setScript(scenarios.slow(120_000));
+    const result = await runCheck(seedList(), { timeoutMs: 120_000 }, AbortSignal.timeout(500));
     expect(result).toMatchObject({ status: 'unknown', summary: 'the database check ran out of time' });
   });
 });

@@ -175,9 +175,7 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
     await container.wait();
     const controller = new AbortController();
     setTimeout(() => controller.abort(new DOMException('time is up', 'TimeoutError')), 500);
-    const started = Date.now();
     const result = await check.run({ connector: connectorFor(container.id), signal: controller.signal, now: new Date() });
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(result.status).toBe('unknown');
     expect(result.summary).toMatch(/^could not read the logs: container logs unreadable: (aborted \(time is up\)|timed out)$/);
     const read = Number(/unreadable \(after (\d+) lines\)/.exec(result.details[0]?.value ?? '')?.[1]);

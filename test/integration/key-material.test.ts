@@ -63,19 +63,16 @@ describeWith([requireStandinImage()], 'key-material check against the stand-in C
     }
   });
 
-  it('a rejected key is critical, and its 1-4 s answer does not add to a slow /health: both are read at once', async () => {
+  // That /health and the key are read at the same time is shown in the unit test, with gates.
+  it('a rejected key is critical while /health hangs', async () => {
     await standin.setHealth('hang'); // /health answers after 60 s: the client gives up after 2.5 s
-    // The real 401 comes after 1-4 s; pinned to 1 s so that the sum below says whether the calls ran at once.
+    // The real 401 comes after 1-4 s; pinned to 1 s to keep the test short.
     await standin.writeState('auth-delay', '1');
     try {
-      const started = performance.now();
       const result = await run(connector(standin.url, 'not-the-key'));
-      const elapsed = performance.now() - started;
       expect(result.status).toBe('critical');
       expect(detail(result, 'API key')).toEqual({ label: 'API key', value: 'API key rejected (401)', status: 'critical' });
       expect(detail(result, 'Backbone authentication')?.status).toBe('unknown');
-      // One after the other would take at least 1 s (401) + 2.5 s (health time limit).
-      expect(elapsed).toBeLessThan(3_300);
     } finally {
       await standin.setHealth('healthy');
     }

@@ -31,7 +31,7 @@ const REDIS = at(brokerUrl('redis'));
 const FAST = { timeoutMs: 2_000 };
 
 let refusedPort: number;
-let silent: RunningServer;
+let silent: Awaited<ReturnType<typeof startSilentServer>>;
 let http: RunningServer;
 let certificate: TestCertificate;
 beforeAll(async () => {
@@ -71,9 +71,7 @@ describe('every probe', () => {
     ['mqtt', 'waiting for CONNACK', (port: number) => probeMqtt(`mqtt://127.0.0.1:${port}`, { timeoutMs: 400 })],
     ['redis', 'waiting for PONG', (port: number) => probeRedis(`redis://127.0.0.1:${port}`, { timeoutMs: 400 })],
   ])('%s: a server that accepts and never answers times out, naming what it waited for', async (_name, stage, probe) => {
-    const started = performance.now();
     const result = await probe(silent.port);
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(result).toEqual({ ok: false, kind: 'timeout', reason: `timed out: connected, but no answer within 400 ms (${stage})` });
   });
 
@@ -82,9 +80,8 @@ describe('every probe', () => {
     ['mqtt', 'the server does not speak MQTT (expected CONNACK)', (port: number) => probeMqtt(`mqtt://127.0.0.1:${port}`, FAST)],
     ['redis', 'the server does not speak the Redis protocol', (port: number) => probeRedis(`redis://127.0.0.1:${port}`, FAST)],
   ])('%s: a server speaking another protocol (HTTP) is a protocol failure at once', async (_name, reason, probe) => {
-    const started = performance.now();
+    // At once: a probe that waited for more would end in its timeout instead.
     expect(await probe(http.port)).toEqual({ ok: false, kind: 'protocol', reason });
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it.each([
@@ -100,8 +97,12 @@ describe('every probe', () => {
 
   it("stops when the caller's signal aborts (the check's time is up)", async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const result = await probeRedis(`redis://127.0.0.1:${silent.port}`, { timeoutMs: 10_000, signal: controller.signal });
+    const before = silent.connections();
+    const pending = probeRedis(`redis://127.0.0.1:${silent.port}`, { timeoutMs: 10_000, signal: controller.signal });
+    // Aborted once connected and waiting for the answer.
+    await expect.poll(() => silent.connections()).toBe(before + 1);
+    controller.abort();
+    const result = await pending;
     expect(result).toMatchObject({ ok: false, kind: 'timeout' });
     expect(!result.ok && result.reason).toContain('before the check was stopped');
   });

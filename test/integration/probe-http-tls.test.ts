@@ -89,11 +89,17 @@ describe('probeHttp', () => {
       };
       pump();
     });
+    const closed: Array<Promise<unknown>> = [];
+    // Its reset of the server's side (ECONNRESET there) is the server's to handle; only the close counts here.
+    endless.on('connection', (socket) => closed.push(new Promise((resolve) => socket.once('close', resolve))));
     await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
     try {
       const result = await probeHttp(`http://127.0.0.1:${(endless.address() as AddressInfo).port}/`, FAST);
       expect(result).toMatchObject({ ok: true, httpStatus: 200 });
-      await new Promise((resolve) => setTimeout(resolve, 100)); // an error event would surface here
+      // The server sees the connection end only after the probe's side has closed: an error event of the probe's
+      // socket or response would have been emitted (and failed the run as unhandled) by then.
+      expect(closed).toHaveLength(1);
+      await closed[0];
     } finally {
       endless.closeAllConnections();
       await new Promise<void>((resolve) => endless.close(() => resolve()));

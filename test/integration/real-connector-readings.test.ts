@@ -15,7 +15,7 @@ import { removeAllStandins, startStandinConnector, type StandinConnector } from 
 
 /**
  * The readings a real Connector 7.0.0 proved wrong, each reproduced with the stand-in as the real one
- * behaves (shared/docs/connector-interface.md), through the real checks.
+ * behaves (docs/connector-interface.md), through the real checks.
  */
 describeWith([requireDocker, requireStandinImage], 'readings of a Connector as it really behaves', () => {
   const api = new ConnectorApiClient(2_500);

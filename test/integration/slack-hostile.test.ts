@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot } from '../../bench/support/bot-process.ts';
 import { capturingLogger } from '../support/builders.ts';
 import { freePort } from '../support/standin.ts';
-import { SLACK_TEST_SECRET, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
-import { post, signature, signedRequest, SlackStandin } from '../support/slack/index.ts';
+import { refusedDeliveries, SLACK_TEST_SECRET, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
+import { post, signature, signedRequest, signedText, SlackStandin } from '../support/slack/index.ts';
 
 /**
  * Correctly signed deliveries of shapes Slack never sends, against the real Bolt receivers: each is refused
@@ -15,8 +15,7 @@ import { post, signature, signedRequest, SlackStandin } from '../support/slack/i
 
 /** A body signed with the bot's secret, as Slack signs: any text, any content type. */
 function signed(body: string, contentType: 'application/x-www-form-urlencoded' | 'application/json') {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return { body, headers: { 'content-type': contentType, 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature(SLACK_TEST_SECRET, timestamp, body) } };
+  return signedText(SLACK_TEST_SECRET, body, contentType);
 }
 
 const form = (payload: string) => signed(new URLSearchParams({ payload }).toString(), 'application/x-www-form-urlencoded');
@@ -39,10 +38,6 @@ function blockActions(standin: SlackStandin, change: (payload: Record<string, un
   return JSON.stringify(payload);
 }
 
-async function refusedCount(bot: { url: string }): Promise<number> {
-  const text = await (await fetch(`${bot.url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
-  return Number(/^connector_ops_chat_deliveries_refused_total\{platform="slack"\} (\d+)$/m.exec(text)?.[1] ?? 0);
-}
 
 const textOf = (message: { text?: string | undefined; blocks?: unknown }) => `${message.text ?? ''} ${JSON.stringify(message.blocks ?? [])}`;
 
@@ -79,12 +74,12 @@ describe('Slack over HTTP: signed deliveries of shapes Slack never sends', () =>
   ];
 
   it.each(hostile)('%s → 400, logged and counted; nothing runs, and the next command is answered', async (_name, make, problem) => {
-    const before = await refusedCount(bot);
+    const before = await refusedDeliveries(bot);
     const callsBefore = standin.calls.length;
     const { body, headers } = make(standin);
     const answer = await post(`${bot.url}/slack/events`, body, headers);
     expect(answer.status).toBe(400);
-    expect(await refusedCount(bot)).toBe(before + 1);
+    expect(await refusedDeliveries(bot)).toBe(before + 1);
     expect(records.filter((r) => r.level === 40 && r.mode === 'http').at(-1)).toMatchObject({ msg: expect.stringMatching(/Slack delivery refused/), problem: expect.stringMatching(problem) });
     expect(standin.calls.slice(callsBefore)).toEqual([]);
 
@@ -94,11 +89,11 @@ describe('Slack over HTTP: signed deliveries of shapes Slack never sends', () =>
   });
 
   it('an unsigned hostile body is Bolt\'s to refuse: 401, not counted as a delivery', async () => {
-    const before = await refusedCount(bot);
+    const before = await refusedDeliveries(bot);
     const { body, headers } = form('null');
     const answer = await post(`${bot.url}/slack/events`, body, { ...headers, 'x-slack-signature': signature('not-the-secret', headers['x-slack-request-timestamp'], body) });
     expect(answer.status).toBe(401);
-    expect(await refusedCount(bot)).toBe(before);
+    expect(await refusedDeliveries(bot)).toBe(before);
   });
 
   it('a good button press still runs', async () => {
@@ -137,22 +132,22 @@ describe('Slack in Socket Mode: envelopes of shapes Slack never sends', () => {
   ];
 
   it.each(envelopes)('%s is acknowledged, runs nothing, is logged and counted; the next command is answered', async (_name, envelope) => {
-    const before = await refusedCount(bot);
+    const before = await refusedDeliveries(bot);
     const callsBefore = standin.calls.length;
     const ack = await standin.socket.send({ ...envelope, payload: envelope.payload as never, type: envelope.type as never });
     expect(ack.payload).toEqual({});
-    expect(await refusedCount(bot)).toBe(before + 1);
+    expect(await refusedDeliveries(bot)).toBe(before + 1);
     expect(records.filter((r) => r.level === 40 && r.mode === 'socket').at(-1)).toMatchObject({ envelopeId: ack.envelope_id, problem: expect.any(String) });
     expect(standin.calls.slice(callsBefore)).toEqual([]);
     await answersHelp();
   });
 
   it.each([['null'], ['42'], ['"hello"'], ['[]'], ['{"type":']])('a message %s (no envelope at all) is dropped and logged; the next command is answered', async (text) => {
-    const before = await refusedCount(bot);
+    const before = await refusedDeliveries(bot);
     standin.socket.sendRaw(text);
     const deadline = Date.now() + 5_000;
-    while ((await refusedCount(bot)) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await refusedCount(bot)).toBe(before + 1);
+    while ((await refusedDeliveries(bot)) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await refusedDeliveries(bot)).toBe(before + 1);
     expect(records.filter((r) => r.level === 40 && r.mode === 'socket').at(-1)).toMatchObject({ problem: expect.stringMatching(/^a Socket Mode message (that is|without an envelope_id)/) });
     await answersHelp();
   });
@@ -180,7 +175,7 @@ describe('the bot as a process (connector-ops start, HTTP mode)', () => {
       expect((await post(`${url}/slack/events`, help.body, help.headers)).status).toBe(200);
       await standin.waitFor(() => standin.responses.find((r) => JSON.stringify(r.body).includes('operate enmeshed Connectors')), 10_000);
       expect(bot.alive()).toBe(true);
-      expect(await refusedCount({ url })).toBe(3);
+      expect(await refusedDeliveries({ url })).toBe(3);
       expect(await bot.stop()).toBe(0);
     } finally {
       await bot.stop();

@@ -17,12 +17,16 @@ describe('SlackPoster', () => {
 
   it('a 429 in one channel is waited out there (Retry-After), while another channel goes on at once', async () => {
     standin.fault('chat.postMessage', { status: 429, retryAfter: 2 });
-    const started = performance.now();
-    const busy = poster.call('C0OPS00001', 'chat.postMessage', { channel: 'C0OPS00001', text: 'after the limit' }).then(() => performance.now() - started);
-    const quiet = poster.call('C0QUIET001', 'chat.postMessage', { channel: 'C0QUIET001', text: 'at once' }).then(() => performance.now() - started);
-    const [busyMs, quietMs] = await Promise.all([busy, quiet]);
-    expect(busyMs).toBeGreaterThanOrEqual(2_000);
-    expect(quietMs).toBeLessThan(1_000);
+    const from = standin.calls.length;
+    const busy = poster.call('C0OPS00001', 'chat.postMessage', { channel: 'C0OPS00001', text: 'after the limit' });
+    const quiet = poster.call('C0QUIET001', 'chat.postMessage', { channel: 'C0QUIET001', text: 'at once' });
+    await Promise.all([busy, quiet]);
+    // The busy channel's retry comes once Retry-After (2 s) has passed; the quiet channel's post did not wait for it.
+    const calls = standin.calls.slice(from);
+    const busyCalls = calls.filter((call) => call.params.channel === 'C0OPS00001');
+    expect(busyCalls.map((call) => call.status)).toEqual([429, 200]);
+    expect(busyCalls[1]!.time - busyCalls[0]!.time).toBeGreaterThanOrEqual(2_000);
+    expect(calls.findIndex((call) => call.params.channel === 'C0QUIET001')).toBeLessThan(calls.indexOf(busyCalls[1]!));
     expect(standin.messagesIn('C0OPS00001').filter((m) => m.text === 'after the limit')).toHaveLength(1);
     expect(standin.messagesIn('C0QUIET001').filter((m) => m.text === 'at once')).toHaveLength(1);
   });

@@ -18,6 +18,20 @@ const BOB = 'U0BOB00001';
 const CAROL = 'U0CAROL001';
 
 const textOf = (message: { text?: string | undefined; blocks?: unknown }) => `${message.text ?? ''} ${JSON.stringify(message.blocks ?? [])}`;
+/** The id of a command's response URL, as the stand-in records its answers. */
+const responseId = (command: { response_url: string }) => new URL(command.response_url).pathname.split('/').pop();
+
+/**
+ * A barrier for what an earlier command set off in the channel: `health ops`, sent after it, is answered in the
+ * channel, and the bot posts to a channel one after another in the order the posts were made; a command handled
+ * earlier has made its posts before this one's report is ready (it reads a Connector first).
+ */
+async function channelBarrier(standin: SlackStandin, send: (command: ReturnType<SlackStandin['slashCommand']>) => Promise<unknown>): Promise<void> {
+  const reports = () => standin.messagesIn(CHANNEL).filter((m) => textOf(m).includes('Health · ops')).length;
+  const before = reports();
+  await send(standin.slashCommand({ text: 'health ops' }));
+  await standin.waitFor(() => reports() > before, 15_000);
+}
 
 describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real Bolt receiver', () => {
   let standin: SlackStandin;
@@ -70,14 +84,21 @@ describe('Slack over HTTP: /slack/events on the bot\'s own server, with the real
     const { body, headers } = tamper(signed.body, signed.headers);
     const answer = await post(`${bot.url}/slack/events`, body, headers);
     expect(answer.status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(standin.calls.slice(before)).toEqual([]);
+    // A later command signed right: once it is answered, anything the refused one had set off would have come too.
+    const later = standin.slashCommand({ text: 'help' });
+    const laterSigned = signedRequest(SECRET, later);
+    expect((await post(`${bot.url}/slack/events`, laterSigned.body, laterSigned.headers)).status).toBe(200);
+    await standin.waitFor(() => standin.responses.find((r) => r.id === responseId(later)));
+    expect(standin.calls.slice(before).filter((call) => call.params.id !== responseId(later))).toEqual([]);
   });
 
   it('a byte-identical replay is acknowledged and runs once', async () => {
     const signed = signedRequest(SECRET, standin.slashCommand({ text: 'connectors' }));
     for (let i = 0; i < 3; i++) expect((await post(`${bot.url}/slack/events`, signed.body, signed.headers)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await channelBarrier(standin, async (command) => {
+      const later = signedRequest(SECRET, command);
+      expect((await post(`${bot.url}/slack/events`, later.body, later.headers)).status).toBe(200);
+    });
     expect(standin.messagesIn(CHANNEL).filter((m) => textOf(m).includes('Connectors'))).toHaveLength(1);
   });
 
@@ -200,9 +221,31 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
     const payload = standin.slashCommand({ text: 'connectors' });
     await standin.socket.send({ payload });
     await standin.socket.send({ payload, retry_attempt: 1, retry_reason: 'timeout' });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await channelBarrier(standin, (command) => standin.socket.send({ payload: command }));
     expect(standin.messagesIn(CHANNEL).filter((m) => textOf(m).includes('Connectors'))).toHaveLength(1);
   });
+
+  /** Presses the button of a published App Home view whose value is `command`: a click in a view carries the view, and neither a channel nor a response URL. */
+  async function pressHomeButton(home: { user: string; view: Record<string, unknown> }, command: string): Promise<void> {
+    const blocks = (home.view as { blocks: Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }> }).blocks;
+    const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.value === command)!;
+    const name = standin.workspace.users.find((u) => u.id === home.user)!.name;
+    const press = {
+      type: 'block_actions',
+      user: { id: home.user, username: name, name, team_id: standin.workspace.team.id },
+      api_app_id: standin.workspace.appId,
+      token: standin.workspace.verificationToken,
+      container: { type: 'view', view_id: 'V0HOME0001' },
+      trigger_id: `${Date.now()}.1.home`,
+      team: { id: standin.workspace.team.id, domain: standin.workspace.team.domain },
+      is_enterprise_install: false,
+      view: { id: 'V0HOME0001', type: 'home', blocks },
+      actions: [{ action_id: button.action_id, block_id: 'home', text: { type: 'plain_text', text: 'Requests' }, value: button.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
+    };
+    await standin.socket.send({ payload: press as never, type: 'interactive' });
+  }
+
+  const noRequestsIn = (user: string) => standin.messagesIn(`D${user.slice(1)}`).find((m) => textOf(m).includes('No pending or running requests'));
 
   it('the App Home shows every connector\'s last known status and the pending requests, refreshed when opened; opened twice by one event, published once', async () => {
     await standin.socket.send({ payload: standin.slashCommand({ text: 'health ops' }) });
@@ -212,31 +255,18 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
     await standin.socket.send({ payload: opened, retry_attempt: 1, retry_reason: 'timeout' });
     const home = await standin.waitFor(() => standin.views.find((v) => v.user === ALICE));
     expect(JSON.stringify(home.view)).toMatch(/ops.*critical \(health\) at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A barrier: what the bot sends to one person (her Home, her direct messages) goes out one after another, in order.
+    // Once the answer to a later press in her Home has come, a second publication of her Home would have come before it.
+    await pressHomeButton(home, '/connector requests');
+    await standin.waitFor(() => noRequestsIn(ALICE));
     expect(standin.views.filter((v) => v.user === ALICE)).toHaveLength(1);
   });
 
   it('a button of the App Home answers in the app\'s direct messages', async () => {
     await standin.socket.send({ payload: standin.appHomeOpened({ user: BOB }) });
     const home = await standin.waitFor(() => standin.views.find((v) => v.user === BOB));
-    const blocks = (home.view as { blocks: Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }> }).blocks;
-    const requests = blocks.flatMap((b) => b.elements ?? []).find((e) => e.value === '/connector requests')!;
-    // A click in a view carries the view, and neither a channel nor a response URL.
-    const press = {
-      type: 'block_actions',
-      user: { id: BOB, username: 'bob', name: 'bob', team_id: standin.workspace.team.id },
-      api_app_id: standin.workspace.appId,
-      token: standin.workspace.verificationToken,
-      container: { type: 'view', view_id: 'V0HOME0001' },
-      trigger_id: `${Date.now()}.1.home`,
-      team: { id: standin.workspace.team.id, domain: standin.workspace.team.domain },
-      is_enterprise_install: false,
-      view: { id: 'V0HOME0001', type: 'home', blocks },
-      actions: [{ action_id: requests.action_id, block_id: 'home', text: { type: 'plain_text', text: 'Requests' }, value: requests.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
-    };
-    await standin.socket.send({ payload: press as never, type: 'interactive' });
-    const answer = await standin.waitFor(() => standin.messagesIn(`D${BOB.slice(1)}`).find((m) => textOf(m).includes('No pending or running requests')));
-    expect(answer).toBeDefined();
+    await pressHomeButton(home, '/connector requests');
+    expect(await standin.waitFor(() => noRequestsIn(BOB))).toBeDefined();
   });
 
   it('a dropped socket is reopened, and /readyz says so meanwhile', async () => {
@@ -258,7 +288,7 @@ describe('Slack in Socket Mode, with the real Bolt Socket Mode receiver', () => 
     await standin.waitFor(async () => ((await readyz()).status === 200 ? true : undefined), 20_000);
     const command = standin.slashCommand({ text: 'help' });
     await standin.socket.send({ payload: command });
-    const answer = await standin.waitFor(() => standin.responses.find((r) => r.id === new URL(command.response_url).pathname.split('/').pop()));
+    const answer = await standin.waitFor(() => standin.responses.find((r) => r.id === responseId(command)));
     expect(textOf(answer.body)).toContain('/connector');
   });
 });

@@ -42,11 +42,11 @@ interface Answer {
 }
 
 /** A GET of `route`; `apiKey` null sends no key at all. */
-async function get(standin: StandinConnector, route: string, apiKey: string | null = standin.apiKey, timeoutMs = 10_000): Promise<Answer> {
+async function get(standin: StandinConnector, route: string, apiKey: string | null = standin.apiKey, timeoutMs = 10_000, signal?: AbortSignal): Promise<Answer> {
   const started = performance.now();
   const response = await fetch(`${standin.url}${route}`, {
     headers: apiKey === null ? {} : { 'X-API-KEY': apiKey },
-    signal: AbortSignal.timeout(timeoutMs),
+    signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]),
   });
   const text = await response.text();
   return {
@@ -97,7 +97,7 @@ describeWith([requireStandinImage()], 'stand-in Connector answers and logs like 
     await removeAllStandins();
   });
 
-  it('refuses a wrong and a missing key with 401 after 1, 2, 3 or 4 whole seconds, in the error envelope', async () => {
+  it('refuses a wrong and a missing key with 401 after a wait of a second or more, in the error envelope', async () => {
     const answers = await Promise.all([
       get(api, '/Monitoring/Version', 'wrong'),
       get(api, '/Monitoring/Version', null),
@@ -109,23 +109,25 @@ describeWith([requireStandinImage()], 'stand-in Connector answers and logs like 
     for (const answer of answers) {
       expect(answer.status).toBe(401);
       expect(answer.body).toEqual(errorEnvelope('error.connector.unauthorized', 'Unauthorized.'));
+      // The refusal waits (1-4 s at random); only the lower bound is asserted: a busy machine stretches the rest.
       expect(answer.elapsedMs).toBeGreaterThanOrEqual(1_000);
-      // Whole seconds: the duration is a sleep of 1-4 s plus the few milliseconds of the answer.
-      const seconds = Math.floor(answer.durationHeader / 1000);
-      expect(seconds).toBeGreaterThanOrEqual(1);
-      expect(seconds).toBeLessThanOrEqual(4);
-      expect(answer.durationHeader - seconds * 1000).toBeLessThan(500);
+      expect(answer.durationHeader).toBeGreaterThanOrEqual(1_000);
     }
     const ids = answers.map((answer) => (answer.body as { error: { id: string } }).error.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('answers an unknown route with 404 routeDoesNotExist at once, with the duration header', async () => {
-    const answer = await get(api, '/api/core/v1/Nothing');
-    expect(answer.status).toBe(404);
-    expect(answer.body).toEqual(errorEnvelope('error.connector.http.routeDoesNotExist', 'The requested route does not exist.'));
-    expect(answer.elapsedMs).toBeLessThan(1_000);
-    expect(Number.isInteger(answer.durationHeader)).toBe(true);
+    try {
+      // A refused key would now wait a minute: the answer within the request's 10 s shows the 404 does not.
+      await api.writeState('auth-delay', '60');
+      const answer = await get(api, '/api/core/v1/Nothing');
+      expect(answer.status).toBe(404);
+      expect(answer.body).toEqual(errorEnvelope('error.connector.http.routeDoesNotExist', 'The requested route does not exist.'));
+      expect(Number.isInteger(answer.durationHeader)).toBe(true);
+    } finally {
+      await api.removeState('auth-delay');
+    }
   });
 
   it('answers 403 at once to a valid key without the route\'s scope; "*" is one segment, "**" any', async () => {
@@ -138,9 +140,11 @@ describeWith([requireStandinImage()], 'stand-in Connector answers and logs like 
     try {
       await api.writeState('scopes', 'monitoring:version');
       expect(await statuses()).toEqual([200, 403, 403, 403, 403]);
+      // A refused key would now wait a minute: the answer within the request's 10 s shows the 403 does not.
+      await api.writeState('auth-delay', '60');
       const forbidden = await get(api, '/Monitoring/Support');
       expect(forbidden.body).toEqual(errorEnvelope('error.connector.forbidden', 'You are not allowed to access this endpoint.'));
-      expect(forbidden.elapsedMs).toBeLessThan(1_000);
+      await api.removeState('auth-delay');
 
       await api.writeState('scopes', 'core:*, monitoring:support');
       expect(await statuses()).toEqual([403, 403, 200, 200, 200]);
@@ -153,29 +157,38 @@ describeWith([requireStandinImage()], 'stand-in Connector answers and logs like 
       // Still 404 for an unknown route: no scope stands in front of it.
       expect((await get(api, '/Monitoring/Nothing')).status).toBe(404);
     } finally {
-      await api.removeState('scopes');
+      await Promise.all([api.removeState('scopes'), api.removeState('auth-delay')]);
     }
     expect(await statuses()).toEqual([200, 200, 200, 200, 200]);
   });
 
-  it('hangs only /health and Support, while Version and the Account routes answer within 1 s', async () => {
+  it('hangs only /health and Support, while Version and the Account routes answer', async () => {
+    const gaveUp = new AbortController();
+    let settled = 0;
     const hangs = (route: string) =>
-      get(hanging, route, hanging.apiKey, 2_500).then(
-        () => 'answered',
-        (error: Error) => error.name,
-      );
+      get(hanging, route, hanging.apiKey, 60_000, gaveUp.signal)
+        .then(
+          () => 'answered',
+          (error: Error) => error.name,
+        )
+        .finally(() => settled++);
     const health = hangs('/health');
     const support = hangs('/Monitoring/Support');
-    // One after the other, while both hang: busybox nc listens with a backlog of 1, so connections
-    // opened in the same instant can wait for the client's SYN retry (1 s).
-    await sleep(200);
+    // Both hang in the stand-in (a handler each, sleeping its minute) before the other routes are asked.
+    const sleepers = async () => {
+      const { Processes } = (await new Docker().getContainer(hanging.containerId).top()) as { Processes: string[][] };
+      return Processes.filter((row) => row.at(-1) === 'sleep 60').length;
+    };
+    await expect.poll(sleepers, { timeout: 10_000 }).toBe(2);
     for (const route of ['/Monitoring/Version', '/api/core/v1/Account/IdentityInfo', '/api/core/v1/Account/SyncInfo']) {
       const answer = await get(hanging, route);
       expect(answer.status).toBe(200);
-      expect(answer.elapsedMs).toBeLessThan(1_000);
+      // Answered while /health and Support still hang: neither has answered yet.
+      expect(settled).toBe(0);
     }
-    expect(await health).toBe('TimeoutError');
-    expect(await support).toBe('TimeoutError');
+    gaveUp.abort();
+    expect(await health).toBe('AbortError');
+    expect(await support).toBe('AbortError');
   });
 
   it('with the Backbone refusing connections: 500, both Backbone services unhealthy, a WARN dump per check', async () => {
@@ -339,22 +352,18 @@ describeWith([requireStandinImage()], 'stand-in Connector answers and logs like 
       startStandinConnector({ name: 'stop-ignored', ignoreSigterm: true }),
     ]);
     const docker = new Docker();
-    const timed = async (stop: () => Promise<void>) => {
-      const started = performance.now();
-      await stop();
-      return performance.now() - started;
-    };
-    const [slowMs, stuckMs] = await Promise.all([timed(() => slow.stop(10)), timed(() => stuck.stop(1))]);
+    await Promise.all([slow.stop(10), stuck.stop(1)]);
 
-    expect(slowMs).toBeGreaterThanOrEqual(2_000);
-    expect(slowMs).toBeLessThan(5_000);
+    // Exit code 0, not SIGKILL's 137: it ended by itself within the 10 s grace.
     expect((await docker.getContainer(slow.containerId).inspect()).State.ExitCode).toBe(0);
     const slowOutput = (await containerOutput(slow.containerId)).trimEnd().split('\n');
     const received = slowOutput.findIndex((line) => line.includes('[INFO] ConnectorRuntime - Received signal SIGTERM'));
     expect(received).toBeGreaterThan(0);
     expect(slowOutput.at(-1)).toMatch(/\[INFO\] ConnectorRuntime - Connector stopped \x1b\[39m$/);
+    // The shutdown took its stop-delay, by the Connector's own timestamps of the two lines.
+    const loggedAt = (line: string) => new Date(/\[(\d{4}-\d\d-\d\dT[\d:.]+)\]/.exec(line)![1]!).getTime();
+    expect(loggedAt(slowOutput.at(-1)!) - loggedAt(slowOutput[received]!)).toBeGreaterThanOrEqual(2_000);
 
-    expect(stuckMs).toBeGreaterThanOrEqual(1_000);
     const stuckState = (await docker.getContainer(stuck.containerId).inspect()).State;
     expect(stuckState.ExitCode).toBe(137); // SIGKILL
     const stuckOutput = await containerOutput(stuck.containerId);

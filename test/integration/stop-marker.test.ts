@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONNECTOR_DEFAULT_DATABASE } from '../../src/integrations/mongo/connector-database.ts';
-import { compareOpTimes } from '../../src/integrations/mongo/optime.ts';
+import { compareOpTimes } from '../../src/domain/optime.ts';
 import { judgeFreshness } from '../../src/integrations/mongo/stop-marker-freshness.ts';
 import { MongoStopMarkers, STOP_MARKERS_COLLECTION, type StopMarker, type StopMarkerWrite } from '../../src/integrations/mongo/stop-marker.ts';
 import { scenarios, type DoubleScript } from '../support/mongo-double/script.ts';
@@ -167,33 +167,27 @@ describe('stop markers without a server to answer', () => {
     return `mongodb://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
   }
 
-  async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number }> {
-    const started = performance.now();
-    const result = await call();
-    return { result, ms: performance.now() - started };
-  }
-
+  // Within the time bound: a call that went past it would go on to the driver's 30 s server selection, and end
+  // in the caller's abort (signal(), 20 s) instead, as 'aborted'.
   it('refused: a typed failure within the time bound, for a write and a read', async () => {
     const uri = `mongodb://127.0.0.1:${await closedPort()}/`;
     const quick = new MongoStopMarkers({ timeoutMs: 800 });
-    const write = await timed(() => quick.write(uri, newMarker(), signal()));
-    const read = await timed(() => quick.read(uri, signal()));
-    for (const { result, ms } of [write, read]) {
+    const write = await quick.write(uri, newMarker(), signal());
+    const read = await quick.read(uri, signal());
+    for (const result of [write, read]) {
       expect(result).toMatchObject({ ok: false, failure: 'refused', error: expect.stringContaining('ECONNREFUSED') });
-      expect(ms).toBeLessThan(800 + 400);
     }
   });
 
   it('no answer: a time-out within the time bound, saying what went unanswered', async () => {
-    const { result, ms } = await timed(() => new MongoStopMarkers({ timeoutMs: 800 }).write(silentUri(), newMarker(), signal()));
+    const result = await new MongoStopMarkers({ timeoutMs: 800 }).write(silentUri(), newMarker(), signal());
     expect(result).toMatchObject({ ok: false, failure: 'timeout', error: expect.stringMatching(/^writing the stop marker: no answer within 800 ms/) });
-    expect(ms).toBeLessThan(800 + 400);
   });
 
   it("the caller's abort ends the call at once", async () => {
-    const { result, ms } = await timed(() => new MongoStopMarkers({ timeoutMs: 10_000 }).read(silentUri(), AbortSignal.timeout(300)));
+    // Its own time bound is longer than the test's: only the abort can end it in time.
+    const result = await new MongoStopMarkers({ timeoutMs: 120_000 }).read(silentUri(), AbortSignal.timeout(300));
     expect(result).toEqual({ ok: false, failure: 'aborted', error: 'aborted: reading the stop marker ran out of time' });
-    expect(ms).toBeLessThan(300 + 400);
   });
 
   it('an invalid connection string: a typed failure, no throw', async () => {
@@ -285,10 +279,9 @@ scriptedSuite('stop markers in scripted MongoDB states (wire double)', () => {
 
   it('no primary: a typed failure within the time bound', async () => {
     await double.setScript(scenarios.noPrimary());
-    const started = performance.now();
+    // Past its bound it would go on to the driver's 30 s server selection and end in the caller's abort instead.
     const result = await new MongoStopMarkers({ timeoutMs: 1_000 }).write(uri(), newMarker(), signal());
     expect(result).toMatchObject({ ok: false, failure: 'no-primary', error: expect.stringContaining('the replica set has no primary') });
-    expect(performance.now() - started).toBeLessThan(1_400);
   });
 
   it('a connection string naming a secondary: the write is rejected (not primary)', async () => {
@@ -328,10 +321,9 @@ scriptedSuite('stop markers in scripted MongoDB states (wire double)', () => {
   });
 
   it('slow: an abort ends the write at once', async () => {
-    await double.setScript(scenarios.slow(3_000));
-    const started = performance.now();
-    const result = await new MongoStopMarkers({ timeoutMs: 10_000 }).write(uri(), newMarker(), AbortSignal.timeout(400));
+    // Answers and the call's own bound both longer than the test's time: only the abort can end it in time.
+    await double.setScript(scenarios.slow(120_000));
+    const result = await new MongoStopMarkers({ timeoutMs: 120_000 }).write(uri(), newMarker(), AbortSignal.timeout(400));
     expect(result).toMatchObject({ ok: false, failure: 'aborted' });
-    expect(performance.now() - started).toBeLessThan(800);
   });
 });

@@ -190,6 +190,7 @@ export function memoryKind(kind: OperationKind, result: ExecutionResult = { ok: 
     kind,
     danger: kind !== 'backup',
     timeoutMs: 5_000,
+    target: (connector) => ({ ok: true, connector }),
     plan: async (connector, asked) => ({ ok: true, params: { ...asked, shown: { lines: [`Connector: ${connector.name}`] } }, lines: [`Connector: ${connector.name}`] }),
     execute: async ({ request, progress }) => {
       executed.push(request);

@@ -1,4 +1,4 @@
-import type { FollowedLog, FollowSink, FollowStatus, LogPosition } from '../../src/alerts/log-source.ts';
+import type { FollowedLog, FollowSink, FollowStatus, LogPosition } from '../../src/logs/follow.ts';
 
 export interface SeenLine {
   stream: string;

@@ -14,6 +14,12 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
+/** How many signed deliveries the bot refused, as its /metrics says. */
+export async function refusedDeliveries(bot: { url: string }): Promise<number> {
+  const text = await (await fetch(`${bot.url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  return Number(/^connector_ops_chat_deliveries_refused_total\{platform="slack"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
 /** The bot as `connector-ops start` builds it, with Slack pointed at the stand-in; HTTP mode serves /slack/events on its own server. */
 export async function startSlackBot(standin: SlackStandin, mode: 'http' | 'socket', env: Record<string, string> = {}, logger: Logger = silentLogger()): Promise<SlackBot> {
   const bot = await startChatBot(

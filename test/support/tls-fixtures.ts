@@ -107,13 +107,17 @@ export async function startTlsProxy(certificate: TestCertificate, targetPort: nu
 }
 
 /** Accepts connections and never sends a byte: the hanging broker. */
-export async function startSilentServer(): Promise<RunningServer & { connections: () => number }> {
+export async function startSilentServer(): Promise<RunningServer & { connections: () => number; mostAtOnce: () => number }> {
   let count = 0;
-  const server = createNetServer(() => {
+  let open = 0;
+  let most = 0;
+  const server = createNetServer((socket) => {
     count += 1;
+    most = Math.max(most, ++open);
+    socket.on('close', () => (open -= 1));
   });
   const running = await listen(server);
-  return { ...running, connections: () => count };
+  return { ...running, connections: () => count, mostAtOnce: () => most };
 }
 
 async function listen(server: Server): Promise<RunningServer> {

@@ -37,11 +37,14 @@ function setup(subscriptions: Subscription[] = [OPS, REPORTS], timers: AlertTime
     logger: silentLogger(),
   };
   const engine = new AlertEngine(options);
-  /** Everything queued so far, as `conversation kind text`. */
-  const queued = () =>
-    (store.db.prepare('SELECT conversation, key, update_of, message FROM outbox ORDER BY id').all() as Array<{ conversation: string; key: string | null; update_of: string | null; message: string }>).map(
-      (row) => ({ conversation: row.conversation, kind: row.key ? 'post' : 'update', ref: row.key ?? row.update_of, text: (JSON.parse(row.message) as { text: string }).text, message: row.message }),
-    );
+  /** Everything queued so far, in order: ids count up from 1 in a fresh store, and nothing here is pruned. */
+  const queued = () => {
+    const items = [];
+    for (let id = 1, item = outbox.get(id); item; item = outbox.get(++id)) {
+      items.push({ conversation: item.conversation, kind: item.key ? 'post' : 'update', ref: item.key ?? item.updateOf, text: item.message.text, message: JSON.stringify(item.message) });
+    }
+    return items;
+  };
   return { store, engine, silences, queued, options };
 }
 

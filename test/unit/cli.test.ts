@@ -288,7 +288,7 @@ describe.concurrent('connector-ops CLI', () => {
     const checks = main!.checks as Array<Record<string, unknown>>;
     expect(checks.map((c) => c.id)).toEqual(['health', 'container', 'third-party']);
     for (const check of checks) {
-      expect(Object.keys(check).sort()).toEqual(['details', 'id', 'status', 'summary']);
+      expect(Object.keys(check).sort()).toEqual(check.findings === undefined ? ['details', 'id', 'status', 'summary'] : ['details', 'findings', 'id', 'status', 'summary']);
       expect(CHECK_STATUSES).toContain(check.status);
       expect(typeof check.summary).toBe('string');
       for (const d of check.details as Array<Record<string, unknown>>) {
@@ -299,6 +299,30 @@ describe.concurrent('connector-ops CLI', () => {
     expect(checks[0]).toMatchObject({ id: 'health', status: 'critical' });
     // No engine at DOCKER_HOST: the container check could not look, which is not critical.
     expect(checks[1]).toMatchObject({ id: 'container', status: 'unknown' });
+  });
+
+  it('check --json carries the typed findings alerts are raised from: an unreachable Connector, a figure over its threshold', async () => {
+    // Any host uses more than 1 % of its memory: the host's memory is over both thresholds.
+    const run = await cli(['check', '--json', '--only', 'health,resources'], {
+      CONNECTOR_URL: `http://127.0.0.1:${closedPort}`,
+      MEMORY_WARN_PERCENT: '1',
+      MEMORY_CRITICAL_PERCENT: '1',
+    });
+    expect(run.code, run.stderr).toBe(2);
+    const report = JSON.parse(run.stdout) as { connectors: Array<{ checks: Array<{ id: string; findings?: Array<Record<string, unknown>> }> }> };
+    const [health, resources] = report.connectors[0]!.checks;
+    expect(health).toMatchObject({ id: 'health', findings: [{ kind: 'unreachable', reason: expect.stringContaining('ECONNREFUSED') }] });
+    expect(resources?.findings).toContainEqual({
+      kind: 'host-memory',
+      remoteEngine: false,
+      availableBytes: expect.any(Number),
+      totalBytes: expect.any(Number),
+      usedPercent: expect.any(Number),
+      warnPercent: 1,
+      criticalPercent: 1,
+      status: 'critical',
+      line: 1,
+    });
   });
 
   it('console reads commands from a pipe, answers them and exits 0 at the end of input', async () => {

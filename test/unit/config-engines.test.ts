@@ -41,6 +41,13 @@ describe('loadConfig: the default engine', () => {
     expect(config.engines).toEqual([{ name: 'default', host: 'tcp://docker-host:2376', tlsVerify: true, certPath: certs }]);
   });
 
+  it('gives every engine the SSH agent of SSH_AUTH_SOCK, and none when it is unset', () => {
+    const file = yamlFile('connectors:\n  - { name: a, container: c-a, docker: { host: "ssh://ops@edge-1" } }\n');
+    const config = loadConfig({ CONNECTOR_OPS_CONFIG: file, DOCKER_HOST: 'ssh://ops@edge-0', SSH_AUTH_SOCK: '/run/user/1000/agent.sock' });
+    expect(config.engines.map((e) => [e.name, e.sshAgent])).toEqual([['default', '/run/user/1000/agent.sock'], ['ssh://ops@edge-1', '/run/user/1000/agent.sock']]);
+    expect(loadConfig({ DOCKER_HOST: 'ssh://ops@edge-0' }).engines[0]).not.toHaveProperty('sshAgent');
+  });
+
   it('names DOCKER_TLS_VERIFY when it is not a yes or no', () => {
     expect(problemsOf({ DOCKER_TLS_VERIFY: 'maybe' })).toEqual(['DOCKER_TLS_VERIFY must be true or false, got "maybe"']);
   });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ErrorEvent } from '../../src/checks/error-logs/event.ts';
-import { knownError } from '../../src/checks/error-logs/known-errors.ts';
-import { LogEventParser } from '../../src/checks/error-logs/parser.ts';
-import { LineSplitter } from '../../src/integrations/logfiles/lines.ts';
+import type { ErrorEvent } from '../../src/logs/event.ts';
+import { knownError } from '../../src/logs/known-errors.ts';
+import { LogEventParser } from '../../src/logs/parser.ts';
+import { LineSplitter } from '../../src/logs/lines.ts';
 
 /** The recorded logs of test/fixtures/connector-logs, parsed as the error-logs check reads a source. */
 function parseFixture(name: string): ErrorEvent[] {

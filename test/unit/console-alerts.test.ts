@@ -9,7 +9,6 @@ import { aConnector, silentLogger, staticDirectory, testAlerts, testDispatcher }
 // The outbox stamps its items with the wall clock: the test's clock starts there.
 const T0 = Date.now();
 const runner: ReportRunner = { run: async () => report([]) };
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('alerts in the console', () => {
   it('are printed when due, updated in turn, and their Silence 1 h choice silences the alert', async () => {
@@ -42,9 +41,8 @@ describe('alerts in the console', () => {
     expect(written).toMatch(/errors +5/);
 
     input.write('2\n');
-    await settle();
+    await expect.poll(() => written).toMatch(/Silenced alert [0-9a-f]{10} \(main: Sync failed: <n>\) for 1 h/);
     expect(alerts.silences.active(new Date(now)).map((s) => s.scope)).toEqual(['alert']);
-    expect(written).toMatch(/Silenced alert [0-9a-f]{10} \(main: Sync failed: <n>\) for 1 h/);
     input.end();
     await terminal.ended;
   });

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ConsoleChat, type Dispatch } from '../../src/chat/console/console-chat.ts';
+import type { Dispatch } from '../../src/chat/adapter.ts';
+import { ConsoleChat } from '../../src/chat/console/console-chat.ts';
 import type { Message } from '../../src/domain/message.ts';
 import type { ChatRequest } from '../../src/domain/request.ts';
 import { textMessage } from '../../src/domain/message.ts';
@@ -127,7 +128,8 @@ describe('ConsoleChat (non-interactive)', () => {
     const chat = new ConsoleChat({ input, output, dispatch: scriptedHandle([]), redact: (t) => t, interactive: false });
     const done = chat.run(controller.signal);
     controller.abort();
-    await expect(Promise.race([done.then(() => 'ended'), sleep(1_000).then(() => 'still running')])).resolves.toBe('ended');
+    // A run that went on would never settle: the test's own time limit would fail it.
+    await expect(done).resolves.toBeUndefined();
   });
 
   it('redacts everything it writes', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextInstant, parseCron, previousInstant } from '../../src/scheduler/cron.ts';
-import { formatInZone } from '../../src/scheduler/zoned-time.ts';
+import { nextInstant, parseCron, previousInstant } from '../../src/time/cron.ts';
+import { formatInZone } from '../../src/time/zoned-time.ts';
 
 const BERLIN = 'Europe/Berlin';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forecastDiskFull } from '../../src/checks/resources-disk-forecast.ts';
-import type { DiskSample } from '../../src/store/disk-samples.ts';
+import type { DiskSample } from '../../src/domain/samples.ts';
 
 const GiB = 1024 ** 3;
 const HOUR = 3_600_000;

@@ -39,6 +39,12 @@ describe('modemOptions: one engine\'s client from its settings alone', () => {
       username: 'ops',
     });
   });
+
+  it('ssh: the agent is the one configuration read from SSH_AUTH_SOCK, not the environment of the process', () => {
+    expect(modemOptions({ host: 'ssh://ops@edge.example.org', tlsVerify: false, sshAgent: '/run/user/1000/agent.sock' })).toMatchObject({ sshOptions: { agent: '/run/user/1000/agent.sock' } });
+    const unset = modemOptions({ host: 'ssh://ops@edge.example.org', tlsVerify: false }) as { sshOptions?: { agent?: string } };
+    expect(unset.sshOptions?.agent).toBeUndefined();
+  });
 });
 
 describe('DockerEngines', () => {

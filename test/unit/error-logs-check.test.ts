@@ -3,9 +3,9 @@ import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
 import type { ContainerLogReader, LogFileReader } from '../../src/checks/error-logs/scan.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import { ContainerNotFoundError } from '../../src/integrations/docker/containers.ts';
-import { LineSplitter } from '../../src/integrations/logfiles/lines.ts';
+import { LineSplitter } from '../../src/logs/lines.ts';
 import type { StreamSinks } from '../../src/integrations/docker/logs.ts';
-import type { LineSink, LogWindow } from '../../src/integrations/logfiles/lines.ts';
+import type { LineSink, LogWindow } from '../../src/logs/lines.ts';
 import { Redactor } from '../../src/logging/redact.ts';
 import { distinctErrorLines } from '../support/builders.ts';
 

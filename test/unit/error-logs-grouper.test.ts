@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorEvent } from '../../src/checks/error-logs/event.ts';
-import { ErrorGrouper } from '../../src/checks/error-logs/grouper.ts';
+import type { ErrorEvent } from '../../src/logs/event.ts';
+import { ErrorGrouper } from '../../src/logs/grouper.ts';
 import { redact } from '../../src/logging/redact.ts';
 
 function event(message: string, time?: number, extra: Partial<ErrorEvent> = {}): ErrorEvent {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorEvent } from '../../src/checks/error-logs/event.ts';
-import { MAX_MESSAGE_CHARS, MAX_STACK_LINES } from '../../src/checks/error-logs/event.ts';
-import { LogEventParser } from '../../src/checks/error-logs/parser.ts';
-import { LineSplitter } from '../../src/integrations/logfiles/lines.ts';
+import type { ErrorEvent } from '../../src/logs/event.ts';
+import { MAX_MESSAGE_CHARS, MAX_STACK_LINES } from '../../src/logs/event.ts';
+import { LogEventParser } from '../../src/logs/parser.ts';
+import { LineSplitter } from '../../src/logs/lines.ts';
 
 const RED = '\x1b[31m';
 const GREEN = '\x1b[32m';

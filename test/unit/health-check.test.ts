@@ -58,6 +58,7 @@ describe('interpretHealth', () => {
       status: 'critical',
       summary: 'Unreachable: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:8080',
       details: [{ label: 'health route', value: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:8080', status: 'critical' }],
+      findings: [{ kind: 'unreachable', reason: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:8080' }],
     });
   });
 

@@ -160,13 +160,12 @@ describe('interpretKeyMaterial', () => {
 
 describe('KeyMaterialCheck.run with an in-memory Connector API', () => {
   const connector: Connector = aConnector('c', { url: 'http://connector.local', apiKey: 'k' });
-  const later = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms));
 
-  function api(answers: { support: ApiAnswer<SupportInfo>; identityInfo?: ApiAnswer<IdentityInfo>; delayMs?: number }) {
+  function api(answers: { support: ApiAnswer<SupportInfo>; identityInfo?: ApiAnswer<IdentityInfo> }) {
     const calls: string[] = [];
     const fake: KeyMaterialCheckOptions['api'] = {
-      health: async () => (calls.push('health'), later(answers.delayMs ?? 0, healthy)),
-      support: async () => (calls.push('support'), later(answers.delayMs ?? 0, answers.support)),
+      health: async () => (calls.push('health'), healthy),
+      support: async () => (calls.push('support'), answers.support),
       identityInfo: async () => {
         calls.push('identityInfo');
         return answers.identityInfo ?? { kind: 'failed', reason: 'not expected' };
@@ -194,10 +193,21 @@ describe('KeyMaterialCheck.run with an in-memory Connector API', () => {
   });
 
   it('reads health and Support at the same time', async () => {
-    const { fake } = api({ support: { kind: 'ok', value: { identityInfo: identity } }, delayMs: 300 });
-    const started = performance.now();
-    await run({ api: fake });
-    expect(performance.now() - started).toBeLessThan(550);
+    // Each answers only once the other was asked: one after the other, the first would wait until the check's time is up.
+    const flag = () => {
+      let resolve: () => void = () => undefined;
+      return { promise: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
+    };
+    const asked = { health: flag(), support: flag() };
+    const { fake } = api({ support: { kind: 'ok', value: { identityInfo: identity } } });
+    const result = await run({
+      api: {
+        ...fake,
+        health: async (...args) => (asked.health.resolve(), await asked.support.promise, fake.health(...args)),
+        support: async (...args) => (asked.support.resolve(), await asked.health.promise, fake.support(...args)),
+      },
+    });
+    expect(result.status).toBe('ok');
   });
 
   it('applies only to a connector with a URL', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { knownError } from '../../src/checks/error-logs/known-errors.ts';
+import { knownError } from '../../src/logs/known-errors.ts';
 
 const explain = (message: string) => knownError(message, 'ops')?.explanation;
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LogPosition } from '../../src/alerts/log-source.ts';
+import type { LogPosition } from '../../src/logs/follow.ts';
 import { followInBackground } from '../support/follow-recorder.ts';
 import { LogFileFollower } from '../../src/integrations/logfiles/tail.ts';
 

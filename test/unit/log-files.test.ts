@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findLogFiles, globToRegExp } from '../../src/integrations/logfiles/find.ts';
 import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
-import type { LineSink } from '../../src/integrations/logfiles/lines.ts';
+import type { LineSink } from '../../src/logs/lines.ts';
 
 const NOW = new Date('2026-08-20T12:00:00Z');
 const WINDOW = { since: new Date(NOW.getTime() - 24 * 3_600_000), until: NOW };

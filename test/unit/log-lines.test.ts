@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../src/integrations/logfiles/lines.ts';
-import type { LineSink } from '../../src/integrations/logfiles/lines.ts';
+import { LineSplitter } from '../../src/logs/lines.ts';
+import type { LineSink } from '../../src/logs/lines.ts';
 
 function collector(): { sink: LineSink; lines: string[] } {
   const lines: string[] = [];

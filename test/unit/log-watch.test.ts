@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AlertEngine } from '../../src/alerts/engine.ts';
-import { comparePositions, type FollowedLog, type FollowSink, type LogPosition } from '../../src/alerts/log-source.ts';
+import { comparePositions, type FollowedLog, type FollowSink, type LogPosition } from '../../src/logs/follow.ts';
 import { LogWatch, type LogWatchOptions } from '../../src/alerts/log-watch.ts';
 import { LogLeases } from '../../src/store/log-leases.ts';
 import { AlertStore } from '../../src/store/alerts.ts';

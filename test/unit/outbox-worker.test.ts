@@ -109,6 +109,16 @@ describe('OutboxWorker', () => {
     expect(outbox.get(id)).toMatchObject({ state: 'delivered' });
   });
 
+  it('while it runs, delivers what this process queues at once, without a wake: no producer has to know the worker', async () => {
+    const { outbox, transport, worker, store } = setup({ pollMs: 60_000 });
+    const first = outbox.enqueue(OPS, textMessage('before the start'));
+    worker.start();
+    await expect.poll(() => outbox.get(first)?.state).toBe('delivered');
+    // Queued with other writes in one transaction, as the daily report does: it goes out once that commits.
+    store.transaction(() => outbox.enqueueMany([{ conversation: OPS, message: textMessage('queued') }]));
+    await expect.poll(() => transport.texts(OPS)).toEqual(['before the start', 'queued']);
+  });
+
   it('holds an update until its post is delivered, then updates that post through its ref', async () => {
     const { outbox, transport, clock, drain } = setup();
     transport.next(new Error('socket hang up'));

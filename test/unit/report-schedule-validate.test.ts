@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { DEFAULT_REPORT_SCHEDULE, ReportSchedule, validateSchedule } from '../../src/scheduler/report-schedule.ts';
+import { ReportSchedule } from '../../src/scheduler/report-schedule.ts';
+import { DEFAULT_REPORT_SCHEDULE, validateSchedule } from '../../src/time/schedule.ts';
 import type { ScheduledRuns } from '../../src/store/scheduled-runs.ts';
 
 describe('validateSchedule', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resourceChart } from '../../src/domain/resource-chart.ts';
-import type { DiskSample } from '../../src/store/disk-samples.ts';
-import type { MemorySample } from '../../src/store/memory-samples.ts';
+import type { DiskSample, MemorySample } from '../../src/domain/samples.ts';
 
 const GiB = 1024 ** 3;
 const NOW = new Date('2026-12-01T08:00:00Z');

@@ -7,12 +7,18 @@ import { aConnector } from '../support/builders.ts';
 /** A container-stats port in memory: answers after a tick, fails for the containers named, counts the asks. */
 function statsSource(failing: string[] = []) {
   const asked: string[] = [];
+  let failed: () => void = () => undefined;
   return {
     asked,
+    /** Resolves when a failing container's answer has been given: the rejection has happened. */
+    failure: new Promise<void>((resolve) => (failed = resolve)),
     containerResources: async (container: string): Promise<ContainerResources> => {
       asked.push(container);
       await new Promise((resolve) => setTimeout(resolve, 5));
-      if (failing.includes(container)) throw new Error(`no such container: ${container}`);
+      if (failing.includes(container)) {
+        failed();
+        throw new Error(`no such container: ${container}`);
+      }
       return { state: 'running', cpu: { percent: 1 }, memory: { usedBytes: 1, limitBytes: 2 } } as unknown as ContainerResources;
     },
   };
@@ -38,7 +44,10 @@ describe('container samples within one report', () => {
     const shared = new SharedReadings(connectors);
     const signal = AbortSignal.timeout(1_000);
     const a = await containerSample(source, 'ca', 'default', { signal, shared, timeoutMs: 500 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // cb's sample failed before its connector's turn, and a turn of the event loop passed: Node has looked for
+    // unhandled rejections since (the run would fail with one).
+    await source.failure;
+    await new Promise((resolve) => setImmediate(resolve));
     const b = await containerSample(source, 'cb', 'default', { signal, shared, timeoutMs: 500 });
     expect(a.ok).toBe(true);
     expect(b).toEqual({ ok: false, reason: expect.stringContaining('no such container: cb') });

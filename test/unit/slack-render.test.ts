@@ -1,181 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ActionsBlock, Button as SlackButton, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn, fitEscaped } from '../../src/chat/slack/mrkdwn.ts';
 import { assertWithinSlackLimits, blockTextLength, SLACK_LIMITS, type BlockBudget } from '../../src/chat/slack/render-limits.ts';
 import { COMMAND_ACTION_PREFIX, renderSlack, type SlackRendered } from '../../src/chat/slack/render.ts';
 import { renderText } from '../../src/chat/text/render.ts';
-import { checkResult, type CheckDetail } from '../../src/domain/check-result.ts';
 import { parseCommand } from '../../src/domain/command.ts';
-import { helpMessage, usageMessage } from '../../src/domain/help-message.ts';
-import type { Block, Button, Chart, Field, Message } from '../../src/domain/message.ts';
-import type { OperationRequest } from '../../src/domain/operation.ts';
+import { helpMessage } from '../../src/domain/help-message.ts';
+import type { Button, Field, Message } from '../../src/domain/message.ts';
 import { outcomeMessage, requestMessage } from '../../src/domain/operation-message.ts';
-import { connectorReport, report } from '../../src/domain/report.ts';
-import { reportMessage } from '../../src/domain/report-message.ts';
 import { CHECK_STATUSES } from '../../src/domain/status.ts';
+import { expectGoldenJson } from '../support/golden.ts';
+import { messageGenerator } from '../support/random-messages.ts';
+import { ANSI, anOperationRequest, criticalThree, errorLogs, healthyDetails, hostile, reportWithChart, usage, weekChart } from '../support/messages.ts';
 
-const AT = new Date('2026-12-01T09:00:00Z');
 const GOLDEN = new URL('../fixtures/slack-golden/', import.meta.url);
-
-// ---- realistic messages ------------------------------------------------------------------------------
-
-const healthyDetails = reportMessage(
-  report(
-    [
-      connectorReport('main', [
-        checkResult('health', 'ok', 'Healthy (HTTP 200)', [
-          { label: 'database', value: 'healthy', status: 'ok' },
-          { label: 'backbone connection', value: 'healthy', status: 'ok' },
-          { label: 'version', value: '7.4.7', status: 'ok' },
-        ]),
-        checkResult('container', 'ok', 'Running for 3 d 4 h', [
-          { label: 'image', value: 'ghcr.io/nmshd/connector:7.4.7' },
-          { label: 'restarts', value: '0' },
-        ]),
-        checkResult('resources', 'ok', 'CPU 4 %, memory 312 MB of 2 GB, disk 41 %', [
-          { label: 'host disk /', value: '41 % used, 58 GB free; full in more than 90 days at the current rate', status: 'ok' },
-        ]),
-      ]),
-    ],
-    AT,
-  ),
-  { title: 'Health · main', details: true },
-);
-
-const criticalThree = reportMessage(
-  report(
-    [
-      connectorReport('prod', [
-        checkResult('health', 'critical', 'Unhealthy (HTTP 500): database unhealthy', [{ label: 'database', value: 'unhealthy', status: 'critical' }]),
-        checkResult('container', 'warn', 'Restarted 4 times in 1 h', [{ label: 'restarts', value: '4' }]),
-        checkResult('database', 'critical', 'Primary unreachable: connect ECONNREFUSED 10.0.4.12:27017'),
-      ]),
-      connectorReport('staging', [
-        checkResult('health', 'ok', 'Healthy (HTTP 200)'),
-        checkResult('container', 'ok', 'Running for 12 d'),
-        checkResult('database', 'warn', 'Secondary lags 42 s behind the primary'),
-      ]),
-      connectorReport('test', [], [{ id: 'database', needs: 'a MongoDB connection string in the connector settings' }]),
-    ],
-    AT,
-  ),
-  { title: 'Status', details: false, detailsCommand: '/connector status --details' },
-);
-
-function errorGroup(i: number): CheckDetail {
-  const route = ['POST /api/v2/Challenges', 'GET /api/v2/Messages', 'PUT /api/v2/Relationships', 'POST /api/v2/Files'][i % 4]!;
-  const key = `RequestError: error.transport.request.unknown (500): 'connect ECONNREFUSED 10.0.${i % 7}.${i}:8081' for ${route}`;
-  const stack = [
-    `${key} (request ${String(i).padStart(4, '0')})`,
-    '    at RequestError.fromAxiosError (/usr/app/node_modules/@nmshd/transport/dist/core/backbone/RequestError.js:22:16)',
-    '    at RESTClient.runRequest (/usr/app/node_modules/@nmshd/transport/dist/core/backbone/RESTClient.js:201:35)',
-    '    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)',
-    `    at async SyncController.sync (/usr/app/node_modules/@nmshd/transport/dist/modules/sync/SyncController.js:${100 + i}:9)`,
-  ].join('\n');
-  return { label: key.slice(0, 100), value: `${200 - i}× · first 03:1${i % 10} · last 08:5${i % 10} · ${stack}`, status: i % 50 === 0 ? 'critical' : 'warn' };
-}
-
-const errorLogs = reportMessage(
-  report(
-    [
-      connectorReport('main', [
-        checkResult(
-          'error-logs',
-          'critical',
-          '20100 errors (3 FATAL) in 24 h (200 groups), last 08:59',
-          [
-            ...Array.from({ length: 200 }, (_, i) => errorGroup(i)),
-            { label: 'container logs', value: 'connector-main: 412034 lines, 96.2 MB' },
-            { label: 'log files', value: '3 files (/var/log/connector/connector.log.2, connector.log.1, connector.log): 88010 lines, 21.4 MB' },
-          ],
-        ),
-      ]),
-    ],
-    AT,
-  ),
-  { title: 'Error logs · main', details: true },
-);
-
-function aRequest(extra: Partial<OperationRequest> = {}): OperationRequest {
-  return {
-    id: 'r7k2m9',
-    connector: 'prod',
-    kind: 'update',
-    params: {
-      currentVersion: '7.4.6',
-      targetVersion: '7.4.7',
-      targetImage: 'ghcr.io/nmshd/connector:7.4.7',
-      shown: {
-        lines: ['Image: ghcr.io/nmshd/connector:7.4.6 → ghcr.io/nmshd/connector:7.4.7', 'Downtime: about 1 min', 'Rollback: to 7.4.6 when 7.4.7 is not healthy within 5 min'],
-        warning: 'Two Connectors share this database: the other one is stopped during the update.',
-      },
-    },
-    reason: 'security fix for the AMQP client',
-    state: 'pending',
-    requestedBy: { platform: 'slack', id: 'U0123ABCD', displayName: 'Ada' },
-    conversation: { platform: 'slack', id: 'C0123ABCD', private: false },
-    createdAt: AT,
-    expiresAt: new Date(AT.getTime() + 3_600_000),
-    selfApproved: false,
-    ...extra,
-  };
-}
-
-const usage = (() => {
-  const parsed = parseCommand('/connector logs main --since 5weeks');
-  if (parsed.ok) throw new Error('expected a usage error');
-  return usageMessage(parsed.problem, parsed.spec);
-})();
-
-const ANSI = '\u001b[31mred\u001b[0m \u0007bell';
-/** Characters that hide themselves or reorder what is shown around them. */
-const INVISIBLE = 'fdp\u202e\u200bexe \u2066iso\u2069 \ufeffbom \u200dzwj';
-const hostile: Message = {
-  text: '<!here> deploy failed, @channel look: <http://evil|click> &amp; <@U123> \u202eexe',
-  blocks: [
-    { type: 'header', text: 'Alert <!channel> for <@U123>', status: 'critical' },
-    { type: 'section', text: '<!here> @here @channel @everyone <#C0123|general> <!subteam^S123|oncall> <http://evil|click>', status: 'warn' },
-    {
-      type: 'fields',
-      fields: [
-        { label: 'a*b <!here>', value: 'x* closes nothing _it_ ~s~ `c`', status: 'unknown' },
-        { label: '*bold break*', value: '&amp; &lt;b&gt;' },
-        { label: 'ansi', value: ANSI },
-        { label: `invisible ${INVISIBLE}`, value: INVISIBLE },
-        { label: 'long', value: `${'v'.repeat(4990)}<end>` },
-      ],
-    },
-    { type: 'context', text: `posted by <@U123> via <mailto:x@evil|mail> ${ANSI} ${INVISIBLE}` },
-    {
-      type: 'actions',
-      buttons: [
-        { label: 'Open <http://evil|now>', command: '/connector health main --details', style: 'primary' },
-        { label: `Approve ${INVISIBLE}`, command: '/connector approve abc123', confirm: { title: `Sure ${INVISIBLE}`, text: INVISIBLE, confirm: 'Yes', deny: 'No' } },
-      ],
-    },
-  ],
-};
-
-const weekChart: Chart = {
-  title: 'Disk and memory use, last 7 days',
-  from: '2026-11-24T09:00:00.000Z',
-  to: '2026-12-01T09:00:00.000Z',
-  series: [
-    { label: 'memory', points: [{ at: '2026-11-24T09:00:00.000Z', percent: 41 }, { at: '2026-11-28T09:00:00.000Z', percent: 55 }, { at: '2026-12-01T08:45:00.000Z', percent: 63 }] },
-    { label: '/var/lib/docker', points: [{ at: '2026-11-24T09:00:00.000Z', percent: 70 }, { at: '2026-12-01T08:45:00.000Z', percent: 72 }] },
-  ],
-};
-
-const reportWithChart: Message = {
-  text: 'Daily report Tuesday, 1 December 2026: OK. 1 connector: 1 ok',
-  blocks: [
-    { type: 'header', text: 'Daily report · Tuesday, 1 December 2026', status: 'ok' },
-    { type: 'section', text: '1 connector: 1 ok', status: 'ok' },
-    { type: 'chart', chart: weekChart },
-    { type: 'context', text: 'Generated 2026-12-01T09:00:00.000Z' },
-  ],
-};
 
 const GOLDEN_CASES: Record<string, Message> = {
   'report-healthy-details': healthyDetails,
@@ -184,8 +22,8 @@ const GOLDEN_CASES: Record<string, Message> = {
   help: helpMessage(),
   'help-logs': helpMessage('logs'),
   'usage-error': usage,
-  'operation-request': requestMessage(aRequest(), { danger: true }),
-  'operation-outcome': outcomeMessage(aRequest({ state: 'succeeded' }), true, 'prod runs 7.4.7 and is healthy', [
+  'operation-request': requestMessage(anOperationRequest(), { danger: true }),
+  'operation-outcome': outcomeMessage(anOperationRequest({ state: 'succeeded' }), true, 'prod runs 7.4.7 and is healthy', [
     { label: 'version', value: '7.4.6 → 7.4.7', status: 'ok' },
     { label: 'downtime', value: '48 s' },
   ]),
@@ -235,14 +73,7 @@ describe('renderSlack golden files (test/fixtures/slack-golden; UPDATE_GOLDEN=1 
     it(name, () => {
       const rendered = renderSlack(message);
       expectSafe(rendered);
-      const file = new URL(`${name}.json`, GOLDEN);
-      const json = `${JSON.stringify(rendered, null, 2)}\n`;
-      if (process.env.UPDATE_GOLDEN === '1') {
-        mkdirSync(GOLDEN, { recursive: true });
-        writeFileSync(file, json);
-      }
-      if (!existsSync(file)) throw new Error(`golden file ${file.pathname} is missing: run the test with UPDATE_GOLDEN=1 and review it`);
-      expect(JSON.parse(json)).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+      expectGoldenJson(GOLDEN, name, rendered);
     });
   }
 });
@@ -455,79 +286,17 @@ describe('assertWithinSlackLimits', () => {
 
 // ---- properties --------------------------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const PIECES = ['a', 'Z', '9', ' ', '\n', '\t', '&', '<', '>', '*', '_', '~', '`', '@here', '@channel', '@everyone', '<!here>', '<@U123>', '&amp;', '\u001b[31m', '\u0000', '\u009b', '😀', 'é', '·', ':red_circle:', '"', "'"];
-const COMMANDS = [
-  '/connector health main --details',
-  '/connector approve r7k2m9',
-  '/connector reject r7k2m9 not during the release',
-  '/connector logs "prod eu" --since 24h',
-  '/connector update prod 7.4.7 --reason "AMQP fix <!here> & more"',
-  'status --details',
-  '/connector restart',
-  '/connector frobnicate',
-  '/connector logs --since',
-];
-
-function generator(seed: number) {
-  const next = random(seed);
-  const int = (max: number) => Math.floor(next() * (max + 1));
-  const pick = <T>(items: readonly T[]): T => items[int(items.length - 1)]!;
-  const size = () => (next() < 0.1 ? int(6000) : next() < 0.3 ? int(400) : int(40));
-  const text = (length = size()) => {
-    let out = '';
-    while (out.length < length) out += next() < 0.7 ? 'abcdefghij klmnop'[int(16)] : pick(PIECES);
-    return out;
-  };
-  const status = () => (next() < 0.3 ? {} : { status: pick(CHECK_STATUSES) });
-  const command = () => (next() < 0.05 ? `/connector reject r7k2m9 ${'y'.repeat(int(3000))}` : next() < 0.1 ? text() : pick(COMMANDS));
-  const button = (): Button => ({
-    label: text(int(120)),
-    command: command(),
-    ...(next() < 0.5 && { style: pick(['primary', 'danger'] as const) }),
-    ...(next() < 0.5 && { confirm: { title: text(int(150)), text: text(int(500)), confirm: text(int(40)), deny: text(int(40)) } }),
-  });
-  const block = (): Block => {
-    const many = () => (next() < 0.15 ? int(300) : int(12));
-    switch (int(5)) {
-      case 0:
-        return { type: 'header', text: text(int(250)), ...status() };
-      case 1:
-        return { type: 'section', text: text(), ...status() };
-      case 2:
-        return { type: 'fields', fields: Array.from({ length: many() }, () => ({ label: text(int(250)), value: text(), ...status() })) };
-      case 3:
-        return { type: 'actions', buttons: Array.from({ length: next() < 0.1 ? int(80) : int(4) }, button) };
-      case 4:
-        return { type: 'context', text: text() };
-      default:
-        return { type: 'divider' };
-    }
-  };
-  return {
-    message: (): Message => ({ text: text(), blocks: Array.from({ length: next() < 0.2 ? int(120) : int(10) }, block) }),
-    options: () => (next() < 0.2 ? { maxBlocks: 1 + int(60), maxBlockText: int(12_000) } : {}),
-  };
-}
+// Markup that Slack would read: every text of a random message is made of these and plain letters.
+const SLACK_PIECES = ['@here', '@channel', '@everyone', '<!here>', '<@U123>', '&amp;', ':red_circle:'];
 
 describe('renderSlack properties (seeded random messages)', () => {
   const RUNS = 400;
 
   it('never violates a limit, never lets markup through, and attaches whatever it leaves out', () => {
     for (let seed = 1; seed <= RUNS; seed++) {
-      const gen = generator(seed);
+      const gen = messageGenerator(seed, SLACK_PIECES);
       const message = gen.message();
-      const options = gen.options();
+      const options = gen.chance() < 0.2 ? { maxBlocks: 1 + gen.int(60), maxBlockText: gen.int(12_000) } : {};
       const rendered = renderSlack(message, options);
       const budget = {
         maxBlocks: Math.min(options.maxBlocks ?? 50, 50),
@@ -552,7 +321,7 @@ describe('renderSlack properties (seeded random messages)', () => {
   it('every button runs exactly its command: the value parses back to what the command parses to', () => {
     let checked = 0;
     for (let seed = 1; seed <= RUNS; seed++) {
-      const message = generator(seed).message();
+      const message = messageGenerator(seed, SLACK_PIECES).message();
       const commands = message.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons.map((button) => button.command) : []));
       for (const button of buttonsOf(renderSlack(message).blocks)) {
         const n = Number(button.action_id!.slice(COMMAND_ACTION_PREFIX.length));

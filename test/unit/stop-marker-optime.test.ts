@@ -1,7 +1,8 @@
 import { Long, Timestamp } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { CONNECTOR_DEFAULT_DATABASE, connectorDatabase } from '../../src/integrations/mongo/connector-database.ts';
-import { compareOpTimes, describeOpTime, opTimeFrom, timestampFromString, timestampToString } from '../../src/integrations/mongo/optime.ts';
+import { compareOpTimes, describeOpTime } from '../../src/domain/optime.ts';
+import { opTimeFrom, timestampFromString, timestampToString } from '../../src/integrations/mongo/optime.ts';
 
 describe('Timestamp as a string', () => {
   it('carries seconds and increment, and back, up to the largest unsigned 32-bit values', () => {

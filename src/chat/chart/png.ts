@@ -3,7 +3,7 @@ import type { Raster } from './raster.ts';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const BIT_DEPTH = 8;
-const COLOUR_TYPE_RGB = 2;
+const COLOUR_TYPE = { rgb: 2, rgba: 6 } as const;
 const FILTER_NONE = 0;
 
 /**
@@ -12,13 +12,22 @@ const FILTER_NONE = 0;
  * bytes (for one zlib version), so golden files work.
  */
 export function encodePng(raster: Raster): Buffer {
-  const { width, height, pixels } = raster;
-  const stride = width * 3;
+  return encode(raster.width, raster.height, 'rgb', raster.pixels);
+}
+
+/** A PNG with transparency: 4 bytes a pixel (red, green, blue, alpha), row by row from the top. */
+export function encodeRgbaPng(width: number, height: number, pixels: Uint8Array): Buffer {
+  return encode(width, height, 'rgba', pixels);
+}
+
+function encode(width: number, height: number, colour: keyof typeof COLOUR_TYPE, pixels: Uint8Array): Buffer {
+  const stride = width * (colour === 'rgb' ? 3 : 4);
+  if (pixels.length !== stride * height) throw new Error(`${pixels.length} bytes of pixels for ${width}×${height} ${colour}`);
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   // Bit depth, colour type, then compression, filter method and interlace, all 0: deflate, adaptive, none.
-  header.set([BIT_DEPTH, COLOUR_TYPE_RGB, 0, 0, 0], 8);
+  header.set([BIT_DEPTH, COLOUR_TYPE[colour], 0, 0, 0], 8);
   const scanlines = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) {
     const start = y * (stride + 1);

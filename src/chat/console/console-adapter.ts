@@ -1,6 +1,6 @@
-import type { ChatAdapter } from '../adapter.ts';
+import type { ChatAdapter, Dispatch } from '../adapter.ts';
 import type { ConversationTransport } from '../../delivery/transport.ts';
-import { ConsoleChat, type Dispatch } from './console-chat.ts';
+import { ConsoleChat } from './console-chat.ts';
 
 export interface ConsoleAdapterOptions {
   input: NodeJS.ReadStream;

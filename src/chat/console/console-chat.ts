@@ -4,9 +4,8 @@ import { createInterface } from 'node:readline';
 import type { Button, Message } from '../../domain/message.ts';
 import type { PostedMessage, ReplyPort } from '../../domain/reply.ts';
 import type { Actor, ChatRequest, Conversation, Origin } from '../../domain/request.ts';
+import type { Dispatch } from '../adapter.ts';
 import { renderText } from '../text/render.ts';
-
-export type Dispatch = (request: ChatRequest, reply: ReplyPort) => Promise<void>;
 
 export interface ConsoleChatOptions {
   input: NodeJS.ReadableStream;

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 
 /**
- * Slack's limits for a message's blocks (docs/chat-platforms.md). Lengths are counted as sent, in UTF-16
+ * Slack's limits for a message's blocks (its Block Kit reference, api.slack.com/reference/block-kit). Lengths are counted as sent, in UTF-16
  * code units, entities in full: never fewer than the characters Slack counts.
  */
 export const SLACK_LIMITS = {

@@ -1,42 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import { defaultBodyLimit, HTTPModuleFunctions, isValidSlackRequest, type BufferedIncomingMessage, type SocketModeReceiver } from '@slack/bolt';
-import { deliveryProblem, socketMessageProblem } from './delivery-shape.ts';
-
-/** A delivery refused before Bolt saw it: the status to answer (HTTP) and what was wrong, for the log. */
-export interface Refusal {
-  status: 400 | 413;
-  problem: string;
-}
-
-/**
- * HTTP mode: reads the body (as Bolt would, with its size limit) and, when the signature is right, checks its
- * shape. The request handed on carries the raw body, which Bolt reuses and verifies itself: an unsigned request
- * goes on unexamined, for Bolt's 401.
- */
-export async function screenHttpDelivery(req: IncomingMessage, signingSecret: string): Promise<{ pass: BufferedIncomingMessage } | { refuse: Refusal }> {
-  let buffered: BufferedIncomingMessage;
-  try {
-    buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, defaultBodyLimit);
-  } catch (error) {
-    const tooLarge = HTTPModuleFunctions.isRawBodyError(error) && error.statusCode === 413;
-    return { refuse: tooLarge ? { status: 413, problem: `a body over ${defaultBodyLimit} bytes` } : { status: 400, problem: 'a body that could not be read to its end' } };
-  }
-  const header = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : '');
-  const signed = isValidSlackRequest({
-    signingSecret,
-    body: buffered.rawBody.toString(),
-    headers: { 'x-slack-signature': header('x-slack-signature'), 'x-slack-request-timestamp': Number(header('x-slack-request-timestamp')) },
-  });
-  if (!signed) return { pass: buffered };
-  let body: unknown;
-  try {
-    body = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
-  } catch {
-    return { refuse: { status: 400, problem: 'a body whose payload is not JSON' } };
-  }
-  const problem = deliveryProblem(body);
-  return problem === undefined ? { pass: buffered } : { refuse: { status: 400, problem } };
-}
+import type { SocketModeReceiver } from '@slack/bolt';
+import { socketMessageProblem } from './delivery-shape.ts';
 
 type MessageListener = (data: unknown, isBinary: boolean) => unknown;
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, type BlockAction, type ButtonAction } from '@slack/bolt';
+import { App, SocketModeReceiver, type BlockAction, type ButtonAction } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { SlackSettings } from '../../config/config.ts';
 import type { RouteHandler } from '../../http/server.ts';
@@ -8,8 +8,7 @@ import { describeFailure } from '../../integrations/http/timeout.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Deliveries } from '../../store/deliveries.ts';
 import { StoreError } from '../../store/store-error.ts';
-import type { ChatAdapter } from '../adapter.ts';
-import type { Dispatch } from '../console/console-chat.ts';
+import type { ChatAdapter, Dispatch } from '../adapter.ts';
 import { boltLogger } from './bolt-logger.ts';
 import type { Message } from '../../domain/message.ts';
 import { COMMAND_ACTION_PREFIX, renderSlack } from './render.ts';
@@ -17,7 +16,8 @@ import { SlackGroups } from './slack-groups.ts';
 import { SlackPeople } from './slack-people.ts';
 import { slackErrorOf, SlackPoster } from './slack-poster.ts';
 import { SlackReply } from './slack-reply.ts';
-import { screenHttpDelivery, screenSocketMessages } from './screen.ts';
+import { screenSocketMessages } from './screen.ts';
+import { SlackHttpReceiver } from './http-receiver.ts';
 import { slackTransport } from './slack-transport.ts';
 import type { ConversationTransport } from '../../delivery/transport.ts';
 import { slackRequest } from './slack-request.ts';
@@ -32,13 +32,11 @@ export interface SlackAdapterOptions {
   redact: (text: string) => string;
   /** The overview the App Home tab shows, built when someone opens it. */
   home?: () => Promise<Message>;
-  /** Counts a delivery refused before Bolt saw it (see screen.ts). */
+  /** Counts a delivery refused before Bolt saw it (see delivery-shape.ts). */
   countRefused?: () => void;
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
-/** Slack's own replay window; Bolt refuses older timestamps but accepts any in the future. */
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const FIRST_RETRY_MS = 2_000;
 const MAX_RETRY_MS = 60_000;
 /** Button actions of ours, as the renderer names them. */
@@ -49,13 +47,13 @@ const FATAL_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 't
  * The Slack app: `/connector` and the buttons of our messages, in Socket Mode (app token) or over HTTP
  * (signing secret, /slack/events on the bot's own server). It makes sure of what Bolt leaves open: its own
  * auth.test with retries before Bolt starts (Bolt caches a failed one for good), a watchdog on the socket,
- * deduplication of redeliveries in the store, timestamps from the future refused.
+ * deduplication of redeliveries in the store, and a receiver of its own over HTTP (http-receiver.ts).
  */
 export class SlackAdapter implements ChatAdapter {
   readonly name = 'slack';
   /** A server-side adapter does not end on its own. */
   readonly ended = new Promise<void>(() => undefined);
-  readonly route?: RouteHandler;
+  readonly routes: RouteHandler[] = [];
 
   private readonly options: SlackAdapterOptions;
   private readonly client: WebClient;
@@ -63,7 +61,7 @@ export class SlackAdapter implements ChatAdapter {
   private readonly groups: SlackGroups;
   private readonly people: SlackPeople;
   private app?: App;
-  private httpReceiver?: HTTPReceiver;
+  private httpReceiver?: SlackHttpReceiver;
   private socketReceiver?: SocketModeReceiver;
   private connected = false;
   private problem = 'not started';
@@ -79,7 +77,7 @@ export class SlackAdapter implements ChatAdapter {
     this.groups = new SlackGroups(this.client, options.groupHandles, logger);
     this.people = new SlackPeople(this.client, logger);
     if (settings.mode === 'http') {
-      this.route = { name: 'slack', handles: (path) => path === SLACK_EVENTS_PATH, handle: (req, res) => this.handleHttp(req, res) };
+      this.routes.push({ name: 'slack', handles: (path) => path === SLACK_EVENTS_PATH, handle: (req, res) => this.handleHttp(req, res) });
     }
   }
 
@@ -120,7 +118,11 @@ export class SlackAdapter implements ChatAdapter {
       this.watch(this.socketReceiver);
       screenSocketMessages(this.socketReceiver.client, (problem, envelopeId) => this.refused({ mode: 'socket', problem, ...(envelopeId && { envelopeId }) }));
     } else {
-      this.httpReceiver = new HTTPReceiver({ signingSecret: settings.signingSecret, endpoints: SLACK_EVENTS_PATH, logger: slackLogger, processBeforeResponse: false });
+      this.httpReceiver = new SlackHttpReceiver({
+        signingSecret: settings.signingSecret,
+        logger: logger.child({ component: 'slack' }),
+        refused: (problem) => this.refused({ mode: 'http', problem }),
+      });
     }
     this.app = new App({
       token: settings.botToken,
@@ -130,6 +132,8 @@ export class SlackAdapter implements ChatAdapter {
       logger: slackLogger,
       // The client Bolt hands to listeners would inherit 100 retries in Socket Mode: we post through our own.
       clientOptions: { slackApiUrl: settings.apiUrl, retryConfig: { retries: 0 } },
+      // No conversation state is kept: Bolt's default store would make (and throw away) an Error for every delivery before its ack.
+      convoStore: false,
     });
     this.listen(this.app);
     if (this.socketReceiver) {
@@ -257,28 +261,13 @@ export class SlackAdapter implements ChatAdapter {
     }
   }
 
-  /**
-   * HTTP mode: Bolt verifies the signature over the raw body; a timestamp from the future it would accept is
-   * refused here, and so is a signed body of a shape Bolt or the listeners cannot take.
-   */
+  /** HTTP mode: until the adapter has authenticated and built its app, Slack is asked to come again. */
   private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { settings } = this.options;
-    if (!this.httpReceiver || settings.mode !== 'http') {
+    if (!this.httpReceiver || !this.app) {
       res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '10' }).end(`slack adapter not ready: ${this.problem}\n`);
       return;
     }
-    const timestamp = Number(req.headers['x-slack-request-timestamp']);
-    if (!Number.isFinite(timestamp) || timestamp * 1000 > Date.now() + MAX_CLOCK_SKEW_MS) {
-      res.writeHead(401).end();
-      return;
-    }
-    const screened = await screenHttpDelivery(req, settings.signingSecret);
-    if ('refuse' in screened) {
-      this.refused({ mode: 'http', problem: screened.refuse.problem });
-      res.writeHead(screened.refuse.status, { 'content-type': 'text/plain' }).end(`refused: ${screened.refuse.problem}\n`);
-      return;
-    }
-    this.httpReceiver.requestListener(screened.pass, res);
+    await this.httpReceiver.handle(req, res);
   }
 
   private refused(what: { mode: 'http' | 'socket'; problem: string; envelopeId?: string }): void {

@@ -2,11 +2,11 @@ import { checkResult } from '../../domain/check-result.ts';
 import type { CheckDetail, CheckResult } from '../../domain/check-result.ts';
 import { worstStatus } from '../../domain/status.ts';
 import type { CheckStatus } from '../../domain/status.ts';
-import type { ErrorGroup, Tally } from './grouper.ts';
+import type { ErrorGroup, Tally } from '../../logs/grouper.ts';
 import type { ErrorLogScan, SourceOutcome } from './scan.ts';
-import { knownError } from './known-errors.ts';
-import { shorten } from './text.ts';
-import { formatClock } from './time.ts';
+import { knownError } from '../../logs/known-errors.ts';
+import { shorten } from '../../logs/text.ts';
+import { formatClock } from '../../logs/time.ts';
 import { approximateDuration } from '../../domain/duration.ts';
 
 export interface ErrorLogsOptions {

@@ -3,10 +3,10 @@ import { ContainerNotFoundError } from '../../integrations/docker/containers.ts'
 import type { StreamSinks } from '../../integrations/docker/logs.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
 import type { LogFilesReadStats } from '../../integrations/logfiles/log-files.ts';
-import type { LineSink, LogReadStats, LogWindow } from '../../integrations/logfiles/lines.ts';
-import type { ErrorEvent } from './event.ts';
-import { ErrorGrouper } from './grouper.ts';
-import { LogEventParser } from './parser.ts';
+import type { LineSink, LogReadStats, LogWindow } from '../../logs/lines.ts';
+import type { ErrorEvent } from '../../logs/event.ts';
+import { ErrorGrouper } from '../../logs/grouper.ts';
+import { LogEventParser } from '../../logs/parser.ts';
 
 /** Reads a container's log lines over a window (ContainerLogs in production). */
 export interface ContainerLogReader {

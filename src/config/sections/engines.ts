@@ -39,7 +39,9 @@ export function readEngines(sources: Sources, configured: readonly ConfiguredCon
   for (const c of configured) {
     c.connector.engine = file && c.docker ? engineOf(sources, file, drafts, c.docker, `${c.label}.docker`) : DEFAULT_ENGINE;
   }
-  return drafts.map((d) => d.settings);
+  // One agent for every ssh:// engine, as for the ssh command.
+  const sshAgent = sources.read(SETTINGS.SSH_AUTH_SOCK);
+  return drafts.map((d) => (sshAgent === undefined ? d.settings : { ...d.settings, sshAgent }));
 }
 
 function defaultEngine(sources: Sources): Draft {

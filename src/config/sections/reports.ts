@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Config, NotificationTarget } from '../config.ts';
 import { SETTINGS } from '../settings.ts';
 import type { Sources } from '../sources.ts';
-import { validateSchedule } from '../../scheduler/report-schedule.ts';
+import { validateSchedule } from '../../time/schedule.ts';
 
 /** A conversation as the YAML file names one: the platform and its id. */
 const targetSchema = z

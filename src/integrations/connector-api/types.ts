@@ -1,4 +1,4 @@
-/** Shapes of the Connector's HTTP answers, as documented in shared/docs/connector-interface.md. */
+/** Shapes of the Connector's HTTP answers, as docs/connector-interface.md describes them. */
 
 export interface HealthBody {
   isHealthy: boolean;

@@ -6,16 +6,19 @@ import { dockerEndpointOf } from './endpoints.ts';
 
 export type DockerClient = Docker;
 
+/** What reaching an engine takes: its name is for people only. */
+type EngineTarget = Omit<EngineSettings, 'name'>;
+
 const DEFAULT_SOCKET = '/var/run/docker.sock';
 
 /**
  * A Docker Engine client for one engine, from its settings alone, read the way the docker CLI reads
  * DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH: a unix socket, tcp (https with TLS settings or on
- * port 2376), or ssh. Every option is given, so that docker-modem's own defaults from process.env cannot
- * point one engine's client at another. Every call made through it must still carry an abortSignal: a socket
+ * port 2376), or ssh (with the agent of SSH_AUTH_SOCK). Every option is given, so that docker-modem's own
+ * defaults from process.env cannot point one engine's client at another. Every call made through it must still carry an abortSignal: a socket
  * timeout alone does not bound a call whose answer trickles in.
  */
-export function createDockerClient(settings: Pick<EngineSettings, 'host' | 'tlsVerify' | 'certPath'>): DockerClient {
+export function createDockerClient(settings: EngineTarget): DockerClient {
   const docker = new Docker(modemOptions(settings));
   onlyListedEndpoints(docker);
   return docker;
@@ -36,7 +39,7 @@ function onlyListedEndpoints(docker: DockerClient): void {
   };
 }
 
-export function modemOptions(settings: Pick<EngineSettings, 'host' | 'tlsVerify' | 'certPath'>): Docker.DockerOptions {
+export function modemOptions(settings: EngineTarget): Docker.DockerOptions {
   const none = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined };
   const host = settings.host;
   if (!host || host.startsWith('unix://')) return { ...none, socketPath: host?.slice('unix://'.length) || DEFAULT_SOCKET };
@@ -50,7 +53,7 @@ export function modemOptions(settings: Pick<EngineSettings, 'host' | 'tlsVerify'
       host: hostname,
       port: url.port || 22,
       username: decodeURIComponent(url.username),
-      sshOptions: { agent: process.env.SSH_AUTH_SOCK },
+      sshOptions: { agent: settings.sshAgent },
     } as Docker.DockerOptions;
   }
   const tls = settings.tlsVerify || settings.certPath !== undefined || url.port === '2376';

@@ -7,6 +7,7 @@ import { describeFailure } from '../http/timeout.ts';
 import { modemOptions, type DockerClient } from './client.ts';
 import { dockerStatus } from './container-errors.ts';
 import { isLocalEngine } from './engines.ts';
+import type { Service } from '../../domain/service.ts';
 
 export interface EngineMonitorOptions {
   engines: ReadonlyArray<{ settings: EngineSettings; client: DockerClient }>;
@@ -27,7 +28,8 @@ type Ping = (options: { abortSignal: AbortSignal }) => Promise<unknown>;
  * state without waiting on it. An engine that is down is said once at error level, with what fixes it, and again
  * only when its problem changes; that it answers again is said once at info level.
  */
-export class EngineMonitor implements EngineStates {
+export class EngineMonitor implements EngineStates, Service {
+  readonly name = 'engine monitor';
   private readonly options: EngineMonitorOptions;
   private readonly current = new Map<string, EngineState>();
   private timer?: NodeJS.Timeout;

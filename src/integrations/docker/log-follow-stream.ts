@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { addAbortSignal } from 'node:stream';
-import type { FollowSink, LogPosition } from '../../alerts/log-source.ts';
+import type { FollowSink, LogPosition } from '../../logs/follow.ts';
 import type { DockerClient } from './client.ts';
 import { dockerStatus } from './container-errors.ts';
 import { ContainerNotFoundError } from './containers.ts';
@@ -8,7 +8,7 @@ import { ContainerLogPositions } from './log-positions.ts';
 import { StreamOrder } from './log-order.ts';
 import { dockerLineTime, wholeSeconds } from './log-timestamp.ts';
 import { DockerStreamDemuxer } from './logs.ts';
-import { LineSplitter } from '../logfiles/lines.ts';
+import { LineSplitter } from '../../logs/lines.ts';
 
 /** The container whose log is read: its full id (the log's name) and whether it has a TTY (one raw stream). */
 export interface FollowedContainer {

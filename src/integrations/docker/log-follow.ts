@@ -1,5 +1,5 @@
-import type { FollowedLog, FollowSink, FollowStatus, LogPosition } from '../../alerts/log-source.ts';
-import { backoff, pause, statusReporter } from '../follow-wait.ts';
+import type { FollowedLog, FollowSink, FollowStatus, LogPosition } from '../../logs/follow.ts';
+import { backoff, pause, statusReporter } from '../../logs/follow-wait.ts';
 import { describeFailure, withTimeout } from '../http/timeout.ts';
 import type { DockerClient } from './client.ts';
 import { notFoundAs } from './container-errors.ts';

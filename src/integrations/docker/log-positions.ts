@@ -1,5 +1,5 @@
-import { comparePositions } from '../../alerts/log-source.ts';
-import type { LogPosition } from '../../alerts/log-source.ts';
+import { comparePositions } from '../../logs/follow.ts';
+import type { LogPosition } from '../../logs/follow.ts';
 
 /**
  * Numbers the lines of one read of a container's log, in timestamp order, as positions: `at` the line's

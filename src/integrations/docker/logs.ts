@@ -3,8 +3,8 @@ import { addAbortSignal } from 'node:stream';
 import { inSlice } from '../cooperative.ts';
 import type { DockerClient } from './client.ts';
 import { ContainerNotFoundError } from './containers.ts';
-import { LineSplitter } from '../logfiles/lines.ts';
-import type { LineSink, LogReadStats, LogWindow } from '../logfiles/lines.ts';
+import { LineSplitter } from '../../logs/lines.ts';
+import type { LineSink, LogReadStats, LogWindow } from '../../logs/lines.ts';
 
 /** Where the lines of each output stream go; a TTY container has only stdout. */
 export interface StreamSinks {

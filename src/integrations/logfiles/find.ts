@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { LogWindow } from './lines.ts';
+import type { LogWindow } from '../../logs/lines.ts';
 
 export interface LogFile {
   path: string;

@@ -4,8 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { inSlice } from '../cooperative.ts';
 import { findLogFiles } from './find.ts';
-import { LineSplitter } from './lines.ts';
-import type { LineSink, LogReadStats, LogWindow } from './lines.ts';
+import { LineSplitter } from '../../logs/lines.ts';
+import type { LineSink, LogReadStats, LogWindow } from '../../logs/lines.ts';
 
 export interface LogFilesReadStats extends LogReadStats {
   /** The files read, oldest first. */

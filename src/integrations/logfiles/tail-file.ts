@@ -1,9 +1,9 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { LogPosition } from '../../alerts/log-source.ts';
+import type { LogPosition } from '../../logs/follow.ts';
 import { abortable } from '../abortable.ts';
 import { withTimeout } from '../http/timeout.ts';
-import { LineSplitter } from './lines.ts';
+import { LineSplitter } from '../../logs/lines.ts';
 
 /** Receives a file's complete lines, each with the position after it (its newline). */
 export type FileLineSink = (path: string, bytes: Buffer, start: number, end: number, after: LogPosition) => void;

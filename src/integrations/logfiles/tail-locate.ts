@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { LogPosition } from '../../alerts/log-source.ts';
+import type { LogPosition } from '../../logs/follow.ts';
 import { abortable } from '../abortable.ts';
 import { withTimeout } from '../http/timeout.ts';
 import { findLogFiles, globToRegExp } from './find.ts';

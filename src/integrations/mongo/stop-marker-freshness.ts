@@ -1,4 +1,4 @@
-import { compareOpTimes, describeOpTime, type OpTime } from './optime.ts';
+import { compareOpTimes, describeOpTime, type OpTime } from '../../domain/optime.ts';
 import type { StopMarker } from './stop-marker.ts';
 
 /** What the bot kept of a stop: the marker it wrote and the deployment's optime right after. */

@@ -2,7 +2,8 @@ import { MongoClient, MongoServerError, ReadPreference, type Document, type Mong
 import { closeShortLived, shortLivedOptions } from './client.ts';
 import { CONNECTOR_DEFAULT_DATABASE } from './connector-database.ts';
 import { connectFailure } from './errors.ts';
-import { opTimeFrom, type OpTime } from './optime.ts';
+import type { OpTime } from '../../domain/optime.ts';
+import { opTimeFrom } from './optime.ts';
 import type { ConnectFailure } from './types.ts';
 
 /** The bot's own collection in the Connector's database: a restore of that database takes the marker back with it. */

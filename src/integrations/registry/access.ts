@@ -22,6 +22,12 @@ export function accessFor(registries: RegistryAccessMap, registry: string): Regi
   return undefined;
 }
 
+/** The credentials a pull from `registry` logs in with, when both a user name and a password are configured for it. */
+export function pullCredentials(registries: RegistryAccessMap, registry: string): { username: string; password: string; serveraddress: string } | undefined {
+  const credentials = registries[registry];
+  return credentials?.username && credentials.password ? { username: credentials.username, password: credentials.password, serveraddress: registry } : undefined;
+}
+
 /**
  * Loopback registries are reached over plain HTTP, as Docker does (127.0.0.0/8 is insecure by default);
  * `localhost` and ::1 count as loopback too.

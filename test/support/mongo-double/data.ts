@@ -20,22 +20,29 @@ export interface DataSnapshot {
  * snapshot was, so a test can read it back before anything moves it on.
  */
 export class DoubleData {
+  private readonly clock: () => number;
   private collections = new Map<string, Document[]>();
-  private opTime: DoubleOpTime = { seconds: clockSeconds(), increment: 1, term: 1 };
+  private opTime: DoubleOpTime;
   private clockRuns = true;
   /** The write concern of the latest insert or update, as the client sent it. */
   lastWriteConcern: Document | undefined;
 
+  /** `clock`: milliseconds, as Date.now (the default). */
+  constructor(clock: () => number = Date.now) {
+    this.clock = clock;
+    this.opTime = { seconds: this.clockSeconds(), increment: 1, term: 1 };
+  }
+
   newest(): DoubleOpTime {
     if (!this.clockRuns) return this.opTime;
-    const clock = { seconds: clockSeconds(), increment: 1, term: this.opTime.term };
+    const clock = { seconds: this.clockSeconds(), increment: 1, term: this.opTime.term };
     return compareOpTimes(clock, this.opTime) > 0 ? clock : this.opTime;
   }
 
   /** The optime of one more write: the clock's second when it has moved on, else the next increment (as mongod's). */
   advance(): DoubleOpTime {
     const base = this.newest();
-    const now = clockSeconds();
+    const now = this.clockSeconds();
     this.opTime = now > base.seconds ? { seconds: now, increment: 1, term: base.term } : { ...base, increment: base.increment + 1 };
     return this.opTime;
   }
@@ -66,14 +73,14 @@ export class DoubleData {
     this.opTime = { ...snapshot.opTime };
     this.clockRuns = false;
   }
+
+  private clockSeconds(): number {
+    return Math.floor(this.clock() / 1000);
+  }
 }
 
 export function compareOpTimes(a: DoubleOpTime, b: DoubleOpTime): number {
   return a.seconds - b.seconds || a.increment - b.increment || a.term - b.term;
-}
-
-function clockSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }
 
 function copyCollections(collections: Map<string, Document[]>): Map<string, Document[]> {

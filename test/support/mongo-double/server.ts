@@ -1,5 +1,4 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ObjectId, type Document } from 'bson';
 import { answer, commandName, type CommandContext } from './commands.ts';
 import { DoubleData } from './data.ts';
@@ -13,6 +12,8 @@ export interface MongoDoubleOptions {
   /** SCRAM-SHA-256 users; when any is given, commands other than the handshake need authentication. */
   users?: Record<string, string>;
   script?: DoubleScript;
+  /** The clock the optime follows until a restore pins it, in milliseconds (default Date.now): a test can move it. */
+  clock?: () => number;
 }
 
 interface Member {
@@ -30,7 +31,7 @@ interface Member {
  * can snapshot and restore to act out a restore of the deployment.
  */
 export class MongoDouble {
-  readonly data = new DoubleData();
+  readonly data: DoubleData;
   private script: DoubleScript;
   private topologyCounter = 0;
   private connections = 0;
@@ -39,7 +40,8 @@ export class MongoDouble {
   private readonly members: Member[];
   private readonly users: Record<string, string>;
 
-  private constructor(members: Member[], users: Record<string, string>, script: DoubleScript) {
+  private constructor(members: Member[], users: Record<string, string>, script: DoubleScript, clock?: () => number) {
+    this.data = new DoubleData(clock);
     this.members = members;
     this.users = users;
     this.script = script;
@@ -52,7 +54,7 @@ export class MongoDouble {
       server: undefined,
       sockets: new Set<Socket>(),
     }));
-    const double = new MongoDouble(members, options.users ?? {}, options.script ?? scenarios.healthySet());
+    const double = new MongoDouble(members, options.users ?? {}, options.script ?? scenarios.healthySet(), options.clock);
     // Bind every member once to learn its port, then keep only those the script has up.
     for (let i = 0; i < members.length; i++) await double.listen(i);
     await double.applyListening();
@@ -75,6 +77,11 @@ export class MongoDouble {
     if (this.script.topology === 'standalone') return `mongodb://${auth}${this.hosts[0]}/`;
     if (options.seed === 'first') return `mongodb://${auth}${this.hosts[0]}/?directConnection=true`;
     return `mongodb://${auth}${this.hosts.join(',')}/?replicaSet=${this.script.setName}`;
+  }
+
+  /** Driver monitors waiting on an awaitable hello right now: one per member once the driver streams. */
+  get awaitingMonitors(): number {
+    return this.changed.size;
   }
 
   /** Switches the scripted state; members start or stop listening and awaiting monitors hear of it. */
@@ -175,7 +182,7 @@ export class MongoDouble {
   }
 
   private async respond(socket: Socket, request: Request, context: () => CommandContext): Promise<void> {
-    if (this.script.delayMs > 0) await sleep(this.script.delayMs);
+    if (this.script.delayMs > 0) await pause(this.script.delayMs, socket);
     if (socket.destroyed) return;
     if (request.opCode !== OP_MSG) {
       socket.write(encodeOpReply(request.requestId, answer(request.db, request.command, context())));
@@ -222,6 +229,19 @@ export class MongoDouble {
       socket.once('close', done);
     });
   }
+}
+
+/** The scripted delay of an answer, cut short when the connection closes (the client gave up, or the double stopped). */
+function pause(ms: number, socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    socket.once('close', done);
+  });
 }
 
 function isAwaitableHello(command: Document): boolean {

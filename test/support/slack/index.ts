@@ -1,6 +1,6 @@
 /** The loopback Slack for tests: start a SlackStandin, point the real SDKs at it. See standin.ts. */
 export { SlackStandin, type SlackStandinOptions } from './standin.ts';
-export { signedRequest, signature, post, type SignedRequest, type SignOptions, type PostResult } from './signing.ts';
+export { signedRequest, signedText, signature, post, type SignedRequest, type SignOptions, type PostResult } from './signing.ts';
 export type { ScriptedAnswer } from './faults.ts';
 export { buttonFor, type Block, type BlockLimits } from './blocks.ts';
 export type { ApiCall, PostedMessage, EphemeralMessage, Upload, ResponsePost } from './state.ts';

@@ -1,4 +1,4 @@
-import type { FollowStatus } from '../alerts/log-source.ts';
+import type { FollowStatus } from './follow.ts';
 
 /** Waits `ms`, or less when the signal aborts: a follower waiting for its log must still stop at once. */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,39 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TeamsSettings } from '../../config/config.ts';
-import type { Metrics } from '../../http/metrics.ts';
 import type { RouteHandler } from '../../http/server.ts';
-import type { Logger } from '../../logging/logger.ts';
-import type { Redactor } from '../../logging/redact.ts';
-import type { Dispatcher } from '../../request/dispatcher.ts';
 import { Deliveries } from '../../store/deliveries.ts';
-import type { Store } from '../../store/store.ts';
 import { TeamsConversations } from '../../store/teams-conversations.ts';
-import type { ChatAdapter } from '../adapter.ts';
+import type { ChatAdapter, ChatPlatform } from '../adapter.ts';
 import { TEAMS_MESSAGES_PATH } from './messages-route.ts';
 import type { TeamsAdapter, TeamsAdapterOptions } from './teams-adapter.ts';
 
-/** What the composition root hands the Teams adapter. */
-export interface TeamsServices {
-  store: Store;
-  dispatcher: Dispatcher;
-  logger: Logger;
-  redactor: Redactor;
-  metrics: Metrics;
-}
-
-/** The Teams adapter as the composition root builds it, when a client id is configured. */
-export function createTeamsAdapter(settings: TeamsSettings, services: TeamsServices): ChatAdapter & { route: RouteHandler } {
-  const { store, dispatcher, logger, redactor, metrics } = services;
+/** Teams, when a client id is configured (the Agents SDK's own setting or TEAMS_APP_ID). */
+export const teamsPlatform: ChatPlatform = (config, chat) => {
+  if (!config.teams) return undefined;
+  // Its own connection: a delivery's key is written before every answer, without waiting on the bot's other writes.
+  const store = chat.openStore();
   return new DeferredTeamsAdapter({
-    settings,
-    dispatch: (request, reply) => dispatcher.dispatch(request, reply),
+    settings: config.teams,
+    dispatch: chat.dispatch,
     deliveries: new Deliveries(store),
     conversations: new TeamsConversations(store),
-    logger,
-    redact: (text) => redactor.redact(text),
-    countRefused: () => metrics.refusedDeliveries.inc({ platform: 'teams' }),
+    logger: chat.logger,
+    redact: chat.redact,
+    countRefused: () => chat.countRefused('teams'),
   });
-}
+};
 
 /**
  * The Teams adapter, with the Agents SDK loaded when it starts: every command of the CLI imports the composition
@@ -43,7 +30,7 @@ export function createTeamsAdapter(settings: TeamsSettings, services: TeamsServi
 class DeferredTeamsAdapter implements ChatAdapter {
   readonly name = 'teams';
   readonly ended = new Promise<void>(() => undefined);
-  readonly route: RouteHandler = { name: 'teams', handles: (path) => path === TEAMS_MESSAGES_PATH, handle: (req, res) => this.handle(req, res) };
+  readonly routes: readonly RouteHandler[] = [{ name: 'teams', handles: (path) => path === TEAMS_MESSAGES_PATH, handle: (req, res) => this.handle(req, res) }];
   private readonly options: TeamsAdapterOptions;
   private adapter?: TeamsAdapter;
 

@@ -15,7 +15,7 @@ interface KnownErrorRule extends KnownError {
 const UNREACHABLE = String.raw`\b(?:ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ECONNRESET|socket hang up|timeout of \d+ms exceeded)\b`;
 
 /**
- * The messages Connector 7.x prints (connector-interface.md, "Known error messages"), most specific first: the
+ * The messages Connector 7.x prints (docs/connector-interface.md, "Logs"), most specific first: the
  * first rule that matches wins. Anything else is shown as it is.
  */
 const RULES: readonly KnownErrorRule[] = [

@@ -5,7 +5,7 @@
  */
 
 /** Longer messages are cut before masking, which keeps the regular expressions' work bounded. */
-const MAX_INPUT_CHARS = 500;
+export const MAX_INPUT_CHARS = 500;
 
 // Order matters: whole structures (URLs, UUIDs, timestamps) go before the numbers inside them.
 // Every pattern is linear: no nested quantifiers over overlapping classes.

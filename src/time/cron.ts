@@ -1,7 +1,8 @@
 import { instantsAt, wallClock } from './zoned-time.ts';
 
-// Read and walked here rather than by node-cron (no previous instant; next ones only from the current clock)
-// or cron-parser (its previous and next instants disagree on the days the clocks change).
+// Read and walked here rather than by node-cron (no previous instant; next ones only from the current clock),
+// cron-parser (its previous and next instants disagree on the days the clocks change) or croner (it would serve
+// the default schedule, but runs a skipped 02:30 at 03:00, not shifted by the gap to 03:30).
 
 /**
  * A cron expression of five fields (minute hour day-of-month month weekday), read as cron(8) reads it:

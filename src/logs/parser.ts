@@ -1,4 +1,4 @@
-import type { LineSink } from '../../integrations/logfiles/lines.ts';
+import type { LineSink } from './lines.ts';
 import { parseJsonEvent } from './json-event.ts';
 import { MAX_MESSAGE_CHARS, MAX_STACK_LINE_CHARS, MAX_STACK_LINES } from './event.ts';
 import type { ErrorEvent, ErrorLevel } from './event.ts';
