@@ -1,6 +1,7 @@
 import { alertPostDelivered, silenceDuringOperations } from './alerts/listeners.ts';
 import type { ChatAdapter, ChatContext, ChatPlatform } from './chat/adapter.ts';
 import { slackPlatform } from './chat/slack/slack-platform.ts';
+import { teamsPlatform } from './chat/teams/teams-platform.ts';
 import { diskPaths } from './checks/index.ts';
 import type { Config } from './config/config.ts';
 import { OutboxWorker } from './delivery/outbox-worker.ts';
@@ -37,7 +38,7 @@ import { Store } from './store/store.ts';
 import { Subscriptions } from './store/subscriptions.ts';
 
 /** The chat platforms: each builds its adapter when the configuration has its settings. */
-const CHAT_PLATFORMS: readonly ChatPlatform[] = [slackPlatform];
+const CHAT_PLATFORMS: readonly ChatPlatform[] = [slackPlatform, teamsPlatform];
 
 /** Everything below the adapters, built once from the configuration; adapters and the CLI see ports only. */
 export interface Services {

@@ -45,6 +45,26 @@ export type SlackSettings = {
   reportsInChannel: boolean;
 } & ({ mode: 'socket'; appToken: string; /** SLACK_SIGNING_SECRET is set too, and unused. */ signingSecretUnused?: true } | { mode: 'http'; signingSecret: string });
 
+/** How the Teams adapter gets its outbound tokens, as the Agents SDK names the kinds (its `authType`). */
+export type TeamsCredential =
+  | { authType: 'ClientSecret'; clientSecret: string }
+  | { authType: 'Certificate'; certPemFile: string; certKeyFile: string }
+  /** A loopback or private token service (Microsoft's Entra auth sidecar): tests, and hosts that keep the secret elsewhere. */
+  | { authType: 'EntraAuthSideCar'; sidecarBaseUrl: string };
+
+/** The Teams adapter's settings: the Azure Bot's app registration, and where the bot may post. */
+export interface TeamsSettings {
+  /** The app registration's client id: the audience of every token Teams sends. */
+  clientId: string;
+  /** Absent: a multi-tenant registration (the SDK then reads keys of `botframework.com`). */
+  tenantId?: string;
+  credential: TeamsCredential;
+  /** Where signing keys of Entra issuers are found, `{authorityEndpoint}/{tenantId}/discovery/v2.0/keys`; absent: the SDK's, https://login.microsoftonline.com. */
+  authorityEndpoint?: string;
+  /** The hosts (and their subdomains) of activity serviceUrls the bot posts to. */
+  serviceHosts: string[];
+}
+
 /** The whole configuration, loaded once and validated at start. */
 export interface Config {
   dataDir: string;
@@ -90,6 +110,8 @@ export interface Config {
   notifications: NotificationTarget[];
   /** Absent: no Slack adapter. Socket Mode with an app token, HTTP mode with a signing secret. */
   slack?: SlackSettings;
+  /** Absent: no Teams adapter. Present: a client id with a secret, a certificate or a token sidecar. */
+  teams?: TeamsSettings;
   /** Every secret value of the configuration, for the redactor. */
   secrets: string[];
 }

@@ -11,6 +11,7 @@ import { readEngines } from './sections/engines.ts';
 import { readRegistries } from './sections/registries.ts';
 import { readReports } from './sections/reports.ts';
 import { readSlack } from './sections/slack.ts';
+import { readTeams } from './sections/teams.ts';
 import { Sources, type Env } from './sources.ts';
 
 /**
@@ -45,6 +46,7 @@ export function loadConfig(env: Env): Config {
     operations: readOperations(sources, bot.dataDir),
     ...readReports(sources),
     ...optional('slack', readSlack(sources)),
+    ...optional('teams', readTeams(sources)),
     secrets: sources.secrets,
   };
   sources.file?.refuseUnread(sources.problems);

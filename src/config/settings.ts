@@ -16,6 +16,7 @@ import {
   positiveInt,
   registryHost,
   slackToken,
+  teamsAuthType,
 } from './values.ts';
 
 /** One setting: where it is read, how it is checked, and what it is when nothing sets it. */
@@ -116,6 +117,27 @@ export const SETTINGS = table({
   SLACK_SIGNING_SECRET: row({ schema: nonEmpty, secret: true, description: 'the signing secret: HTTP mode, Slack posts to /slack/events on HTTP_PORT' }),
   SLACK_API_URL: row({ schema: credentialFreeHttpUrl('Slack takes its tokens from SLACK_BOT_TOKEN and SLACK_APP_TOKEN'), default: 'https://slack.com/api/', description: "the Slack Web API's base URL (GovSlack: https://slack-gov.com/api/)" }),
   SLACK_REPORTS_IN_CHANNEL: row({ file: 'slack.reportsInChannel', schema: boolean, default: true, description: 'post reports and operation requests in the channel (false: only to whoever asked)' }),
+
+  // Teams: the Agents SDK's own names (as loadAuthConfigFromEnv() reads them, so Microsoft's documentation applies),
+  // and short aliases for the common single-tenant case.
+  connections__serviceConnection__settings__clientId: row({ schema: nonEmpty, description: "the Azure Bot's app (client) id; set, the Teams adapter starts (alias TEAMS_APP_ID)" }),
+  connections__serviceConnection__settings__clientSecret: row({ schema: nonEmpty, secret: true, description: 'its client secret (alias TEAMS_APP_PASSWORD)' }),
+  connections__serviceConnection__settings__tenantId: row({ schema: nonEmpty, description: 'its tenant id, for a single-tenant app (alias TEAMS_TENANT_ID)' }),
+  connections__serviceConnection__settings__certPemFile: row({ schema: nonEmpty, description: "instead of a secret: the certificate's PEM file" }),
+  connections__serviceConnection__settings__certKeyFile: row({ schema: nonEmpty, description: "and its private key's PEM file" }),
+  connections__serviceConnection__settings__authType: row({ schema: teamsAuthType, description: 'ClientSecret, Certificate or EntraAuthSideCar; default: from the credential given' }),
+  connections__serviceConnection__settings__authorityEndpoint: row({ schema: credentialFreeHttpUrl('the app authenticates with its secret or certificate'), description: 'the Entra authority, for sovereign clouds (default https://login.microsoftonline.com)' }),
+  connections__serviceConnection__settings__sidecarBaseUrl: row({ schema: credentialFreeHttpUrl('the token service authenticates the app itself'), description: "instead of a secret: an Entra token sidecar's loopback or private URL (authType EntraAuthSideCar)" }),
+  connectionsMap__0__serviceUrl: row({ schema: nonEmpty, description: 'the SDK\'s map of service URLs to connections: only * (every one) to the one connection' }),
+  connectionsMap__0__connection: row({ schema: nonEmpty, description: 'the connection of that map entry: only serviceConnection' }),
+  TEAMS_APP_ID: row({ schema: nonEmpty, description: 'short for connections__serviceConnection__settings__clientId' }),
+  TEAMS_APP_PASSWORD: row({ schema: nonEmpty, secret: true, description: 'short for connections__serviceConnection__settings__clientSecret' }),
+  TEAMS_TENANT_ID: row({ schema: nonEmpty, description: 'short for connections__serviceConnection__settings__tenantId' }),
+  TEAMS_SERVICE_HOSTS: row({
+    schema: list,
+    default: ['smba.trafficmanager.net', 'teams.microsoft.com', 'teams.microsoft.us'],
+    description: 'the only hosts (with their subdomains) of Teams service URLs the bot posts to',
+  }),
 
   REPORT_SCHEDULE: row({ file: 'reports.schedule', schema: nonEmpty, default: DEFAULT_REPORT_SCHEDULE, description: 'when the daily maintenance report is posted (cron: minute hour day month weekday)' }),
   REPORT_TIMEZONE: row({ file: 'reports.timezone', schema: nonEmpty, default: 'UTC', description: 'the IANA time zone of REPORT_SCHEDULE, e.g. Europe/Berlin' }),

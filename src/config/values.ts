@@ -146,3 +146,6 @@ export function slackToken(prefix: 'xoxb-' | 'xapp-') {
     .trim()
     .refine((value) => value.startsWith(prefix) && value.length > prefix.length + 8, { message: `must be a Slack token starting with ${prefix}` });
 }
+
+/** The Agents SDK's kinds of app credentials that connector-ops takes; a managed identity it never infers. */
+export const teamsAuthType = z.enum(['ClientSecret', 'Certificate', 'EntraAuthSideCar'], { message: 'must be ClientSecret, Certificate or EntraAuthSideCar' });

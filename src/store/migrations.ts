@@ -17,6 +17,16 @@ export function chainAuditLog(db: DatabaseSync): void {
   );
 }
 
+/**
+ * Teams: where each conversation the bot was installed in or messaged is reached (the Agents SDK's conversation
+ * reference: service URL, conversation, tenant, the bot's own account), for posts outside of any request.
+ */
+export const TEAMS_CONVERSATIONS = `CREATE TABLE teams_conversations (
+   conversation TEXT PRIMARY KEY,
+   reference TEXT NOT NULL,
+   updated_at INTEGER NOT NULL
+ ) WITHOUT ROWID;`;
+
 /** Append only: each entry is one schema version. Never edit a migration that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE disk_samples (
@@ -211,4 +221,5 @@ export const MIGRATIONS: readonly Migration[] = [
      written_at INTEGER NOT NULL
    );`,
   chainAuditLog,
+  TEAMS_CONVERSATIONS,
 ];

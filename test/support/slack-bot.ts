@@ -1,11 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../../src/config/load.ts';
-import { BotServer } from '../../src/http/server.ts';
 import type { Logger } from '../../src/logging/logger.ts';
-import { createServices, type Services } from '../../src/root.ts';
+import type { Services } from '../../src/root.ts';
 import { silentLogger } from './builders.ts';
+import { startChatBot } from './chat-bot.ts';
 import type { SlackStandin } from './slack/index.ts';
 
 /** The signing secret of every bot started here in HTTP mode. */
@@ -26,22 +22,17 @@ export async function refusedDeliveries(bot: { url: string }): Promise<number> {
 
 /** The bot as `connector-ops start` builds it, with Slack pointed at the stand-in; HTTP mode serves /slack/events on its own server. */
 export async function startSlackBot(standin: SlackStandin, mode: 'http' | 'socket', env: Record<string, string> = {}, logger: Logger = silentLogger()): Promise<SlackBot> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cops-slack-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    DOCKER_HOST: process.env.DOCKER_HOST,
-    SLACK_BOT_TOKEN: standin.botToken,
-    SLACK_API_URL: standin.apiUrl,
-    ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SLACK_TEST_SECRET } : { SLACK_APP_TOKEN: standin.appToken }),
-    CONNECTOR_NAME: 'ops',
-    CONNECTOR_URL: 'http://127.0.0.1:1',
-    ...env,
-  });
-  const services = createServices(config, logger);
-  const server = new BotServer({ host: '127.0.0.1', port: 0, routes: services.routes, logger });
-  const port = await server.listen();
-  const adapter = services.chatAdapters[0]!;
-  await adapter.start();
+  const bot = await startChatBot(
+    'slack',
+    {
+      SLACK_BOT_TOKEN: standin.botToken,
+      SLACK_API_URL: standin.apiUrl,
+      ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SLACK_TEST_SECRET } : { SLACK_APP_TOKEN: standin.appToken }),
+      ...env,
+    },
+    logger,
+  );
+  const { services, adapter } = bot;
   services.outboxWorker.start();
   const deadline = Date.now() + 10_000;
   while ((adapter.notReady?.() ?? []).length > 0) {
@@ -50,12 +41,10 @@ export async function startSlackBot(standin: SlackStandin, mode: 'http' | 'socke
   }
   return {
     services,
-    url: `http://127.0.0.1:${port}`,
+    url: bot.url,
     stop: async () => {
       await services.outboxWorker.stop();
-      await adapter.stop();
-      await server.close();
-      services.close();
+      await bot.stop();
     },
   };
 }

@@ -6,7 +6,8 @@ import { SETTING_ROWS } from '../../src/config/settings.ts';
 /** `# NAME=value   # comment` lines of .env.example: NAME → value. */
 const ENV_EXAMPLE = readFileSync(resolve(import.meta.dirname, '../../.env.example'), 'utf8');
 // A value with spaces is quoted, as a .env file takes it: # REPORT_SCHEDULE="0 8 * * 1-5".
-const documented = new Map([...ENV_EXAMPLE.matchAll(/^# ([A-Z][A-Z0-9_]*)=(?:"([^"]*)"|(\S*))/gm)].map((m) => [m[1] ?? '', m[2] ?? m[3] ?? '']));
+// The Agents SDK's names are in camel case (connections__serviceConnection__settings__clientId).
+const documented = new Map([...ENV_EXAMPLE.matchAll(/^# ([A-Za-z][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))/gm)].map((m) => [m[1] ?? '', m[2] ?? m[3] ?? '']));
 
 /** A default as a variable spells it: lists comma-separated. */
 function spelt(value: unknown): string {

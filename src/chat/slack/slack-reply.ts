@@ -2,6 +2,7 @@ import type { Message } from '../../domain/message.ts';
 import type { PostedMessage, ReplyPort, Visibility } from '../../domain/reply.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { chartPng } from '../chart/plot.ts';
+import { redactMessage } from '../redact-message.ts';
 import { renderSlack, type SlackRendered } from './render.ts';
 import { slackErrorOf, type SlackPoster } from './slack-poster.ts';
 
@@ -144,9 +145,4 @@ export class SlackReply implements ReplyPort {
 function chatRef(posted: PostedMessage): { channel: string; ts: string } | undefined {
   const match = /^chat:([^:]+):(.+)$/.exec(posted.id);
   return match ? { channel: match[1]!, ts: match[2]! } : undefined;
-}
-
-/** Every text of a message through the redactor: secrets never reach Slack. */
-function redactMessage(message: Message, redact: (text: string) => string): Message {
-  return JSON.parse(JSON.stringify(message), (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value)) as Message;
 }

@@ -1,0 +1,137 @@
+import { ActivityTypes, type Activity, type ConversationReference } from '@microsoft/agents-activity';
+import type { TurnContext } from '@microsoft/agents-hosting';
+import type { TeamsSettings } from '../../config/config.ts';
+import type { Message } from '../../domain/message.ts';
+import { conversationKey } from '../../domain/request.ts';
+import type { RouteHandler } from '../../http/server.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { Deliveries } from '../../store/deliveries.ts';
+import { StoreError } from '../../store/store-error.ts';
+import type { TeamsConversations } from '../../store/teams-conversations.ts';
+import type { ChatAdapter, Dispatch } from '../adapter.ts';
+import type { ConnectorCallPolicy } from './connector-guard.ts';
+import { messagesRoute, TEAMS_MESSAGES_PATH } from './messages-route.ts';
+import { renderPlaceholder, type TeamsRendered } from './placeholder-render.ts';
+import { TeamsCloudAdapter } from './teams-cloud-adapter.ts';
+import { TeamsReply } from './teams-reply.ts';
+import { commandText, conversationOf, teamsRequest } from './teams-request.ts';
+
+export interface TeamsAdapterOptions {
+  settings: TeamsSettings;
+  dispatch: Dispatch;
+  deliveries: Deliveries;
+  conversations: TeamsConversations;
+  logger: Logger;
+  redact: (text: string) => string;
+  /** The neutral message as a Teams message; the placeholder (plain text) until the Adaptive Card renderer is in. */
+  render?: (message: Message) => TeamsRendered;
+  /** Counts a request refused before any handler ran. */
+  countRefused?: () => void;
+}
+
+/** Answers within a request: a call gets 10 s, and one 429 is waited out if Teams asks for at most 5 s. */
+const REPLY_CALLS: ConnectorCallPolicy = { timeoutMs: 10_000, attempts: 2, maxRetryAfterMs: 5_000 };
+
+/**
+ * The Teams app, on the Microsoft 365 Agents SDK: Teams posts activities to /api/messages on the bot's own server
+ * (see messages-route.ts for what is checked before any of them is handled). A message is the same request as a
+ * Slack command (`connector health` in a personal chat, `@connector-ops connector health` in a channel), answered
+ * through the same dispatcher; its turn ends at the acknowledgement, and the answers are posted after it. A
+ * redelivered activity runs nothing; where the bot is installed or messaged is remembered, for later posts.
+ */
+export class TeamsAdapter implements ChatAdapter {
+  readonly name = 'teams';
+  /** A server-side adapter does not end on its own. */
+  readonly ended = new Promise<void>(() => undefined);
+  readonly route: RouteHandler;
+
+  private readonly options: TeamsAdapterOptions;
+  private readonly adapter: TeamsCloudAdapter;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(options: TeamsAdapterOptions) {
+    this.options = options;
+    this.adapter = new TeamsCloudAdapter(options.settings, REPLY_CALLS, options.logger);
+    this.route = messagesRoute({
+      adapter: this.adapter,
+      logic: (context) => this.turn(context),
+      logger: options.logger,
+      ...(options.countRefused && { countRefused: options.countRefused }),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.options.logger.info({ path: TEAMS_MESSAGES_PATH, appId: this.options.settings.clientId }, 'Teams adapter ready');
+  }
+
+  /** Lets the answers under way be posted. */
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async turn(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    if (activity.type === ActivityTypes.Message) return this.message(activity);
+    if (activity.type === ActivityTypes.ConversationUpdate && activity.membersAdded?.some((member) => member.id === activity.recipient?.id)) {
+      this.remember(activity);
+      this.options.logger.info({ conversationType: activity.conversation?.conversationType }, 'Teams: the app was added to a conversation');
+    }
+    if (activity.type === ActivityTypes.InstallationUpdate) {
+      if (activity.action === 'remove') this.forget(activity);
+      else this.remember(activity);
+    }
+  }
+
+  private async message(activity: Activity): Promise<void> {
+    // Teams sends an activity again when its answer was late; the first claim of it runs, in any bot process.
+    if (activity.id && !this.firstDelivery(`teams:activity:${activity.conversation?.id}:${activity.id}`)) return;
+    this.remember(activity);
+    const request = teamsRequest(activity, commandText(activity));
+    let acknowledged!: () => void;
+    const ack = new Promise<void>((resolve) => (acknowledged = resolve));
+    const reply = new TeamsReply({
+      adapter: this.adapter,
+      reference: activity.getConversationReference(),
+      ack: acknowledged,
+      render: this.options.render ?? renderPlaceholder,
+      redact: this.options.redact,
+    });
+    const work = this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed'));
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+    await Promise.race([ack, work]);
+  }
+
+  /** Where a conversation is reached, kept for posts outside of any request; a store that fails is logged, and the request goes on. */
+  private remember(activity: Activity): void {
+    const { activityId: _message, ...reference } = activity.getConversationReference();
+    const conversation = conversationOf(activity);
+    // A channel's reference names the channel itself, not the thread the message came in: later posts start threads of their own.
+    const where: ConversationReference = { ...reference, conversation: { ...reference.conversation, id: conversation.id } };
+    this.inStore(() => this.options.conversations.remember(conversationKey(conversation), where, new Date()));
+  }
+
+  private forget(activity: Activity): void {
+    this.inStore(() => this.options.conversations.forget(conversationKey(conversationOf(activity))));
+    this.options.logger.info({ conversationType: activity.conversation?.conversationType }, 'Teams: the app was removed from a conversation');
+  }
+
+  /**
+   * True for the first delivery of a key, false for a redelivery. When the store cannot record it, the request goes
+   * on all the same: the person is answered, and what needs the store is refused by the dispatcher with the cause.
+   */
+  private firstDelivery(key: string): boolean {
+    let first = true;
+    this.inStore(() => (first = this.options.deliveries.claim(key, new Date())));
+    return first;
+  }
+
+  private inStore(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      this.options.logger.warn({ err: error }, 'Teams: the store could not record an activity');
+    }
+  }
+}

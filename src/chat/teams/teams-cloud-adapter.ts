@@ -1,0 +1,78 @@
+import { Activity, ActivityTypes } from '@microsoft/agents-activity';
+import { CloudAdapter, ConnectorClient, OutboundHostValidator, type HeaderPropagationCollection, type HttpRequestConfig, type Request, type TurnContext } from '@microsoft/agents-hosting';
+import type { TeamsSettings } from '../../config/config.ts';
+import type { Logger } from '../../logging/logger.ts';
+import { describeConnectorFailure, guardConnectorClient, type ConnectorCallPolicy } from './connector-guard.ts';
+import { authConfiguration } from './teams-auth.ts';
+
+/** The claims of a validated token, as the SDK hands them on. */
+export type Claims = NonNullable<Request['user']>;
+
+/**
+ * The Agents SDK's CloudAdapter, with what it leaves open closed:
+ * - its options and its outbound host policy passed explicitly (else read from `CloudAdapterOptions__*` and
+ *   `OutboundHostValidator__*` in the environment): only the configured Teams hosts are posted to;
+ * - every connector client it makes is guarded (a timeout on every call, 429 tried again) and made lazily: the
+ *   SDK fetches the outbound token in process(), before any handler runs, so a token service that is down would
+ *   fail the whole request; lazily, it fails the first post, where it is seen and handled;
+ * - its turn error handler, which posts "The agent encountered an error or bug." into the chat, only logs.
+ */
+export class TeamsCloudAdapter extends CloudAdapter {
+  readonly appId: string;
+  private readonly hosts: OutboundHostValidator;
+  private readonly policy: ConnectorCallPolicy;
+  private readonly logger: Logger;
+
+  constructor(settings: TeamsSettings, policy: ConnectorCallPolicy, logger: Logger) {
+    const hosts = new OutboundHostValidator({ enabled: true, includeDefaultMicrosoftHosts: false, hosts: settings.serviceHosts });
+    super(authConfiguration(settings), undefined, undefined, { validateServiceUrl: true, emitStackTrace: false }, hosts);
+    this.appId = settings.clientId;
+    this.hosts = hosts;
+    this.policy = policy;
+    this.logger = logger;
+    this.onTurnError = async (context: TurnContext, error: Error) => this.turnFailed(context, error);
+  }
+
+  /** Whether replies may go to this service URL: its host is one of TEAMS_SERVICE_HOSTS. */
+  postsTo(serviceUrl: string): boolean {
+    return this.hosts.isAllowed(serviceUrl);
+  }
+
+  /** A client for posting outside of any request (replies after the acknowledgement, proactive posts), as the app itself. */
+  async connectorFor(serviceUrl: string, conversationId: string): Promise<ConnectorClient> {
+    const continuation = Activity.fromObject({ type: ActivityTypes.Event, channelId: 'msteams', serviceUrl, conversation: { id: conversationId } });
+    return this.createConnectorClientWithIdentity(CloudAdapter.createIdentity(this.appId), continuation);
+  }
+
+  protected override async createConnectorClient(serviceUrl: string, scope: string, identity: Claims, headers?: HeaderPropagationCollection): Promise<ConnectorClient> {
+    return guardConnectorClient(await super.createConnectorClient(serviceUrl, scope, identity, headers), this.policy);
+  }
+
+  protected override async createConnectorClientWithIdentity(identity: Claims, activity: Activity, headers?: HeaderPropagationCollection): Promise<ConnectorClient> {
+    const serviceUrl = activity.serviceUrl;
+    if (!serviceUrl || !this.hosts.isAllowed(serviceUrl)) throw new Error('the activity names a service URL whose host is not one of TEAMS_SERVICE_HOSTS');
+    let real: Promise<ConnectorClient> | undefined;
+    const resolve = () =>
+      (real ??= super.createConnectorClientWithIdentity(identity, activity, headers).then(
+        (client) => guardConnectorClient(client, this.policy),
+        (error: unknown) => {
+          // The next call asks for a token again.
+          real = undefined;
+          throw error;
+        },
+      ));
+    const lazy = ConnectorClient.createClientWithToken(serviceUrl, '', headers);
+    lazy.httpClient.request = async <T>(config: HttpRequestConfig) => (await resolve()).httpClient.request<T>(config);
+    return lazy;
+  }
+
+  /** Logged, never posted; a card's action is still answered (unanswered, Teams shows "Unable to reach app"). */
+  private async turnFailed(context: TurnContext, error: Error): Promise<void> {
+    const { type, name } = context.activity;
+    this.logger.error({ activity: type, ...(name && { name }), ...describeConnectorFailure(error) }, 'Teams: handling an activity failed');
+    if (type === ActivityTypes.Invoke) {
+      const body = { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalError', message: 'connector-ops could not do that; see its log' } };
+      await context.sendActivity(Activity.fromObject({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } })).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { Activity, ActivityTypes, type ConversationReference } from '@microsoft/agents-activity';
+import type { Message } from '../../domain/message.ts';
+import type { PostedMessage, ReplyPort, Visibility } from '../../domain/reply.ts';
+import { redactMessage } from '../redact-message.ts';
+import type { TeamsRendered } from './placeholder-render.ts';
+import type { TeamsCloudAdapter } from './teams-cloud-adapter.ts';
+
+export interface TeamsReplyOptions {
+  adapter: TeamsCloudAdapter;
+  /** The conversation of the message being answered, with that message's id: answers go in its thread. */
+  reference: ConversationReference;
+  /** Lets the turn end, and Teams have its HTTP answer. */
+  ack: () => void;
+  render: (message: Message) => TeamsRendered;
+  redact: (text: string) => string;
+}
+
+/** `teams:<conversation id>|<activity id>`: conversation ids hold `:` and `;`, never `|`. */
+const POSTED = /^teams:(.+)\|(.+)$/;
+
+/**
+ * A Teams message's reply port. The turn ends at the acknowledgement (the SDK revokes its TurnContext then), so
+ * every post goes through a connector client of its own, as the app: a reply to the message (in its thread, in a
+ * channel), updates in place, replies in a posted message's thread. Teams has no messages only one person sees:
+ * a private answer in a channel or group chat is a reply in the thread of the message it answers. Everything
+ * posted is redacted first.
+ */
+export class TeamsReply implements ReplyPort {
+  private readonly options: TeamsReplyOptions;
+
+  constructor(options: TeamsReplyOptions) {
+    this.options = options;
+  }
+
+  async acknowledge(): Promise<void> {
+    this.options.ack();
+  }
+
+  async post(message: Message, _visibility: Visibility): Promise<PostedMessage> {
+    const { reference } = this.options;
+    const conversationId = reference.conversation.id;
+    const client = await this.client(conversationId);
+    const activity = this.activity(message, reference);
+    const { id } = reference.activityId ? await client.replyToActivity(conversationId, reference.activityId, activity) : await client.sendToConversation(conversationId, activity);
+    return postedIn(conversationId, id);
+  }
+
+  async update(posted: PostedMessage, message: Message): Promise<void> {
+    const { conversationId, activityId } = parsePosted(posted);
+    const client = await this.client(conversationId);
+    const activity = this.activity(message, { ...this.options.reference, conversation: { ...this.options.reference.conversation, id: conversationId } });
+    activity.id = activityId;
+    await client.updateActivity(conversationId, activityId, activity);
+  }
+
+  /** In a channel, into the posted message's thread (Teams threads are one level deep); in a chat, which has none, below it. */
+  async replyInThread(posted: PostedMessage, message: Message): Promise<PostedMessage> {
+    const { conversationId, activityId } = parsePosted(posted);
+    const inChannel = this.options.reference.conversation.conversationType === 'channel';
+    const thread = inChannel && !conversationId.includes(';messageid=') ? `${conversationId};messageid=${activityId}` : conversationId;
+    const client = await this.client(thread);
+    const { id } = await client.sendToConversation(thread, this.activity(message, { ...this.options.reference, conversation: { ...this.options.reference.conversation, id: thread } }));
+    return postedIn(thread, id);
+  }
+
+  private client(conversationId: string) {
+    return this.options.adapter.connectorFor(this.options.reference.serviceUrl!, conversationId);
+  }
+
+  private activity(message: Message, reference: ConversationReference): Activity {
+    const rendered = this.options.render(redactMessage(message, this.options.redact));
+    const { activityId: _replyTo, ...where } = reference;
+    return Activity.fromObject({ type: ActivityTypes.Message, ...rendered }).applyConversationReference(where as ConversationReference);
+  }
+}
+
+function postedIn(conversationId: string, activityId: string | undefined): PostedMessage {
+  if (!activityId) throw new Error('Teams answered a post without the id of the message');
+  return { id: `teams:${conversationId}|${activityId}` };
+}
+
+function parsePosted(posted: PostedMessage): { conversationId: string; activityId: string } {
+  const match = POSTED.exec(posted.id);
+  if (!match) throw new Error(`not a Teams message: ${posted.id}`);
+  return { conversationId: match[1]!, activityId: match[2]! };
+}
