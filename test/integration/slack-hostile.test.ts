@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot } from '../../bench/support/bot-process.ts';
 import { capturingLogger } from '../support/builders.ts';
 import { freePort } from '../support/standin.ts';
-import { refusedDeliveries, SLACK_TEST_SECRET, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
+import { refusedDeliveries, SLACK_TEST_SECRET, slackBotOverHttp, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 import { post, signature, signedRequest, signedText, SlackStandin } from '../support/slack/index.ts';
 
 /**
@@ -44,15 +44,10 @@ const textOf = (message: { text?: string | undefined; blocks?: unknown }) => `${
 describe('Slack over HTTP: signed deliveries of shapes Slack never sends', () => {
   let standin: SlackStandin;
   let bot: SlackBot;
+  let stop: (() => Promise<void>) | undefined;
   const { logger, records } = capturingLogger();
-  beforeAll(async () => {
-    standin = await SlackStandin.start();
-    bot = await startSlackBot(standin, 'http', {}, logger);
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await standin?.stop();
-  });
+  beforeAll(async () => ({ standin, bot, stop } = await slackBotOverHttp(logger)));
+  afterAll(() => stop?.());
 
   const hostile: Array<[string, (standin: SlackStandin) => ReturnType<typeof signed>, RegExp]> = [
     ['payload=null', () => form('null'), /the body is null/],

@@ -1,28 +1,22 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger } from '../support/builders.ts';
-import { refusedDeliveries, SLACK_TEST_SECRET, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
-import { buttonFor, post, signedRequest, signedText, SlackStandin } from '../support/slack/index.ts';
+import { refusedDeliveries, SLACK_TEST_SECRET, slackBotOverHttp, type SlackBot } from '../support/slack-bot.ts';
+import type { SlackStandin } from '../support/slack/index.ts';
+import { buttonFor, post, signedRequest, signedText } from '../support/slack/index.ts';
 
 /**
  * The bot's own HTTP receiver (src/chat/slack/http-receiver.ts), which replaced Bolt's: what Slack sends besides
  * commands and clicks is answered as Bolt answers it, and what Slack never sends is refused with a plain status.
  */
 
-
-
 describe('Slack over HTTP: the bot\'s own receiver', () => {
   let standin: SlackStandin;
   let bot: SlackBot;
+  let stop: (() => Promise<void>) | undefined;
   const { logger, records } = capturingLogger();
-  beforeAll(async () => {
-    standin = await SlackStandin.start();
-    bot = await startSlackBot(standin, 'http', {}, logger);
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await standin?.stop();
-  });
+  beforeAll(async () => ({ standin, bot, stop } = await slackBotOverHttp(logger)));
+  afterAll(() => stop?.());
 
   /** The answers that reached a command's response URL. */
   function answersTo(command: { response_url: string }) {

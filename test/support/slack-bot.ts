@@ -2,7 +2,7 @@ import type { Logger } from '../../src/logging/logger.ts';
 import type { Services } from '../../src/root.ts';
 import { silentLogger } from './builders.ts';
 import { startChatBot } from './chat-bot.ts';
-import type { SlackStandin } from './slack/index.ts';
+import { SlackStandin } from './slack/index.ts';
 
 /** The signing secret of every bot started here in HTTP mode. */
 export const SLACK_TEST_SECRET = 'slack-signing-secret-for-tests';
@@ -12,6 +12,13 @@ export interface SlackBot {
   /** `http://127.0.0.1:P`: /slack/events (HTTP mode), /metrics, /readyz. */
   url: string;
   stop(): Promise<void>;
+}
+
+/** A Slack stand-in and a bot over HTTP pointed at it, for a test file's beforeAll; `stop` ends both. */
+export async function slackBotOverHttp(logger: Logger): Promise<{ standin: SlackStandin; bot: SlackBot; stop(): Promise<void> }> {
+  const standin = await SlackStandin.start();
+  const bot = await startSlackBot(standin, 'http', {}, logger);
+  return { standin, bot, stop: async () => (await bot.stop(), await standin.stop()) };
 }
 
 /** How many signed deliveries the bot refused, as its /metrics says. */
