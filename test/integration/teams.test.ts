@@ -6,6 +6,8 @@ import {
   ADA,
   BotConnector,
   botAddedToTeam,
+  cardsOf,
+  cardText,
   channelMessage,
   groupChatMessage,
   OPS_CHANNEL,
@@ -21,9 +23,10 @@ import {
   type TeamsBot,
   type TeamsStandins,
 } from '../support/teams/index.ts';
+import { assertAdaptiveCard } from '../support/adaptive-card.ts';
 
 const HELP = 'operate enmeshed Connectors';
-const textOf = (call: ConnectorCall) => String(call.body?.text ?? '');
+const textOf = (call: ConnectorCall) => cardText(call);
 
 describe('Teams on the Agents SDK: /api/messages on the bot\'s own server, against loopback stand-ins', () => {
   let standins: TeamsStandins;
@@ -59,7 +62,14 @@ describe('Teams on the Agents SDK: /api/messages on the bot\'s own server, again
     expect(answer.status).toBe(200);
     const reply = await connector.waitFor(replyTo(activity), 20_000);
     expect(reply.conversationId).toBe(PERSONAL_CHAT);
+    // An Adaptive Card Teams takes, with a one-line summary for the notification and no text beside the card.
+    const [card, ...more] = cardsOf(reply);
+    expect(more).toEqual([]);
+    assertAdaptiveCard(card!);
     expect(textOf(reply)).toMatch(/Health[\s\S]*Unreachable/);
+    expect(reply.body?.summary).toMatch(/\S/);
+    expect(reply.body?.summary).not.toContain('\n');
+    expect(reply.body).not.toHaveProperty('text');
     // The app's own token, for Bot Service's scope: the inbound token carries no appid, as Bot Service's do not.
     expect(reply.authorization).toMatch(/^Bearer ey/);
     expect(tokens.requests.at(-1)?.get('optionsOverride.Scopes')).toBe('https://api.botframework.com');

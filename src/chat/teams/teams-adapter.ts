@@ -1,7 +1,6 @@
 import { ActivityTypes, type Activity, type ConversationReference } from '@microsoft/agents-activity';
 import type { TurnContext } from '@microsoft/agents-hosting';
 import type { TeamsSettings } from '../../config/config.ts';
-import type { Message } from '../../domain/message.ts';
 import { conversationKey } from '../../domain/request.ts';
 import type { RouteHandler } from '../../http/server.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -11,7 +10,6 @@ import type { TeamsConversations } from '../../store/teams-conversations.ts';
 import type { ChatAdapter, Dispatch } from '../adapter.ts';
 import type { ConnectorCallPolicy } from './connector-guard.ts';
 import { messagesRoute, TEAMS_MESSAGES_PATH } from './messages-route.ts';
-import { renderPlaceholder, type TeamsRendered } from './placeholder-render.ts';
 import { TeamsCloudAdapter } from './teams-cloud-adapter.ts';
 import { TeamsReply } from './teams-reply.ts';
 import { commandText, conversationOf, teamsRequest } from './teams-request.ts';
@@ -23,8 +21,6 @@ export interface TeamsAdapterOptions {
   conversations: TeamsConversations;
   logger: Logger;
   redact: (text: string) => string;
-  /** The neutral message as a Teams message; the placeholder (plain text) until the Adaptive Card renderer is in. */
-  render?: (message: Message) => TeamsRendered;
   /** Counts a request refused before any handler ran. */
   countRefused?: () => void;
 }
@@ -93,7 +89,6 @@ export class TeamsAdapter implements ChatAdapter {
       adapter: this.adapter,
       reference: activity.getConversationReference(),
       ack: acknowledged,
-      render: this.options.render ?? renderPlaceholder,
       redact: this.options.redact,
     });
     const work = this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed'));
