@@ -6,6 +6,10 @@ import {
   ADA,
   BotConnector,
   botAddedToTeam,
+  buttonsOf,
+  CAROL,
+  cardAction,
+  GRACE,
   cardsOf,
   cardText,
   channelMessage,
@@ -109,6 +113,53 @@ describe('Teams on the Agents SDK: /api/messages on the bot\'s own server, again
     } finally {
       await operator.stop();
     }
+  });
+
+  it('a button of a card runs its command as the person who pressed it, answered below the card; the press is answered, a retried one runs nothing', async () => {
+    const { connector, keys } = standins;
+    const token = await keys.sign(connector.serviceUrl);
+    const asked = channelMessage(connector.serviceUrl, 'connector health');
+    await postActivity(bot.messagesUrl, asked, token);
+    const card = await connector.waitFor(replyTo(asked), 20_000);
+    // ops answers nothing: its card offers a restart, behind a confirm step.
+    const restart = buttonsOf(card).find((button) => button.command === '/connector restart ops')!;
+    expect(restart).toBeDefined();
+    const where = { conversationId: card.conversationId!, messageId: card.postedId!, conversationType: 'channel' as const };
+    const press = cardAction(connector.serviceUrl, where, restart, GRACE);
+    const belowCard = () => connector.messages().filter((call) => call.activityId === card.postedId);
+
+    for (let i = 0; i < 3; i++) {
+      const answer = await postActivity(bot.messagesUrl, press, token);
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    }
+    const refusal = await connector.waitFor(() => belowCard()[0]);
+    expect(refusal.conversationId).toBe(card.conversationId);
+    expect(textOf(refusal)).toContain(`add teams:${GRACE.aadObjectId} to CONNECTOR_OPS_OPERATORS`);
+    // Another person's press is answered after it: the retries' answers would have come by now.
+    await postActivity(bot.messagesUrl, cardAction(connector.serviceUrl, where, restart, CAROL), token);
+    await connector.waitFor(() => belowCard().find((call) => textOf(call).includes(CAROL.aadObjectId)));
+    expect(belowCard().filter((call) => textOf(call).includes(GRACE.aadObjectId))).toHaveLength(1);
+    const refused = bot.services.operations.auditEntries({}).filter((entry) => entry.event === 'refused').map((entry) => entry.actor?.id);
+    expect(refused).toEqual(expect.arrayContaining([GRACE.aadObjectId, CAROL.aadObjectId]));
+  });
+
+  it('every press is answered with HTTP 200, a failure included: a button not of ours, and a turn that fails', async () => {
+    const { connector, keys } = standins;
+    const token = await keys.sign(connector.serviceUrl);
+    const before = connector.calls.length;
+    const where = { conversationId: PERSONAL_CHAT, messageId: 'posted-elsewhere', conversationType: 'personal' as const };
+    const foreign = cardAction(connector.serviceUrl, where, { title: 'Vote', command: '/connector help' });
+    (foreign.value as { action: { verb: string } }).action.verb = 'poll.vote';
+    const answer = await postActivity(bot.messagesUrl, foreign, token);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    // No recipient: the bot cannot tell where it was addressed, and the turn fails.
+    const { recipient: _recipient, ...broken } = cardAction(connector.serviceUrl, where, { title: 'Help', command: '/connector help' });
+    const failed = await postActivity(bot.messagesUrl, broken, token);
+    expect(failed.status).toBe(200);
+    expect(JSON.parse(failed.body)).toMatchObject({ statusCode: 500, type: 'application/vnd.microsoft.error', value: { message: expect.not.stringContaining(' at ') } });
+    expect(connector.calls.slice(before)).toEqual([]);
   });
 
   it.each<[string, (s: TeamsStandins) => Promise<string | undefined>]>([

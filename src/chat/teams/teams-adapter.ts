@@ -1,18 +1,21 @@
 import { ActivityTypes, type Activity, type ConversationReference } from '@microsoft/agents-activity';
 import type { TurnContext } from '@microsoft/agents-hosting';
 import type { TeamsSettings } from '../../config/config.ts';
-import { conversationKey } from '../../domain/request.ts';
+import { conversationKey, type ChatRequest } from '../../domain/request.ts';
 import type { RouteHandler } from '../../http/server.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Deliveries } from '../../store/deliveries.ts';
 import { StoreError } from '../../store/store-error.ts';
 import type { TeamsConversations } from '../../store/teams-conversations.ts';
+import type { ConversationTransport } from '../../delivery/transport.ts';
 import type { ChatAdapter, Dispatch } from '../adapter.ts';
 import type { ConnectorCallPolicy } from './connector-guard.ts';
+import { answerInvoke } from './invoke-response.ts';
 import { messagesRoute, TEAMS_MESSAGES_PATH } from './messages-route.ts';
 import { TeamsCloudAdapter } from './teams-cloud-adapter.ts';
 import { TeamsReply } from './teams-reply.ts';
-import { commandText, conversationOf, teamsRequest } from './teams-request.ts';
+import { teamsTransport } from './teams-transport.ts';
+import { buttonCommand, commandText, conversationOf, teamsRequest } from './teams-request.ts';
 
 export interface TeamsAdapterOptions {
   settings: TeamsSettings;
@@ -40,6 +43,8 @@ export class TeamsAdapter implements ChatAdapter {
   /** A server-side adapter does not end on its own. */
   readonly ended = new Promise<void>(() => undefined);
   readonly route: RouteHandler;
+  /** Posting into Teams conversations outside of any request (reports, alerts, the states of operations), for the outbox. */
+  readonly outbound: ConversationTransport;
 
   private readonly options: TeamsAdapterOptions;
   private readonly adapter: TeamsCloudAdapter;
@@ -54,6 +59,7 @@ export class TeamsAdapter implements ChatAdapter {
       logger: options.logger,
       ...(options.countRefused && { countRefused: options.countRefused }),
     });
+    this.outbound = teamsTransport({ adapter: this.adapter, conversations: options.conversations, redact: options.redact });
   }
 
   async start(): Promise<void> {
@@ -68,6 +74,7 @@ export class TeamsAdapter implements ChatAdapter {
   private async turn(context: TurnContext): Promise<void> {
     const { activity } = context;
     if (activity.type === ActivityTypes.Message) return this.message(activity);
+    if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') return this.action(context);
     if (activity.type === ActivityTypes.ConversationUpdate && activity.membersAdded?.some((member) => member.id === activity.recipient?.id)) {
       this.remember(activity);
       this.options.logger.info({ conversationType: activity.conversation?.conversationType }, 'Teams: the app was added to a conversation');
@@ -82,15 +89,33 @@ export class TeamsAdapter implements ChatAdapter {
     // Teams sends an activity again when its answer was late; the first claim of it runs, in any bot process.
     if (activity.id && !this.firstDelivery(`teams:activity:${activity.conversation?.id}:${activity.id}`)) return;
     this.remember(activity);
-    const request = teamsRequest(activity, commandText(activity));
+    await this.handOn(teamsRequest(activity, commandText(activity)), activity.getConversationReference());
+  }
+
+  /**
+   * A button of one of our cards (Action.Execute): its command runs as if the person who pressed it had typed it,
+   * answered in the chat below the card. The invoke itself is answered once the request is acknowledged, always
+   * with HTTP 200: Teams shows "Unable to reach app" for anything else, and presses again when no answer came in time.
+   */
+  private async action(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const command = buttonCommand(activity.value);
+    if (command === undefined) return answerInvoke(context, { kind: 'error', statusCode: 400, code: 'BadRequest', text: 'This button is not one of connector-ops.' });
+    if (activity.id && !this.firstDelivery(`teams:invoke:${activity.conversation?.id}:${activity.id}`)) {
+      return answerInvoke(context, { kind: 'message', text: 'Already received: the answer follows in the chat.' });
+    }
+    this.remember(activity);
+    const { activityId: _invoke, ...where } = activity.getConversationReference();
+    // Answers go below the card pressed: the message holding it is the one the invoke replies to.
+    await this.handOn(teamsRequest(activity, command, 'button'), { ...where, ...(activity.replyToId && { activityId: activity.replyToId }) } as ConversationReference);
+    await answerInvoke(context, { kind: 'message', text: 'Received: the answer follows in the chat.' });
+  }
+
+  /** Through the dispatcher, answered through a reply port of its own; resolves once the request is acknowledged (or done). */
+  private async handOn(request: ChatRequest, reference: ConversationReference): Promise<void> {
     let acknowledged!: () => void;
     const ack = new Promise<void>((resolve) => (acknowledged = resolve));
-    const reply = new TeamsReply({
-      adapter: this.adapter,
-      reference: activity.getConversationReference(),
-      ack: acknowledged,
-      redact: this.options.redact,
-    });
+    const reply = new TeamsReply({ adapter: this.adapter, reference, ack: acknowledged, redact: this.options.redact });
     const work = this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed'));
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));

@@ -12,6 +12,8 @@ export interface ConnectorCall {
   activityId?: string;
   authorization?: string;
   body: Record<string, unknown> | undefined;
+  /** The id the stand-in gave a new post or reply: what a card's button press names as its replyToId. */
+  postedId?: string;
 }
 
 /** A status (with headers) to answer with, or no answer at all. */
@@ -94,7 +96,10 @@ export class BotConnector {
     if (scripted && 'silence' in scripted) return undefined;
     if (scripted) return { status: scripted.status, body: { error: { code: 'Scripted', message: `scripted ${scripted.status}` } }, ...(scripted.headers && { headers: scripted.headers }) };
     if (call.method === 'POST' && path === '/v3/conversations') return { status: 201, body: { id: `19:new-${++this.posted}@thread.tacv2`, activityId: `posted-${this.posted}` } };
-    if (call.method === 'POST' && route) return { status: 201, body: { id: `posted-${++this.posted}` } };
+    if (call.method === 'POST' && route) {
+      call.postedId = `posted-${++this.posted}`;
+      return { status: 201, body: { id: call.postedId } };
+    }
     if (call.method === 'PUT' && route?.[2]) return { status: 200, body: { id: call.activityId } };
     if (call.method === 'DELETE' && route?.[2]) return { status: 200, body: {} };
     return { status: 404, body: { error: { code: 'NotFound', message: `no route ${call.method} ${path}` } } };
