@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADA,
   BotConnector,
+  appInstalled,
+  botAddedToPersonalChat,
   botAddedToTeam,
   buttonsOf,
   CAROL,
@@ -249,6 +251,33 @@ describe('Teams on the Agents SDK: /api/messages on the bot\'s own server, again
     const stored = reference(`teams:${OPS_CHANNEL}`);
     expect(stored).toMatchObject({ serviceUrl: otherUrl, channelId: 'msteams', conversation: { id: OPS_CHANNEL, conversationType: 'channel' } });
     expect(stored).not.toHaveProperty('activityId');
+  });
+
+  it('installed in a team or a personal chat, the app welcomes once with what to type there and the connectors it sees', async () => {
+    const { connector, keys } = standins;
+    const token = await keys.sign(connector.serviceUrl);
+    // Teams tells of one installation twice: the bot among the members added, and the installation itself.
+    const welcomes = (conversation: string) => connector.messages().filter((call) => call.conversationId === conversation && cardText(call).includes('connector-ops is here'));
+    for (const [added, installed, conversation, typed] of [
+      [botAddedToTeam(connector.serviceUrl), appInstalled(connector.serviceUrl, 'team'), OPS_CHANNEL, '@connector-ops connector health'],
+      [appInstalled(connector.serviceUrl, 'personal'), botAddedToPersonalChat(connector.serviceUrl), PERSONAL_CHAT, 'Type connector health'],
+    ] as const) {
+      expect((await postActivity(bot.messagesUrl, added, token)).status).toBe(200);
+      expect((await postActivity(bot.messagesUrl, installed, token)).status).toBe(200);
+      const welcome = await connector.waitFor(() => welcomes(conversation)[0], 20_000);
+      // A new post, not a reply to the installation.
+      expect(welcome.activityId).toBeUndefined();
+      assertAdaptiveCard(cardsOf(welcome)[0]!);
+      expect(cardText(welcome)).toContain(typed);
+      expect(cardText(welcome)).toMatch(/It sees 1 connector:[\s\S]*ops/);
+      expect(buttonsOf(welcome).map((button) => button.command)).toContain('/connector health');
+    }
+    // A message answered after both: a second welcome would have come by now.
+    const later = personalMessage(connector.serviceUrl, 'connector help');
+    await postActivity(bot.messagesUrl, later, token);
+    await connector.waitFor(replyTo(later));
+    expect(welcomes(OPS_CHANNEL)).toHaveLength(1);
+    expect(welcomes(PERSONAL_CHAT)).toHaveLength(1);
   });
 
   it('a 429 from the Bot Connector is waited out (Retry-After) and the reply is delivered once', async () => {

@@ -3,16 +3,18 @@ import type { TurnContext } from '@microsoft/agents-hosting';
 import type { TeamsSettings } from '../../config/config.ts';
 import { conversationKey, type ChatRequest } from '../../domain/request.ts';
 import type { RouteHandler } from '../../http/server.ts';
+import type { Connector } from '../../domain/connector.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Deliveries } from '../../store/deliveries.ts';
 import { StoreError } from '../../store/store-error.ts';
 import type { TeamsConversations } from '../../store/teams-conversations.ts';
 import type { ConversationTransport } from '../../delivery/transport.ts';
 import type { ChatAdapter, Dispatch } from '../adapter.ts';
-import type { ConnectorCallPolicy } from './connector-guard.ts';
+import { describeConnectorFailure, type ConnectorCallPolicy } from './connector-guard.ts';
 import { answerInvoke } from './invoke-response.ts';
 import { messagesRoute, TEAMS_MESSAGES_PATH } from './messages-route.ts';
 import { TeamsCloudAdapter } from './teams-cloud-adapter.ts';
+import { welcomeMessage } from './render-welcome.ts';
 import { TeamsReply } from './teams-reply.ts';
 import { teamsTransport } from './teams-transport.ts';
 import { buttonCommand, commandText, conversationOf, teamsRequest } from './teams-request.ts';
@@ -24,9 +26,14 @@ export interface TeamsAdapterOptions {
   conversations: TeamsConversations;
   logger: Logger;
   redact: (text: string) => string;
+  /** The connectors the bot sees, for the welcome card. */
+  connectors: () => Promise<readonly Connector[]>;
   /** Counts a request refused before any handler ran. */
   countRefused?: () => void;
 }
+
+/** Teams' two activities of one installation come together; a reinstallation later is welcomed again. */
+const WELCOME_ONCE_MS = 10 * 60_000;
 
 /** Answers within a request: a call gets 10 s, and one 429 is waited out if Teams asks for at most 5 s. */
 const REPLY_CALLS: ConnectorCallPolicy = { timeoutMs: 10_000, attempts: 2, maxRetryAfterMs: 5_000 };
@@ -78,10 +85,12 @@ export class TeamsAdapter implements ChatAdapter {
     if (activity.type === ActivityTypes.ConversationUpdate && activity.membersAdded?.some((member) => member.id === activity.recipient?.id)) {
       this.remember(activity);
       this.options.logger.info({ conversationType: activity.conversation?.conversationType }, 'Teams: the app was added to a conversation');
+      this.welcome(activity);
     }
     if (activity.type === ActivityTypes.InstallationUpdate) {
       if (activity.action === 'remove') this.forget(activity);
       else this.remember(activity);
+      if (activity.action === 'add') this.welcome(activity);
     }
   }
 
@@ -116,19 +125,47 @@ export class TeamsAdapter implements ChatAdapter {
     let acknowledged!: () => void;
     const ack = new Promise<void>((resolve) => (acknowledged = resolve));
     const reply = new TeamsReply({ adapter: this.adapter, reference, ack: acknowledged, redact: this.options.redact });
-    const work = this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed'));
+    const work = this.track(this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed')));
+    await Promise.race([ack, work]);
+  }
+
+  /**
+   * The welcome card, Teams' counterpart of Slack's App Home: what to type there and which connectors the bot sees,
+   * posted into the conversation the app was installed in. Teams tells of one installation twice (the bot among the
+   * members added, and the installation itself): the first of them within a few minutes welcomes.
+   */
+  private welcome(activity: Activity): void {
+    const where = this.whereOf(activity);
+    if (!this.firstDelivery(`teams:welcome:${conversationKey(conversationOf(activity))}:${Math.floor(Date.now() / WELCOME_ONCE_MS)}`)) return;
+    const place = activity.conversation?.conversationType === 'personal' ? 'personal' : 'channel';
+    const reply = new TeamsReply({ adapter: this.adapter, reference: where, ack: () => undefined, redact: this.options.redact });
+    this.track(
+      this.options
+        .connectors()
+        .then((connectors) => reply.post(welcomeMessage(connectors, place, activity.recipient?.name || undefined), 'conversation'))
+        .then(
+          () => undefined,
+          (error: unknown) => this.options.logger.warn({ ...describeConnectorFailure(error) }, 'Teams: could not post the welcome card'),
+        ),
+    );
+  }
+
+  private track(work: Promise<void>): Promise<void> {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
-    await Promise.race([ack, work]);
+    return work;
   }
 
   /** Where a conversation is reached, kept for posts outside of any request; a store that fails is logged, and the request goes on. */
   private remember(activity: Activity): void {
+    const where = this.whereOf(activity);
+    this.inStore(() => this.options.conversations.remember(conversationKey(conversationOf(activity)), where, new Date()));
+  }
+
+  /** A channel's reference names the channel itself, not the thread the message came in: later posts start threads of their own. */
+  private whereOf(activity: Activity): ConversationReference {
     const { activityId: _message, ...reference } = activity.getConversationReference();
-    const conversation = conversationOf(activity);
-    // A channel's reference names the channel itself, not the thread the message came in: later posts start threads of their own.
-    const where: ConversationReference = { ...reference, conversation: { ...reference.conversation, id: conversation.id } };
-    this.inStore(() => this.options.conversations.remember(conversationKey(conversation), where, new Date()));
+    return { ...reference, conversation: { ...reference.conversation, id: conversationOf(activity).id } };
   }
 
   private forget(activity: Activity): void {

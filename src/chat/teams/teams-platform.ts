@@ -19,6 +19,7 @@ export const teamsPlatform: ChatPlatform = (config, chat) => {
     conversations: new TeamsConversations(store),
     logger: chat.logger,
     redact: chat.redact,
+    connectors: chat.connectors,
     countRefused: () => chat.countRefused('teams'),
   });
 };

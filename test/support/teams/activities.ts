@@ -85,3 +85,17 @@ export function cardAction(serviceUrl: string, card: { conversationId: string; m
     value: { action: { type: 'Action.Execute', id: `action-${action.title}`, title: action.title, verb: 'connector.run', data: { command: action.command } }, trigger: 'manual' },
   };
 }
+
+/** The app installed, as Teams tells it besides the members added: in a personal chat with Ada, or in a team. */
+export function appInstalled(serviceUrl: string, where: 'personal' | 'team'): TeamsActivity {
+  const conversation =
+    where === 'personal'
+      ? { id: PERSONAL_CHAT, conversationType: 'personal', tenantId: TEAMS_TENANT }
+      : { id: OPS_CHANNEL, conversationType: 'channel', isGroup: true, tenantId: TEAMS_TENANT };
+  return { ...base(serviceUrl, 'installationUpdate'), action: 'add', conversation, channelData: { tenant: { id: TEAMS_TENANT }, ...(where === 'team' && { team: { id: '19:team-general@thread.tacv2' } }) } };
+}
+
+/** The bot added to the personal chat with Ada: the bot among the members added. */
+export function botAddedToPersonalChat(serviceUrl: string): TeamsActivity {
+  return { ...base(serviceUrl, 'conversationUpdate'), membersAdded: [BOT_ACCOUNT], conversation: { id: PERSONAL_CHAT, conversationType: 'personal', tenantId: TEAMS_TENANT } };
+}
