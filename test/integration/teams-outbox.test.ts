@@ -79,6 +79,23 @@ describe('Teams: posts outside of any request, through the outbox', () => {
     expect(postsOf('Disk of ops at 91 %')).toHaveLength(4);
   });
 
+  it('a message far over Teams\' size limit: delivered as up to three cards in order, each within the limit, the rest cut with a marker', async () => {
+    const { connector } = standins;
+    const lines = Array.from({ length: 400 }, (_, i) => ({ type: 'section' as const, text: `Error line ${i}: ${'x'.repeat(300)}` }));
+    const id = outbox.enqueue(`teams:${OPS_CHANNEL}`, { text: 'Errors of ops', blocks: [{ type: 'header', text: 'Errors of ops' }, ...lines] });
+    bot.services.outboxWorker.wake();
+    const item = await connector.waitFor(settled(id), 20_000);
+    expect(item.state).toBe('delivered');
+    const posts = postsOf('Error line');
+    expect(posts).toHaveLength(3);
+    expect(posts.map((call) => cardsOf(call).length)).toEqual([1, 1, 1]);
+    for (const call of posts) assertAdaptiveCard(cardsOf(call)[0]!);
+    expect(cardText(posts[1]!)).toContain('Errors of ops (continued, 2 of 3)');
+    expect(cardText(posts[2]!)).toMatch(/… \d+ more lines left out: too long for a Teams message/);
+    // The first is the message that later updates replace.
+    expect(outbox.get(id)?.ref).toBe(`teams:${OPS_CHANNEL}|${posts[0]!.postedId}`);
+  });
+
   it('a conversation the app was never in, or a refusal (403), fails for good: not tried again', async () => {
     const { connector } = standins;
     const unknown = outbox.enqueue('teams:19:never-reached@thread.tacv2', textMessage('Nobody hears this'));
