@@ -22,11 +22,12 @@ describeWith([requireDocker, requireStandinImage], 'operations approved by card 
   let standins: TeamsStandins;
   let bot: TeamsBot;
   let connector: StandinConnector;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     standins = await startTeamsStandins();
     connector = await startStandinConnector({ name: 'teams-op' });
-    bot = await startTeamsBot(standins, {
+    env = {
       CONNECTOR_CONTAINER: connector.name,
       CONNECTOR_URL: connector.url,
       CONNECTOR_API_KEY: connector.apiKey,
@@ -34,7 +35,8 @@ describeWith([requireDocker, requireStandinImage], 'operations approved by card 
       CONNECTOR_OPS_APPROVERS: `teams:${GRACE.aadObjectId}`,
       STOP_GRACE_SECONDS: '2',
       HEALTHY_TIMEOUT_SECONDS: '20',
-    });
+    };
+    bot = await startTeamsBot(standins, env);
   });
   afterAll(async () => {
     await bot?.stop();
@@ -74,5 +76,28 @@ describeWith([requireDocker, requireStandinImage], 'operations approved by card 
     const events = bot.services.operations.auditEntries({}).map((entry) => `${entry.event}:${entry.actor?.id ?? ''}`);
     expect(events).toEqual(expect.arrayContaining([`requested:${ADA.aadObjectId}`, `refused:${CAROL.aadObjectId}`, `approved:${GRACE.aadObjectId}`]));
     expect(events.filter((event) => event.startsWith('started'))).toHaveLength(1);
+  }, 90_000);
+
+  it('two bot processes on one DATA_DIR given the same press at once (Teams sending it again to another instance): one execution', async () => {
+    const { connector: teams, keys } = standins;
+    const token = await keys.sign(teams.serviceUrl);
+    const other = await startTeamsBot(standins, { ...env, DATA_DIR: bot.services.config.dataDir });
+    try {
+      const asked = channelMessage(teams.serviceUrl, 'connector restart ops --reason "twice"');
+      await postActivity(bot.messagesUrl, asked, token);
+      const card = await teams.waitFor(() => teams.messages().find((call) => call.activityId === asked.id && cardText(call).includes('asks to restart ops: twice')), 20_000);
+      const id = /Request ([a-z0-9]{6})/.exec(cardText(card))![1]!;
+      const approve = buttonsOf(card).find((button) => button.command === `/connector approve ${id}`)!;
+      const press = cardAction(teams.serviceUrl, { conversationId: card.conversationId!, messageId: card.postedId!, conversationType: 'channel' }, approve, GRACE);
+      const answers = await Promise.all([postActivity(bot.messagesUrl, press, token), postActivity(other.messagesUrl, press, token)]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+      await teams.waitFor(() => (bot.services.operations.get(id)?.state === 'succeeded' ? true : undefined), 40_000);
+      const started = bot.services.operations.auditEntries({}).filter((entry) => entry.requestId === id && entry.event === 'started');
+      expect(started).toHaveLength(1);
+      // Neither told Grace her approval failed: the second press was a redelivery, not a second decision.
+      expect(teams.messages().filter((call) => call.activityId === card.postedId && /already|not waiting/i.test(cardText(call)))).toEqual([]);
+    } finally {
+      await other.stop();
+    }
   }, 90_000);
 });
