@@ -42,8 +42,10 @@ const REPLY_CALLS: ConnectorCallPolicy = { timeoutMs: 10_000, attempts: 2, maxRe
  * The Teams app, on the Microsoft 365 Agents SDK: Teams posts activities to /api/messages on the bot's own server
  * (see messages-route.ts for what is checked before any of them is handled). A message is the same request as a
  * Slack command (`connector health` in a personal chat, `@connector-ops connector health` in a channel), answered
- * through the same dispatcher; its turn ends at the acknowledgement, and the answers are posted after it. A
- * redelivered activity runs nothing; where the bot is installed or messaged is remembered, for later posts.
+ * through the same dispatcher; its turn ends at the acknowledgement, and the answers are posted after it, as
+ * Adaptive Cards. A card's button (an `adaptiveCard/action` invoke) is a request of the person who pressed it. A
+ * redelivered activity runs nothing; where the bot is installed or messaged is remembered, for later posts (the
+ * outbox's, through `outbound`), and an installation is welcomed with a card.
  */
 export class TeamsAdapter implements ChatAdapter {
   readonly name = 'teams';
