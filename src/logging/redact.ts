@@ -63,8 +63,16 @@ const RULES: Rule[] = [
   },
 ];
 
+/**
+ * The same texts come back again and again (help, usage, check titles, the labels of every answer): their
+ * redactions are kept, so fifty answers at once do not run every rule over the same strings fifty times.
+ */
+const RECENT_ENTRIES = 512;
+const RECENT_MAX_CHARS = 2048;
+
 export class Redactor {
   private readonly secrets: string[];
+  private readonly recent = new Map<string, string>();
 
   /** @param secrets configured secret values (API keys, tokens, passwords) masked wherever they appear */
   constructor(secrets: Iterable<string | undefined> = []) {
@@ -76,6 +84,18 @@ export class Redactor {
   }
 
   redact(text: string): string {
+    const known = this.recent.get(text);
+    if (known !== undefined) return known;
+    const out = this.redactAnew(text);
+    if (text.length <= RECENT_MAX_CHARS) {
+      // The oldest entry goes first: a Map keeps insertion order.
+      if (this.recent.size >= RECENT_ENTRIES) this.recent.delete(this.recent.keys().next().value as string);
+      this.recent.set(text, out);
+    }
+    return out;
+  }
+
+  private redactAnew(text: string): string {
     let out = text;
     for (const secret of this.secrets) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);

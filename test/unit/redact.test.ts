@@ -27,6 +27,17 @@ describe('Redactor', () => {
     }
   });
 
+  it('answers a text it has seen as it did the first time, and each text of many by its own redaction', () => {
+    const r = new Redactor(CONFIGURED_SECRETS);
+    const lines = [...SECRET_LINES.map((entry) => entry.line), ...PLAIN_LINES];
+    const first = lines.map((line) => r.redact(line));
+    // More texts than it keeps, so the oldest are redacted anew and the rest come from what it kept.
+    for (let i = 0; i < 600; i++) r.redact(`filler ${i} password=hunter${i}2`);
+    expect(lines.map((line) => r.redact(line))).toEqual(first);
+    expect(lines.map((line) => new Redactor(CONFIGURED_SECRETS).redact(line))).toEqual(first);
+    expect(r.redact('filler 599 password=hunter5992')).toBe('filler 599 password=***');
+  });
+
   it('masks a secret that contains another one as a whole', () => {
     const r = new Redactor(['abcdef', 'abcdef-and-more']);
     expect(r.redact('value abcdef-and-more end')).toBe('value *** end');
