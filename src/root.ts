@@ -142,6 +142,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     logger,
     redact: (text) => redactor.redact(text),
     home: homeOverview(directory, lastKnown, operations),
+    connectors: async () => (await directory.list(AbortSignal.timeout(10_000))).connectors,
     countRefused: (platform) => metrics.refusedDeliveries.inc({ platform }),
     openStore: () => {
       const connection = Store.open(storePath(config), { durability: 'process', health: store.health });

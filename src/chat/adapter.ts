@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { ConversationTransport } from '../delivery/transport.ts';
+import type { Connector } from '../domain/connector.ts';
 import type { Message } from '../domain/message.ts';
 import type { ReplyPort } from '../domain/reply.ts';
 import type { ChatRequest } from '../domain/request.ts';
@@ -37,6 +38,8 @@ export interface ChatContext {
   redact: (text: string) => string;
   /** The overview a platform's home view shows (Slack's App Home), built when someone opens it. */
   home: () => Promise<Message>;
+  /** The connectors the bot sees (configured and discovered), for a platform's welcome (Teams' card on installation). */
+  connectors: () => Promise<readonly Connector[]>;
   /** Counts a delivery the platform refused before its SDK saw it (a signed request of a shape it never sends). */
   countRefused: (platform: string) => void;
   /** A connection to the store of the platform's own, durable as far as the process and closed with the bot. */

@@ -1,3 +1,5 @@
+import { DeliveryRefusedError } from './transport.ts';
+
 /** What to do after a failed attempt: try again (after `afterMs` when the platform said so), or give up at once. */
 export type Verdict = { retry: true; afterMs?: number } | { retry: false };
 
@@ -15,11 +17,12 @@ interface TransportError {
 }
 
 /**
- * A transport's `RetryLaterError` (or any error with `retryAfterMs`) and Slack's rate limit are retried when
+ * A transport's `DeliveryRefusedError` is final; its `RetryLaterError` (or any error with `retryAfterMs`) and Slack's rate limit are retried when
  * the platform said; Slack's own refusal (`data.error`, e.g. channel_not_found) is final; anything else (the
  * network, a 5xx) is retried with backoff.
  */
 export function verdictOf(error: unknown): Verdict {
+  if (error instanceof DeliveryRefusedError) return { retry: false };
   const e = (error ?? {}) as TransportError;
   if (typeof e.retryAfterMs === 'number') return { retry: true, afterMs: e.retryAfterMs };
   if (e.code === 'slack_webapi_rate_limited_error' && typeof e.retryAfter === 'number') return { retry: true, afterMs: e.retryAfter * 1000 };

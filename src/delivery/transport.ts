@@ -33,6 +33,14 @@ export class MessageGoneError extends Error {
   }
 }
 
+/** Thrown by a transport when the platform refused for good (the bot removed, the conversation unknown): not tried again. */
+export class DeliveryRefusedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DeliveryRefusedError';
+  }
+}
+
 /** Thrown by a transport when the platform says when to try again (a rate limit). */
 export class RetryLaterError extends Error {
   readonly retryAfterMs: number;

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADA,
   BotConnector,
+  appInstalled,
+  botAddedToPersonalChat,
   botAddedToTeam,
+  buttonsOf,
+  CAROL,
+  cardAction,
+  GRACE,
+  cardsOf,
+  cardText,
   channelMessage,
   groupChatMessage,
   OPS_CHANNEL,
@@ -21,9 +29,10 @@ import {
   type TeamsBot,
   type TeamsStandins,
 } from '../support/teams/index.ts';
+import { assertAdaptiveCard } from '../support/adaptive-card.ts';
 
 const HELP = 'operate enmeshed Connectors';
-const textOf = (call: ConnectorCall) => String(call.body?.text ?? '');
+const textOf = (call: ConnectorCall) => cardText(call);
 
 describe('Teams on the Agents SDK: /api/messages on the bot\'s own server, against loopback stand-ins', () => {
   let standins: TeamsStandins;
@@ -59,7 +68,14 @@ describe('Teams on the Agents SDK: /api/messages on the bot\'s own server, again
     expect(answer.status).toBe(200);
     const reply = await connector.waitFor(replyTo(activity), 20_000);
     expect(reply.conversationId).toBe(PERSONAL_CHAT);
+    // An Adaptive Card Teams takes, with a one-line summary for the notification and no text beside the card.
+    const [card, ...more] = cardsOf(reply);
+    expect(more).toEqual([]);
+    assertAdaptiveCard(card!);
     expect(textOf(reply)).toMatch(/Health[\s\S]*Unreachable/);
+    expect(reply.body?.summary).toMatch(/\S/);
+    expect(reply.body?.summary).not.toContain('\n');
+    expect(reply.body).not.toHaveProperty('text');
     // The app's own token, for Bot Service's scope: the inbound token carries no appid, as Bot Service's do not.
     expect(reply.authorization).toMatch(/^Bearer ey/);
     expect(tokens.requests.at(-1)?.get('optionsOverride.Scopes')).toBe('https://api.botframework.com');
@@ -99,6 +115,53 @@ describe('Teams on the Agents SDK: /api/messages on the bot\'s own server, again
     } finally {
       await operator.stop();
     }
+  });
+
+  it('a button of a card runs its command as the person who pressed it, answered below the card; the press is answered, a retried one runs nothing', async () => {
+    const { connector, keys } = standins;
+    const token = await keys.sign(connector.serviceUrl);
+    const asked = channelMessage(connector.serviceUrl, 'connector health');
+    await postActivity(bot.messagesUrl, asked, token);
+    const card = await connector.waitFor(replyTo(asked), 20_000);
+    // ops answers nothing: its card offers a restart, behind a confirm step.
+    const restart = buttonsOf(card).find((button) => button.command === '/connector restart ops')!;
+    expect(restart).toBeDefined();
+    const where = { conversationId: card.conversationId!, messageId: card.postedId!, conversationType: 'channel' as const };
+    const press = cardAction(connector.serviceUrl, where, restart, GRACE);
+    const belowCard = () => connector.messages().filter((call) => call.activityId === card.postedId);
+
+    for (let i = 0; i < 3; i++) {
+      const answer = await postActivity(bot.messagesUrl, press, token);
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    }
+    const refusal = await connector.waitFor(() => belowCard()[0]);
+    expect(refusal.conversationId).toBe(card.conversationId);
+    expect(textOf(refusal)).toContain(`add teams:${GRACE.aadObjectId} to CONNECTOR_OPS_OPERATORS`);
+    // Another person's press is answered after it: the retries' answers would have come by now.
+    await postActivity(bot.messagesUrl, cardAction(connector.serviceUrl, where, restart, CAROL), token);
+    await connector.waitFor(() => belowCard().find((call) => textOf(call).includes(CAROL.aadObjectId)));
+    expect(belowCard().filter((call) => textOf(call).includes(GRACE.aadObjectId))).toHaveLength(1);
+    const refused = bot.services.operations.auditEntries({}).filter((entry) => entry.event === 'refused').map((entry) => entry.actor?.id);
+    expect(refused).toEqual(expect.arrayContaining([GRACE.aadObjectId, CAROL.aadObjectId]));
+  });
+
+  it('every press is answered with HTTP 200, a failure included: a button not of ours, and a turn that fails', async () => {
+    const { connector, keys } = standins;
+    const token = await keys.sign(connector.serviceUrl);
+    const before = connector.calls.length;
+    const where = { conversationId: PERSONAL_CHAT, messageId: 'posted-elsewhere', conversationType: 'personal' as const };
+    const foreign = cardAction(connector.serviceUrl, where, { title: 'Vote', command: '/connector help' });
+    (foreign.value as { action: { verb: string } }).action.verb = 'poll.vote';
+    const answer = await postActivity(bot.messagesUrl, foreign, token);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    // No recipient: the bot cannot tell where it was addressed, and the turn fails.
+    const { recipient: _recipient, ...broken } = cardAction(connector.serviceUrl, where, { title: 'Help', command: '/connector help' });
+    const failed = await postActivity(bot.messagesUrl, broken, token);
+    expect(failed.status).toBe(200);
+    expect(JSON.parse(failed.body)).toMatchObject({ statusCode: 500, type: 'application/vnd.microsoft.error', value: { message: expect.not.stringContaining(' at ') } });
+    expect(connector.calls.slice(before)).toEqual([]);
   });
 
   it.each<[string, (s: TeamsStandins) => Promise<string | undefined>]>([
@@ -188,6 +251,33 @@ describe('Teams on the Agents SDK: /api/messages on the bot\'s own server, again
     const stored = reference(`teams:${OPS_CHANNEL}`);
     expect(stored).toMatchObject({ serviceUrl: otherUrl, channelId: 'msteams', conversation: { id: OPS_CHANNEL, conversationType: 'channel' } });
     expect(stored).not.toHaveProperty('activityId');
+  });
+
+  it('installed in a team or a personal chat, the app welcomes once with what to type there and the connectors it sees', async () => {
+    const { connector, keys } = standins;
+    const token = await keys.sign(connector.serviceUrl);
+    // Teams tells of one installation twice: the bot among the members added, and the installation itself.
+    const welcomes = (conversation: string) => connector.messages().filter((call) => call.conversationId === conversation && cardText(call).includes('connector-ops is here'));
+    for (const [added, installed, conversation, typed] of [
+      [botAddedToTeam(connector.serviceUrl), appInstalled(connector.serviceUrl, 'team'), OPS_CHANNEL, '@connector-ops connector health'],
+      [appInstalled(connector.serviceUrl, 'personal'), botAddedToPersonalChat(connector.serviceUrl), PERSONAL_CHAT, 'Type connector health'],
+    ] as const) {
+      expect((await postActivity(bot.messagesUrl, added, token)).status).toBe(200);
+      expect((await postActivity(bot.messagesUrl, installed, token)).status).toBe(200);
+      const welcome = await connector.waitFor(() => welcomes(conversation)[0], 20_000);
+      // A new post, not a reply to the installation.
+      expect(welcome.activityId).toBeUndefined();
+      assertAdaptiveCard(cardsOf(welcome)[0]!);
+      expect(cardText(welcome)).toContain(typed);
+      expect(cardText(welcome)).toMatch(/It sees 1 connector:[\s\S]*ops/);
+      expect(buttonsOf(welcome).map((button) => button.command)).toContain('/connector health');
+    }
+    // A message answered after both: a second welcome would have come by now.
+    const later = personalMessage(connector.serviceUrl, 'connector help');
+    await postActivity(bot.messagesUrl, later, token);
+    await connector.waitFor(replyTo(later));
+    expect(welcomes(OPS_CHANNEL)).toHaveLength(1);
+    expect(welcomes(PERSONAL_CHAT)).toHaveLength(1);
   });
 
   it('a 429 from the Bot Connector is waited out (Retry-After) and the reply is delivered once', async () => {

@@ -1,20 +1,23 @@
 import { ActivityTypes, type Activity, type ConversationReference } from '@microsoft/agents-activity';
 import type { TurnContext } from '@microsoft/agents-hosting';
 import type { TeamsSettings } from '../../config/config.ts';
-import type { Message } from '../../domain/message.ts';
-import { conversationKey } from '../../domain/request.ts';
+import { conversationKey, type ChatRequest } from '../../domain/request.ts';
 import type { RouteHandler } from '../../http/server.ts';
+import type { Connector } from '../../domain/connector.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Deliveries } from '../../store/deliveries.ts';
 import { StoreError } from '../../store/store-error.ts';
 import type { TeamsConversations } from '../../store/teams-conversations.ts';
+import type { ConversationTransport } from '../../delivery/transport.ts';
 import type { ChatAdapter, Dispatch } from '../adapter.ts';
-import type { ConnectorCallPolicy } from './connector-guard.ts';
+import { describeConnectorFailure, type ConnectorCallPolicy } from './connector-guard.ts';
+import { answerInvoke } from './invoke-response.ts';
 import { messagesRoute, TEAMS_MESSAGES_PATH } from './messages-route.ts';
-import { renderPlaceholder, type TeamsRendered } from './placeholder-render.ts';
 import { TeamsCloudAdapter } from './teams-cloud-adapter.ts';
+import { welcomeMessage } from './render-welcome.ts';
 import { TeamsReply } from './teams-reply.ts';
-import { commandText, conversationOf, teamsRequest } from './teams-request.ts';
+import { teamsTransport } from './teams-transport.ts';
+import { buttonCommand, commandText, conversationOf, teamsRequest } from './teams-request.ts';
 
 export interface TeamsAdapterOptions {
   settings: TeamsSettings;
@@ -23,11 +26,14 @@ export interface TeamsAdapterOptions {
   conversations: TeamsConversations;
   logger: Logger;
   redact: (text: string) => string;
-  /** The neutral message as a Teams message; the placeholder (plain text) until the Adaptive Card renderer is in. */
-  render?: (message: Message) => TeamsRendered;
+  /** The connectors the bot sees, for the welcome card. */
+  connectors: () => Promise<readonly Connector[]>;
   /** Counts a request refused before any handler ran. */
   countRefused?: () => void;
 }
+
+/** Teams' two activities of one installation come together; a reinstallation later is welcomed again. */
+const WELCOME_ONCE_MS = 10 * 60_000;
 
 /** Answers within a request: a call gets 10 s, and one 429 is waited out if Teams asks for at most 5 s. */
 const REPLY_CALLS: ConnectorCallPolicy = { timeoutMs: 10_000, attempts: 2, maxRetryAfterMs: 5_000 };
@@ -36,14 +42,18 @@ const REPLY_CALLS: ConnectorCallPolicy = { timeoutMs: 10_000, attempts: 2, maxRe
  * The Teams app, on the Microsoft 365 Agents SDK: Teams posts activities to /api/messages on the bot's own server
  * (see messages-route.ts for what is checked before any of them is handled). A message is the same request as a
  * Slack command (`connector health` in a personal chat, `@connector-ops connector health` in a channel), answered
- * through the same dispatcher; its turn ends at the acknowledgement, and the answers are posted after it. A
- * redelivered activity runs nothing; where the bot is installed or messaged is remembered, for later posts.
+ * through the same dispatcher; its turn ends at the acknowledgement, and the answers are posted after it, as
+ * Adaptive Cards. A card's button (an `adaptiveCard/action` invoke) is a request of the person who pressed it. A
+ * redelivered activity runs nothing; where the bot is installed or messaged is remembered, for later posts (the
+ * outbox's, through `outbound`), and an installation is welcomed with a card.
  */
 export class TeamsAdapter implements ChatAdapter {
   readonly name = 'teams';
   /** A server-side adapter does not end on its own. */
   readonly ended = new Promise<void>(() => undefined);
   readonly route: RouteHandler;
+  /** Posting into Teams conversations outside of any request (reports, alerts, the states of operations), for the outbox. */
+  readonly outbound: ConversationTransport;
 
   private readonly options: TeamsAdapterOptions;
   private readonly adapter: TeamsCloudAdapter;
@@ -58,6 +68,7 @@ export class TeamsAdapter implements ChatAdapter {
       logger: options.logger,
       ...(options.countRefused && { countRefused: options.countRefused }),
     });
+    this.outbound = teamsTransport({ adapter: this.adapter, conversations: options.conversations, redact: options.redact });
   }
 
   async start(): Promise<void> {
@@ -72,13 +83,16 @@ export class TeamsAdapter implements ChatAdapter {
   private async turn(context: TurnContext): Promise<void> {
     const { activity } = context;
     if (activity.type === ActivityTypes.Message) return this.message(activity);
+    if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') return this.action(context);
     if (activity.type === ActivityTypes.ConversationUpdate && activity.membersAdded?.some((member) => member.id === activity.recipient?.id)) {
       this.remember(activity);
       this.options.logger.info({ conversationType: activity.conversation?.conversationType }, 'Teams: the app was added to a conversation');
+      this.welcome(activity);
     }
     if (activity.type === ActivityTypes.InstallationUpdate) {
       if (activity.action === 'remove') this.forget(activity);
       else this.remember(activity);
+      if (activity.action === 'add') this.welcome(activity);
     }
   }
 
@@ -86,29 +100,74 @@ export class TeamsAdapter implements ChatAdapter {
     // Teams sends an activity again when its answer was late; the first claim of it runs, in any bot process.
     if (activity.id && !this.firstDelivery(`teams:activity:${activity.conversation?.id}:${activity.id}`)) return;
     this.remember(activity);
-    const request = teamsRequest(activity, commandText(activity));
+    await this.handOn(teamsRequest(activity, commandText(activity)), activity.getConversationReference());
+  }
+
+  /**
+   * A button of one of our cards (Action.Execute): its command runs as if the person who pressed it had typed it,
+   * answered in the chat below the card. The invoke itself is answered once the request is acknowledged, always
+   * with HTTP 200: Teams shows "Unable to reach app" for anything else, and presses again when no answer came in time.
+   */
+  private async action(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const command = buttonCommand(activity.value);
+    if (command === undefined) return answerInvoke(context, { kind: 'error', statusCode: 400, code: 'BadRequest', text: 'This button is not one of connector-ops.' });
+    if (activity.id && !this.firstDelivery(`teams:invoke:${activity.conversation?.id}:${activity.id}`)) {
+      return answerInvoke(context, { kind: 'message', text: 'Already received: the answer follows in the chat.' });
+    }
+    this.remember(activity);
+    const { activityId: _invoke, ...where } = activity.getConversationReference();
+    // Answers go below the card pressed: the message holding it is the one the invoke replies to.
+    await this.handOn(teamsRequest(activity, command, 'button'), { ...where, ...(activity.replyToId && { activityId: activity.replyToId }) } as ConversationReference);
+    await answerInvoke(context, { kind: 'message', text: 'Received: the answer follows in the chat.' });
+  }
+
+  /** Through the dispatcher, answered through a reply port of its own; resolves once the request is acknowledged (or done). */
+  private async handOn(request: ChatRequest, reference: ConversationReference): Promise<void> {
     let acknowledged!: () => void;
     const ack = new Promise<void>((resolve) => (acknowledged = resolve));
-    const reply = new TeamsReply({
-      adapter: this.adapter,
-      reference: activity.getConversationReference(),
-      ack: acknowledged,
-      render: this.options.render ?? renderPlaceholder,
-      redact: this.options.redact,
-    });
-    const work = this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed'));
+    const reply = new TeamsReply({ adapter: this.adapter, reference, ack: acknowledged, redact: this.options.redact });
+    const work = this.track(this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed')));
+    await Promise.race([ack, work]);
+  }
+
+  /**
+   * The welcome card, Teams' counterpart of Slack's App Home: what to type there and which connectors the bot sees,
+   * posted into the conversation the app was installed in. Teams tells of one installation twice (the bot among the
+   * members added, and the installation itself): the first of them within a few minutes welcomes.
+   */
+  private welcome(activity: Activity): void {
+    const where = this.whereOf(activity);
+    if (!this.firstDelivery(`teams:welcome:${conversationKey(conversationOf(activity))}:${Math.floor(Date.now() / WELCOME_ONCE_MS)}`)) return;
+    const place = activity.conversation?.conversationType === 'personal' ? 'personal' : 'channel';
+    const reply = new TeamsReply({ adapter: this.adapter, reference: where, ack: () => undefined, redact: this.options.redact });
+    this.track(
+      this.options
+        .connectors()
+        .then((connectors) => reply.post(welcomeMessage(connectors, place, activity.recipient?.name || undefined), 'conversation'))
+        .then(
+          () => undefined,
+          (error: unknown) => this.options.logger.warn({ ...describeConnectorFailure(error) }, 'Teams: could not post the welcome card'),
+        ),
+    );
+  }
+
+  private track(work: Promise<void>): Promise<void> {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
-    await Promise.race([ack, work]);
+    return work;
   }
 
   /** Where a conversation is reached, kept for posts outside of any request; a store that fails is logged, and the request goes on. */
   private remember(activity: Activity): void {
+    const where = this.whereOf(activity);
+    this.inStore(() => this.options.conversations.remember(conversationKey(conversationOf(activity)), where, new Date()));
+  }
+
+  /** A channel's reference names the channel itself, not the thread the message came in: later posts start threads of their own. */
+  private whereOf(activity: Activity): ConversationReference {
     const { activityId: _message, ...reference } = activity.getConversationReference();
-    const conversation = conversationOf(activity);
-    // A channel's reference names the channel itself, not the thread the message came in: later posts start threads of their own.
-    const where: ConversationReference = { ...reference, conversation: { ...reference.conversation, id: conversation.id } };
-    this.inStore(() => this.options.conversations.remember(conversationKey(conversation), where, new Date()));
+    return { ...reference, conversation: { ...reference.conversation, id: conversationOf(activity).id } };
   }
 
   private forget(activity: Activity): void {

@@ -3,6 +3,7 @@ import { CloudAdapter, ConnectorClient, OutboundHostValidator, type HeaderPropag
 import type { TeamsSettings } from '../../config/config.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { describeConnectorFailure, guardConnectorClient, type ConnectorCallPolicy } from './connector-guard.ts';
+import { answerInvoke } from './invoke-response.ts';
 import { authConfiguration } from './teams-auth.ts';
 
 /** The claims of a validated token, as the SDK hands them on. */
@@ -71,8 +72,7 @@ export class TeamsCloudAdapter extends CloudAdapter {
     const { type, name } = context.activity;
     this.logger.error({ activity: type, ...(name && { name }), ...describeConnectorFailure(error) }, 'Teams: handling an activity failed');
     if (type === ActivityTypes.Invoke) {
-      const body = { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalError', message: 'connector-ops could not do that; see its log' } };
-      await context.sendActivity(Activity.fromObject({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } })).catch(() => undefined);
+      answerInvoke(context, { kind: 'error', statusCode: 500, code: 'InternalError', text: 'connector-ops could not do that; see its log' });
     }
   }
 }

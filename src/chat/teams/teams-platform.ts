@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RetryLaterError, type ConversationTransport } from '../../delivery/transport.ts';
 import type { RouteHandler } from '../../http/server.ts';
 import { Deliveries } from '../../store/deliveries.ts';
 import { TeamsConversations } from '../../store/teams-conversations.ts';
@@ -18,6 +19,7 @@ export const teamsPlatform: ChatPlatform = (config, chat) => {
     conversations: new TeamsConversations(store),
     logger: chat.logger,
     redact: chat.redact,
+    connectors: chat.connectors,
     countRefused: () => chat.countRefused('teams'),
   });
 };
@@ -43,6 +45,15 @@ class DeferredTeamsAdapter implements ChatAdapter {
     const adapter = new TeamsAdapter(this.options);
     await adapter.start();
     this.adapter = adapter;
+  }
+
+  /** The started adapter's; until then, the outbox is asked to come again. */
+  transport(): ConversationTransport {
+    const started = (): ConversationTransport => {
+      if (!this.adapter) throw new RetryLaterError(5_000, 'the Teams adapter has not started yet');
+      return this.adapter.outbound;
+    };
+    return { platform: 'teams', post: (conversation, message, options) => started().post(conversation, message, options), update: (conversation, ref, message) => started().update(conversation, ref, message) };
   }
 
   notReady(): string[] {

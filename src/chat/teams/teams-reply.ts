@@ -2,7 +2,8 @@ import { Activity, ActivityTypes, type ConversationReference } from '@microsoft/
 import type { Message } from '../../domain/message.ts';
 import type { PostedMessage, ReplyPort, Visibility } from '../../domain/reply.ts';
 import { redactMessage } from '../redact-message.ts';
-import type { TeamsRendered } from './placeholder-render.ts';
+import { renderTeams } from './render.ts';
+import { cardAttachment, type AdaptiveCard } from './render-card.ts';
 import type { TeamsCloudAdapter } from './teams-cloud-adapter.ts';
 
 export interface TeamsReplyOptions {
@@ -11,7 +12,6 @@ export interface TeamsReplyOptions {
   reference: ConversationReference;
   /** Lets the turn end, and Teams have its HTTP answer. */
   ack: () => void;
-  render: (message: Message) => TeamsRendered;
   redact: (text: string) => string;
 }
 
@@ -23,7 +23,8 @@ const POSTED = /^teams:(.+)\|(.+)$/;
  * every post goes through a connector client of its own, as the app: a reply to the message (in its thread, in a
  * channel), updates in place, replies in a posted message's thread. Teams has no messages only one person sees:
  * a private answer in a channel or group chat is a reply in the thread of the message it answers. Everything
- * posted is redacted first.
+ * posted is redacted first, and posted as Adaptive Cards: a message too long for one card continues in the next
+ * posts, and the first one is the message that is updated and replied to.
  */
 export class TeamsReply implements ReplyPort {
   private readonly options: TeamsReplyOptions;
@@ -40,17 +41,21 @@ export class TeamsReply implements ReplyPort {
     const { reference } = this.options;
     const conversationId = reference.conversation.id;
     const client = await this.client(conversationId);
-    const activity = this.activity(message, reference);
-    const { id } = reference.activityId ? await client.replyToActivity(conversationId, reference.activityId, activity) : await client.sendToConversation(conversationId, activity);
-    return postedIn(conversationId, id);
+    let first: PostedMessage | undefined;
+    for (const activity of this.activities(message, reference)) {
+      const { id } = reference.activityId ? await client.replyToActivity(conversationId, reference.activityId, activity) : await client.sendToConversation(conversationId, activity);
+      first ??= postedIn(conversationId, id);
+    }
+    return first!;
   }
 
+  /** The message as one card (what does not fit is cut with a marker): an update cannot add posts after the one it replaces. */
   async update(posted: PostedMessage, message: Message): Promise<void> {
     const { conversationId, activityId } = parsePosted(posted);
     const client = await this.client(conversationId);
-    const activity = this.activity(message, { ...this.options.reference, conversation: { ...this.options.reference.conversation, id: conversationId } });
-    activity.id = activityId;
-    await client.updateActivity(conversationId, activityId, activity);
+    const [activity] = this.activities(message, this.in(conversationId), 1);
+    activity!.id = activityId;
+    await client.updateActivity(conversationId, activityId, activity!);
   }
 
   /** In a channel, into the posted message's thread (Teams threads are one level deep); in a chat, which has none, below it. */
@@ -59,18 +64,29 @@ export class TeamsReply implements ReplyPort {
     const inChannel = this.options.reference.conversation.conversationType === 'channel';
     const thread = inChannel && !conversationId.includes(';messageid=') ? `${conversationId};messageid=${activityId}` : conversationId;
     const client = await this.client(thread);
-    const { id } = await client.sendToConversation(thread, this.activity(message, { ...this.options.reference, conversation: { ...this.options.reference.conversation, id: thread } }));
-    return postedIn(thread, id);
+    let first: PostedMessage | undefined;
+    for (const activity of this.activities(message, this.in(thread))) {
+      const { id } = await client.sendToConversation(thread, activity);
+      first ??= postedIn(thread, id);
+    }
+    return first!;
   }
 
   private client(conversationId: string) {
     return this.options.adapter.connectorFor(this.options.reference.serviceUrl!, conversationId);
   }
 
-  private activity(message: Message, reference: ConversationReference): Activity {
-    const rendered = this.options.render(redactMessage(message, this.options.redact));
+  private in(conversationId: string): ConversationReference {
+    return { ...this.options.reference, conversation: { ...this.options.reference.conversation, id: conversationId } };
+  }
+
+  /** One message activity per card; the summary is what a notification shows. */
+  private activities(message: Message, reference: ConversationReference, maxCards?: number): Activity[] {
+    const { summary, cards } = renderTeams(redactMessage(message, this.options.redact), maxCards === undefined ? {} : { maxCards });
     const { activityId: _replyTo, ...where } = reference;
-    return Activity.fromObject({ type: ActivityTypes.Message, ...rendered }).applyConversationReference(where as ConversationReference);
+    return cards.map((card: AdaptiveCard) =>
+      Activity.fromObject({ type: ActivityTypes.Message, summary, attachments: [cardAttachment(card)] }).applyConversationReference(where as ConversationReference),
+    );
   }
 }
 

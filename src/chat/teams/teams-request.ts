@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from '@microsoft/agents-activity';
-import type { Actor, ChatRequest, Conversation } from '../../domain/request.ts';
+import type { Actor, ChatRequest, Conversation, Origin } from '../../domain/request.ts';
 import { findVerb } from '../../domain/verbs.ts';
+import { TEAMS_COMMAND_VERB } from './render-card.ts';
 
 /** A channel thread's conversation id: `19:…@thread.tacv2;messageid=<root>`. */
 const THREAD = /^(.*);messageid=(.+)$/;
@@ -24,6 +25,17 @@ export function commandText(activity: Activity): string {
   return start ? text.slice(start.index).trim() : text;
 }
 
+/**
+ * The command a button of ours carries: an `adaptiveCard/action` invoke's Action.Execute with our one verb and
+ * the command line in its data, as the renderer writes them. Undefined for anything else.
+ */
+export function buttonCommand(value: unknown): string | undefined {
+  const action = (value as { action?: { type?: unknown; verb?: unknown; data?: { command?: unknown } } } | undefined)?.action;
+  if (action?.type !== 'Action.Execute' || action.verb !== TEAMS_COMMAND_VERB) return undefined;
+  const command = action.data?.command;
+  return typeof command === 'string' && command.trim() !== '' ? command.trim() : undefined;
+}
+
 /** A channel's or chat's id, and the thread within a channel. */
 export function conversationOf(activity: Activity): Conversation {
   const id = activity.conversation?.id ?? '';
@@ -37,11 +49,11 @@ export function conversationOf(activity: Activity): Conversation {
 }
 
 /**
- * What the bot takes from a message: the person by their Entra object id (roles name `teams:<object id>`), the
+ * What the bot takes from a message or a button's press: the person by their Entra object id (roles name `teams:<object id>`), the
  * conversation, the command. Nothing else of Teams travels further.
  */
-export function teamsRequest(activity: Activity, text: string): ChatRequest {
+export function teamsRequest(activity: Activity, text: string, origin: Origin = 'typed'): ChatRequest {
   const from = activity.from;
   const actor: Actor = { platform: 'teams', id: from?.aadObjectId ?? from?.id ?? 'unknown', displayName: from?.name || 'someone in Teams' };
-  return { id: randomUUID(), text, actor, conversation: conversationOf(activity), origin: 'typed', receivedAt: new Date() };
+  return { id: randomUUID(), text, actor, conversation: conversationOf(activity), origin, receivedAt: new Date() };
 }

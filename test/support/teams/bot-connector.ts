@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from '../../../src/chat/teams/render-card.ts';
 import { listen, sendJson, type Loopback } from './loopback.ts';
 
 /** One call the bot made to the Bot Connector. */
@@ -11,6 +12,8 @@ export interface ConnectorCall {
   activityId?: string;
   authorization?: string;
   body: Record<string, unknown> | undefined;
+  /** The id the stand-in gave a new post or reply: what a card's button press names as its replyToId. */
+  postedId?: string;
 }
 
 /** A status (with headers) to answer with, or no answer at all. */
@@ -93,9 +96,47 @@ export class BotConnector {
     if (scripted && 'silence' in scripted) return undefined;
     if (scripted) return { status: scripted.status, body: { error: { code: 'Scripted', message: `scripted ${scripted.status}` } }, ...(scripted.headers && { headers: scripted.headers }) };
     if (call.method === 'POST' && path === '/v3/conversations') return { status: 201, body: { id: `19:new-${++this.posted}@thread.tacv2`, activityId: `posted-${this.posted}` } };
-    if (call.method === 'POST' && route) return { status: 201, body: { id: `posted-${++this.posted}` } };
+    if (call.method === 'POST' && route) {
+      call.postedId = `posted-${++this.posted}`;
+      return { status: 201, body: { id: call.postedId } };
+    }
     if (call.method === 'PUT' && route?.[2]) return { status: 200, body: { id: call.activityId } };
     if (call.method === 'DELETE' && route?.[2]) return { status: 200, body: {} };
     return { status: 404, body: { error: { code: 'NotFound', message: `no route ${call.method} ${path}` } } };
   }
+}
+
+/** The Adaptive Cards a posted or updated activity carries, in order. */
+export function cardsOf(call: ConnectorCall): AdaptiveCard[] {
+  const attachments = (call.body?.attachments ?? []) as Array<{ contentType?: string; content?: AdaptiveCard }>;
+  return attachments.flatMap((a) => (a.contentType === ADAPTIVE_CARD_CONTENT_TYPE && a.content ? [a.content] : []));
+}
+
+/** What a person reads on the cards of a call: every text, fact and button title, one per line, markdown's escapes undone. */
+export function cardText(call: ConnectorCall): string {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === 'text' || key === 'title' || key === 'value') && typeof value === 'string') texts.push(value);
+      else walk(value);
+    }
+  };
+  walk(cardsOf(call));
+  return texts.join('\n').replace(/\\([\\`*_{}[\]()#+\-.!<>~|])/g, '$1');
+}
+
+/** The Action.Execute buttons on the cards of a call, by title, with the command each runs. */
+export function buttonsOf(call: ConnectorCall): Array<{ title: string; id: string; command: string }> {
+  const found: Array<{ title: string; id: string; command: string }> = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (record['type'] === 'Action.Execute') found.push({ title: String(record['title']), id: String(record['id']), command: String((record['data'] as { command?: string })?.command) });
+    Object.values(record).forEach(walk);
+  };
+  walk(cardsOf(call));
+  return found;
 }

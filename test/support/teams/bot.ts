@@ -32,7 +32,7 @@ export interface TeamsBot {
 /**
  * The bot as `connector-ops start` builds it, configured by the Agents SDK's own setting names, pointed at the
  * stand-ins: keys from the loopback authority, outbound tokens from the loopback token service, replies only to
- * 127.0.0.1 (the Bot Connector stand-in is the activities' serviceUrl).
+ * 127.0.0.1 (the Bot Connector stand-in is the activities' serviceUrl); its outbox delivering.
  */
 export async function startTeamsBot(standins: TeamsStandins, env: Record<string, string> = {}, logger: Logger = silentLogger()): Promise<TeamsBot> {
   // The SDK keeps one key client per key URL for the whole process: each bot reads its own key server afresh.
@@ -51,7 +51,16 @@ export async function startTeamsBot(standins: TeamsStandins, env: Record<string,
     },
     logger,
   );
-  return { services: bot.services, messagesUrl: `${bot.url}/api/messages`, stop: bot.stop };
+  // Posts outside of a request (a request card updated for everyone, an operation's outcome) go through the outbox.
+  bot.services.outboxWorker.start();
+  return {
+    services: bot.services,
+    messagesUrl: `${bot.url}/api/messages`,
+    stop: async () => {
+      await bot.services.outboxWorker.stop();
+      await bot.stop();
+    },
+  };
 }
 
 /** POSTs an activity as Bot Service does, with the token given (none: no Authorization header). */

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { assertAdaptiveCard } from '../support/adaptive-card.ts';
+import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
+import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
+import {
+  ADA,
+  buttonsOf,
+  CAROL,
+  cardAction,
+  cardsOf,
+  cardText,
+  channelMessage,
+  GRACE,
+  postActivity,
+  startTeamsBot,
+  startTeamsStandins,
+  type TeamsBot,
+  type TeamsStandins,
+} from '../support/teams/index.ts';
+
+describeWith([requireDocker, requireStandinImage], 'operations approved by card in Teams', () => {
+  let standins: TeamsStandins;
+  let bot: TeamsBot;
+  let connector: StandinConnector;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    standins = await startTeamsStandins();
+    connector = await startStandinConnector({ name: 'teams-op' });
+    env = {
+      CONNECTOR_CONTAINER: connector.name,
+      CONNECTOR_URL: connector.url,
+      CONNECTOR_API_KEY: connector.apiKey,
+      CONNECTOR_OPS_OPERATORS: `teams:${ADA.aadObjectId}`,
+      CONNECTOR_OPS_APPROVERS: `teams:${GRACE.aadObjectId}`,
+      STOP_GRACE_SECONDS: '2',
+      HEALTHY_TIMEOUT_SECONDS: '20',
+    };
+    bot = await startTeamsBot(standins, env);
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await standins?.close();
+    await removeAllStandins();
+  });
+
+  it('a viewer\'s press of Approve is refused and audited; the approver\'s press, pressed again by Teams, runs once and updates the card for everyone', async () => {
+    const { connector: teams, keys } = standins;
+    const token = await keys.sign(teams.serviceUrl);
+    const asked = channelMessage(teams.serviceUrl, 'connector restart ops --reason "stuck"');
+    await postActivity(bot.messagesUrl, asked, token);
+    const card = await teams.waitFor(() => teams.messages().find((call) => call.activityId === asked.id && cardText(call).includes('asks to restart ops')), 20_000);
+    const id = /Request ([a-z0-9]{6})/.exec(cardText(card))![1]!;
+    const approve = buttonsOf(card).find((button) => button.command === `/connector approve ${id}`)!;
+    expect(approve).toBeDefined();
+    const where = { conversationId: card.conversationId!, messageId: card.postedId!, conversationType: 'channel' as const };
+
+    const refused = await postActivity(bot.messagesUrl, cardAction(teams.serviceUrl, where, approve, CAROL), token);
+    expect(refused.status).toBe(200);
+    await teams.waitFor(() => teams.messages().find((call) => call.activityId === card.postedId && cardText(call).includes('needs the approver role')));
+
+    const press = cardAction(teams.serviceUrl, where, approve, GRACE);
+    for (let i = 0; i < 2; i++) expect(JSON.parse((await postActivity(bot.messagesUrl, press, token)).body)).toMatchObject({ statusCode: 200 });
+    await teams.waitFor(() => (bot.services.operations.get(id)?.state === 'succeeded' ? true : undefined), 40_000);
+
+    // The card itself, replaced for everyone through the outbox: one card, decided, without buttons.
+    const updated = await teams.waitFor(() => teams.calls.filter((call) => call.method === 'PUT' && call.activityId === card.postedId && cardText(call).includes('done')).at(-1), 20_000);
+    expect(updated.conversationId).toBe(card.conversationId);
+    expect(cardsOf(updated)).toHaveLength(1);
+    assertAdaptiveCard(cardsOf(updated)[0]!);
+    expect(cardText(updated)).toContain('Approved by Grace Hopper');
+    expect(buttonsOf(updated)).toEqual([]);
+    const outcome = await teams.waitFor(() => teams.messages().find((call) => cardText(call).includes('Restart of ops succeeded')), 20_000);
+    expect(outcome.conversationId).toBe(card.conversationId);
+
+    const events = bot.services.operations.auditEntries({}).map((entry) => `${entry.event}:${entry.actor?.id ?? ''}`);
+    expect(events).toEqual(expect.arrayContaining([`requested:${ADA.aadObjectId}`, `refused:${CAROL.aadObjectId}`, `approved:${GRACE.aadObjectId}`]));
+    expect(events.filter((event) => event.startsWith('started'))).toHaveLength(1);
+  }, 90_000);
+
+  it('two bot processes on one DATA_DIR given the same press at once (Teams sending it again to another instance): one execution', async () => {
+    const { connector: teams, keys } = standins;
+    const token = await keys.sign(teams.serviceUrl);
+    const other = await startTeamsBot(standins, { ...env, DATA_DIR: bot.services.config.dataDir });
+    try {
+      const asked = channelMessage(teams.serviceUrl, 'connector restart ops --reason "twice"');
+      await postActivity(bot.messagesUrl, asked, token);
+      const card = await teams.waitFor(() => teams.messages().find((call) => call.activityId === asked.id && cardText(call).includes('asks to restart ops: twice')), 20_000);
+      const id = /Request ([a-z0-9]{6})/.exec(cardText(card))![1]!;
+      const approve = buttonsOf(card).find((button) => button.command === `/connector approve ${id}`)!;
+      const press = cardAction(teams.serviceUrl, { conversationId: card.conversationId!, messageId: card.postedId!, conversationType: 'channel' }, approve, GRACE);
+      const answers = await Promise.all([postActivity(bot.messagesUrl, press, token), postActivity(other.messagesUrl, press, token)]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+      await teams.waitFor(() => (bot.services.operations.get(id)?.state === 'succeeded' ? true : undefined), 40_000);
+      const started = bot.services.operations.auditEntries({}).filter((entry) => entry.requestId === id && entry.event === 'started');
+      expect(started).toHaveLength(1);
+      // Neither told Grace her approval failed: the second press was a redelivery, not a second decision.
+      expect(teams.messages().filter((call) => call.activityId === card.postedId && /already|not waiting/i.test(cardText(call)))).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  }, 90_000);
+});
