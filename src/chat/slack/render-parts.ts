@@ -1,6 +1,7 @@
 import type { Button as SlackButton, KnownBlock, MrkdwnElement, PlainTextElement } from '@slack/types';
 import type { Block, Button, Chart, Field, Message } from '../../domain/message.ts';
 import type { CheckStatus } from '../../domain/status.ts';
+import { walkMessage } from '../message-walk.ts';
 import { boldable, fitEscaped, oneLine } from './mrkdwn.ts';
 import { blockTextLength, SLACK_LIMITS } from './render-limits.ts';
 
@@ -47,26 +48,7 @@ interface PartCost {
 }
 
 export function messageParts(message: Message): Part[] {
-  const parts: Part[] = [];
-  let buttons = 0;
-  let header = false;
-  message.blocks.forEach((block, group) => {
-    if (block.type === 'header') {
-      parts.push(...headerParts(block, header ? 'content' : 'header'));
-      header = true;
-    } else if (block.type === 'actions') {
-      // Buttons before the fallbacks, so that a group's buttons pack into as few actions blocks as possible.
-      const numbered = block.buttons.map((button) => ({ button, n: ++buttons }));
-      const usable = numbered.filter(({ button }) => isUsable(button));
-      parts.push(...usable.map(({ button, n }) => buttonPart(button, n, group)));
-      parts.push(...numbered.filter(({ button }) => !isUsable(button)).map(({ button }) => fallbackPart(button)));
-    } else if (block.type === 'fields') {
-      parts.push(...block.fields.map((field) => fieldPart(field, group)));
-    } else {
-      parts.push(...otherParts(block));
-    }
-  });
-  return parts;
+  return walkMessage(message, { header: headerParts, usable: isUsable, button: buttonPart, fallback: fallbackPart, field: fieldPart, other: otherParts });
 }
 
 export function contextBlock(text: string): KnownBlock {

@@ -1,5 +1,6 @@
 import type { Block, Button, Field, Message } from '../../domain/message.ts';
 import type { CheckStatus } from '../../domain/status.ts';
+import { walkMessage } from '../message-walk.ts';
 import { chartElement } from './render-chart.ts';
 import { TEAMS_COMMAND_VERB, type CardAction, type CardElement, type Container, type TextBlock } from './render-card.ts';
 import { TEAMS_LIMITS } from './render-limits.ts';
@@ -44,28 +45,13 @@ export const SET_CHARS = {
 const SEPARATOR_CHARS = '"separator":true,'.length;
 
 export function messageParts(message: Message): Part[] {
-  const parts: Part[] = [];
-  let buttons = 0;
-  let header = false;
-  message.blocks.forEach((block, group) => {
-    if (block.type === 'header') {
-      parts.push(...headerParts(block, header ? 'content' : 'header'));
-      header = true;
-    } else if (block.type === 'actions') {
-      const numbered = block.buttons.map((button) => ({ button, n: ++buttons }));
-      parts.push(...numbered.filter(({ button }) => isUsable(button)).map(({ button, n }) => actionPart(button, n, group)));
-      parts.push(...numbered.filter(({ button }) => !isUsable(button)).map(({ button }) => fallbackPart(button)));
-    } else if (block.type === 'fields') {
-      parts.push(...block.fields.map((field) => factPart(field, group)));
-    } else if (block.type === 'divider') {
-      parts.push({ kind: 'divider', role: 'content', chars: SEPARATOR_CHARS, lines: 1 });
-    } else if (block.type === 'chart') {
-      parts.push(elementPart(chartElement(block.chart), 'content', 1 + block.chart.series.length));
-    } else {
-      parts.push(...textParts(block));
-    }
-  });
-  return parts;
+  return walkMessage(message, { header: headerParts, usable: isUsable, button: actionPart, fallback: fallbackPart, field: factPart, other: otherParts });
+}
+
+function otherParts(block: Exclude<Block, { type: 'header' | 'actions' | 'fields' }>): Part[] {
+  if (block.type === 'divider') return [{ kind: 'divider', role: 'content', chars: SEPARATOR_CHARS, lines: 1 }];
+  if (block.type === 'chart') return [elementPart(chartElement(block.chart), 'content', 1 + block.chart.series.length)];
+  return textParts(block);
 }
 
 /** A subtle line of the bot's own: a note about the card itself. */
