@@ -3,7 +3,8 @@
  * (from a loopback Slack in another process, as the real one is), against the bot (the composition root, HTTP
  * mode, /slack/events on its own server) while a full report over 20 connectors runs in the same process, and
  * against a bare Bolt app that only acknowledges, in the same process and the same rounds. The connectors'
- * health routes answer slowly and their log files are scanned, so the report keeps the process busy throughout.
+ * health routes answer slowly and their log files are scanned (in the bot's log scan thread, as in production), so
+ * the report keeps the process busy throughout.
  * BENCH_RUNS rounds (default 5), each a fresh report with two bursts at each server, in the order A B B A (B A A B
  * in the next round), so that within a round both meet the report's busier start and its quieter end alike.
  * Prints every round's p99 ratio to the bare app and the event loop's worst stall in it (perf_hooks), beside the

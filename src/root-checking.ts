@@ -19,6 +19,8 @@ import { DockerHostOldMaterial } from './integrations/docker/old-material.ts';
 import { LocalHostOs } from './integrations/host/os-info.ts';
 import { LocalHostResources } from './integrations/host/resources.ts';
 import { LogFiles } from './integrations/logfiles/log-files.ts';
+import { LocalFileScanner } from './checks/error-logs/file-scan.ts';
+import type { LogFileScanner } from './checks/error-logs/file-scan.ts';
 import { inspectWithDriver } from './integrations/mongo/client.ts';
 import { mongoPing } from './integrations/mongo/ping.ts';
 import { NetworkProber } from './integrations/probes/prober.ts';
@@ -59,7 +61,7 @@ export function createCheckServices(config: Config, logger: Logger, redactor: Re
     }
   }
   const samples = store ? new DiskSampleRepository(store) : { leftOut: leftOut ?? 'no store' };
-  const { directory, checkRunner } = createChecking(config, logger, redactor, samples);
+  const { directory, checkRunner } = createChecking(config, logger, redactor, samples, new LocalFileScanner(new LogFiles(), redactor));
   return { directory, runner: checkRunner, ...(leftOut && { samplesLeftOut: leftOut }), close: () => store?.close() };
 }
 
@@ -69,7 +71,14 @@ export type Checking = ReturnType<typeof createChecking>;
  * Every integration the checks look through, the checks (one Docker-backed set per engine, sharing its client),
  * the connector directory and the runner: the bot's and `connector-ops check`'s alike.
  */
-export function createChecking(config: Config, logger: Logger, redactor: Redactor, diskSamples: DiskSampleReader | SamplesLeftOut, metrics?: Metrics) {
+export function createChecking(
+  config: Config,
+  logger: Logger,
+  redactor: Redactor,
+  diskSamples: DiskSampleReader | SamplesLeftOut,
+  logFiles: LogFileScanner,
+  metrics?: Metrics,
+) {
   const engines = new DockerEngines(config.engines);
   const hostResources = new LocalHostResources();
   const probeTimeout = probeTimeoutMs(config);
@@ -79,7 +88,7 @@ export function createChecking(config: Config, logger: Logger, redactor: Redacto
     inspectMongo: inspectWithDriver,
     hostResources,
     hostOs: new LocalHostOs(),
-    logFiles: new LogFiles(),
+    logFiles,
     // A bearer login takes up to three requests in a row: each gets a share of the check's time.
     registry: new RegistryClient({ registries: config.registries, timeoutMs: Math.max(1_000, Math.floor((config.checks.timeoutMs - 1_000) / 2)) }),
     diskSamples,

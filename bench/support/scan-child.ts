@@ -8,6 +8,7 @@ import { testDockerClient, aConnector } from '../../test/support/builders.ts';
 import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
 import { ContainerLogs } from '../../src/integrations/docker/logs.ts';
 import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
+import { LocalFileScanner } from '../../src/checks/error-logs/file-scan.ts';
 
 const container = process.argv[2];
 if (!container) {
@@ -15,7 +16,7 @@ if (!container) {
   process.exit(2);
 }
 
-const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(testDockerClient()), logFiles: new LogFiles() });
+const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(testDockerClient()), logFiles: new LocalFileScanner(new LogFiles()) });
 const started = performance.now();
 const result = await check.run({
   connector: aConnector('bench', { container }),

@@ -15,7 +15,8 @@ import type { Check } from './check.ts';
 import { ContainerCheck } from './container.ts';
 import { DatabaseCheck, type InspectMongo } from './database.ts';
 import { ErrorLogsCheck } from './error-logs/check.ts';
-import type { ContainerLogReader, LogFileReader } from './error-logs/scan.ts';
+import type { ContainerLogReader } from './error-logs/scan.ts';
+import type { LogFileScanner } from './error-logs/file-scan.ts';
 import { HealthCheck } from './health.ts';
 import { ImageUpdateCheck } from './image-update.ts';
 import { KeyMaterialCheck } from './key-material.ts';
@@ -31,7 +32,7 @@ export interface SharedIntegrations {
   inspectMongo: InspectMongo;
   hostResources: HostResources;
   hostOs: HostOsReader;
-  logFiles: LogFileReader;
+  logFiles: LogFileScanner;
   registry: RegistryReader;
   diskSamples: DiskSampleReader | SamplesLeftOut;
   redactor: Redactor;

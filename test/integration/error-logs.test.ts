@@ -11,6 +11,8 @@ import type { CheckResult } from '../../src/domain/check-result.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import { ContainerLogs } from '../../src/integrations/docker/logs.ts';
 import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
+import { LocalFileScanner } from '../../src/checks/error-logs/file-scan.ts';
+import { FileScanThread } from '../../src/checks/error-logs/file-scan-thread.ts';
 import { describeWith, requireStandinImage } from '../support/requirements.ts';
 import { connectorLogLine, standinImage, startStandinConnector, testLabels } from '../support/standin.ts';
 import type { StandinConnector } from '../support/standin.ts';
@@ -49,7 +51,9 @@ sync_error() { printf '\\033[31m[%s] [ERROR] Runtime.SyncModule - Sync failed Mo
 describeWith([requireStandinImage()], 'error-logs check against the real Docker Engine', () => {
   const docker = fixtureDockerClient();
   const product = testDockerClient();
-  const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(product), logFiles: new LogFiles() });
+  // Log files are scanned in their own thread, as in the bot.
+  const fileScans = new FileScanThread([]);
+  const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(product), logFiles: fileScans });
   const containers: Docker.Container[] = [];
   let standin: StandinConnector;
   let logDir: string;
@@ -75,6 +79,7 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
   });
 
   afterAll(async () => {
+    await fileScans.close();
     await standin?.remove();
     await Promise.all(containers.map((container) => container.remove({ force: true }).catch(() => undefined)));
     if (logDir) await rm(logDir, { recursive: true, force: true });
@@ -159,7 +164,7 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
     // Docker's `since` has whole seconds: one second before the second batch is still after the first.
     const since = Math.floor(new Date(secondBatch ?? 0).getTime() / 1000) * 1000 - 1000;
     const windowed = new ErrorLogsCheck(
-      { containerLogs: new ContainerLogs(product), logFiles: new LogFiles() },
+      { containerLogs: new ContainerLogs(product), logFiles: new LocalFileScanner(new LogFiles()) },
       { windowHours: (now.getTime() - since) / 3_600_000 },
     );
     const result = await runCheck(windowed, connectorFor(container.id), now);
@@ -196,7 +201,7 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
   it('is unknown, saying the engine is unreachable, when its socket is gone', async () => {
     const gone = new ErrorLogsCheck({
       containerLogs: new ContainerLogs(new Docker({ socketPath: join(tmpdir(), `no-docker-${randomBytes(4).toString('hex')}.sock`) })),
-      logFiles: new LogFiles(),
+      logFiles: new LocalFileScanner(new LogFiles()),
     });
     const result = await runCheck(gone, connectorFor(standin.name));
     expect(result.status).toBe('unknown');

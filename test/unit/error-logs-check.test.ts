@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
-import type { ContainerLogReader, LogFileReader } from '../../src/checks/error-logs/scan.ts';
+import type { ContainerLogReader } from '../../src/checks/error-logs/scan.ts';
+import { LocalFileScanner } from '../../src/checks/error-logs/file-scan.ts';
+import type { LogFileReader } from '../../src/checks/error-logs/file-scan.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import { ContainerNotFoundError } from '../../src/integrations/docker/containers.ts';
 import { LineSplitter } from '../../src/logs/lines.ts';
@@ -45,6 +47,11 @@ class InMemoryLogs implements ContainerLogReader, LogFileReader {
   }
 }
 
+/** Log files holding the given text, scanned in this thread. */
+function inFiles(content: string | Error): LocalFileScanner {
+  return new LocalFileScanner(new InMemoryLogs(content));
+}
+
 const CONNECTOR: Connector = {
   name: 'connector-1',
   container: 'connector-1',
@@ -70,7 +77,7 @@ const SYNC_FAILURES = [
 
 describe('ErrorLogsCheck', () => {
   it('applies to connectors with a container or log files', () => {
-    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: new InMemoryLogs('') });
+    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: inFiles('') });
     expect(check.appliesTo(CONNECTOR)).toBe(true);
     expect(check.appliesTo({ ...CONNECTOR, container: undefined, logFiles: ['/var/log/x.log'] })).toBe(true);
     expect(check.appliesTo({ ...CONNECTOR, container: undefined })).toBe(false);
@@ -78,7 +85,7 @@ describe('ErrorLogsCheck', () => {
 
   it('counts and groups the errors of the window, with a redacted sample', async () => {
     const containerLogs = new InMemoryLogs(SYNC_FAILURES);
-    const result = await run(new ErrorLogsCheck({ containerLogs, logFiles: new InMemoryLogs('') }));
+    const result = await run(new ErrorLogsCheck({ containerLogs, logFiles: inFiles('') }));
     expect(result.status).toBe('warn');
     expect(result.summary).toBe(`3 errors in 24 h (2 groups), last ${stamp(46).slice(11, 16)}`);
     expect(result.details[0]).toEqual({
@@ -97,7 +104,7 @@ describe('ErrorLogsCheck', () => {
   it('leaves out errors of log files older than the window by their own timestamp', async () => {
     const logs = [line('ERROR', 25 * 60, 'too old'), line('ERROR', 23 * 60, 'inside')].join('\n');
     const connector = { ...CONNECTOR, container: undefined, logFiles: ['/var/log/enmeshed-connector/latest.log'] };
-    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: new InMemoryLogs(logs) });
+    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: inFiles(logs) });
     const result = await run(check, connector);
     expect(result.summary).toMatch(/^1 error in 24 h \(1 group\)/);
     expect(result.details[0]?.label).toBe('inside');
@@ -107,7 +114,7 @@ describe('ErrorLogsCheck', () => {
     // The Connector logs in UTC, the bot runs two hours ahead (an operator's terminal in Berlin): an error of
     // ten minutes ago reads as 130 minutes ago. Docker's `since` already bounds the container's lines.
     const logs = line('ERROR', 130, 'Sync failed');
-    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') }, { windowHours: 1 });
+    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: inFiles('') }, { windowHours: 1 });
     const result = await run(check);
     expect(result.summary).toMatch(/^1 error in 1 h \(1 group\)/);
   });
@@ -115,7 +122,7 @@ describe('ErrorLogsCheck', () => {
   it('shows the window as the duration it is: days, and a date for a huge one, never "in 100000 h"', async () => {
     const logs = line('ERROR', 10, 'Sync failed');
     const summary = async (windowHours: number) =>
-      (await run(new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') }, { windowHours }))).summary;
+      (await run(new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: inFiles('') }, { windowHours }))).summary;
     expect(await summary(72)).toMatch(/^1 error in 3 d /);
     expect(await summary(30 * 24)).toMatch(/^1 error in 30 d /);
     const since = new Date(NOW.getTime() - 100_000 * 3_600_000).toISOString().slice(0, 10);
@@ -125,7 +132,7 @@ describe('ErrorLogsCheck', () => {
   it('honours the options: window and thresholds', async () => {
     const logs = Array.from({ length: 6 }, (_, i) => line('ERROR', 10 + i, `failure kind ${'abcdef'[i]}`)).join('\n');
     const check = new ErrorLogsCheck(
-      { containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') },
+      { containerLogs: new InMemoryLogs(logs), logFiles: inFiles('') },
       { windowHours: 1, warnAt: 10, criticalAt: 5 },
     );
     const result = await run(check);
@@ -136,7 +143,7 @@ describe('ErrorLogsCheck', () => {
   it('lists every group in its details, most errors first, however many there are; the summary stays one line', async () => {
     const { text, labels } = distinctErrorLines(300, new Date(NOW.getTime() - 10 * 60_000));
     const twice = line('ERROR', 5, 'failure kind zz');
-    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(`${text}${twice}\n${twice}\n`), logFiles: new InMemoryLogs('') });
+    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(`${text}${twice}\n${twice}\n`), logFiles: inFiles('') });
     const result = await run(check);
     expect(result.summary).toMatch(/^302 errors in 24 h \(301 groups\), last /);
     const groups = result.details.filter((detail) => detail.label !== 'container logs');
@@ -147,7 +154,7 @@ describe('ErrorLogsCheck', () => {
 
   it('is ok without errors and critical on a single FATAL', async () => {
     const quiet = await run(
-      new ErrorLogsCheck({ containerLogs: new InMemoryLogs(line('INFO', 5, 'fine')), logFiles: new InMemoryLogs('') }),
+      new ErrorLogsCheck({ containerLogs: new InMemoryLogs(line('INFO', 5, 'fine')), logFiles: inFiles('') }),
     );
     expect(quiet.status).toBe('ok');
     expect(quiet.summary).toBe('no errors in 24 h');
@@ -155,7 +162,7 @@ describe('ErrorLogsCheck', () => {
     const fatal = await run(
       new ErrorLogsCheck({
         containerLogs: new InMemoryLogs(line('FATAL', 5, 'Could not connect to the configured database. Exiting...')),
-        logFiles: new InMemoryLogs(''),
+        logFiles: inFiles(''),
       }),
     );
     expect(fatal.status).toBe('critical');
@@ -167,7 +174,7 @@ describe('ErrorLogsCheck', () => {
     const result = await run(
       new ErrorLogsCheck({
         containerLogs: new InMemoryLogs(line('ERROR', 5, 'from docker')),
-        logFiles: new InMemoryLogs(`${line('ERROR', 4, 'from a file')}\n${line('INFO', 3, 'fine')}\n`),
+        logFiles: inFiles(`${line('ERROR', 4, 'from a file')}\n${line('INFO', 3, 'fine')}\n`),
       }),
       { ...CONNECTOR, logFiles: ['/var/log/enmeshed-connector/*.log'] },
     );
@@ -180,13 +187,13 @@ describe('ErrorLogsCheck', () => {
 
   it('is unknown with the reason when the container does not exist or the engine is down', async () => {
     const missing = await run(
-      new ErrorLogsCheck({ containerLogs: new InMemoryLogs(new ContainerNotFoundError('connector-1')), logFiles: new InMemoryLogs('') }),
+      new ErrorLogsCheck({ containerLogs: new InMemoryLogs(new ContainerNotFoundError('connector-1')), logFiles: inFiles('') }),
     );
     expect(missing.status).toBe('unknown');
     expect(missing.summary).toBe('could not read the logs: container logs unreadable: container "connector-1" not found');
 
     const engineDown = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT', syscall: 'connect' });
-    const down = await run(new ErrorLogsCheck({ containerLogs: new InMemoryLogs(engineDown), logFiles: new InMemoryLogs('') }));
+    const down = await run(new ErrorLogsCheck({ containerLogs: new InMemoryLogs(engineDown), logFiles: inFiles('') }));
     expect(down.status).toBe('unknown');
     expect(down.summary).toContain('Docker engine unreachable');
     expect(down.details).toEqual([
@@ -198,7 +205,7 @@ describe('ErrorLogsCheck', () => {
     const result = await run(
       new ErrorLogsCheck({
         containerLogs: new InMemoryLogs(new ContainerNotFoundError('connector-1')),
-        logFiles: new InMemoryLogs(line('ERROR', 4, 'from a file')),
+        logFiles: inFiles(line('ERROR', 4, 'from a file')),
       }),
       { ...CONNECTOR, logFiles: ['/var/log/enmeshed-connector/*.log'] },
     );
@@ -208,7 +215,7 @@ describe('ErrorLogsCheck', () => {
     const critical = await run(
       new ErrorLogsCheck({
         containerLogs: new InMemoryLogs(new ContainerNotFoundError('connector-1')),
-        logFiles: new InMemoryLogs(line('FATAL', 4, 'from a file')),
+        logFiles: inFiles(line('FATAL', 4, 'from a file')),
       }),
       { ...CONNECTOR, logFiles: ['/var/log/enmeshed-connector/*.log'] },
     );
@@ -217,7 +224,7 @@ describe('ErrorLogsCheck', () => {
 
   it('is unknown when the lines it read are in no layout it knows, rather than claiming no errors', async () => {
     const logs = ['2026-08-20 09:14:03 ERROR something in another layout', 'ts=2026-08-20T09:14:03Z level=error msg=boom'].join('\n');
-    const result = await run(new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') }));
+    const result = await run(new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: inFiles('') }));
     expect(result.status).toBe('unknown');
     expect(result.summary).toBe('could not read the logs: container logs unreadable: no line in a known log layout (log4js pattern or JSON)');
     expect(result.details).toEqual([
@@ -226,9 +233,9 @@ describe('ErrorLogsCheck', () => {
   });
 
   it('names a window under an hour in minutes and refuses options that make no sense', async () => {
-    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(line('ERROR', 5, 'recent')), logFiles: new InMemoryLogs('') }, { windowHours: 0.5 });
+    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(line('ERROR', 5, 'recent')), logFiles: inFiles('') }, { windowHours: 0.5 });
     expect((await run(check)).summary).toMatch(/^1 error in 30 min \(1 group\)/);
-    expect(() => new ErrorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: new InMemoryLogs('') }, { windowHours: Number.NaN })).toThrow(
+    expect(() => new ErrorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: inFiles('') }, { windowHours: Number.NaN })).toThrow(
       /windowHours must be a positive number/,
     );
   });
@@ -237,7 +244,7 @@ describe('ErrorLogsCheck', () => {
     const result = await run(
       new ErrorLogsCheck({
         containerLogs: new InMemoryLogs(line('ERROR', 5, 'slack said no to token-value-from-config')),
-        logFiles: new InMemoryLogs(''),
+        logFiles: inFiles(''),
         redactor: new Redactor(['token-value-from-config']),
       }),
     );
@@ -246,7 +253,7 @@ describe('ErrorLogsCheck', () => {
 
   it('answers unknown when time is up, never throws', async () => {
     const result = await run(
-      new ErrorLogsCheck({ containerLogs: new InMemoryLogs(SYNC_FAILURES), logFiles: new InMemoryLogs('') }),
+      new ErrorLogsCheck({ containerLogs: new InMemoryLogs(SYNC_FAILURES), logFiles: inFiles('') }),
       CONNECTOR,
       AbortSignal.abort(),
     );

@@ -2,18 +2,20 @@ import type { CheckResult } from '../../domain/check-result.ts';
 import { checkResult } from '../../domain/check-result.ts';
 import type { Connector } from '../../domain/connector.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
-import { Redactor } from '../../logging/redact.ts';
+import type { Redactor } from '../../logging/redact.ts';
 import type { Check, CheckContext } from '../check.ts';
 import { DEFAULT_ERROR_LOGS_OPTIONS, errorLogsResult } from './report.ts';
 import type { ErrorLogsOptions } from './report.ts';
 import { scanErrorLogs } from './scan.ts';
-import type { ContainerLogReader, LogFileReader } from './scan.ts';
+import type { ContainerLogReader } from './scan.ts';
+import { connectorRedaction } from './file-scan.ts';
+import type { LogFileScanner } from './file-scan.ts';
 
 export interface ErrorLogsDeps {
   /** `new ContainerLogs(docker)` in production. */
   containerLogs: ContainerLogReader;
-  /** `new LogFiles()` in production. */
-  logFiles: LogFileReader;
+  /** A FileScanThread in the bot, a LocalFileScanner over LogFiles in `connector-ops check`. */
+  logFiles: LogFileScanner;
   /** The bot's redactor with its configured secrets; the connector's API key is masked in any case. */
   redactor?: Redactor;
 }
@@ -51,7 +53,7 @@ export class ErrorLogsCheck implements Check {
         connector,
         this.deps,
         window,
-        { maxGroups: this.options.maxGroups, redact: this.redactFor(connector) },
+        { maxGroups: this.options.maxGroups, redact: connectorRedaction(this.deps.redactor, connector.apiKey ? [connector.apiKey] : []) },
         signal,
       );
       return errorLogsResult(scan, options, now, connector.name);
@@ -59,11 +61,5 @@ export class ErrorLogsCheck implements Check {
       // scanErrorLogs records failures per source; this is the last guard of "a check never throws".
       return checkResult('error-logs', 'unknown', `could not scan the logs: ${describeFailure(error)}`);
     }
-  }
-
-  private redactFor(connector: Connector): (text: string) => string {
-    const connectorSecrets = new Redactor([connector.apiKey]);
-    const configured = this.deps.redactor;
-    return configured ? (text) => connectorSecrets.redact(configured.redact(text)) : (text) => connectorSecrets.redact(text);
   }
 }

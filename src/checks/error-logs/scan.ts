@@ -2,20 +2,15 @@ import type { Connector } from '../../domain/connector.ts';
 import { ContainerNotFoundError } from '../../integrations/docker/containers.ts';
 import type { StreamSinks } from '../../integrations/docker/logs.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
-import type { LogFilesReadStats } from '../../integrations/logfiles/log-files.ts';
 import type { LineSink, LogReadStats, LogWindow } from '../../logs/lines.ts';
 import type { ErrorEvent } from '../../logs/event.ts';
+import type { LogFileScanner } from './file-scan.ts';
 import { ErrorGrouper } from '../../logs/grouper.ts';
 import { LogEventParser } from '../../logs/parser.ts';
 
 /** Reads a container's log lines over a window (ContainerLogs in production). */
 export interface ContainerLogReader {
   read(container: string, window: LogWindow, sinks: StreamSinks, signal: AbortSignal): Promise<LogReadStats>;
-}
-
-/** Reads log files given as paths or globs (LogFiles in production). */
-export interface LogFileReader {
-  read(patterns: readonly string[], window: LogWindow, sink: LineSink, signal: AbortSignal): Promise<LogFilesReadStats>;
 }
 
 /** What was read from one source, or why it could not be read (`lines` then counts what was read before). */
@@ -38,18 +33,17 @@ export interface ErrorLogScan {
 
 export interface ScanReaders {
   containerLogs: ContainerLogReader;
-  logFiles: LogFileReader;
+  logFiles: LogFileScanner;
 }
 
 /** Local times run from UTC-12 to UTC+14: two zones' clocks differ by at most 26 hours. */
 const MAX_ZONE_DIFFERENCE_MS = 26 * 3_600_000;
 
 /**
- * Reads the connector's container logs first and its log files second, feeding every line through
- * the parsers into one grouper. Errors older than the window by their own timestamp are left out
- * (a file holds older lines). Docker's `since` already bounds the container's lines by the time
- * Docker received them, and the Connector's zone-less timestamps read hours off when the bot runs
- * in another time zone: there only a time older than any zone difference leaves an error out.
+ * Reads the connector's container logs first and its log files second, into one grouper. Errors older than the
+ * window by their own timestamp are left out (a file holds older lines). Docker's `since` already bounds the
+ * container's lines by the time Docker received them, and the Connector's zone-less timestamps read hours off when
+ * the bot runs in another time zone: there only a time older than any zone difference leaves an error out.
  * A source that fails is recorded with its reason; the scan itself never throws.
  */
 export async function scanErrorLogs(
@@ -61,11 +55,9 @@ export async function scanErrorLogs(
 ): Promise<ErrorLogScan> {
   const grouper = new ErrorGrouper(options.redact, options.maxGroups);
   const since = window.since.getTime();
-  const within = (from: number) => (event: ErrorEvent): void => {
-    if (event.time === undefined || event.time >= from) grouper.add(event);
+  const onContainerError = (event: ErrorEvent): void => {
+    if (event.time === undefined || event.time >= since - MAX_ZONE_DIFFERENCE_MS) grouper.add(event);
   };
-  const onContainerError = within(since - MAX_ZONE_DIFFERENCE_MS);
-  const onFileError = within(since);
   const sources: SourceOutcome[] = [];
 
   if (connector.container) {
@@ -79,12 +71,20 @@ export async function scanErrorLogs(
     );
   }
   if (connector.logFiles.length > 0) {
-    sources.push(
-      await readSource('files', connector.logFiles.join(', '), onFileError, options.redact, async (newSink) => {
-        const stats = await readers.logFiles.read(connector.logFiles, window, newSink(), signal);
-        return { bytes: stats.bytes, files: stats.files };
-      }),
-    );
+    const request = {
+      patterns: connector.logFiles,
+      since,
+      ...(window.until && { until: window.until.getTime() }),
+      maxGroups: options.maxGroups,
+      connectorSecrets: connector.apiKey ? [connector.apiKey] : [],
+    };
+    try {
+      const files = await readers.logFiles.scan(request, signal);
+      sources.push(files.source);
+      grouper.merge(files.errors);
+    } catch (error) {
+      sources.push({ kind: 'files', name: connector.logFiles.join(', '), lines: 0, events: 0, bytes: 0, failure: options.redact(describeFailure(error)) });
+    }
   }
   return { grouper, sources };
 }
@@ -93,7 +93,7 @@ export async function scanErrorLogs(
  * Reads one source, handing it a fresh parser per stream it asks for (a container's stderr does
  * not continue an event on its stdout), and counting the lines as they pass.
  */
-async function readSource(
+export async function readSource(
   kind: SourceOutcome['kind'],
   name: string,
   onError: (event: ErrorEvent) => void,
