@@ -19,8 +19,8 @@ import { DockerHostOldMaterial } from './integrations/docker/old-material.ts';
 import { LocalHostOs } from './integrations/host/os-info.ts';
 import { LocalHostResources } from './integrations/host/resources.ts';
 import { LogFiles } from './integrations/logfiles/log-files.ts';
-import { LocalFileScanner } from './checks/error-logs/file-scan.ts';
-import type { LogFileScanner } from './checks/error-logs/file-scan.ts';
+import { LocalLogScanner } from './checks/error-logs/scanner.ts';
+import type { ErrorLogScanner } from './checks/error-logs/scanner.ts';
 import { inspectWithDriver } from './integrations/mongo/client.ts';
 import { mongoPing } from './integrations/mongo/ping.ts';
 import { NetworkProber } from './integrations/probes/prober.ts';
@@ -61,7 +61,7 @@ export function createCheckServices(config: Config, logger: Logger, redactor: Re
     }
   }
   const samples = store ? new DiskSampleRepository(store) : { leftOut: leftOut ?? 'no store' };
-  const { directory, checkRunner } = createChecking(config, logger, redactor, samples, new LocalFileScanner(new LogFiles(), redactor));
+  const { directory, checkRunner } = createChecking(config, logger, redactor, samples);
   return { directory, runner: checkRunner, ...(leftOut && { samplesLeftOut: leftOut }), close: () => store?.close() };
 }
 
@@ -76,7 +76,8 @@ export function createChecking(
   logger: Logger,
   redactor: Redactor,
   diskSamples: DiskSampleReader | SamplesLeftOut,
-  logFiles: LogFileScanner,
+  /** The bot's LogScanThread; without it, logs are scanned in this thread. */
+  logScanner?: ErrorLogScanner,
   metrics?: Metrics,
 ) {
   const engines = new DockerEngines(config.engines);
@@ -88,7 +89,7 @@ export function createChecking(
     inspectMongo: inspectWithDriver,
     hostResources,
     hostOs: new LocalHostOs(),
-    logFiles,
+    logScanner: logScanner ?? localLogScanner(engines, redactor),
     // A bearer login takes up to three requests in a row: each gets a share of the check's time.
     registry: new RegistryClient({ registries: config.registries, timeoutMs: Math.max(1_000, Math.floor((config.checks.timeoutMs - 1_000) / 2)) }),
     diskSamples,
@@ -125,7 +126,13 @@ function engineIntegrations(engine: DockerEngine): EngineIntegrations {
     containerResources: new DockerContainerStats(client),
     images: new DockerImages(client),
     engineInfo: new DockerEngineInfo(client),
-    containerLogs: new ContainerLogs(client),
+    name: engine.name,
     oldMaterial: new DockerHostOldMaterial(client),
   };
+}
+
+/** For `connector-ops check`, which has no chat to keep answering: logs are scanned in its own thread. */
+function localLogScanner(engines: DockerEngines, redactor: Redactor): ErrorLogScanner {
+  const logFiles = new LogFiles();
+  return new LocalLogScanner((name) => ({ containerLogs: new ContainerLogs(engines.get(name).client), logFiles }), redactor);
 }

@@ -22,7 +22,7 @@ import { createDispatcher } from './request/create-dispatcher.ts';
 import type { Dispatcher } from './request/dispatcher.ts';
 import { homeOverview } from './request/home.ts';
 import { createAlerts, type AlertParts } from './root-alerting.ts';
-import { FileScanThread } from './checks/error-logs/file-scan-thread.ts';
+import { LogScanThread } from './checks/error-logs/log-scan-thread.ts';
 import { createChecking, storePath } from './root-checking.ts';
 import { createOperations } from './root-operations.ts';
 import { dailyReportJob } from './scheduler/daily-report-job.ts';
@@ -80,9 +80,9 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
   const memorySamples = new MemorySampleRepository(store);
   // The disks sampled in the background: the forecast and the daily report's chart read them.
   const sampledPaths = [config.dataDir, ...diskPaths(config)];
-  // Log files are parsed in a thread of their own: a report's megabytes of logs then never hold up chat.
-  const fileScans = new FileScanThread(config.secrets);
-  const checking = createChecking(config, logger, redactor, diskSamples, fileScans, metrics);
+  // Logs are read and parsed in a thread of their own: a report's megabytes of logs then never hold up chat.
+  const logScans = new LogScanThread(config.secrets, config.engines);
+  const checking = createChecking(config, logger, redactor, diskSamples, logScans, metrics);
   const { engines, hostResources, perEngine, directory } = checking;
   const access = new ConfiguredAccess(config.access);
   const audit = new AuditLog(store);
@@ -184,7 +184,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     alerts: alerting,
     transports,
     close: () => {
-      void fileScans.close();
+      void logScans.close();
       for (const platformStore of platformStores) platformStore.close();
       store.close();
     },

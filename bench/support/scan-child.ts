@@ -4,11 +4,9 @@
  * container given by id. Prints one JSON line: scan time, peak RSS and the check result.
  * Usage: node bench/support/scan-child.ts <container>
  */
-import { testDockerClient, aConnector } from '../../test/support/builders.ts';
-import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
+import { testDockerClient, aConnector, errorLogsCheckOver } from '../../test/support/builders.ts';
 import { ContainerLogs } from '../../src/integrations/docker/logs.ts';
 import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
-import { LocalFileScanner } from '../../src/checks/error-logs/file-scan.ts';
 
 const container = process.argv[2];
 if (!container) {
@@ -16,7 +14,7 @@ if (!container) {
   process.exit(2);
 }
 
-const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(testDockerClient()), logFiles: new LocalFileScanner(new LogFiles()) });
+const check = errorLogsCheckOver({ containerLogs: new ContainerLogs(testDockerClient()), logFiles: new LogFiles() });
 const started = performance.now();
 const result = await check.run({
   connector: aConnector('bench', { container }),

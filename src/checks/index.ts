@@ -15,8 +15,7 @@ import type { Check } from './check.ts';
 import { ContainerCheck } from './container.ts';
 import { DatabaseCheck, type InspectMongo } from './database.ts';
 import { ErrorLogsCheck } from './error-logs/check.ts';
-import type { ContainerLogReader } from './error-logs/scan.ts';
-import type { LogFileScanner } from './error-logs/file-scan.ts';
+import type { ErrorLogScanner } from './error-logs/scanner.ts';
 import { HealthCheck } from './health.ts';
 import { ImageUpdateCheck } from './image-update.ts';
 import { KeyMaterialCheck } from './key-material.ts';
@@ -32,7 +31,8 @@ export interface SharedIntegrations {
   inspectMongo: InspectMongo;
   hostResources: HostResources;
   hostOs: HostOsReader;
-  logFiles: LogFileScanner;
+  /** Scans connectors' container logs and log files for errors. */
+  logScanner: ErrorLogScanner;
   registry: RegistryReader;
   diskSamples: DiskSampleReader | SamplesLeftOut;
   redactor: Redactor;
@@ -44,7 +44,8 @@ export interface EngineIntegrations {
   containerResources: ContainerResourcesSource;
   images: ContainerImageReader;
   engineInfo: EngineInfoReader;
-  containerLogs: ContainerLogReader;
+  /** The engine's name, as configured. */
+  name: string;
   oldMaterial: OldMaterialSource;
 }
 
@@ -98,7 +99,7 @@ export function createEngineChecks(config: Config, shared: SharedIntegrations, e
     ),
     new VersionsCheck(engine.engineInfo, shared.hostOs, config.checks.versions),
     new ErrorLogsCheck(
-      { containerLogs: engine.containerLogs, logFiles: shared.logFiles, redactor: shared.redactor },
+      { scanner: shared.logScanner, engine: engine.name },
       { windowHours: config.checks.errorLogs.windowHours },
     ),
     new OldMaterialCheck(engine.oldMaterial, {

@@ -16,10 +16,11 @@ export interface ErrorGroup extends Tally {
   sample: string;
 }
 
-/** A grouper's findings as plain data: what a scan in another thread hands back. */
+/** A grouper's findings as plain data, which a scan in another thread can hand back. */
 export interface GroupedErrors {
   total: Tally;
   overflow: Tally;
+  /** The largest first, the most recent first among equals. */
   groups: ErrorGroup[];
 }
 
@@ -65,21 +66,9 @@ export class ErrorGrouper {
     count(group, event);
   }
 
-  /** Adds another scan's findings; its groups count towards the cap as groups of this scan's would. */
-  merge(other: GroupedErrors): void {
-    addTally(this.total, other.total);
-    addTally(this.overflow, other.overflow);
-    for (const group of other.groups) {
-      const own = this.groups.get(group.key);
-      if (own) addTally(own, group);
-      else if (this.groups.size >= this.maxGroups) addTally(this.overflow, group);
-      else this.groups.set(group.key, { ...group });
-    }
-  }
-
-  /** The findings as plain data (structured-cloneable). */
+  /** The findings as plain data (structured-cloneable), the largest groups first. */
   findings(): GroupedErrors {
-    return { total: { ...this.total }, overflow: { ...this.overflow }, groups: [...this.groups.values()] };
+    return { total: { ...this.total }, overflow: { ...this.overflow }, groups: this.top(this.groups.size) };
   }
 
   get groupCount(): number {
@@ -140,14 +129,3 @@ function count(tally: Tally, event: ErrorEvent): void {
   if (tally.lastSeen === undefined || time > tally.lastSeen) tally.lastSeen = time;
 }
 
-function addTally(tally: Tally, other: Tally): void {
-  tally.count += other.count;
-  tally.fatal += other.fatal;
-  tally.firstSeen = combine(tally.firstSeen, other.firstSeen, Math.min);
-  tally.lastSeen = combine(tally.lastSeen, other.lastSeen, Math.max);
-}
-
-/** `pick` of two times, either of which may be unknown. */
-function combine(a: number | undefined, b: number | undefined, pick: (x: number, y: number) => number): number | undefined {
-  return a === undefined ? b : b === undefined ? a : pick(a, b);
-}

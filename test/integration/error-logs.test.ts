@@ -1,4 +1,5 @@
-import { fixtureDockerClient, testDockerClient, aConnector } from '../support/builders.ts';
+import { fixtureDockerClient, testDockerClient, aConnector, errorLogsCheckOver, testEngineSettings } from '../support/builders.ts';
+import { DEFAULT_ENGINE } from '../../src/config/config.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,8 +12,7 @@ import type { CheckResult } from '../../src/domain/check-result.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import { ContainerLogs } from '../../src/integrations/docker/logs.ts';
 import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
-import { LocalFileScanner } from '../../src/checks/error-logs/file-scan.ts';
-import { FileScanThread } from '../../src/checks/error-logs/file-scan-thread.ts';
+import { LogScanThread } from '../../src/checks/error-logs/log-scan-thread.ts';
 import { describeWith, requireStandinImage } from '../support/requirements.ts';
 import { connectorLogLine, standinImage, startStandinConnector, testLabels } from '../support/standin.ts';
 import type { StandinConnector } from '../support/standin.ts';
@@ -51,9 +51,9 @@ sync_error() { printf '\\033[31m[%s] [ERROR] Runtime.SyncModule - Sync failed Mo
 describeWith([requireStandinImage()], 'error-logs check against the real Docker Engine', () => {
   const docker = fixtureDockerClient();
   const product = testDockerClient();
-  // Log files are scanned in their own thread, as in the bot.
-  const fileScans = new FileScanThread([]);
-  const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(product), logFiles: fileScans });
+  // Logs are scanned in a thread of their own, as in the bot.
+  const logScans = new LogScanThread([], [testEngineSettings()]);
+  const check = new ErrorLogsCheck({ scanner: logScans, engine: DEFAULT_ENGINE });
   const containers: Docker.Container[] = [];
   let standin: StandinConnector;
   let logDir: string;
@@ -79,7 +79,7 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
   });
 
   afterAll(async () => {
-    await fileScans.close();
+    await logScans.close();
     await standin?.remove();
     await Promise.all(containers.map((container) => container.remove({ force: true }).catch(() => undefined)));
     if (logDir) await rm(logDir, { recursive: true, force: true });
@@ -163,8 +163,8 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
     const now = new Date();
     // Docker's `since` has whole seconds: one second before the second batch is still after the first.
     const since = Math.floor(new Date(secondBatch ?? 0).getTime() / 1000) * 1000 - 1000;
-    const windowed = new ErrorLogsCheck(
-      { containerLogs: new ContainerLogs(product), logFiles: new LocalFileScanner(new LogFiles()) },
+    const windowed = errorLogsCheckOver(
+      { containerLogs: new ContainerLogs(product), logFiles: new LogFiles() },
       { windowHours: (now.getTime() - since) / 3_600_000 },
     );
     const result = await runCheck(windowed, connectorFor(container.id), now);
@@ -199,9 +199,9 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
   });
 
   it('is unknown, saying the engine is unreachable, when its socket is gone', async () => {
-    const gone = new ErrorLogsCheck({
+    const gone = errorLogsCheckOver({
       containerLogs: new ContainerLogs(new Docker({ socketPath: join(tmpdir(), `no-docker-${randomBytes(4).toString('hex')}.sock`) })),
-      logFiles: new LocalFileScanner(new LogFiles()),
+      logFiles: new LogFiles(),
     });
     const result = await runCheck(gone, connectorFor(standin.name));
     expect(result.status).toBe('unknown');

@@ -1,5 +1,4 @@
 import { afterAll, expect, it } from 'vitest';
-import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
 import { HealthCheck } from '../../src/checks/health.ts';
 import { KeyMaterialCheck } from '../../src/checks/key-material.ts';
 import { ThirdPartyCheck } from '../../src/checks/third-party.ts';
@@ -8,9 +7,8 @@ import type { CheckResult } from '../../src/domain/check-result.ts';
 import { ConnectorApiClient } from '../../src/integrations/connector-api/client.ts';
 import { ContainerLogs } from '../../src/integrations/docker/logs.ts';
 import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
-import { LocalFileScanner } from '../../src/checks/error-logs/file-scan.ts';
 import { NetworkProber } from '../../src/integrations/probes/prober.ts';
-import { aConnector, testDockerClient } from '../support/builders.ts';
+import { aConnector, errorLogsCheckOver, testDockerClient } from '../support/builders.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
 
@@ -49,7 +47,7 @@ describeWith([requireDocker, requireStandinImage], 'readings of a Connector as i
 
   it('a start-up crash printed without a level (Backbone unreachable at the first start) is counted', async () => {
     const standin = await startStandinConnector({ name: 'crash-backbone', crash: 'backbone' });
-    const check = new ErrorLogsCheck({ containerLogs: new ContainerLogs(testDockerClient()), logFiles: new LocalFileScanner(new LogFiles()) });
+    const check = errorLogsCheckOver({ containerLogs: new ContainerLogs(testDockerClient()), logFiles: new LogFiles() });
     const result = await run(check, standin);
     expect(result.status).toBe('warn');
     expect(result.summary).toMatch(/^1 error in 24 h \(1 group\)/);

@@ -23,8 +23,13 @@ import { parseConversation } from '../../src/delivery/transport.ts';
 import { RequestPosts } from '../../src/operations/request-posts.ts';
 import type { ExecutorIdentity } from '../../src/operations/executor-identity.ts';
 import { MemoryTransport } from './memory-transport.ts';
+import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
+import type { ErrorLogsOptions } from '../../src/checks/error-logs/report.ts';
+import type { ScanReaders } from '../../src/checks/error-logs/scan.ts';
+import { LocalLogScanner } from '../../src/checks/error-logs/scanner.ts';
+import type { Redactor } from '../../src/logging/redact.ts';
 import { createAlerting } from '../../src/alerts/alerting.ts';
-import type { AlertSettings } from '../../src/config/config.ts';
+import { DEFAULT_ENGINE, type AlertSettings, type EngineSettings } from '../../src/config/config.ts';
 import type { AlertVerbDependencies } from '../../src/request/alert-verbs.ts';
 import type { NotificationVerbDependencies } from '../../src/request/notification-verbs.ts';
 import type { AccessPolicy } from '../../src/domain/roles.ts';
@@ -301,12 +306,19 @@ export function fixtureDockerClient(): DockerClient {
   return new Docker(modemOptions(testEngineSettings()));
 }
 
-function testEngineSettings() {
+/** The engine the test environment names in DOCKER_HOST, as the configuration would give it. */
+export function testEngineSettings(): EngineSettings {
   return {
+    name: DEFAULT_ENGINE,
     host: process.env.DOCKER_HOST,
     tlsVerify: process.env.DOCKER_TLS_VERIFY === '1',
     ...(process.env.DOCKER_CERT_PATH && { certPath: process.env.DOCKER_CERT_PATH }),
   };
+}
+
+/** The error-logs check over these readers, scanning in the test's thread as `connector-ops check` does. */
+export function errorLogsCheckOver(readers: ScanReaders & { redactor?: Redactor }, options: Partial<ErrorLogsOptions> = {}): ErrorLogsCheck {
+  return new ErrorLogsCheck({ scanner: new LocalLogScanner(() => readers, readers.redactor), engine: DEFAULT_ENGINE }, options);
 }
 
 /**

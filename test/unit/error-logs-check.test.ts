@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
-import type { ContainerLogReader } from '../../src/checks/error-logs/scan.ts';
-import { LocalFileScanner } from '../../src/checks/error-logs/file-scan.ts';
-import type { LogFileReader } from '../../src/checks/error-logs/file-scan.ts';
+import type { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
+import type { ContainerLogReader, LogFileReader } from '../../src/checks/error-logs/scan.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import { ContainerNotFoundError } from '../../src/integrations/docker/containers.ts';
 import { LineSplitter } from '../../src/logs/lines.ts';
 import type { StreamSinks } from '../../src/integrations/docker/logs.ts';
 import type { LineSink, LogWindow } from '../../src/logs/lines.ts';
 import { Redactor } from '../../src/logging/redact.ts';
-import { distinctErrorLines } from '../support/builders.ts';
+import { distinctErrorLines, errorLogsCheckOver as errorLogsCheck } from '../support/builders.ts';
 
 // Local time, as the Connector writes it and the check reads it.
 const NOW = new Date(2026, 7, 20, 12, 0, 0);
@@ -47,11 +45,6 @@ class InMemoryLogs implements ContainerLogReader, LogFileReader {
   }
 }
 
-/** Log files holding the given text, scanned in this thread. */
-function inFiles(content: string | Error): LocalFileScanner {
-  return new LocalFileScanner(new InMemoryLogs(content));
-}
-
 const CONNECTOR: Connector = {
   name: 'connector-1',
   container: 'connector-1',
@@ -77,7 +70,7 @@ const SYNC_FAILURES = [
 
 describe('ErrorLogsCheck', () => {
   it('applies to connectors with a container or log files', () => {
-    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: inFiles('') });
+    const check = errorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: new InMemoryLogs('') });
     expect(check.appliesTo(CONNECTOR)).toBe(true);
     expect(check.appliesTo({ ...CONNECTOR, container: undefined, logFiles: ['/var/log/x.log'] })).toBe(true);
     expect(check.appliesTo({ ...CONNECTOR, container: undefined })).toBe(false);
@@ -85,7 +78,7 @@ describe('ErrorLogsCheck', () => {
 
   it('counts and groups the errors of the window, with a redacted sample', async () => {
     const containerLogs = new InMemoryLogs(SYNC_FAILURES);
-    const result = await run(new ErrorLogsCheck({ containerLogs, logFiles: inFiles('') }));
+    const result = await run(errorLogsCheck({ containerLogs, logFiles: new InMemoryLogs('') }));
     expect(result.status).toBe('warn');
     expect(result.summary).toBe(`3 errors in 24 h (2 groups), last ${stamp(46).slice(11, 16)}`);
     expect(result.details[0]).toEqual({
@@ -104,7 +97,7 @@ describe('ErrorLogsCheck', () => {
   it('leaves out errors of log files older than the window by their own timestamp', async () => {
     const logs = [line('ERROR', 25 * 60, 'too old'), line('ERROR', 23 * 60, 'inside')].join('\n');
     const connector = { ...CONNECTOR, container: undefined, logFiles: ['/var/log/enmeshed-connector/latest.log'] };
-    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: inFiles(logs) });
+    const check = errorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: new InMemoryLogs(logs) });
     const result = await run(check, connector);
     expect(result.summary).toMatch(/^1 error in 24 h \(1 group\)/);
     expect(result.details[0]?.label).toBe('inside');
@@ -114,7 +107,7 @@ describe('ErrorLogsCheck', () => {
     // The Connector logs in UTC, the bot runs two hours ahead (an operator's terminal in Berlin): an error of
     // ten minutes ago reads as 130 minutes ago. Docker's `since` already bounds the container's lines.
     const logs = line('ERROR', 130, 'Sync failed');
-    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: inFiles('') }, { windowHours: 1 });
+    const check = errorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') }, { windowHours: 1 });
     const result = await run(check);
     expect(result.summary).toMatch(/^1 error in 1 h \(1 group\)/);
   });
@@ -122,7 +115,7 @@ describe('ErrorLogsCheck', () => {
   it('shows the window as the duration it is: days, and a date for a huge one, never "in 100000 h"', async () => {
     const logs = line('ERROR', 10, 'Sync failed');
     const summary = async (windowHours: number) =>
-      (await run(new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: inFiles('') }, { windowHours }))).summary;
+      (await run(errorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') }, { windowHours }))).summary;
     expect(await summary(72)).toMatch(/^1 error in 3 d /);
     expect(await summary(30 * 24)).toMatch(/^1 error in 30 d /);
     const since = new Date(NOW.getTime() - 100_000 * 3_600_000).toISOString().slice(0, 10);
@@ -131,8 +124,8 @@ describe('ErrorLogsCheck', () => {
 
   it('honours the options: window and thresholds', async () => {
     const logs = Array.from({ length: 6 }, (_, i) => line('ERROR', 10 + i, `failure kind ${'abcdef'[i]}`)).join('\n');
-    const check = new ErrorLogsCheck(
-      { containerLogs: new InMemoryLogs(logs), logFiles: inFiles('') },
+    const check = errorLogsCheck(
+      { containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') },
       { windowHours: 1, warnAt: 10, criticalAt: 5 },
     );
     const result = await run(check);
@@ -143,7 +136,7 @@ describe('ErrorLogsCheck', () => {
   it('lists every group in its details, most errors first, however many there are; the summary stays one line', async () => {
     const { text, labels } = distinctErrorLines(300, new Date(NOW.getTime() - 10 * 60_000));
     const twice = line('ERROR', 5, 'failure kind zz');
-    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(`${text}${twice}\n${twice}\n`), logFiles: inFiles('') });
+    const check = errorLogsCheck({ containerLogs: new InMemoryLogs(`${text}${twice}\n${twice}\n`), logFiles: new InMemoryLogs('') });
     const result = await run(check);
     expect(result.summary).toMatch(/^302 errors in 24 h \(301 groups\), last /);
     const groups = result.details.filter((detail) => detail.label !== 'container logs');
@@ -154,15 +147,15 @@ describe('ErrorLogsCheck', () => {
 
   it('is ok without errors and critical on a single FATAL', async () => {
     const quiet = await run(
-      new ErrorLogsCheck({ containerLogs: new InMemoryLogs(line('INFO', 5, 'fine')), logFiles: inFiles('') }),
+      errorLogsCheck({ containerLogs: new InMemoryLogs(line('INFO', 5, 'fine')), logFiles: new InMemoryLogs('') }),
     );
     expect(quiet.status).toBe('ok');
     expect(quiet.summary).toBe('no errors in 24 h');
 
     const fatal = await run(
-      new ErrorLogsCheck({
+      errorLogsCheck({
         containerLogs: new InMemoryLogs(line('FATAL', 5, 'Could not connect to the configured database. Exiting...')),
-        logFiles: inFiles(''),
+        logFiles: new InMemoryLogs(''),
       }),
     );
     expect(fatal.status).toBe('critical');
@@ -172,9 +165,9 @@ describe('ErrorLogsCheck', () => {
 
   it('reads the container first and the log files second, and says what it read', async () => {
     const result = await run(
-      new ErrorLogsCheck({
+      errorLogsCheck({
         containerLogs: new InMemoryLogs(line('ERROR', 5, 'from docker')),
-        logFiles: inFiles(`${line('ERROR', 4, 'from a file')}\n${line('INFO', 3, 'fine')}\n`),
+        logFiles: new InMemoryLogs(`${line('ERROR', 4, 'from a file')}\n${line('INFO', 3, 'fine')}\n`),
       }),
       { ...CONNECTOR, logFiles: ['/var/log/enmeshed-connector/*.log'] },
     );
@@ -187,13 +180,13 @@ describe('ErrorLogsCheck', () => {
 
   it('is unknown with the reason when the container does not exist or the engine is down', async () => {
     const missing = await run(
-      new ErrorLogsCheck({ containerLogs: new InMemoryLogs(new ContainerNotFoundError('connector-1')), logFiles: inFiles('') }),
+      errorLogsCheck({ containerLogs: new InMemoryLogs(new ContainerNotFoundError('connector-1')), logFiles: new InMemoryLogs('') }),
     );
     expect(missing.status).toBe('unknown');
     expect(missing.summary).toBe('could not read the logs: container logs unreadable: container "connector-1" not found');
 
     const engineDown = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT', syscall: 'connect' });
-    const down = await run(new ErrorLogsCheck({ containerLogs: new InMemoryLogs(engineDown), logFiles: inFiles('') }));
+    const down = await run(errorLogsCheck({ containerLogs: new InMemoryLogs(engineDown), logFiles: new InMemoryLogs('') }));
     expect(down.status).toBe('unknown');
     expect(down.summary).toContain('Docker engine unreachable');
     expect(down.details).toEqual([
@@ -203,9 +196,9 @@ describe('ErrorLogsCheck', () => {
 
   it('still reports the files when the container cannot be read, as unknown unless worse', async () => {
     const result = await run(
-      new ErrorLogsCheck({
+      errorLogsCheck({
         containerLogs: new InMemoryLogs(new ContainerNotFoundError('connector-1')),
-        logFiles: inFiles(line('ERROR', 4, 'from a file')),
+        logFiles: new InMemoryLogs(line('ERROR', 4, 'from a file')),
       }),
       { ...CONNECTOR, logFiles: ['/var/log/enmeshed-connector/*.log'] },
     );
@@ -213,9 +206,9 @@ describe('ErrorLogsCheck', () => {
     expect(result.summary).toMatch(/^1 error in 24 h \(1 group\), last \d\d:\d\d; container logs unreadable: container "connector-1" not found$/);
 
     const critical = await run(
-      new ErrorLogsCheck({
+      errorLogsCheck({
         containerLogs: new InMemoryLogs(new ContainerNotFoundError('connector-1')),
-        logFiles: inFiles(line('FATAL', 4, 'from a file')),
+        logFiles: new InMemoryLogs(line('FATAL', 4, 'from a file')),
       }),
       { ...CONNECTOR, logFiles: ['/var/log/enmeshed-connector/*.log'] },
     );
@@ -224,7 +217,7 @@ describe('ErrorLogsCheck', () => {
 
   it('is unknown when the lines it read are in no layout it knows, rather than claiming no errors', async () => {
     const logs = ['2026-08-20 09:14:03 ERROR something in another layout', 'ts=2026-08-20T09:14:03Z level=error msg=boom'].join('\n');
-    const result = await run(new ErrorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: inFiles('') }));
+    const result = await run(errorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') }));
     expect(result.status).toBe('unknown');
     expect(result.summary).toBe('could not read the logs: container logs unreadable: no line in a known log layout (log4js pattern or JSON)');
     expect(result.details).toEqual([
@@ -233,18 +226,18 @@ describe('ErrorLogsCheck', () => {
   });
 
   it('names a window under an hour in minutes and refuses options that make no sense', async () => {
-    const check = new ErrorLogsCheck({ containerLogs: new InMemoryLogs(line('ERROR', 5, 'recent')), logFiles: inFiles('') }, { windowHours: 0.5 });
+    const check = errorLogsCheck({ containerLogs: new InMemoryLogs(line('ERROR', 5, 'recent')), logFiles: new InMemoryLogs('') }, { windowHours: 0.5 });
     expect((await run(check)).summary).toMatch(/^1 error in 30 min \(1 group\)/);
-    expect(() => new ErrorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: inFiles('') }, { windowHours: Number.NaN })).toThrow(
+    expect(() => errorLogsCheck({ containerLogs: new InMemoryLogs(''), logFiles: new InMemoryLogs('') }, { windowHours: Number.NaN })).toThrow(
       /windowHours must be a positive number/,
     );
   });
 
   it('masks configured secrets given by the bot', async () => {
     const result = await run(
-      new ErrorLogsCheck({
+      errorLogsCheck({
         containerLogs: new InMemoryLogs(line('ERROR', 5, 'slack said no to token-value-from-config')),
-        logFiles: inFiles(''),
+        logFiles: new InMemoryLogs(''),
         redactor: new Redactor(['token-value-from-config']),
       }),
     );
@@ -253,7 +246,7 @@ describe('ErrorLogsCheck', () => {
 
   it('answers unknown when time is up, never throws', async () => {
     const result = await run(
-      new ErrorLogsCheck({ containerLogs: new InMemoryLogs(SYNC_FAILURES), logFiles: inFiles('') }),
+      errorLogsCheck({ containerLogs: new InMemoryLogs(SYNC_FAILURES), logFiles: new InMemoryLogs('') }),
       CONNECTOR,
       AbortSignal.abort(),
     );

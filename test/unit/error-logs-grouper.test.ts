@@ -96,22 +96,4 @@ describe('ErrorGrouper', () => {
     expect(group?.key).toBe('Publishing to <url> failed with Bearer ***');
     expect(JSON.stringify(group)).not.toMatch(/s3cret|abc123def456ghi|abcd1234secret/);
   });
-
-  it('merges another scan\'s findings: tallies add up, the first sample stays, the cap holds', () => {
-    const containers = new ErrorGrouper(redact, 2);
-    containers.add(event('Sync failed: timeout 30000 ms', 2000, { stack: ['    at container (c.js:1:1)'] }));
-    containers.add(event('Disk full', 500));
-    const files = new ErrorGrouper(redact, 2);
-    files.add(event('Sync failed: timeout 30000 ms', 1000, { level: 'FATAL', stack: ['    at file (f.js:1:1)'] }));
-    files.add(event('Sync failed: timeout 30000 ms', 4000));
-    files.add(event('Backbone unreachable', 3000));
-
-    containers.merge(files.findings());
-    expect(containers.total).toEqual({ count: 5, fatal: 1, firstSeen: 500, lastSeen: 4000 });
-    expect(containers.groupCount).toBe(2);
-    expect(containers.overflow).toEqual({ count: 1, fatal: 0, firstSeen: 3000, lastSeen: 3000 });
-    expect(containers.top(1)).toEqual([
-      { key: 'Sync failed: timeout <n> ms', count: 3, fatal: 1, firstSeen: 1000, lastSeen: 4000, sample: 'Sync failed: timeout 30000 ms\n    at container (c.js:1:1)' },
-    ]);
-  });
 });

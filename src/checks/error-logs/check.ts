@@ -2,22 +2,16 @@ import type { CheckResult } from '../../domain/check-result.ts';
 import { checkResult } from '../../domain/check-result.ts';
 import type { Connector } from '../../domain/connector.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
-import type { Redactor } from '../../logging/redact.ts';
 import type { Check, CheckContext } from '../check.ts';
 import { DEFAULT_ERROR_LOGS_OPTIONS, errorLogsResult } from './report.ts';
 import type { ErrorLogsOptions } from './report.ts';
-import { scanErrorLogs } from './scan.ts';
-import type { ContainerLogReader } from './scan.ts';
-import { connectorRedaction } from './file-scan.ts';
-import type { LogFileScanner } from './file-scan.ts';
+import type { ErrorLogScanner } from './scanner.ts';
 
 export interface ErrorLogsDeps {
-  /** `new ContainerLogs(docker)` in production. */
-  containerLogs: ContainerLogReader;
-  /** A FileScanThread in the bot, a LocalFileScanner over LogFiles in `connector-ops check`. */
-  logFiles: LogFileScanner;
-  /** The bot's redactor with its configured secrets; the connector's API key is masked in any case. */
-  redactor?: Redactor;
+  /** A LogScanThread in the bot, a LocalLogScanner in `connector-ops check`; it masks the configured secrets. */
+  scanner: ErrorLogScanner;
+  /** The engine this check's connectors run on: the scanner reads their containers' logs there. */
+  engine: string;
 }
 
 /**
@@ -48,17 +42,21 @@ export class ErrorLogsCheck implements Check {
     try {
       // `--since` in chat overrides the configured window for this one run.
       const options = logWindowMs ? { ...this.options, windowHours: logWindowMs / 3_600_000 } : this.options;
-      const window = { since: new Date(now.getTime() - options.windowHours * 3_600_000), until: now };
-      const scan = await scanErrorLogs(
-        connector,
-        this.deps,
-        window,
-        { maxGroups: this.options.maxGroups, redact: connectorRedaction(this.deps.redactor, connector.apiKey ? [connector.apiKey] : []) },
+      const scan = await this.deps.scanner.scan(
+        {
+          engine: this.deps.engine,
+          ...(connector.container && { container: connector.container }),
+          logFiles: connector.logFiles,
+          connectorSecrets: connector.apiKey ? [connector.apiKey] : [],
+          since: now.getTime() - options.windowHours * 3_600_000,
+          until: now.getTime(),
+          maxGroups: this.options.maxGroups,
+        },
         signal,
       );
       return errorLogsResult(scan, options, now, connector.name);
     } catch (error) {
-      // scanErrorLogs records failures per source; this is the last guard of "a check never throws".
+      // The scan records failures per source; this is the last guard of "a check never throws".
       return checkResult('error-logs', 'unknown', `could not scan the logs: ${describeFailure(error)}`);
     }
   }

@@ -36,7 +36,7 @@ const MAX_WINDOW_AS_DURATION_MS = 90 * 86_400_000;
  * (with what it means and the next step when the Connector is known to print it), and one per source.
  */
 export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, now: Date, connector: string): CheckResult {
-  const { grouper, sources } = scan;
+  const { errors, sources } = scan;
   const failed = sources.filter((source) => source.failure !== undefined);
   const window = windowText(options.windowHours, now);
   const sourceDetails = sources.map(sourceDetail);
@@ -44,7 +44,7 @@ export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, n
     return checkResult('error-logs', 'unknown', `could not read the logs: ${failed.map(failureText).join('; ')}`, sourceDetails);
   }
 
-  const total = grouper.total;
+  const total = errors.total;
   const countStatus: CheckStatus =
     total.fatal > 0 || total.count >= options.criticalAt ? 'critical' : total.count >= options.warnAt ? 'warn' : 'ok';
   const status = failed.length > 0 ? worstStatus([countStatus, 'unknown']) : countStatus;
@@ -55,12 +55,12 @@ export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, n
 
   // Every group: details are shown only on request (--details), where "every detail" is the promise;
   // a chat platform carries what its message cannot hold as a file.
-  const details: CheckDetail[] = grouper.top(grouper.groupCount).map((group) => groupDetail(group, now, connector));
-  if (grouper.overflow.count > 0) {
+  const details: CheckDetail[] = errors.groups.map((group) => groupDetail(group, now, connector));
+  if (errors.overflow.count > 0) {
     details.push({
       label: 'other messages',
-      value: `${grouper.overflow.count} ${plural(grouper.overflow.count, 'error')} beyond the first ${grouper.groupCount} distinct messages`,
-      status: grouper.overflow.fatal > 0 ? 'critical' : 'warn',
+      value: `${errors.overflow.count} ${plural(errors.overflow.count, 'error')} beyond the first ${errors.groups.length} distinct messages`,
+      status: errors.overflow.fatal > 0 ? 'critical' : 'warn',
     });
   }
   return checkResult('error-logs', status, summary, [...details, ...sourceDetails]);
@@ -109,8 +109,8 @@ function errorsText(total: Tally): string {
 }
 
 function groupsText(scan: ErrorLogScan): string {
-  const groups = scan.grouper.groupCount;
-  const more = scan.grouper.overflow.count > 0 ? '+' : '';
+  const groups = scan.errors.groups.length;
+  const more = scan.errors.overflow.count > 0 ? '+' : '';
   return `${groups}${more} ${plural(groups, 'group')}`;
 }
 

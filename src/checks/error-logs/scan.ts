@@ -1,11 +1,11 @@
-import type { Connector } from '../../domain/connector.ts';
 import { ContainerNotFoundError } from '../../integrations/docker/containers.ts';
 import type { StreamSinks } from '../../integrations/docker/logs.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
+import type { LogFilesReadStats } from '../../integrations/logfiles/log-files.ts';
 import type { LineSink, LogReadStats, LogWindow } from '../../logs/lines.ts';
 import type { ErrorEvent } from '../../logs/event.ts';
-import type { LogFileScanner } from './file-scan.ts';
 import { ErrorGrouper } from '../../logs/grouper.ts';
+import type { GroupedErrors } from '../../logs/grouper.ts';
 import { LogEventParser } from '../../logs/parser.ts';
 
 /** Reads a container's log lines over a window (ContainerLogs in production). */
@@ -26,74 +26,85 @@ export interface SourceOutcome {
   failure?: string;
 }
 
-export interface ErrorLogScan {
-  grouper: ErrorGrouper;
-  sources: SourceOutcome[];
+/** Reads log files given as paths or globs (LogFiles in production). */
+export interface LogFileReader {
+  read(patterns: readonly string[], window: LogWindow, sink: LineSink, signal: AbortSignal): Promise<LogFilesReadStats>;
 }
 
 export interface ScanReaders {
   containerLogs: ContainerLogReader;
-  logFiles: LogFileScanner;
+  logFiles: LogFileReader;
+}
+
+/** One connector's logs to scan, as plain data: a scan in another thread is handed this. */
+export interface ErrorLogScanRequest {
+  /** The engine that runs the container (the check's own). */
+  engine: string;
+  container?: string;
+  logFiles: readonly string[];
+  /** The connector's own secrets (its API key), masked besides the configured ones. */
+  connectorSecrets: readonly string[];
+  /** The window, in ms since the epoch. */
+  since: number;
+  until?: number;
+  maxGroups: number;
+}
+
+/** What a scan found, as plain data: each source's outcome and the errors of all, grouped. */
+export interface ErrorLogScan {
+  sources: SourceOutcome[];
+  errors: GroupedErrors;
 }
 
 /** Local times run from UTC-12 to UTC+14: two zones' clocks differ by at most 26 hours. */
 const MAX_ZONE_DIFFERENCE_MS = 26 * 3_600_000;
 
 /**
- * Reads the connector's container logs first and its log files second, into one grouper. Errors older than the
- * window by their own timestamp are left out (a file holds older lines). Docker's `since` already bounds the
- * container's lines by the time Docker received them, and the Connector's zone-less timestamps read hours off when
- * the bot runs in another time zone: there only a time older than any zone difference leaves an error out.
- * A source that fails is recorded with its reason; the scan itself never throws.
+ * Reads the connector's container logs first and its log files second, feeding every line through the parsers into
+ * one grouper. Errors older than the window by their own timestamp are left out (a file holds older lines). Docker's
+ * `since` already bounds the container's lines by the time Docker received them, and the Connector's zone-less
+ * timestamps read hours off when the bot runs in another time zone: there only a time older than any zone
+ * difference leaves an error out. A source that fails is recorded with its reason; the scan itself never throws.
  */
 export async function scanErrorLogs(
-  connector: Connector,
+  request: ErrorLogScanRequest,
   readers: ScanReaders,
-  window: LogWindow,
-  options: { maxGroups: number; redact: (text: string) => string },
+  redact: (text: string) => string,
   signal: AbortSignal,
 ): Promise<ErrorLogScan> {
-  const grouper = new ErrorGrouper(options.redact, options.maxGroups);
-  const since = window.since.getTime();
-  const onContainerError = (event: ErrorEvent): void => {
-    if (event.time === undefined || event.time >= since - MAX_ZONE_DIFFERENCE_MS) grouper.add(event);
+  const grouper = new ErrorGrouper(redact, request.maxGroups);
+  const window: LogWindow = { since: new Date(request.since), ...(request.until !== undefined && { until: new Date(request.until) }) };
+  const within = (from: number) => (event: ErrorEvent): void => {
+    if (event.time === undefined || event.time >= from) grouper.add(event);
   };
   const sources: SourceOutcome[] = [];
+  const { container, logFiles } = request;
 
-  if (connector.container) {
-    const container = connector.container;
+  if (container) {
     sources.push(
-      await readSource('container', container, onContainerError, options.redact, async (newSink) => {
+      await readSource('container', container, within(request.since - MAX_ZONE_DIFFERENCE_MS), redact, async (newSink) => {
         const sinks = { stdout: newSink(), stderr: newSink() };
         const stats = await readers.containerLogs.read(container, window, sinks, signal);
         return { bytes: stats.bytes };
       }),
     );
   }
-  if (connector.logFiles.length > 0) {
-    const request = {
-      patterns: connector.logFiles,
-      since,
-      ...(window.until && { until: window.until.getTime() }),
-      maxGroups: options.maxGroups,
-      connectorSecrets: connector.apiKey ? [connector.apiKey] : [],
-    };
-    try {
-      const files = await readers.logFiles.scan(request, signal);
-      sources.push(files.source);
-      grouper.merge(files.errors);
-    } catch (error) {
-      sources.push({ kind: 'files', name: connector.logFiles.join(', '), lines: 0, events: 0, bytes: 0, failure: options.redact(describeFailure(error)) });
-    }
+  if (logFiles.length > 0) {
+    sources.push(
+      await readSource('files', logFiles.join(', '), within(request.since), redact, async (newSink) => {
+        const stats = await readers.logFiles.read(logFiles, window, newSink(), signal);
+        return { bytes: stats.bytes, files: stats.files };
+      }),
+    );
   }
-  return { grouper, sources };
+  return { sources, errors: grouper.findings() };
 }
 
 /**
  * Reads one source, handing it a fresh parser per stream it asks for (a container's stderr does
  * not continue an event on its stdout), and counting the lines as they pass.
  */
-export async function readSource(
+async function readSource(
   kind: SourceOutcome['kind'],
   name: string,
   onError: (event: ErrorEvent) => void,

@@ -2,24 +2,27 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalFileScanner } from '../../src/checks/error-logs/file-scan.ts';
-import type { FileScanRequest } from '../../src/checks/error-logs/file-scan.ts';
-import { FileScanThread } from '../../src/checks/error-logs/file-scan-thread.ts';
+import { LogScanThread } from '../../src/checks/error-logs/log-scan-thread.ts';
+import type { ErrorLogScanRequest } from '../../src/checks/error-logs/scan.ts';
+import { LocalLogScanner } from '../../src/checks/error-logs/scanner.ts';
+import { ContainerLogs } from '../../src/integrations/docker/logs.ts';
 import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
 import { Redactor } from '../../src/logging/redact.ts';
-import { distinctErrorLines } from '../support/builders.ts';
+import { distinctErrorLines, testDockerClient, testEngineSettings } from '../support/builders.ts';
 
 const CONFIGURED_SECRET = 'configured-secret-4711';
 const API_KEY = 'the-connector-api-key-0815';
 
-describe('log files scanned in a thread of their own', () => {
+describe('logs scanned in a thread of their own', () => {
   let dir: string;
-  const thread = new FileScanThread([CONFIGURED_SECRET]);
-  const request = (patterns: string[]): FileScanRequest => ({
-    patterns,
+  const thread = new LogScanThread([CONFIGURED_SECRET], [testEngineSettings()]);
+  const request = (logFiles: string[], more: Partial<ErrorLogScanRequest> = {}): ErrorLogScanRequest => ({
+    engine: testEngineSettings().name,
+    logFiles,
     since: Date.now() - 3_600_000,
     maxGroups: 1000,
     connectorSecrets: [API_KEY],
+    ...more,
   });
 
   beforeAll(async () => {
@@ -39,31 +42,39 @@ describe('log files scanned in a thread of their own', () => {
   it('finds what a scan in this thread finds, with the configured and the connector\'s secrets masked', async () => {
     const patterns = [join(dir, 'connector.log')];
     const inThread = await thread.scan(request(patterns), AbortSignal.timeout(10_000));
-    const here = await new LocalFileScanner(new LogFiles(), new Redactor([CONFIGURED_SECRET])).scan(request(patterns), AbortSignal.timeout(10_000));
+    const readers = { containerLogs: new ContainerLogs(testDockerClient()), logFiles: new LogFiles() };
+    const here = await new LocalLogScanner(() => readers, new Redactor([CONFIGURED_SECRET])).scan(request(patterns), AbortSignal.timeout(10_000));
     expect(inThread).toEqual(here);
     expect(inThread.errors.total.count).toBe(81);
     expect(inThread.errors.groups).toHaveLength(41);
-    expect(inThread.source).toMatchObject({ kind: 'files', lines: 81, events: 81, files: patterns });
+    expect(inThread.sources).toEqual([expect.objectContaining({ kind: 'files', lines: 81, events: 81, files: patterns })]);
     const text = JSON.stringify(inThread);
     expect(text).toContain('login refused for *** with key ***');
     expect(text).not.toContain(CONFIGURED_SECRET);
     expect(text).not.toContain(API_KEY);
   });
 
-  it('stops a scan when its check is cancelled, and scans again afterwards', async () => {
+  it('stops a scan when its check is cancelled, says how far it got, and scans again afterwards', async () => {
     const controller = new AbortController();
     const scan = thread.scan(request([join(dir, 'large.log')]), controller.signal);
-    controller.abort(new Error('time is up'));
-    await expect(scan).rejects.toThrow('time is up');
+    setTimeout(() => controller.abort(new DOMException('time is up', 'TimeoutError')), 200);
+    const { sources } = await scan;
+    expect(sources[0]?.failure).toMatch(/^(aborted \(time is up\)|timed out)$/);
+    expect(sources[0]?.lines).toBeGreaterThan(0);
+    expect(sources[0]?.lines).toBeLessThan(40 * 40_000);
     const next = await thread.scan(request([join(dir, 'connector.log')]), AbortSignal.timeout(10_000));
     expect(next.errors.total.count).toBe(81);
   });
 
-  it('says what went wrong with a file, as the scan in this thread does', async () => {
-    const missing = join(dir, 'missing', 'connector.log');
-    const scan = await thread.scan(request([missing]), AbortSignal.timeout(10_000));
-    expect(scan.source).toMatchObject({ kind: 'files', lines: 0 });
-    expect(scan.source.failure).toMatch(/\S/);
+  it('reads container logs through its own client of the engine, and says which container it could not find', async () => {
+    const scan = await thread.scan(request([], { container: 'cops-test-no-such-container' }), AbortSignal.timeout(10_000));
+    expect(scan.sources).toEqual([expect.objectContaining({ kind: 'container', failure: 'container "cops-test-no-such-container" not found' })]);
+  });
+
+  it('fails a scan on an engine that is not configured, saying so', async () => {
+    await expect(thread.scan(request([], { engine: 'elsewhere', container: 'c' }), AbortSignal.timeout(10_000))).rejects.toThrow(
+      'no Docker engine named "elsewhere" is configured',
+    );
   });
 
   it('fails the scans running when it closes, and starts anew at the next scan', async () => {

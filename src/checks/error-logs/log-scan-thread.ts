@@ -1,47 +1,59 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FileScan, FileScanRequest, LogFileScanner } from './file-scan.ts';
-import type { FromScanThread, ToScanThread } from './file-scan-worker.ts';
+import type { EngineSettings } from '../../config/config.ts';
+import type { ErrorLogScan, ErrorLogScanRequest } from './scan.ts';
+import type { ErrorLogScanner } from './scanner.ts';
+import type { FromScanThread, ScanThreadData, ToScanThread } from './log-scan-worker.ts';
 
 interface Pending {
-  resolve: (scan: FileScan) => void;
+  resolve: (scan: ErrorLogScan) => void;
   reject: (error: Error) => void;
   signal: AbortSignal;
   onAbort: () => void;
+  /** Set once cancelled: when the thread has not answered with what it read by then, the scan fails. */
+  deadline?: NodeJS.Timeout;
 }
 
 /** The worker's entry beside this file: `.ts` when run from the sources (tests, benchmarks), `.js` when built. */
-const ENTRY = new URL(`./file-scan-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+const ENTRY = new URL(`./log-scan-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+/** How long a cancelled scan may take to hand back what it read before it was stopped. */
+const CANCEL_GRACE_MS = 1_000;
 
 /** A runaway scan ends the thread, not the bot: the scans' memory is bounded far below this. */
 const MAX_HEAP_MB = 256;
 
 /**
- * Scans log files in one thread beside the bot's: a report over twenty connectors parses hundreds of megabytes of
- * logs, and in the bot's own thread that work and its garbage stall chat acknowledgements. Started at the first
- * scan; holds the process open only while scans run; a thread that dies fails its scans (the check then says
- * why) and the next scan starts a new one.
+ * Scans connectors' logs (container logs and log files) in one thread beside the bot's: a report over twenty
+ * connectors reads and parses hundreds of megabytes of logs, and in the bot's own thread that work and its garbage
+ * stall chat acknowledgements. Started at the first scan; holds the process open only while scans run; a thread
+ * that dies fails its scans (the check then says why) and the next scan starts a new one.
  */
-export class FileScanThread implements LogFileScanner {
-  private readonly secrets: readonly string[];
+export class LogScanThread implements ErrorLogScanner {
+  private readonly data: ScanThreadData;
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  /** @param secrets the configured secret values, masked in what the scans find */
-  constructor(secrets: readonly string[]) {
-    this.secrets = secrets;
+  /**
+   * @param secrets the configured secret values, masked in what the scans find
+   * @param engines the configured engines, which the thread reaches through clients of its own
+   */
+  constructor(secrets: readonly string[], engines: readonly EngineSettings[]) {
+    this.data = { secrets: [...secrets], engines: engines.map((engine) => ({ ...engine })) };
   }
 
-  scan(request: FileScanRequest, signal: AbortSignal): Promise<FileScan> {
+  scan(request: ErrorLogScanRequest, signal: AbortSignal): Promise<ErrorLogScan> {
     signal.throwIfAborted();
     const worker = this.started();
     const id = this.nextId++;
-    return new Promise<FileScan>((resolve, reject) => {
+    return new Promise<ErrorLogScan>((resolve, reject) => {
+      // The thread stops the scan and answers with how far it got, as a scan in this thread would.
       const onAbort = (): void => {
-        this.send({ type: 'cancel', id });
-        this.settle(id)?.reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+        this.send({ type: 'cancel', id, reason: asError(signal.reason) });
+        const pending = this.pending.get(id);
+        if (pending) pending.deadline = setTimeout(() => this.settle(id)?.reject(asError(signal.reason)), CANCEL_GRACE_MS).unref();
       };
       signal.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, { resolve, reject, signal, onAbort });
@@ -61,7 +73,7 @@ export class FileScanThread implements LogFileScanner {
   private started(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(ENTRY, {
-      workerData: { secrets: [...this.secrets] },
+      workerData: this.data,
       resourceLimits: { maxOldGenerationSizeMb: MAX_HEAP_MB },
       // The bot's own flags are not the thread's (an --input-type or --eval would stop it starting).
       execArgv: [],
@@ -88,6 +100,7 @@ export class FileScanThread implements LogFileScanner {
     if (!pending) return undefined;
     this.pending.delete(id);
     pending.signal.removeEventListener('abort', pending.onAbort);
+    clearTimeout(pending.deadline);
     if (this.pending.size === 0) this.worker?.unref();
     return pending;
   }
@@ -101,4 +114,9 @@ export class FileScanThread implements LogFileScanner {
   private failAll(error: Error): void {
     for (const id of [...this.pending.keys()]) this.settle(id)?.reject(error);
   }
+}
+
+/** An abort's reason as an error: the thread receives it cloned (errors and DOMExceptions keep name and message). */
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }

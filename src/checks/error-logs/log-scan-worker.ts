@@ -1,0 +1,57 @@
+/**
+ * The log scan thread's entry (see LogScanThread): scans connectors' logs as asked, side by side, through its own
+ * clients of the configured engines, and hands back what it found. A cancel aborts one scan.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EngineSettings } from '../../config/config.ts';
+import { DockerEngines } from '../../integrations/docker/engines.ts';
+import { ContainerLogs } from '../../integrations/docker/logs.ts';
+import { describeFailure } from '../../integrations/http/timeout.ts';
+import { LogFiles } from '../../integrations/logfiles/log-files.ts';
+import { Redactor } from '../../logging/redact.ts';
+import type { ErrorLogScan, ErrorLogScanRequest, ScanReaders } from './scan.ts';
+import { LocalLogScanner } from './scanner.ts';
+
+export interface ScanThreadData {
+  secrets: string[];
+  engines: EngineSettings[];
+}
+
+export type ToScanThread = { type: 'scan'; id: number; request: ErrorLogScanRequest } | { type: 'cancel'; id: number; reason: Error };
+
+export type FromScanThread = { id: number; scan: ErrorLogScan } | { id: number; failure: string };
+
+const port = parentPort;
+if (port) {
+  const data = workerData as ScanThreadData;
+  const redactor = new Redactor(data.secrets);
+  const logFiles = new LogFiles();
+  let engines: DockerEngines | undefined;
+  const readers = new Map<string, ScanReaders>();
+  // The engines' clients are made at the first scan that needs one.
+  const readersOf = (engine: string): ScanReaders => {
+    let found = readers.get(engine);
+    if (!found) {
+      engines ??= new DockerEngines(data.engines);
+      found = { containerLogs: new ContainerLogs(engines.get(engine).client), logFiles };
+      readers.set(engine, found);
+    }
+    return found;
+  };
+  const scanner = new LocalLogScanner(readersOf, redactor);
+  const running = new Map<number, AbortController>();
+  const reply = (message: FromScanThread): void => port.postMessage(message);
+  port.on('message', (message: ToScanThread) => {
+    if (message.type === 'cancel') {
+      running.get(message.id)?.abort(message.reason);
+      return;
+    }
+    const controller = new AbortController();
+    running.set(message.id, controller);
+    Promise.resolve()
+      .then(() => scanner.scan(message.request, controller.signal))
+      .then((scan) => reply({ id: message.id, scan }))
+      .catch((error: unknown) => reply({ id: message.id, failure: redactor.redact(describeFailure(error)) }))
+      .finally(() => running.delete(message.id));
+  });
+}
