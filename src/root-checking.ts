@@ -19,8 +19,7 @@ import { DockerHostOldMaterial } from './integrations/docker/old-material.ts';
 import { LocalHostOs } from './integrations/host/os-info.ts';
 import { LocalHostResources } from './integrations/host/resources.ts';
 import { LogFiles } from './integrations/logfiles/log-files.ts';
-import { inspectWithDriver } from './integrations/mongo/client.ts';
-import { mongoPing } from './integrations/mongo/ping.ts';
+import { inspectOnDemand, mongoPingOnDemand } from './integrations/mongo/on-demand.ts';
 import { NetworkProber } from './integrations/probes/prober.ts';
 import { RegistryClient } from './integrations/registry/client.ts';
 import type { Logger } from './logging/logger.ts';
@@ -75,8 +74,8 @@ export function createChecking(config: Config, logger: Logger, redactor: Redacto
   const probeTimeout = probeTimeoutMs(config);
   const shared: SharedIntegrations = {
     api: new ConnectorApiClient(Math.max(1_000, Math.floor(config.checks.timeoutMs / 2))),
-    prober: new NetworkProber(mongoPing(probeTimeout)),
-    inspectMongo: inspectWithDriver,
+    prober: new NetworkProber(mongoPingOnDemand(probeTimeout)),
+    inspectMongo: inspectOnDemand,
     hostResources,
     hostOs: new LocalHostOs(),
     logFiles: new LogFiles(),

@@ -10,6 +10,7 @@ import type { Deliveries } from '../../store/deliveries.ts';
 import { StoreError } from '../../store/store-error.ts';
 import type { ChatAdapter, Dispatch } from '../adapter.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { SLACK_EVENTS_PATH } from './events-path.ts';
 import type { Message } from '../../domain/message.ts';
 import { COMMAND_ACTION_PREFIX, renderSlack } from './render.ts';
 import { SlackGroups } from './slack-groups.ts';
@@ -36,7 +37,6 @@ export interface SlackAdapterOptions {
   countRefused?: () => void;
 }
 
-export const SLACK_EVENTS_PATH = '/slack/events';
 const FIRST_RETRY_MS = 2_000;
 const MAX_RETRY_MS = 60_000;
 /** Button actions of ours, as the renderer names them. */
