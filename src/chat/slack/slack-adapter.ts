@@ -22,6 +22,7 @@ import { SlackHttpReceiver } from './http-receiver.ts';
 import { slackTransport } from './slack-transport.ts';
 import type { ConversationTransport } from '../../delivery/transport.ts';
 import { slackRequest } from './slack-request.ts';
+import { SLASH_COMMAND_MATCHER } from './slash-commands.ts';
 
 export interface SlackAdapterOptions {
   settings: SlackSettings;
@@ -193,7 +194,7 @@ export class SlackAdapter implements ChatAdapter {
     const reply = (ack: () => Promise<void>, channel: string, responseUrl?: string) =>
       new SlackReply({ ack, channel, ...(responseUrl && { responseUrl }), poster: this.poster, reportsInChannel: settings.reportsInChannel, logger, redact: this.options.redact });
 
-    app.command(/^\/connector(-ops)?$/, async ({ command, ack }) => {
+    app.command(SLASH_COMMAND_MATCHER, async ({ command, ack }) => {
       // Acknowledged before anything that could wait on Slack (names, groups): Slack allows 3 s.
       const acknowledged = ack();
       // The deliveries waiting behind this one get their acknowledgements before its work goes on.
