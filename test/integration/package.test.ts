@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -54,6 +54,23 @@ describe('the npm package', () => {
     expect(help.stderr).toBe('');
   });
 });
+
+const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze';
+
+describeWith(
+  [async () => (existsSync(SYSTEMD_ANALYZE) ? { ok: true } : { ok: false, reason: `no ${SYSTEMD_ANALYZE} (Debian's package systemd)` })],
+  'the example systemd unit with the installed package',
+  () => {
+    it('passes systemd-analyze verify, without a warning, when it starts the installed command', async () => {
+      const unit = readFileSync(join(ROOT, 'examples/connector-ops.service'), 'utf8');
+      expect(unit).toContain('ExecStart=/usr/local/bin/connector-ops start');
+      const here = join(tmp, 'connector-ops.service');
+      writeFileSync(here, unit.replace('ExecStart=/usr/local/bin/connector-ops', `ExecStart=${installed}`));
+      const verified = await run(SYSTEMD_ANALYZE, ['verify', here], { timeout: 60_000 });
+      expect(verified.stderr).toBe('');
+    });
+  },
+);
 
 describeWith([requireDocker, requireStandinImage], 'the installed package against a stand-in Connector', () => {
   let standin: StandinConnector;
