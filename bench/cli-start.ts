@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadTestEnv } from '../test/support/requirements.ts';
-import { removeAllStandins, startStandinConnector } from '../test/support/standin.ts';
+import { removeAllStandins, standinEnv, startStandinConnector } from '../test/support/standin.ts';
 import { median } from './support/stats.ts';
 
 const TARGET_VERSION_RATIO = 2;
@@ -71,7 +71,7 @@ async function main(): Promise<number> {
       {
         label: 'connector-ops check --only health',
         args: [bin, 'check', '--only', 'health', '--json'],
-        env: { DOCKER_HOST: process.env.DOCKER_HOST ?? '', CONNECTOR_NAME: 'bench', CONNECTOR_CONTAINER: standin.name, CONNECTOR_URL: standin.url, CONNECTOR_API_KEY: standin.apiKey },
+        env: standinEnv(standin, 'bench'),
         problem: (out) => {
           const status = (JSON.parse(out) as { status?: string }).status;
           return status === 'ok' ? undefined : `reported ${String(status)}, not ok`;

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_BIN } from '../support/bot-process.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
-import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
+import { removeAllStandins, standinEnv, startStandinConnector, type StandinConnector } from '../support/standin.ts';
 
 const RECORDER = resolve(import.meta.dirname, '../support/record-modules.ts');
 /** The packages a fast start must not read: the Docker client, the MongoDB driver, the chat SDKs, the configuration's parsers. */
@@ -94,13 +94,7 @@ describeWith([requireDocker, requireStandinImage], 'what `connector-ops check` l
   });
 
   it('check --only health reads the Connector through the engine without the MongoDB driver or a chat SDK', async () => {
-    const run = await recorded(['check', '--only', 'health', '--json'], {
-      DOCKER_HOST: process.env.DOCKER_HOST ?? '',
-      CONNECTOR_NAME: 'modules',
-      CONNECTOR_CONTAINER: standin.name,
-      CONNECTOR_URL: standin.url,
-      CONNECTOR_API_KEY: standin.apiKey,
-    });
+    const run = await recorded(['check', '--only', 'health', '--json'], standinEnv(standin, 'modules'));
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'ok', connectors: [{ name: 'modules', checks: [{ id: 'health', status: 'ok' }] }] });

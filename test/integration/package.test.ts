@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
-import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
+import { removeAllStandins, standinEnv, startStandinConnector, type StandinConnector } from '../support/standin.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -82,13 +82,7 @@ describeWith([requireDocker, requireStandinImage], 'the installed package agains
   });
 
   it('installed globally, connector-ops check reports the stand-in through the engine', async () => {
-    const check = await connectorOps(['check', '--only', 'health,container', '--json'], {
-      DOCKER_HOST: process.env.DOCKER_HOST ?? '',
-      CONNECTOR_NAME: 'installed',
-      CONNECTOR_CONTAINER: standin.name,
-      CONNECTOR_URL: standin.url,
-      CONNECTOR_API_KEY: standin.apiKey,
-    });
+    const check = await connectorOps(['check', '--only', 'health,container', '--json'], standinEnv(standin, 'installed'));
     expect(JSON.parse(check.stdout)).toMatchObject({
       status: 'ok',
       connectors: [{ name: 'installed', status: 'ok', checks: [{ id: 'health', status: 'ok' }, { id: 'container', status: 'ok' }] }],
