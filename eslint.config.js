@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  * The rooms of src/, bottom to top, and what each may import besides its own files: rooms below it only, so that
  * imports run one way (docs/architecture.md). A name is a folder of src/, or one file of a room (a small helper a
  * room above may use without the rest of it). A folder inside a room that is a room of its own (a chat platform)
- * is not part of the room around it. The entry files directly in src/ (bin, cli, cli-audit, main, process-guard, and
+ * is not part of the room around it. The entry files directly in src/ (bin, cli and its commands cli-*, main, process-guard, and
  * the composition root: root and the parts it builds, root-*) may import anything; no room imports them.
  */
 const CHAT_PLATFORM = ['domain', 'logging', 'config', 'store', 'delivery', 'http', 'chat', 'integrations/cooperative.ts', 'integrations/http/timeout.ts'];

@@ -7,15 +7,8 @@ import { inert } from './domain/inert.ts';
 import { createLogger } from './logging/logger.ts';
 import type { Redactor } from './logging/redact.ts';
 import { createServices } from './root.ts';
+import { EXIT_USAGE } from './cli-usage.ts';
 import { describeBreak, type ChainAnchor } from './store/audit-chain.ts';
-
-const EXIT_USAGE = 64;
-
-export const AUDIT_HELP = `  connector-ops audit [--since <7d|24h|30m>] [--connector <name>] [--json]
-                                        the audit log; --json: one JSON object per line, for a SIEM
-  connector-ops audit --verify [--anchor <entry>:<hash>]
-                                        verify the audit log's hash chain: exit 0 intact, 1 broken
-                                        (naming the first bad entry); --anchor: a hash noted earlier`;
 
 /**
  * `connector-ops audit`: the audit log, oldest first. With --json one object per line (JSON Lines):

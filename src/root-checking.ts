@@ -21,8 +21,7 @@ import { LocalHostResources } from './integrations/host/resources.ts';
 import { LogFiles } from './integrations/logfiles/log-files.ts';
 import { LocalLogScanner } from './checks/error-logs/scanner.ts';
 import type { ErrorLogScanner } from './checks/error-logs/scanner.ts';
-import { inspectWithDriver } from './integrations/mongo/client.ts';
-import { mongoPing } from './integrations/mongo/ping.ts';
+import { inspectOnDemand, mongoPingOnDemand } from './integrations/mongo/on-demand.ts';
 import { NetworkProber } from './integrations/probes/prober.ts';
 import { RegistryClient } from './integrations/registry/client.ts';
 import type { Logger } from './logging/logger.ts';
@@ -85,8 +84,8 @@ export function createChecking(
   const probeTimeout = probeTimeoutMs(config);
   const shared: SharedIntegrations = {
     api: new ConnectorApiClient(Math.max(1_000, Math.floor(config.checks.timeoutMs / 2))),
-    prober: new NetworkProber(mongoPing(probeTimeout)),
-    inspectMongo: inspectWithDriver,
+    prober: new NetworkProber(mongoPingOnDemand(probeTimeout)),
+    inspectMongo: inspectOnDemand,
     hostResources,
     hostOs: new LocalHostOs(),
     logScanner: logScanner ?? localLogScanner(engines, redactor),

@@ -225,6 +225,11 @@ function demultiplex(stream: Buffer): string {
   return Buffer.concat(parts).toString('utf8');
 }
 
+/** The environment that configures `connector-ops` with one stand-in, as connector `name`, on the engine of DOCKER_HOST. */
+export function standinEnv(standin: StandinConnector, name: string): Record<string, string> {
+  return { DOCKER_HOST: process.env.DOCKER_HOST ?? '', CONNECTOR_NAME: name, CONNECTOR_CONTAINER: standin.name, CONNECTOR_URL: standin.url, CONNECTOR_API_KEY: standin.apiKey };
+}
+
 /** What a container has printed so far (stdout and stderr), as `docker logs` shows it. */
 export async function containerOutput(containerId: string, tail?: number): Promise<string> {
   const logs = await docker()

@@ -10,6 +10,7 @@ import type { Deliveries } from '../../store/deliveries.ts';
 import { StoreError } from '../../store/store-error.ts';
 import type { ChatAdapter, Dispatch } from '../adapter.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { SLACK_EVENTS_PATH } from './events-path.ts';
 import type { Message } from '../../domain/message.ts';
 import { COMMAND_ACTION_PREFIX, renderSlack } from './render.ts';
 import { SlackGroups } from './slack-groups.ts';
@@ -21,6 +22,7 @@ import { SlackHttpReceiver } from './http-receiver.ts';
 import { slackTransport } from './slack-transport.ts';
 import type { ConversationTransport } from '../../delivery/transport.ts';
 import { slackRequest } from './slack-request.ts';
+import { SLASH_COMMAND_MATCHER } from './slash-commands.ts';
 
 export interface SlackAdapterOptions {
   settings: SlackSettings;
@@ -36,7 +38,6 @@ export interface SlackAdapterOptions {
   countRefused?: () => void;
 }
 
-export const SLACK_EVENTS_PATH = '/slack/events';
 const FIRST_RETRY_MS = 2_000;
 const MAX_RETRY_MS = 60_000;
 /** Button actions of ours, as the renderer names them. */
@@ -193,7 +194,7 @@ export class SlackAdapter implements ChatAdapter {
     const reply = (ack: () => Promise<void>, channel: string, responseUrl?: string) =>
       new SlackReply({ ack, channel, ...(responseUrl && { responseUrl }), poster: this.poster, reportsInChannel: settings.reportsInChannel, logger, redact: this.options.redact });
 
-    app.command(/^\/connector(-ops)?$/, async ({ command, ack }) => {
+    app.command(SLASH_COMMAND_MATCHER, async ({ command, ack }) => {
       // Acknowledged before anything that could wait on Slack (names, groups): Slack allows 3 s.
       const acknowledged = ack();
       // The deliveries waiting behind this one get their acknowledgements before its work goes on.

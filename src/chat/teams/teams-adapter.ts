@@ -51,9 +51,8 @@ export class TeamsAdapter implements ChatAdapter {
   readonly name = 'teams';
   /** A server-side adapter does not end on its own. */
   readonly ended = new Promise<void>(() => undefined);
-  readonly route: RouteHandler;
-  /** Posting into Teams conversations outside of any request (reports, alerts, the states of operations), for the outbox. */
-  readonly outbound: ConversationTransport;
+  readonly routes: readonly RouteHandler[];
+  private readonly outbound: ConversationTransport;
 
   private readonly options: TeamsAdapterOptions;
   private readonly adapter: TeamsCloudAdapter;
@@ -62,13 +61,20 @@ export class TeamsAdapter implements ChatAdapter {
   constructor(options: TeamsAdapterOptions) {
     this.options = options;
     this.adapter = new TeamsCloudAdapter(options.settings, REPLY_CALLS, options.logger);
-    this.route = messagesRoute({
+    this.routes = [
+      messagesRoute({
       adapter: this.adapter,
       logic: (context) => this.turn(context),
       logger: options.logger,
       ...(options.countRefused && { countRefused: options.countRefused }),
-    });
+    }),
+    ];
     this.outbound = teamsTransport({ adapter: this.adapter, conversations: options.conversations, redact: options.redact });
+  }
+
+  /** Posting into Teams conversations outside of any request (reports, alerts, the states of operations), for the outbox. */
+  transport(): ConversationTransport {
+    return this.outbound;
   }
 
   async start(): Promise<void> {

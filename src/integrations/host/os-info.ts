@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import si from 'systeminformation';
 import { abortable } from '../abortable.ts';
 
 /** The operating system of the host the bot runs on. */
@@ -33,6 +32,8 @@ export class LocalHostOs implements HostOsReader {
     const machine = { kernel: os.release(), arch: os.arch() };
     if (os.platform() === 'linux') return { ...((await readOsRelease(signal)) ?? fromNodeOs()), ...machine };
     try {
+      // Loaded here, off Linux only: on Linux no run of the bot needs it.
+      const { default: si } = await import('systeminformation');
       const info = await abortable(si.osInfo(), signal);
       return {
         distro: info.distro || os.type(),
