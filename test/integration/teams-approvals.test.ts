@@ -4,6 +4,7 @@ import { describeWith, requireDocker, requireStandinImage } from '../support/req
 import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
 import {
   ADA,
+  answeredCard,
   buttonsOf,
   CAROL,
   cardAction,
@@ -57,10 +58,19 @@ describeWith([requireDocker, requireStandinImage], 'operations approved by card 
 
     const refused = await postActivity(bot.messagesUrl, cardAction(teams.serviceUrl, where, approve, CAROL), token);
     expect(refused.status).toBe(200);
+    // Nothing decided: Carol is told in the chat, and her card stays as it was.
+    expect(answeredCard(refused)).toBeUndefined();
     await teams.waitFor(() => teams.messages().find((call) => call.activityId === card.postedId && cardText(call).includes('needs the approver role')));
 
     const press = cardAction(teams.serviceUrl, where, approve, GRACE);
-    for (let i = 0; i < 2; i++) expect(JSON.parse((await postActivity(bot.messagesUrl, press, token)).body)).toMatchObject({ statusCode: 200 });
+    const answers = [await postActivity(bot.messagesUrl, press, token), await postActivity(bot.messagesUrl, press, token)];
+    for (const answer of answers) expect(JSON.parse(answer.body)).toMatchObject({ statusCode: 200 });
+    // Grace's press is answered with the card as her approval made it: decided, without buttons.
+    const answered = answeredCard(answers[0]!)!;
+    expect(answered).toBeDefined();
+    assertAdaptiveCard(cardsOf(answered)[0]!);
+    expect(cardText(answered)).toContain('Approved by Grace Hopper');
+    expect(buttonsOf(answered)).toEqual([]);
     await teams.waitFor(() => (bot.services.operations.get(id)?.state === 'succeeded' ? true : undefined), 40_000);
 
     // The card itself, replaced for everyone through the outbox: one card, decided, without buttons.

@@ -8,6 +8,7 @@ import type { Logger } from '../../logging/logger.ts';
 import type { Deliveries } from '../../store/deliveries.ts';
 import { StoreError } from '../../store/store-error.ts';
 import type { TeamsConversations } from '../../store/teams-conversations.ts';
+import type { PostUpdates } from '../../delivery/post-updates.ts';
 import type { ConversationTransport } from '../../delivery/transport.ts';
 import type { ChatAdapter, Dispatch } from '../adapter.ts';
 import { describeConnectorFailure, type ConnectorCallPolicy } from './connector-guard.ts';
@@ -15,7 +16,7 @@ import { answerInvoke } from './invoke-response.ts';
 import { messagesRoute, TEAMS_MESSAGES_PATH } from './messages-route.ts';
 import { TeamsCloudAdapter } from './teams-cloud-adapter.ts';
 import { welcomeMessage } from './render-welcome.ts';
-import { TeamsReply } from './teams-reply.ts';
+import { postedIn, singleCard, TeamsReply } from './teams-reply.ts';
 import { teamsTransport } from './teams-transport.ts';
 import { buttonCommand, commandText, conversationOf, teamsRequest } from './teams-request.ts';
 
@@ -30,10 +31,18 @@ export interface TeamsAdapterOptions {
   connectors: () => Promise<readonly Connector[]>;
   /** Counts a request refused before any handler ran. */
   countRefused?: () => void;
+  /** The updates of posted cards as they are queued: a press that decides is answered with the card as it now is. */
+  updates: PostUpdates;
 }
 
 /** Teams' two activities of one installation come together; a reinstallation later is welcomed again. */
 const WELCOME_ONCE_MS = 10 * 60_000;
+
+/**
+ * How long a press on a card that may change (a request's, an alert's) waits for the card as it now is: the
+ * decision is written within milliseconds of the press; Teams gives up on an invoke after about 15 s.
+ */
+const PRESSED_CARD_WAIT_MS = 3_000;
 
 /** Answers within a request: a call gets 10 s, and one 429 is waited out if Teams asks for at most 5 s. */
 const REPLY_CALLS: ConnectorCallPolicy = { timeoutMs: 10_000, attempts: 2, maxRetryAfterMs: 5_000 };
@@ -100,13 +109,15 @@ export class TeamsAdapter implements ChatAdapter {
     // Teams sends an activity again when its answer was late; the first claim of it runs, in any bot process.
     if (activity.id && !this.firstDelivery(`teams:activity:${activity.conversation?.id}:${activity.id}`)) return;
     this.remember(activity);
-    await this.handOn(teamsRequest(activity, commandText(activity)), activity.getConversationReference());
+    await this.handOn(teamsRequest(activity, commandText(activity)), activity.getConversationReference()).acknowledged;
   }
 
   /**
    * A button of one of our cards (Action.Execute): its command runs as if the person who pressed it had typed it,
-   * answered in the chat below the card. The invoke itself is answered once the request is acknowledged, always
-   * with HTTP 200: Teams shows "Unable to reach app" for anything else, and presses again when no answer came in time.
+   * answered in the chat below the card. The invoke is answered always with HTTP 200 (Teams shows "Unable to reach
+   * app" for anything else, and presses again when no answer came in time): on a card that may change (a request's,
+   * an alert's), with the card as the press made it, when its update is queued within a few seconds (the outbox
+   * still updates it for everyone, and nothing waits for either); otherwise once the request is acknowledged.
    */
   private async action(context: TurnContext): Promise<void> {
     const { activity } = context;
@@ -117,18 +128,26 @@ export class TeamsAdapter implements ChatAdapter {
     }
     this.remember(activity);
     const { activityId: _invoke, ...where } = activity.getConversationReference();
+    const pressed = activity.replyToId ? postedIn(activity.conversation?.id ?? '', activity.replyToId).id : undefined;
+    const waited = new AbortController();
+    const updated = pressed !== undefined && this.inStoreOr(() => this.options.updates.updatable(pressed), false) ? this.options.updates.next(pressed, waited.signal) : undefined;
     // Answers go below the card pressed: the message holding it is the one the invoke replies to.
-    await this.handOn(teamsRequest(activity, command, 'button'), { ...where, ...(activity.replyToId && { activityId: activity.replyToId }) } as ConversationReference);
-    await answerInvoke(context, { kind: 'message', text: 'Received: the answer follows in the chat.' });
+    const { acknowledged, done } = this.handOn(teamsRequest(activity, command, 'button'), { ...where, ...(activity.replyToId && { activityId: activity.replyToId }) } as ConversationReference);
+    await acknowledged;
+    const timer = setTimeout(() => waited.abort(), PRESSED_CARD_WAIT_MS);
+    const card = updated && (await Promise.race([updated, done.then(() => undefined)]));
+    clearTimeout(timer);
+    waited.abort();
+    answerInvoke(context, card ? { kind: 'card', card: singleCard(card, this.options.redact) } : { kind: 'message', text: 'Received: the answer follows in the chat.' });
   }
 
-  /** Through the dispatcher, answered through a reply port of its own; resolves once the request is acknowledged (or done). */
-  private async handOn(request: ChatRequest, reference: ConversationReference): Promise<void> {
+  /** Through the dispatcher, answered through a reply port of its own: `acknowledged` once the request is (or done), `done` when it is. */
+  private handOn(request: ChatRequest, reference: ConversationReference): { acknowledged: Promise<void>; done: Promise<void> } {
     let acknowledged!: () => void;
     const ack = new Promise<void>((resolve) => (acknowledged = resolve));
     const reply = new TeamsReply({ adapter: this.adapter, reference, ack: acknowledged, redact: this.options.redact });
-    const work = this.track(this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed')));
-    await Promise.race([ack, work]);
+    const done = this.track(this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed')));
+    return { acknowledged: Promise.race([ack, done]), done };
   }
 
   /**
@@ -180,17 +199,20 @@ export class TeamsAdapter implements ChatAdapter {
    * on all the same: the person is answered, and what needs the store is refused by the dispatcher with the cause.
    */
   private firstDelivery(key: string): boolean {
-    let first = true;
-    this.inStore(() => (first = this.options.deliveries.claim(key, new Date())));
-    return first;
+    return this.inStoreOr(() => this.options.deliveries.claim(key, new Date()), true);
   }
 
   private inStore(work: () => void): void {
+    this.inStoreOr(work, undefined);
+  }
+
+  private inStoreOr<T>(work: () => T, otherwise: T): T {
     try {
-      work();
+      return work();
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
-      this.options.logger.warn({ err: error }, 'Teams: the store could not record an activity');
+      this.options.logger.warn({ err: error }, 'Teams: the store could not record or read an activity');
+      return otherwise;
     }
   }
 }

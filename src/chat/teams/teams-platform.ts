@@ -21,6 +21,7 @@ export const teamsPlatform: ChatPlatform = (config, chat) => {
     redact: chat.redact,
     connectors: chat.connectors,
     countRefused: () => chat.countRefused('teams'),
+    updates: chat.updates,
   });
 };
 

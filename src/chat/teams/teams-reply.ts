@@ -90,7 +90,13 @@ export class TeamsReply implements ReplyPort {
   }
 }
 
-function postedIn(conversationId: string, activityId: string | undefined): PostedMessage {
+/** The message as one card, redacted (what does not fit is cut with a marker): the answer to a press on the card it replaces. */
+export function singleCard(message: Message, redact: (text: string) => string): AdaptiveCard {
+  return renderTeams(redactMessage(message, redact), { maxCards: 1 }).cards[0]!;
+}
+
+/** A posted message's id, as the reply port and the outbox know it: the answer to a press names the message pressed on. */
+export function postedIn(conversationId: string, activityId: string | undefined): PostedMessage {
   if (!activityId) throw new Error('Teams answered a post without the id of the message');
   return { id: `teams:${conversationId}|${activityId}` };
 }
