@@ -12,7 +12,8 @@ import type { PostUpdates } from '../../delivery/post-updates.ts';
 import type { ConversationTransport } from '../../delivery/transport.ts';
 import type { ChatAdapter, Dispatch } from '../adapter.ts';
 import { describeConnectorFailure, type ConnectorCallPolicy } from './connector-guard.ts';
-import { answerInvoke } from './invoke-response.ts';
+import { answerInvoke, type InvokeAnswer } from './invoke-response.ts';
+import { afterPendingAcks } from '../../integrations/cooperative.ts';
 import { messagesRoute, TEAMS_MESSAGES_PATH } from './messages-route.ts';
 import { TeamsCloudAdapter } from './teams-cloud-adapter.ts';
 import { welcomeMessage } from './render-welcome.ts';
@@ -43,6 +44,8 @@ const WELCOME_ONCE_MS = 10 * 60_000;
  * decision is written within milliseconds of the press; Teams gives up on an invoke after about 15 s.
  */
 const PRESSED_CARD_WAIT_MS = 3_000;
+
+const RECEIVED: InvokeAnswer = { kind: 'message', text: 'Received: the answer follows in the chat.' };
 
 /** Answers within a request: a call gets 10 s, and one 429 is waited out if Teams asks for at most 5 s. */
 const REPLY_CALLS: ConnectorCallPolicy = { timeoutMs: 10_000, attempts: 2, maxRetryAfterMs: 5_000 };
@@ -105,40 +108,64 @@ export class TeamsAdapter implements ChatAdapter {
     }
   }
 
-  private async message(activity: Activity): Promise<void> {
-    // Teams sends an activity again when its answer was late; the first claim of it runs, in any bot process.
-    if (activity.id && !this.firstDelivery(`teams:activity:${activity.conversation?.id}:${activity.id}`)) return;
-    this.remember(activity);
-    await this.handOn(teamsRequest(activity, commandText(activity)), activity.getConversationReference()).acknowledged;
+  /**
+   * A message: its turn ends at once (Teams has its answer); its work comes after the answers of the activities
+   * waiting behind it. Teams sends an activity again when its answer was late: the first claim of it runs, in any
+   * bot process.
+   */
+  private message(activity: Activity): void {
+    const request = teamsRequest(activity, commandText(activity));
+    const reference = activity.getConversationReference();
+    this.afterPendingAnswers(() => void this.run(activity, `teams:activity:${activity.conversation?.id}:${activity.id}`, request, reference));
   }
 
   /**
    * A button of one of our cards (Action.Execute): its command runs as if the person who pressed it had typed it,
    * answered in the chat below the card. The invoke is answered always with HTTP 200 (Teams shows "Unable to reach
-   * app" for anything else, and presses again when no answer came in time): on a card that may change (a request's,
-   * an alert's), with the card as the press made it, when its update is queued within a few seconds (the outbox
-   * still updates it for everyone, and nothing waits for either); otherwise once the request is acknowledged.
+   * app" for anything else, and presses again when no answer came in time). A card that may change (a request's,
+   * an alert's) is answered with the card as the press made it, when its update is queued within a few seconds (the
+   * outbox still updates it for everyone, and nothing waits for either); any other press at once, as a message is.
    */
   private async action(context: TurnContext): Promise<void> {
     const { activity } = context;
     const command = buttonCommand(activity.value);
     if (command === undefined) return answerInvoke(context, { kind: 'error', statusCode: 400, code: 'BadRequest', text: 'This button is not one of connector-ops.' });
-    if (activity.id && !this.firstDelivery(`teams:invoke:${activity.conversation?.id}:${activity.id}`)) {
-      return answerInvoke(context, { kind: 'message', text: 'Already received: the answer follows in the chat.' });
-    }
-    this.remember(activity);
+    const key = `teams:invoke:${activity.conversation?.id}:${activity.id}`;
+    const request = teamsRequest(activity, command, 'button');
     const { activityId: _invoke, ...where } = activity.getConversationReference();
-    const pressed = activity.replyToId ? postedIn(activity.conversation?.id ?? '', activity.replyToId).id : undefined;
-    const waited = new AbortController();
-    const updated = pressed !== undefined && this.inStoreOr(() => this.options.updates.updatable(pressed), false) ? this.options.updates.next(pressed, waited.signal) : undefined;
     // Answers go below the card pressed: the message holding it is the one the invoke replies to.
-    const { acknowledged, done } = this.handOn(teamsRequest(activity, command, 'button'), { ...where, ...(activity.replyToId && { activityId: activity.replyToId }) } as ConversationReference);
-    await acknowledged;
+    const reference = { ...where, ...(activity.replyToId && { activityId: activity.replyToId }) } as ConversationReference;
+    const pressed = activity.replyToId ? postedIn(activity.conversation?.id ?? '', activity.replyToId).id : undefined;
+    if (pressed === undefined || !this.inStoreOr(() => this.options.updates.updatable(pressed), false)) {
+      this.afterPendingAnswers(() => void this.run(activity, key, request, reference));
+      return answerInvoke(context, RECEIVED);
+    }
+    const waited = new AbortController();
+    const updated = this.options.updates.next(pressed, waited.signal);
+    const running = this.run(activity, key, request, reference);
+    if (!running) return answerInvoke(context, { kind: 'message', text: 'Already received: the answer follows in the chat.' });
+    await running.acknowledged;
     const timer = setTimeout(() => waited.abort(), PRESSED_CARD_WAIT_MS);
-    const card = updated && (await Promise.race([updated, done.then(() => undefined)]));
+    const card = await Promise.race([updated, running.done.then(() => undefined)]);
     clearTimeout(timer);
     waited.abort();
-    answerInvoke(context, card ? { kind: 'card', card: singleCard(card, this.options.redact) } : { kind: 'message', text: 'Received: the answer follows in the chat.' });
+    answerInvoke(context, card ? { kind: 'card', card: singleCard(card, this.options.redact) } : RECEIVED);
+  }
+
+  /** A message's or a press's request, unless it was delivered before (undefined then): remembered where, and handed on. */
+  private run(activity: Activity, key: string, request: ChatRequest, reference: ConversationReference): ReturnType<TeamsAdapter['handOn']> | undefined {
+    if (activity.id && !this.firstDelivery(key)) return undefined;
+    this.remember(activity);
+    return this.handOn(request, reference);
+  }
+
+  /** Work of an activity answered already, after the answers of those queued behind it: a burst is answered first, then worked through. */
+  private afterPendingAnswers(work: () => void): void {
+    void this.track(
+      afterPendingAcks()
+        .then(work)
+        .catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: an activity could not be handled')),
+    );
   }
 
   /** Through the dispatcher, answered through a reply port of its own: `acknowledged` once the request is (or done), `done` when it is. */
