@@ -54,7 +54,7 @@ const REPLY_CALLS: ConnectorCallPolicy = { timeoutMs: 10_000, attempts: 2, maxRe
  * The Teams app, on the Microsoft 365 Agents SDK: Teams posts activities to /api/messages on the bot's own server
  * (see messages-route.ts for what is checked before any of them is handled). A message is the same request as a
  * Slack command (`connector health` in a personal chat, `@connector-ops connector health` in a channel), answered
- * through the same dispatcher; its turn ends at the acknowledgement, and the answers are posted after it, as
+ * through the same dispatcher; its turn ends before the request runs, and the answers are posted after it, as
  * Adaptive Cards. A card's button (an `adaptiveCard/action` invoke) is a request of the person who pressed it. A
  * redelivered activity runs nothing; where the bot is installed or messaged is remembered, for later posts (the
  * outbox's, through `outbound`), and an installation is welcomed with a card.
@@ -141,19 +141,21 @@ export class TeamsAdapter implements ChatAdapter {
       return answerInvoke(context, RECEIVED);
     }
     const waited = new AbortController();
-    const updated = this.options.updates.next(pressed, waited.signal);
-    const running = this.run(activity, key, request, reference);
-    if (!running) return answerInvoke(context, { kind: 'message', text: 'Already received: the answer follows in the chat.' });
-    await running.acknowledged;
     const timer = setTimeout(() => waited.abort(), PRESSED_CARD_WAIT_MS);
-    const card = await Promise.race([updated, running.done.then(() => undefined)]);
-    clearTimeout(timer);
-    waited.abort();
-    answerInvoke(context, card ? { kind: 'card', card: singleCard(card, this.options.redact) } : RECEIVED);
+    try {
+      const updated = this.options.updates.next(pressed, waited.signal);
+      const done = this.run(activity, key, request, reference);
+      if (!done) return answerInvoke(context, { kind: 'message', text: 'Already received: the answer follows in the chat.' });
+      const card = await Promise.race([updated, done.then(() => undefined)]);
+      answerInvoke(context, card ? { kind: 'card', card: singleCard(card, this.options.redact) } : RECEIVED);
+    } finally {
+      clearTimeout(timer);
+      waited.abort();
+    }
   }
 
   /** A message's or a press's request, unless it was delivered before (undefined then): remembered where, and handed on. */
-  private run(activity: Activity, key: string, request: ChatRequest, reference: ConversationReference): ReturnType<TeamsAdapter['handOn']> | undefined {
+  private run(activity: Activity, key: string, request: ChatRequest, reference: ConversationReference): Promise<void> | undefined {
     if (activity.id && !this.firstDelivery(key)) return undefined;
     this.remember(activity);
     return this.handOn(request, reference);
@@ -168,13 +170,10 @@ export class TeamsAdapter implements ChatAdapter {
     );
   }
 
-  /** Through the dispatcher, answered through a reply port of its own: `acknowledged` once the request is (or done), `done` when it is. */
-  private handOn(request: ChatRequest, reference: ConversationReference): { acknowledged: Promise<void>; done: Promise<void> } {
-    let acknowledged!: () => void;
-    const ack = new Promise<void>((resolve) => (acknowledged = resolve));
-    const reply = new TeamsReply({ adapter: this.adapter, reference, ack: acknowledged, redact: this.options.redact });
-    const done = this.track(this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed')));
-    return { acknowledged: Promise.race([ack, done]), done };
+  /** Through the dispatcher, answered through a reply port of its own; resolves when the request is done. */
+  private handOn(request: ChatRequest, reference: ConversationReference): Promise<void> {
+    const reply = new TeamsReply({ adapter: this.adapter, reference, redact: this.options.redact });
+    return this.track(this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed')));
   }
 
   /**
@@ -186,7 +185,7 @@ export class TeamsAdapter implements ChatAdapter {
     const where = this.whereOf(activity);
     if (!this.firstDelivery(`teams:welcome:${conversationKey(conversationOf(activity))}:${Math.floor(Date.now() / WELCOME_ONCE_MS)}`)) return;
     const place = activity.conversation?.conversationType === 'personal' ? 'personal' : 'channel';
-    const reply = new TeamsReply({ adapter: this.adapter, reference: where, ack: () => undefined, redact: this.options.redact });
+    const reply = new TeamsReply({ adapter: this.adapter, reference: where, redact: this.options.redact });
     this.track(
       this.options
         .connectors()

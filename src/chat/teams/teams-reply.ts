@@ -10,8 +10,6 @@ export interface TeamsReplyOptions {
   adapter: TeamsCloudAdapter;
   /** The conversation of the message being answered, with that message's id: answers go in its thread. */
   reference: ConversationReference;
-  /** Lets the turn end, and Teams have its HTTP answer. */
-  ack: () => void;
   redact: (text: string) => string;
 }
 
@@ -19,7 +17,8 @@ export interface TeamsReplyOptions {
 const POSTED = /^teams:(.+)\|(.+)$/;
 
 /**
- * A Teams message's reply port. The turn ends at the acknowledgement (the SDK revokes its TurnContext then), so
+ * A Teams message's reply port. Teams has had its HTTP answer before the request runs (or, for a press on a card that
+ * changes, waits for that card, not for the acknowledgement), and the SDK revokes the TurnContext then, so
  * every post goes through a connector client of its own, as the app: a reply to the message (in its thread, in a
  * channel), updates in place, replies in a posted message's thread. Teams has no messages only one person sees:
  * a private answer in a channel or group chat is a reply in the thread of the message it answers. Everything
@@ -33,9 +32,8 @@ export class TeamsReply implements ReplyPort {
     this.options = options;
   }
 
-  async acknowledge(): Promise<void> {
-    this.options.ack();
-  }
+  /** Nothing to tell Teams: its answer does not wait for the request (see the class). */
+  async acknowledge(): Promise<void> {}
 
   async post(message: Message, _visibility: Visibility): Promise<PostedMessage> {
     const { reference } = this.options;
