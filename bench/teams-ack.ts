@@ -13,31 +13,25 @@
  * Targets: every round's p99 ≤ 1.2 × the bare app's, for messages and for invokes alike; every invoke answered well
  * inside Teams' 15 s. Exits 1 when a target is missed. Usage: node bench/teams-ack.ts (npm run bench:teams)
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Activity, ActivityTypes } from '@microsoft/agents-activity';
 import { AgentApplication, AuthType, authorizeJWT, CloudAdapter, OutboundHostValidator, TurnState, type AuthConfiguration, type Request } from '@microsoft/agents-hosting';
 import { pino } from 'pino';
-import { stringify } from 'yaml';
 import { webResponse } from '../src/chat/teams/web-response.ts';
 import { loadConfig } from '../src/config/load.ts';
-import { CHECK_IDS } from '../src/domain/check-result.ts';
 import { BotServer } from '../src/http/server.ts';
 import { createServices } from '../src/root.ts';
 import { TEAMS_APP_ID, TEAMS_TENANT } from '../test/support/teams/keys.ts';
 import { spawnJsonChild } from './support/child-json.ts';
-import { generateConnectorLog } from './support/connector-log.ts';
-import { loopMeter, stall, type LoopReading } from './support/loop-meter.ts';
-import { median, percentile } from './support/stats.ts';
+import { busyConnectors, roundUnderReport } from './support/busy-report.ts';
+import { stall, type LoopReading } from './support/loop-meter.ts';
+import { median, p50p99, percentile } from './support/stats.ts';
 
 const CONCURRENT = 50;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
-const ORDER = [
-  ['ours', 'bare', 'bare', 'ours'],
-  ['bare', 'ours', 'ours', 'bare'],
-] as const;
 const CONNECTORS = 20;
 const TARGET_RATIO = 1.2;
 /** Teams gives up on an invoke after about 15 s: "well inside" it. */
@@ -49,22 +43,11 @@ const work = await mkdtemp(join(tmpdir(), 'cops-bench-teams-'));
 const load = spawnJsonChild(new URL('./support/teams-load.ts', import.meta.url));
 const teams = await load.next<{ authority: string; sidecar: string; serviceUrl: string }>();
 
-// Connectors whose /health answers after 3 s, and a log file each: a report that takes its time and its CPU.
-const slow: Server = createServer((req, res) => {
-  setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"isHealthy":true,"services":{}}'), 3_000);
-});
-const slowPort = await new Promise<number>((resolve) => slow.listen(0, '127.0.0.1', () => resolve((slow.address() as { port: number }).port)));
-const logFile = join(work, 'connector.log');
-await writeFile(logFile, generateConnectorLog(8 * 1024 * 1024, new Date()).bytes);
-const configFile = join(work, 'connector-ops.yml');
-await writeFile(
-  configFile,
-  stringify({ connectors: Array.from({ length: CONNECTORS }, (_, i) => ({ name: `c${i}`, url: `http://127.0.0.1:${slowPort}`, logFiles: [logFile] })) }),
-);
+const connectors = await busyConnectors(work, CONNECTORS);
 const services = createServices(
   loadConfig({
     DATA_DIR: join(work, 'data'),
-    CONNECTOR_OPS_CONFIG: configFile,
+    CONNECTOR_OPS_CONFIG: connectors.configFile,
     [`${SDK}clientId`]: TEAMS_APP_ID,
     [`${SDK}tenantId`]: TEAMS_TENANT,
     [`${SDK}authType`]: 'EntraAuthSideCar',
@@ -138,20 +121,12 @@ interface Round {
 async function round(index: number): Promise<Round> {
   const times = { ours: { messages: [] as number[], invokes: [] as number[] }, bare: { messages: [] as number[], invokes: [] as number[] } };
   let answeredMs = 0;
-  const meter = loopMeter();
-  let reportRunning = true;
-  const report = services.runner.run(services.config.connectors, CHECK_IDS).finally(() => (reportRunning = false));
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  for (const which of ORDER[index % 2]!) {
+  const { loop, underLoad } = await roundUnderReport(services, index, async (which) => {
     const result = await burst(which === 'ours' ? oursUrl : bareUrl);
     times[which].messages.push(...result.messages);
     times[which].invokes.push(...result.invokes);
     if (which === 'ours') answeredMs = Math.max(answeredMs, result.answeredMs);
-  }
-  const underLoad = reportRunning;
-  await report;
-  const loop = meter.take();
-  meter.stop();
+  });
   return { ...times, answeredMs, loop, underLoad };
 }
 
@@ -167,9 +142,8 @@ try {
   for (let index = 0; index < ROUNDS; index++) {
     const r = await round(index);
     rounds.push(r);
-    const pair = (values: number[]) => `${percentile(values, 50).toFixed(0)} / ${percentile(values, 99).toFixed(0)} ms`;
     process.stdout.write(
-      `| ${index + 1} | ${pair(r.bare.messages)} | ${pair(r.ours.messages)} | ${ratioOf(r, 'messages').toFixed(2)} | ${pair(r.bare.invokes)} | ${pair(r.ours.invokes)} | ${ratioOf(r, 'invokes').toFixed(2)} | ${stall(r.loop)} | ${r.answeredMs.toFixed(0)} ms |${r.underLoad ? '' : ' the report ended before the last burst'}\n`,
+      `| ${index + 1} | ${p50p99(r.bare.messages)} | ${p50p99(r.ours.messages)} | ${ratioOf(r, 'messages').toFixed(2)} | ${p50p99(r.bare.invokes)} | ${p50p99(r.ours.invokes)} | ${ratioOf(r, 'invokes').toFixed(2)} | ${stall(r.loop)} | ${r.answeredMs.toFixed(0)} ms |${r.underLoad ? '' : ' the report ended before the last burst'}\n`,
     );
   }
   const ratios = { messages: rounds.map((r) => ratioOf(r, 'messages')), invokes: rounds.map((r) => ratioOf(r, 'invokes')) };
@@ -188,7 +162,7 @@ try {
   await ours.close();
   services.close();
   bareServer.close();
-  slow.close();
+  connectors.close();
   load.end();
   await rm(work, { recursive: true, force: true });
 }

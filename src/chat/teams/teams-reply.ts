@@ -1,6 +1,7 @@
 import { Activity, ActivityTypes, type ConversationReference } from '@microsoft/agents-activity';
 import type { Message } from '../../domain/message.ts';
 import type { PostedMessage, ReplyPort, Visibility } from '../../domain/reply.ts';
+import { inSlice } from '../../integrations/cooperative.ts';
 import { redactMessage } from '../redact-message.ts';
 import { renderTeams } from './render.ts';
 import { cardAttachment, type AdaptiveCard } from './render-card.ts';
@@ -40,7 +41,7 @@ export class TeamsReply implements ReplyPort {
     const conversationId = reference.conversation.id;
     const client = await this.client(conversationId);
     let first: PostedMessage | undefined;
-    for (const activity of this.activities(message, reference)) {
+    for (const activity of await this.activities(message, reference)) {
       const { id } = reference.activityId ? await client.replyToActivity(conversationId, reference.activityId, activity) : await client.sendToConversation(conversationId, activity);
       first ??= postedIn(conversationId, id);
     }
@@ -51,7 +52,7 @@ export class TeamsReply implements ReplyPort {
   async update(posted: PostedMessage, message: Message): Promise<void> {
     const { conversationId, activityId } = parsePosted(posted);
     const client = await this.client(conversationId);
-    const [activity] = this.activities(message, this.in(conversationId), 1);
+    const [activity] = await this.activities(message, this.in(conversationId), 1);
     activity!.id = activityId;
     await client.updateActivity(conversationId, activityId, activity!);
   }
@@ -63,7 +64,7 @@ export class TeamsReply implements ReplyPort {
     const thread = inChannel && !conversationId.includes(';messageid=') ? `${conversationId};messageid=${activityId}` : conversationId;
     const client = await this.client(thread);
     let first: PostedMessage | undefined;
-    for (const activity of this.activities(message, this.in(thread))) {
+    for (const activity of await this.activities(message, this.in(thread))) {
       const { id } = await client.sendToConversation(thread, activity);
       first ??= postedIn(thread, id);
     }
@@ -78,9 +79,12 @@ export class TeamsReply implements ReplyPort {
     return { ...this.options.reference, conversation: { ...this.options.reference.conversation, id: conversationId } };
   }
 
-  /** One message activity per card; the summary is what a notification shows. */
-  private activities(message: Message, reference: ConversationReference, maxCards?: number): Activity[] {
-    const { summary, cards } = renderTeams(redactMessage(message, this.options.redact), maxCards === undefined ? {} : { maxCards });
+  /**
+   * One message activity per card; the summary is what a notification shows. Rendered in a slice of the event loop:
+   * fifty answers at once render a few at a time, between Teams' next requests, not in one block that holds them.
+   */
+  private async activities(message: Message, reference: ConversationReference, maxCards?: number): Promise<Activity[]> {
+    const { summary, cards } = await inSlice(() => renderTeams(redactMessage(message, this.options.redact), maxCards === undefined ? {} : { maxCards }));
     const { activityId: _replyTo, ...where } = reference;
     return cards.map((card: AdaptiveCard) =>
       Activity.fromObject({ type: ActivityTypes.Message, summary, attachments: [cardAttachment(card)] }).applyConversationReference(where as ConversationReference),
