@@ -32,6 +32,7 @@ const ROOMS = [
   // One platform never imports another's folder.
   ['chat/console', CHAT_PLATFORM],
   ['chat/slack', CHAT_PLATFORM],
+  ['chat/teams', CHAT_PLATFORM],
 ];
 
 const DEEPEST = 4;

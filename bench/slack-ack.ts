@@ -13,30 +13,23 @@
  * Targets: every round's p99 ≤ 1.2 × the bare app's, and no stall of 50 ms or more.
  * Exits 1 when a target is missed. Usage: node bench/slack-ack.ts (npm run bench:slack)
  */
-import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { pino } from 'pino';
-import { stringify } from 'yaml';
 import { loadConfig } from '../src/config/load.ts';
-import { CHECK_IDS } from '../src/domain/check-result.ts';
 import { BotServer } from '../src/http/server.ts';
 import { createServices } from '../src/root.ts';
 import { spawnJsonChild } from './support/child-json.ts';
-import { generateConnectorLog } from './support/connector-log.ts';
-import { loopMeter, stall, type LoopReading } from './support/loop-meter.ts';
-import { median, percentile } from './support/stats.ts';
+import { busyConnectors, roundUnderReport } from './support/busy-report.ts';
+import { stall, type LoopReading } from './support/loop-meter.ts';
+import { median, p50p99, percentile } from './support/stats.ts';
 
 const SECRET = 'bench-signing-secret';
 const CONCURRENT = 50;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
-/** A round's bursts: each server's two meet the report's moments alike; the next round starts with the other. */
-const ORDER = [
-  ['ours', 'bare', 'bare', 'ours'],
-  ['bare', 'ours', 'ours', 'bare'],
-] as const;
 const CONNECTORS = 20;
 const TARGET_RATIO = 1.2;
 const TARGET_STALL_MS = 50;
@@ -47,20 +40,9 @@ const work = await mkdtemp(join(tmpdir(), 'cops-bench-slack-'));
 const load = spawnJsonChild(new URL('./support/slack-load.ts', import.meta.url));
 const slack = await load.next<{ apiUrl: string; botToken: string }>();
 
-// Connectors whose /health answers after 3 s, and a log file each: a report that takes its time and its CPU.
-const slow: Server = createServer((req, res) => {
-  setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"isHealthy":true,"services":{}}'), 3_000);
-});
-const slowPort = await new Promise<number>((resolve) => slow.listen(0, '127.0.0.1', () => resolve((slow.address() as { port: number }).port)));
-const logFile = join(work, 'connector.log');
-await writeFile(logFile, generateConnectorLog(8 * 1024 * 1024, new Date()).bytes);
-const configFile = join(work, 'connector-ops.yml');
-await writeFile(
-  configFile,
-  stringify({ connectors: Array.from({ length: CONNECTORS }, (_, i) => ({ name: `c${i}`, url: `http://127.0.0.1:${slowPort}`, logFiles: [logFile] })) }),
-);
+const connectors = await busyConnectors(work, CONNECTORS);
 const services = createServices(
-  loadConfig({ DATA_DIR: join(work, 'data'), CONNECTOR_OPS_CONFIG: configFile, SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl }),
+  loadConfig({ DATA_DIR: join(work, 'data'), CONNECTOR_OPS_CONFIG: connectors.configFile, SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl }),
   silent,
 );
 const ours = new BotServer({ host: '127.0.0.1', port: 0, routes: services.routes, logger: silent });
@@ -98,20 +80,11 @@ interface Round {
 async function round(index: number): Promise<Round> {
   const times = { ours: [] as number[], bare: [] as number[] };
   let answeredMs = 0;
-  const meter = loopMeter();
-  let reportRunning = true;
-  // The report runs throughout the bursts, in this process.
-  const report = services.runner.run(services.config.connectors, CHECK_IDS).finally(() => (reportRunning = false));
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  for (const which of ORDER[index % 2]!) {
+  const { loop, underLoad } = await roundUnderReport(services, index, async (which) => {
     const result = await burst(which === 'ours' ? oursUrl : bareUrl);
     times[which].push(...result.times);
     if (which === 'ours') answeredMs = Math.max(answeredMs, result.answeredMs);
-  }
-  const underLoad = reportRunning;
-  await report;
-  const loop = meter.take();
-  meter.stop();
+  });
   return { ...times, answeredMs, loop, underLoad };
 }
 
@@ -127,9 +100,8 @@ try {
   for (let index = 0; index < ROUNDS; index++) {
     const r = await round(index);
     rounds.push(r);
-    const pair = (values: number[]) => `${percentile(values, 50).toFixed(0)} / ${percentile(values, 99).toFixed(0)} ms`;
     process.stdout.write(
-      `| ${index + 1} | ${pair(r.bare)} | ${pair(r.ours)} | ${ratioOf(r).toFixed(2)} | ${stall(r.loop)} | ${r.loop.p99DelayMs.toFixed(0)} ms | ${r.answeredMs.toFixed(0)} ms |${r.underLoad ? '' : ' the report ended before the last burst'}\n`,
+      `| ${index + 1} | ${p50p99(r.bare)} | ${p50p99(r.ours)} | ${ratioOf(r).toFixed(2)} | ${stall(r.loop)} | ${r.loop.p99DelayMs.toFixed(0)} ms | ${r.answeredMs.toFixed(0)} ms |${r.underLoad ? '' : ' the report ended before the last burst'}\n`,
     );
     if (process.env.BENCH_VERBOSE) process.stdout.write(`slowest: ours ${slowest(r.ours)}; bare ${slowest(r.bare)}\n`);
   }
@@ -147,7 +119,7 @@ try {
   await ours.close();
   services.close();
   bareServer.close();
-  slow.close();
+  connectors.close();
   load.end();
   await rm(work, { recursive: true, force: true });
 }

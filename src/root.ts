@@ -5,6 +5,7 @@ import { teamsPlatform } from './chat/teams/teams-platform.ts';
 import { diskPaths } from './checks/index.ts';
 import type { Config } from './config/config.ts';
 import { OutboxWorker } from './delivery/outbox-worker.ts';
+import { PostUpdates } from './delivery/post-updates.ts';
 import { parseConversation, type ConversationTransport } from './delivery/transport.ts';
 import { ConfiguredAccess } from './domain/access.ts';
 import { LastKnownStatus, recordingLastKnown } from './domain/last-known.ts';
@@ -147,6 +148,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     home: homeOverview(directory, lastKnown, operations),
     connectors: async () => (await directory.list(AbortSignal.timeout(10_000))).connectors,
     countRefused: (platform) => metrics.refusedDeliveries.inc({ platform }),
+    updates: new PostUpdates(outbox),
     openStore: () => {
       const connection = Store.open(storePath(config), { durability: 'process', health: store.health });
       platformStores.push(connection);

@@ -11,3 +11,8 @@ export function percentile(values: readonly number[], p: number): number {
 function sorted(values: readonly number[]): number[] {
   return [...values].sort((a, b) => a - b);
 }
+
+/** `p50 / p99 ms`, as the benchmarks' tables show latencies. */
+export function p50p99(values: readonly number[]): string {
+  return `${percentile(values, 50).toFixed(0)} / ${percentile(values, 99).toFixed(0)} ms`;
+}

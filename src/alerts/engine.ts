@@ -243,6 +243,23 @@ export class AlertEngine implements Service {
     return found;
   }
 
+  /**
+   * The posts of the firing alerts a silence names, updated for everyone to say whether a silence holds each back
+   * now: as a person's silence begins or ends, within its transaction.
+   */
+  showSilence(silence: Pick<Silence, 'scope' | 'target'>, now = this.now()): void {
+    const { store, alerts, outbox, timezone } = this.options;
+    store.atomic(() => {
+      const silences = this.options.silences.active(now);
+      for (const alert of alerts.open()) {
+        const named = silence.scope === 'alert' ? alert.id === silence.target : alert.connector === silence.target;
+        if (!named || alert.state !== 'firing' || alert.posts === 0) continue;
+        const message = alertMessage(alert, 'firing', now, timezone, silenceOf(silences, alert, now));
+        outbox.enqueueMany(alert.conversations.map((conversation) => ({ conversation, message, updateOf: alertPostKey(alert) })));
+      }
+    });
+  }
+
   /** Alerts pending or firing, and whether a silence holds each back. */
   active(now = this.now()): Array<{ alert: Alert; silencedBy?: Silence }> {
     const silences = this.options.silences.active(now);

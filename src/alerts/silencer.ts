@@ -9,7 +9,7 @@ export interface SilencerOptions {
   store: Store;
   silences: SilenceStore;
   audit: AuditLog;
-  engine: Pick<AlertEngine, 'wake'>;
+  engine: Pick<AlertEngine, 'wake' | 'showSilence'>;
   /** An operation's own silence lasts this long after it ends (the hold time and group_wait): its recovery raises nothing. */
   settleMs: number;
 }
@@ -25,7 +25,7 @@ export class Silencer {
   }
 
   silence(input: { scope: Silence['scope']; target: string; connector: string; durationMs: number; reason?: string; by: Person; now: Date }): Silence {
-    const { store, silences, audit } = this.options;
+    const { store, silences, audit, engine } = this.options;
     const silence = store.atomic(() => {
       const added = silences.add({
         scope: input.scope,
@@ -36,6 +36,7 @@ export class Silencer {
         createdBy: input.by,
       });
       audit.append({ at: input.now, event: 'silenced', connector: input.connector, actor: input.by, detail: { silence: added.id, scope: added.scope, target: added.target, until: added.endsAt.toISOString(), ...(input.reason && { reason: input.reason }) } });
+      engine.showSilence(added, input.now);
       return added;
     });
     return silence;
@@ -49,6 +50,7 @@ export class Silencer {
     store.atomic(() => {
       silences.end(id, now);
       audit.append({ at: now, event: 'unsilenced', ...(found.scope === 'connector' && { connector: found.target }), actor: by, detail: { silence: id, scope: found.scope, target: found.target } });
+      engine.showSilence(found, now);
     });
     engine.wake();
     return true;

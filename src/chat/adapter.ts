@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.ts';
+import type { PostUpdates } from '../delivery/post-updates.ts';
 import type { ConversationTransport } from '../delivery/transport.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { Message } from '../domain/message.ts';
@@ -42,6 +43,8 @@ export interface ChatContext {
   connectors: () => Promise<readonly Connector[]>;
   /** Counts a delivery the platform refused before its SDK saw it (a signed request of a shape it never sends). */
   countRefused: (platform: string) => void;
+  /** The updates of posted messages as they are queued (a request's message once decided), for a platform that answers a press with them. */
+  updates: PostUpdates;
   /** A connection to the store of the platform's own, durable as far as the process and closed with the bot. */
   openStore: () => Store;
 }

@@ -1,4 +1,4 @@
-import type { Alert } from './alert.ts';
+import type { Alert, Silence } from './alert.ts';
 import { approximateDuration } from './duration.ts';
 import type { Block, Button, Message } from './message.ts';
 import type { CheckStatus } from './status.ts';
@@ -15,10 +15,11 @@ const KIND_TITLES: Record<Alert['kind'], string> = {
 
 /**
  * One alert as a message: what, where, since when, how often; what a known error means and the next step; the
- * buttons that silence it or start the fix. The same message is updated in place as the count grows, and
+ * buttons that silence it or start the fix. The same message is updated in place as the count grows, when a
+ * silence begins or ends (`silencedBy`: it says who silenced it until when, and offers no more silences), and
  * once more when the alert resolves.
  */
-export function alertMessage(alert: Alert, phase: AlertPhase, now: Date, timezone: string): Message {
+export function alertMessage(alert: Alert, phase: AlertPhase, now: Date, timezone: string, silencedBy?: Silence): Message {
   const time = (at: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: timezone, timeStyle: 'short', dateStyle: 'medium' }).format(at);
   const status: CheckStatus = phase === 'resolved' ? 'ok' : alert.severity;
   const prefix = phase === 'resolved' ? 'RESOLVED' : phase === 'reminder' ? 'STILL FIRING' : alert.severity.toUpperCase();
@@ -27,7 +28,12 @@ export function alertMessage(alert: Alert, phase: AlertPhase, now: Date, timezon
   if (alert.detail && alert.detail !== alert.title) blocks.push({ type: 'section', text: alert.detail });
   blocks.push({ type: 'fields', fields: facts(alert, phase, now, time) });
   if (alert.hint) blocks.push({ type: 'section', text: `${alert.hint.explanation}\n→ ${alert.hint.nextStep}` });
-  const buttons = phase === 'resolved' ? [] : actions(alert);
+  const silenced = phase !== 'resolved' && silencedBy;
+  if (silenced) {
+    const by = silenced.createdBy ? ` by ${silenced.createdBy.displayName}` : '';
+    blocks.push({ type: 'section', text: `Silenced${by} until ${time(silenced.endsAt)} (silence ${silenced.id}; /connector unsilence ${silenced.id} ends it).` });
+  }
+  const buttons = phase === 'resolved' ? [] : actions(alert, !silenced);
   if (buttons.length > 0) blocks.push({ type: 'actions', buttons });
   blocks.push({ type: 'context', text: `alert ${alert.id} · ${phase === 'resolved' ? 'resolved' : 'updated'} ${time(now)} (${timezone})` });
   return { text: `${headline}: ${alert.title}`, blocks };
@@ -47,11 +53,12 @@ function facts(alert: Alert, phase: AlertPhase, now: Date, time: (at: Date) => s
   return facts;
 }
 
-function actions(alert: Alert): Button[] {
+function actions(alert: Alert, silenceable: boolean): Button[] {
   const fixes: Button[] = [];
   if (alert.kind === 'health') fixes.push({ label: 'Request restart', command: `/connector restart ${alert.connector}` });
   if (alert.kind === 'image-update') fixes.push({ label: 'Request update', command: `/connector update ${alert.connector}` });
   if (alert.kind === 'error-group') fixes.push({ label: 'Details', command: `/connector logs ${alert.connector} --details` });
+  if (!silenceable) return fixes;
   return [
     ...fixes,
     { label: 'Silence 1 h', command: `/connector silence ${alert.id} 1h` },

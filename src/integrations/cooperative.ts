@@ -29,3 +29,12 @@ export async function inSlice<T>(piece: () => T): Promise<T> {
   }
   return piece();
 }
+
+/**
+ * One turn of the event loop, so that what is queued (other deliveries, their acknowledgements) runs first; then
+ * a share of a turn: fifty commands at once answer in slices, not in one block that holds the next acknowledgements.
+ */
+export async function afterPendingAcks(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await inSlice(() => undefined);
+}

@@ -58,7 +58,7 @@ export interface OutboxCounts {
  */
 export class Outbox {
   /** `enqueued` after each item this process queues (inside a transaction, before it commits: look after this turn). */
-  readonly events = new EventEmitter<{ enqueued: [] }>();
+  readonly events = new EventEmitter<{ enqueued: [item: OutboxEntry & { id: number }] }>();
   private readonly store: Store;
   private readonly clock: () => Date;
   private settlements = 0;
@@ -77,8 +77,9 @@ export class Outbox {
     const { lastInsertRowid } = this.store.db
       .prepare('INSERT INTO outbox (conversation, message, key, update_of, thread_of, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(conversation, JSON.stringify(message), options.key ?? null, options.updateOf ?? null, options.threadOf ?? null, now, now);
-    this.events.emit('enqueued');
-    return Number(lastInsertRowid);
+    const id = Number(lastInsertRowid);
+    this.events.emit('enqueued', { id, conversation, message, ...options });
+    return id;
   }
 
   /**
@@ -90,6 +91,19 @@ export class Outbox {
     this.store.db
       .prepare(`INSERT INTO outbox (conversation, message, key, state, created_at, next_at, ref, settled_at, anew) VALUES (?, ?, ?, 'delivered', ?, ?, ?, ?, ?)`)
       .run(conversation, JSON.stringify(message), key, now, now, ref, now, Number(anew));
+  }
+
+  /** The platform's reference of the latest delivered post with `key` in its conversation: what an update of that key replaces. */
+  postRef(conversation: string, key: string): string | undefined {
+    const row = this.store.db.prepare(`SELECT ref FROM outbox WHERE conversation = ? AND key = ? AND state = 'delivered' ORDER BY id DESC LIMIT 1`).get(conversation, key) as
+      | { ref: string | null }
+      | undefined;
+    return row?.ref ?? undefined;
+  }
+
+  /** Whether the post `ref` is known by a key, so that updates of it may be queued (a request's message, an alert). */
+  knowsPost(ref: string): boolean {
+    return this.store.db.prepare(`SELECT 1 FROM outbox WHERE ref = ? AND key IS NOT NULL AND state = 'delivered' LIMIT 1`).get(ref) !== undefined;
   }
 
   /** Queues all of them or none, in this order; inside an open transaction, as part of it. */

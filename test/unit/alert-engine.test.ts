@@ -238,6 +238,25 @@ describe('the alert engine', () => {
     expect(t.queued().map((p) => p.text)).toEqual([expect.stringContaining('CRITICAL · main · health')]);
   });
 
+  it("a person's silence updates the alert's message for everyone (who, until when, no more Silence buttons), and its end updates it back", () => {
+    const silencer = new Silencer({ store: t.store, silences: t.silences, audit: new AuditLog(t.store), engine: t.engine, settleMs: TIMERS.holdMs + TIMERS.groupWaitMs });
+    t.engine.recordErrors('main', ERRORS(3), at(0));
+    t.engine.tick(at(30));
+    const [post] = t.queued();
+    expect(post!.message).toContain('Silence 1 h');
+    const alert = t.engine.active(at(40))[0]!.alert;
+    const silence = silencer.silence({ scope: 'alert', target: alert.id, connector: 'main', durationMs: 3600 * S, by: { platform: 'teams', id: 'ada', displayName: 'Ada Lovelace' }, now: at(40) });
+    const silenced = t.queued()[1]!;
+    expect(silenced).toMatchObject({ conversation: 'slack:COPS', kind: 'update', ref: post!.ref });
+    expect(silenced.message).toContain(`Silenced by Ada Lovelace until 1 Dec 2026, 10:00 (silence ${silence.id}`);
+    expect(silenced.message).not.toContain('Silence 1 h');
+    expect(silencer.unsilence(silence.id, { platform: 'teams', id: 'ada', displayName: 'Ada Lovelace' }, at(50))).toBe(true);
+    const ended = t.queued()[2]!;
+    expect(ended).toMatchObject({ kind: 'update', ref: post!.ref });
+    expect(ended.message).not.toContain('Silenced by');
+    expect(ended.message).toContain('Silence 1 h');
+  });
+
   it('drops what is over: resolved alerts and hourly counts older than 8 days, silences ended 30 days ago', () => {
     t.engine.recordErrors('main', ERRORS(2), at(0));
     t.silences.add({ scope: 'connector', target: 'main', startsAt: at(0), endsAt: at(60) });

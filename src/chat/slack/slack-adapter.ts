@@ -3,7 +3,7 @@ import { App, SocketModeReceiver, type BlockAction, type ButtonAction } from '@s
 import { WebClient } from '@slack/web-api';
 import type { SlackSettings } from '../../config/config.ts';
 import type { RouteHandler } from '../../http/server.ts';
-import { inSlice } from '../../integrations/cooperative.ts';
+import { afterPendingAcks } from '../../integrations/cooperative.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Deliveries } from '../../store/deliveries.ts';
@@ -275,13 +275,4 @@ export class SlackAdapter implements ChatAdapter {
     this.options.logger.warn(what, 'Slack delivery refused before any handler ran');
     this.options.countRefused?.();
   }
-}
-
-/**
- * One turn of the event loop, so that what is queued (other deliveries, their acknowledgements) runs first; then
- * a share of a turn: fifty commands at once answer in slices, not in one block that holds the next acknowledgements.
- */
-async function afterPendingAcks(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-  await inSlice(() => undefined);
 }

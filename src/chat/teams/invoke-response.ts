@@ -1,8 +1,12 @@
 import { Activity, ActivityTypes } from '@microsoft/agents-activity';
 import { INVOKE_RESPONSE_KEY, type TurnContext } from '@microsoft/agents-hosting';
+import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from './render-card.ts';
 
-/** What an `adaptiveCard/action` invoke is answered with: a short message Teams shows the person who pressed, or an error. */
-export type InvokeAnswer = { kind: 'message'; text: string } | { kind: 'error'; statusCode: 400 | 500; code: string; text: string };
+/**
+ * What an `adaptiveCard/action` invoke is answered with: the card pressed as it now is (Teams replaces it for the
+ * person who pressed), a short message Teams shows that person, or an error.
+ */
+export type InvokeAnswer = { kind: 'card'; card: AdaptiveCard } | { kind: 'message'; text: string } | { kind: 'error'; statusCode: 400 | 500; code: string; text: string };
 
 /**
  * The invoke's HTTP answer, set before the turn ends: always 200 (anything else shows "Unable to reach app"), the
@@ -11,9 +15,16 @@ export type InvokeAnswer = { kind: 'message'; text: string } | { kind: 'error'; 
  * may have none.
  */
 export function answerInvoke(context: TurnContext, answer: InvokeAnswer): void {
-  const body =
-    answer.kind === 'message'
-      ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.text }
-      : { statusCode: answer.statusCode, type: 'application/vnd.microsoft.error', value: { code: answer.code, message: answer.text } };
-  context.turnState.set(INVOKE_RESPONSE_KEY, Activity.fromObject({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } }));
+  context.turnState.set(INVOKE_RESPONSE_KEY, Activity.fromObject({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: bodyOf(answer) } }));
+}
+
+function bodyOf(answer: InvokeAnswer) {
+  switch (answer.kind) {
+    case 'card':
+      return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: answer.card };
+    case 'message':
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.text };
+    case 'error':
+      return { statusCode: answer.statusCode, type: 'application/vnd.microsoft.error', value: { code: answer.code, message: answer.text } };
+  }
 }

@@ -8,14 +8,16 @@ import type { Logger } from '../../logging/logger.ts';
 import type { Deliveries } from '../../store/deliveries.ts';
 import { StoreError } from '../../store/store-error.ts';
 import type { TeamsConversations } from '../../store/teams-conversations.ts';
+import type { PostUpdates } from '../../delivery/post-updates.ts';
 import type { ConversationTransport } from '../../delivery/transport.ts';
 import type { ChatAdapter, Dispatch } from '../adapter.ts';
 import { describeConnectorFailure, type ConnectorCallPolicy } from './connector-guard.ts';
-import { answerInvoke } from './invoke-response.ts';
+import { answerInvoke, type InvokeAnswer } from './invoke-response.ts';
+import { afterPendingAcks } from '../../integrations/cooperative.ts';
 import { messagesRoute, TEAMS_MESSAGES_PATH } from './messages-route.ts';
 import { TeamsCloudAdapter } from './teams-cloud-adapter.ts';
 import { welcomeMessage } from './render-welcome.ts';
-import { TeamsReply } from './teams-reply.ts';
+import { postedIn, singleCard, TeamsReply } from './teams-reply.ts';
 import { teamsTransport } from './teams-transport.ts';
 import { buttonCommand, commandText, conversationOf, teamsRequest } from './teams-request.ts';
 
@@ -30,10 +32,20 @@ export interface TeamsAdapterOptions {
   connectors: () => Promise<readonly Connector[]>;
   /** Counts a request refused before any handler ran. */
   countRefused?: () => void;
+  /** The updates of posted cards as they are queued: a press that decides is answered with the card as it now is. */
+  updates: PostUpdates;
 }
 
 /** Teams' two activities of one installation come together; a reinstallation later is welcomed again. */
 const WELCOME_ONCE_MS = 10 * 60_000;
+
+/**
+ * How long a press on a card that may change (a request's, an alert's) waits for the card as it now is: the
+ * decision is written within milliseconds of the press; Teams gives up on an invoke after about 15 s.
+ */
+const PRESSED_CARD_WAIT_MS = 3_000;
+
+const RECEIVED: InvokeAnswer = { kind: 'message', text: 'Received: the answer follows in the chat.' };
 
 /** Answers within a request: a call gets 10 s, and one 429 is waited out if Teams asks for at most 5 s. */
 const REPLY_CALLS: ConnectorCallPolicy = { timeoutMs: 10_000, attempts: 2, maxRetryAfterMs: 5_000 };
@@ -42,7 +54,7 @@ const REPLY_CALLS: ConnectorCallPolicy = { timeoutMs: 10_000, attempts: 2, maxRe
  * The Teams app, on the Microsoft 365 Agents SDK: Teams posts activities to /api/messages on the bot's own server
  * (see messages-route.ts for what is checked before any of them is handled). A message is the same request as a
  * Slack command (`connector health` in a personal chat, `@connector-ops connector health` in a channel), answered
- * through the same dispatcher; its turn ends at the acknowledgement, and the answers are posted after it, as
+ * through the same dispatcher; its turn ends before the request runs, and the answers are posted after it, as
  * Adaptive Cards. A card's button (an `adaptiveCard/action` invoke) is a request of the person who pressed it. A
  * redelivered activity runs nothing; where the bot is installed or messaged is remembered, for later posts (the
  * outbox's, through `outbound`), and an installation is welcomed with a card.
@@ -102,39 +114,72 @@ export class TeamsAdapter implements ChatAdapter {
     }
   }
 
-  private async message(activity: Activity): Promise<void> {
-    // Teams sends an activity again when its answer was late; the first claim of it runs, in any bot process.
-    if (activity.id && !this.firstDelivery(`teams:activity:${activity.conversation?.id}:${activity.id}`)) return;
-    this.remember(activity);
-    await this.handOn(teamsRequest(activity, commandText(activity)), activity.getConversationReference());
+  /**
+   * A message: its turn ends at once (Teams has its answer); its work comes after the answers of the activities
+   * waiting behind it. Teams sends an activity again when its answer was late: the first claim of it runs, in any
+   * bot process.
+   */
+  private message(activity: Activity): void {
+    const request = teamsRequest(activity, commandText(activity));
+    const reference = activity.getConversationReference();
+    this.afterPendingAnswers(() => void this.run(activity, `teams:activity:${activity.conversation?.id}:${activity.id}`, request, reference));
   }
 
   /**
    * A button of one of our cards (Action.Execute): its command runs as if the person who pressed it had typed it,
-   * answered in the chat below the card. The invoke itself is answered once the request is acknowledged, always
-   * with HTTP 200: Teams shows "Unable to reach app" for anything else, and presses again when no answer came in time.
+   * answered in the chat below the card. The invoke is answered always with HTTP 200 (Teams shows "Unable to reach
+   * app" for anything else, and presses again when no answer came in time). A card that may change (a request's,
+   * an alert's) is answered with the card as the press made it, when its update is queued within a few seconds (the
+   * outbox still updates it for everyone, and nothing waits for either); any other press at once, as a message is.
    */
   private async action(context: TurnContext): Promise<void> {
     const { activity } = context;
     const command = buttonCommand(activity.value);
     if (command === undefined) return answerInvoke(context, { kind: 'error', statusCode: 400, code: 'BadRequest', text: 'This button is not one of connector-ops.' });
-    if (activity.id && !this.firstDelivery(`teams:invoke:${activity.conversation?.id}:${activity.id}`)) {
-      return answerInvoke(context, { kind: 'message', text: 'Already received: the answer follows in the chat.' });
-    }
-    this.remember(activity);
+    const key = `teams:invoke:${activity.conversation?.id}:${activity.id}`;
+    const request = teamsRequest(activity, command, 'button');
     const { activityId: _invoke, ...where } = activity.getConversationReference();
     // Answers go below the card pressed: the message holding it is the one the invoke replies to.
-    await this.handOn(teamsRequest(activity, command, 'button'), { ...where, ...(activity.replyToId && { activityId: activity.replyToId }) } as ConversationReference);
-    await answerInvoke(context, { kind: 'message', text: 'Received: the answer follows in the chat.' });
+    const reference = { ...where, ...(activity.replyToId && { activityId: activity.replyToId }) } as ConversationReference;
+    const pressed = activity.replyToId ? postedIn(activity.conversation?.id ?? '', activity.replyToId).id : undefined;
+    if (pressed === undefined || !this.inStoreOr(() => this.options.updates.updatable(pressed), false)) {
+      this.afterPendingAnswers(() => void this.run(activity, key, request, reference));
+      return answerInvoke(context, RECEIVED);
+    }
+    const waited = new AbortController();
+    const timer = setTimeout(() => waited.abort(), PRESSED_CARD_WAIT_MS);
+    try {
+      const updated = this.options.updates.next(pressed, waited.signal);
+      const done = this.run(activity, key, request, reference);
+      if (!done) return answerInvoke(context, { kind: 'message', text: 'Already received: the answer follows in the chat.' });
+      const card = await Promise.race([updated, done.then(() => undefined)]);
+      answerInvoke(context, card ? { kind: 'card', card: singleCard(card, this.options.redact) } : RECEIVED);
+    } finally {
+      clearTimeout(timer);
+      waited.abort();
+    }
   }
 
-  /** Through the dispatcher, answered through a reply port of its own; resolves once the request is acknowledged (or done). */
-  private async handOn(request: ChatRequest, reference: ConversationReference): Promise<void> {
-    let acknowledged!: () => void;
-    const ack = new Promise<void>((resolve) => (acknowledged = resolve));
-    const reply = new TeamsReply({ adapter: this.adapter, reference, ack: acknowledged, redact: this.options.redact });
-    const work = this.track(this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed')));
-    await Promise.race([ack, work]);
+  /** A message's or a press's request, unless it was delivered before (undefined then): remembered where, and handed on. */
+  private run(activity: Activity, key: string, request: ChatRequest, reference: ConversationReference): Promise<void> | undefined {
+    if (activity.id && !this.firstDelivery(key)) return undefined;
+    this.remember(activity);
+    return this.handOn(request, reference);
+  }
+
+  /** Work of an activity answered already, after the answers of those queued behind it: a burst is answered first, then worked through. */
+  private afterPendingAnswers(work: () => void): void {
+    void this.track(
+      afterPendingAcks()
+        .then(work)
+        .catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: an activity could not be handled')),
+    );
+  }
+
+  /** Through the dispatcher, answered through a reply port of its own; resolves when the request is done. */
+  private handOn(request: ChatRequest, reference: ConversationReference): Promise<void> {
+    const reply = new TeamsReply({ adapter: this.adapter, reference, redact: this.options.redact });
+    return this.track(this.options.dispatch(request, reply).catch((error: unknown) => this.options.logger.error({ err: error }, 'Teams: a request failed')));
   }
 
   /**
@@ -146,7 +191,7 @@ export class TeamsAdapter implements ChatAdapter {
     const where = this.whereOf(activity);
     if (!this.firstDelivery(`teams:welcome:${conversationKey(conversationOf(activity))}:${Math.floor(Date.now() / WELCOME_ONCE_MS)}`)) return;
     const place = activity.conversation?.conversationType === 'personal' ? 'personal' : 'channel';
-    const reply = new TeamsReply({ adapter: this.adapter, reference: where, ack: () => undefined, redact: this.options.redact });
+    const reply = new TeamsReply({ adapter: this.adapter, reference: where, redact: this.options.redact });
     this.track(
       this.options
         .connectors()
@@ -186,17 +231,20 @@ export class TeamsAdapter implements ChatAdapter {
    * on all the same: the person is answered, and what needs the store is refused by the dispatcher with the cause.
    */
   private firstDelivery(key: string): boolean {
-    let first = true;
-    this.inStore(() => (first = this.options.deliveries.claim(key, new Date())));
-    return first;
+    return this.inStoreOr(() => this.options.deliveries.claim(key, new Date()), true);
   }
 
   private inStore(work: () => void): void {
+    this.inStoreOr(work, undefined);
+  }
+
+  private inStoreOr<T>(work: () => T, otherwise: T): T {
     try {
-      work();
+      return work();
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
-      this.options.logger.warn({ err: error }, 'Teams: the store could not record an activity');
+      this.options.logger.warn({ err: error }, 'Teams: the store could not record or read an activity');
+      return otherwise;
     }
   }
 }

@@ -19,6 +19,7 @@ export const teamsPlatform: ChatPlatform = (config, chat) => {
     redact: chat.redact,
     connectors: chat.connectors,
     countRefused: () => chat.countRefused('teams'),
+    updates: chat.updates,
   };
   return new DeferredAdapter({
     name: 'teams',

@@ -24,7 +24,7 @@ export function teamsTransport(options: TeamsTransportOptions): ConversationTran
   const replyIn = (conversationId: string) => {
     const reference = options.conversations.referenceOf(`teams:${conversationId}`) as ConversationReference | undefined;
     if (!reference?.serviceUrl) throw new DeliveryRefusedError(`Teams: no conversation reference for ${conversationId}: the app was never installed or messaged there`);
-    return new TeamsReply({ adapter: options.adapter, reference, ack: () => undefined, redact: options.redact });
+    return new TeamsReply({ adapter: options.adapter, reference, redact: options.redact });
   };
   return {
     platform: 'teams',

@@ -140,3 +140,14 @@ export function buttonsOf(call: ConnectorCall): Array<{ title: string; id: strin
   walk(cardsOf(call));
   return found;
 }
+
+/**
+ * An `adaptiveCard/action` invoke's HTTP answer when it is a card (the card pressed, as the press made it), as a
+ * call carrying that card, for cardsOf, cardText and buttonsOf; undefined when the answer is anything else.
+ */
+export function answeredCard(answer: { status: number; body: string }): ConnectorCall | undefined {
+  if (answer.status !== 200) return undefined;
+  const body = JSON.parse(answer.body) as { statusCode?: number; type?: string; value?: AdaptiveCard };
+  if (body.statusCode !== 200 || body.type !== ADAPTIVE_CARD_CONTENT_TYPE || !body.value) return undefined;
+  return { method: 'INVOKE', path: '', body: { attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: body.value }] } };
+}
