@@ -17,6 +17,7 @@ import type { ProbeResult } from '../../src/integrations/probes/result.ts';
 import { probeAmqp } from '../../src/integrations/probes/amqp.ts';
 import { probeHttp } from '../../src/integrations/probes/http.ts';
 import { probeMqtt } from '../../src/integrations/probes/mqtt.ts';
+import { probeUrl } from '../../src/integrations/probes/probe-url.ts';
 import { probeRedis } from '../../src/integrations/probes/redis.ts';
 import { probeTcp } from '../../src/integrations/probes/tcp.ts';
 import { brokerUrl, describeWith, requireBroker, serverProgram } from '../support/requirements.ts';
@@ -287,6 +288,13 @@ describeWith([requireBroker('mqtt')], 'MQTT against Mosquitto', () => {
       detail: 'MQTT 5 connection accepted as "probe-user"',
     });
     expect(await probeMqtt(`ws://probe-user:nope@127.0.0.1:${securedWebSocket.port}/mqtt`, FAST)).toMatchObject({ ok: false, kind: 'auth' });
+  });
+
+  it("a broker the Connector configures as MQTT with a ws:// URL is probed as MQTT, not as a web page", async () => {
+    expect(await probeUrl(`ws://127.0.0.1:${webSocket.port}/mqtt`, 'mqtt', FAST)).toMatchObject({
+      ok: true,
+      detail: 'MQTT 5 connection accepted anonymously',
+    });
   });
 
   describe('mqtts and wss (TLS in front of Mosquitto)', () => {

@@ -87,6 +87,7 @@ function amqpFailure(error: unknown, username: string, virtualHost: string, cert
   if (/^Expected ConnectionOpenOk; got <ConnectionClose/.test(message)) {
     return new ProbeError('auth', `access to the virtual host "${virtualHost}" refused: the server closed the connection`, certificate);
   }
+  if (/^SASL mechanism/.test(message)) return new ProbeError('auth', `the server offers no PLAIN login (${message})`, certificate);
   if (/^Socket closed abruptly/.test(message)) return new ProbeError('reset', 'the server closed the connection during the handshake', certificate);
   return new ProbeError('protocol', `the server does not speak AMQP 0-9-1 (${message})`, certificate);
 }

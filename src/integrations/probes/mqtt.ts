@@ -4,7 +4,7 @@ import type { IConnackPacket, MqttClient } from 'mqtt';
 import { abortable } from '../abortable.ts';
 import { openConnection } from './connection.ts';
 import type { CertificateInfo, ProbeOptions, ProbeResult } from './result.ts';
-import { ProbeError, runProbe, type ProbeSession } from './session.ts';
+import { ProbeError, ProbeTimeout, runProbe, type ProbeSession } from './session.ts';
 import { parseTarget, type ProbeTarget } from './target.ts';
 
 /** The URL schemes mqtt.js accepts in Node, with their default ports and whether they mean TLS. */
@@ -113,6 +113,7 @@ function connackOf(client: MqttClient): Promise<IConnackPacket | number | 'close
     client.once('error', (error: Error & { code?: unknown }) => {
       if (typeof error.code === 'number') resolve(error.code);
       else if (typeof error.code === 'string') reject(error);
+      else if (error.message === 'connack timeout') reject(new ProbeTimeout());
       else reject(new ProbeError('protocol', `the server does not speak MQTT (${error.message})`));
     });
   });
