@@ -18,6 +18,9 @@ const SCHEMES = { 'amqp:': { port: 5672, tls: false }, 'amqps:': { port: 5671, t
 export function probeAmqp(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
   return runProbe(options, async (session) => {
     const { url: parsed, endpoint, credentials } = parseTarget(url, SCHEMES);
+    // Loaded when a probe runs, not at start-up (`--version` and `--help` must not pay for a broker client),
+    // and before connecting, so that no connection waits idle while the code loads.
+    const { connect } = await import('amqplib');
     const { socket, certificate } = await openConnection(session, endpoint);
     socket.destroy();
     const withCertificate = <T extends object>(found: T): T => (certificate ? { ...found, certificate } : found);
@@ -27,13 +30,10 @@ export function probeAmqp(url: string, options: ProbeOptions = {}): Promise<Prob
     const username = credentials.username ?? (credentials.password === undefined ? 'guest' : '');
     const virtualHost = virtualHostOf(parsed);
     session.stage = 'waiting for the AMQP handshake';
-    // Loaded here, not at start-up: `--version` and `--help` must not pay for a broker client.
-    const { connect } = await import('amqplib');
     // amqplib hands these to net/tls.connect, whose socket the signal destroys (a hard close on abort).
     const socketOptions: SocketOptions & { signal: AbortSignal } = {
       timeout: session.remainingMs(),
       signal: session.signal,
-      ...(endpoint.servername && { servername: endpoint.servername }),
       clientProperties: { connection_name: 'connector-ops probe' },
     };
     const model = await connect(

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import type * as Mqtt from 'mqtt';
 import type { IConnackPacket, MqttClient } from 'mqtt';
+import type * as Ws from 'ws';
 import { abortable } from '../abortable.ts';
 import { openConnection } from './connection.ts';
 import type { CertificateInfo, ProbeOptions, ProbeResult } from './result.ts';
@@ -19,6 +21,20 @@ const SCHEMES = {
 };
 
 type MqttVersion = 5 | 4;
+
+interface Clients {
+  mqtt: typeof Mqtt;
+  /** Only for ws:// and wss://. */
+  ws: typeof Ws | undefined;
+}
+
+/** What each CONNECT attempt of one probe shares. */
+interface Attempt {
+  session: ProbeSession;
+  target: ProbeTarget;
+  clients: Clients;
+  certificate: CertificateInfo | undefined;
+}
 const VERSION_NAME: Record<MqttVersion, string> = { 5: 'MQTT 5', 4: 'MQTT 3.1.1' };
 /** CONNACK codes that mean refused credentials: 3.1.1's 4 and 5, MQTT 5's 0x86 and 0x87. */
 const AUTH_CODES = new Set([4, 5, 134, 135]);
@@ -36,6 +52,9 @@ export function probeMqtt(url: string, options: ProbeOptions = {}): Promise<Prob
   return runProbe(options, async (session) => {
     const target = parseTarget(url, SCHEMES);
     const { credentials, endpoint } = target;
+    // Loaded when a probe runs, not at start-up (`--version` and `--help` must not pay for a broker client),
+    // and before connecting, so that no connection waits idle while the code loads.
+    const clients: Clients = { mqtt: await import('mqtt'), ws: isWebSocket(target) ? await import('ws') : undefined };
     const first = await openConnection(session, endpoint);
     const withCertificate = <T extends object>(found: T): T => (first.certificate ? { ...found, certificate: first.certificate } : found);
     const sendsCredentials = credentials.username !== undefined || credentials.password !== undefined;
@@ -46,11 +65,12 @@ export function probeMqtt(url: string, options: ProbeOptions = {}): Promise<Prob
         : undefined;
     if (skip) return withCertificate({ detail: `${endpoint.tls ? 'TLS' : 'TCP'} connection accepted; ${skip}, MQTT login not tried` });
 
+    const attempt = { session, target, clients, certificate: first.certificate };
     let version: MqttVersion = 5;
-    let connack = await connectOnce(session, target, first.socket, version, first.certificate);
+    let connack = await connectOnce(attempt, first.socket, version);
     if (connack === 'not-this-version') {
       version = 4;
-      connack = await connectOnce(session, target, (await openConnection(session, endpoint)).socket, version, first.certificate);
+      connack = await connectOnce(attempt, (await openConnection(session, endpoint)).socket, version);
       if (connack === 'not-this-version') {
         throw new ProbeError('protocol', 'the broker speaks neither MQTT 5 nor MQTT 3.1.1', first.certificate);
       }
@@ -65,19 +85,12 @@ export function probeMqtt(url: string, options: ProbeOptions = {}): Promise<Prob
  * One CONNECT over a connection already open: accepted (then DISCONNECT), or refused as this protocol version.
  * A broker that does not speak the version answers with its code for that, or just closes the connection.
  */
-async function connectOnce(
-  session: ProbeSession,
-  target: ProbeTarget,
-  socket: Duplex,
-  version: MqttVersion,
-  certificate: CertificateInfo | undefined,
-): Promise<'accepted' | 'not-this-version'> {
-  const stream = target.url.protocol.startsWith('ws') ? await webSocketOver(session, target, socket) : socket;
+async function connectOnce(attempt: Attempt, socket: Duplex, version: MqttVersion): Promise<'accepted' | 'not-this-version'> {
+  const { session, target, certificate } = attempt;
+  const stream = attempt.clients.ws ? await webSocketOver(attempt, attempt.clients.ws, socket) : socket;
   session.stage = `waiting for CONNACK (${VERSION_NAME[version]})`;
-  // Loaded here, not at start-up: `--version` and `--help` must not pay for a broker client.
-  const { MqttClient } = await import('mqtt');
   const { username, password } = target.credentials;
-  const client = new MqttClient(() => stream, {
+  const client = new attempt.clients.mqtt.MqttClient(() => stream, {
     protocolVersion: version,
     clientId: `connector-ops-probe-${randomBytes(6).toString('hex')}`,
     clean: true,
@@ -119,6 +132,10 @@ function connackOf(client: MqttClient): Promise<IConnackPacket | number | 'close
   });
 }
 
+function isWebSocket(target: ProbeTarget): boolean {
+  return target.url.protocol === 'ws:' || target.url.protocol === 'wss:';
+}
+
 /** What a CONNACK code means, in the words of the MQTT 3.1.1 and 5 specifications. */
 function connackMeaning(code: number): string {
   const meanings: Record<number, string> = {
@@ -141,8 +158,8 @@ function connackMeaning(code: number): string {
  * MQTT over a WebSocket on our connection: the upgrade to the "mqtt" subprotocol, as mqtt.js asks for it.
  * The URL's credentials are MQTT's, never sent as HTTP authentication.
  */
-async function webSocketOver(session: ProbeSession, target: ProbeTarget, socket: Duplex): Promise<Duplex> {
-  const { WebSocket, createWebSocketStream } = await import('ws');
+async function webSocketOver({ session, target }: Attempt, ws: typeof Ws, socket: Duplex): Promise<Duplex> {
+  const { WebSocket, createWebSocketStream } = ws;
   const url = new URL(target.url);
   url.username = '';
   url.password = '';
