@@ -131,7 +131,7 @@ describeWith([requireStandinImage(), ...BROKERS], 'third-party check: discovery 
     expect(result.status).toBe('warn'); // the webhook's five-day self-signed certificate
     expect(result.summary).toMatch(/^1 of 4 third-party systems not ok, 1 not probed: https:\/\/localhost:\d+\/ \(origin of /);
     expect(detailFor(result, 'amqp://').value).toMatch(/^message broker \(AMQP\): RabbitMQ/);
-    expect(detailFor(result, 'mqtt://').value).toMatch(/^message broker \(MQTT\): MQTT connection accepted/);
+    expect(detailFor(result, 'mqtt://').value).toMatch(/^message broker \(MQTT\): MQTT 5 connection accepted/);
     expect(detailFor(result, 'redis://').value).toMatch(/^message broker \(Redis\): PONG/);
     expect(detailFor(result, 'https://localhost').value).toMatch(/^webhook target "crm": HTTP 405/);
     expect(detailFor(result, 'message broker (PubSub)')).toEqual({

@@ -11,6 +11,7 @@ import { connect, createServer as createNetServer, type Server, type Socket } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
+import type { Duplex } from 'node:stream';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -93,17 +94,19 @@ export async function startHttpsServer(
 /** TLS in front of a plain TCP service (e.g. RabbitMQ on 5672): amqps/mqtts/rediss against the real broker. */
 export async function startTlsProxy(certificate: TestCertificate, targetPort: number, targetHost = '127.0.0.1'): Promise<RunningServer> {
   return listen(
-    createTlsServer(certificate, (client) => {
-      const upstream = connect(targetPort, targetHost);
-      client.pipe(upstream).pipe(client);
-      const end = (): void => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on('error', end).on('close', end);
-      upstream.on('error', end).on('close', end);
-    }),
+    createTlsServer(certificate, (client) => splice(client, connect(targetPort, targetHost))),
   );
+}
+
+/** Relays bytes both ways between two connections; when either ends or fails, both are closed. */
+export function splice(client: Duplex, upstream: Duplex): void {
+  client.pipe(upstream).pipe(client);
+  const end = (): void => {
+    client.destroy();
+    upstream.destroy();
+  };
+  client.on('error', end).on('close', end);
+  upstream.on('error', end).on('close', end);
 }
 
 /** Accepts connections and never sends a byte: the hanging broker. */
@@ -115,12 +118,15 @@ export async function startSilentServer(): Promise<RunningServer & { connections
     count += 1;
     most = Math.max(most, ++open);
     socket.on('close', () => (open -= 1));
+    // Reads (and drops) what arrives: a paused socket would never see the client close, and stay open.
+    socket.on('error', () => socket.destroy()).resume();
   });
   const running = await listen(server);
   return { ...running, connections: () => count, mostAtOnce: () => most };
 }
 
-async function listen(server: Server): Promise<RunningServer> {
+/** Listens on a free loopback port; closing also ends the connections still open. */
+export async function listen(server: Server): Promise<RunningServer> {
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

@@ -2,23 +2,8 @@ import { isIP, type Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { certificateOf } from './certificate.ts';
 import type { CertificateInfo } from './result.ts';
+import type { Endpoint } from './target.ts';
 import { ProbeError, type ProbeSession } from './session.ts';
-
-export interface Endpoint {
-  host: string;
-  port: number;
-  tls: boolean;
-  /** SNI and the name the certificate must carry; defaults to the host unless it is an IP address. */
-  servername?: string;
-}
-
-/** Host and port of a URL, with the protocol's default port; IPv6 brackets removed. */
-export function endpointOf(url: URL, defaultPort: number, tls: boolean): Endpoint {
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (!host) throw new ProbeError('invalid-url', 'the URL has no host');
-  const port = url.port ? Number(url.port) : defaultPort;
-  return { host, port, tls };
-}
 
 export interface Connection {
   socket: Socket;

@@ -3,7 +3,10 @@ import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { certificateOf } from './certificate.ts';
 import type { ProbeOptions, ProbeResult } from './result.ts';
-import { ProbeError, runProbe, type ProbeSession } from './session.ts';
+import { runProbe, type ProbeSession } from './session.ts';
+import { parseTarget } from './target.ts';
+
+const SCHEMES = { 'http:': { port: 80, tls: false }, 'https:': { port: 443, tls: true } };
 
 /**
  * GET on a URL: the status the server answers with and, for https, its certificate (expiry, whether it verifies).
@@ -12,7 +15,10 @@ import { ProbeError, runProbe, type ProbeSession } from './session.ts';
  */
 export function probeHttp(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
   return runProbe(options, async (session) => {
-    const target = parseHttpUrl(url);
+    const { url: target } = parseTarget(url, SCHEMES);
+    // Not sent: the probe asks whether the system is up, not whether it lets us in.
+    target.username = '';
+    target.password = '';
     const response = await get(session, target);
     const status = response.statusCode ?? 0;
     const socket = response.socket as TLSSocket;
@@ -20,21 +26,6 @@ export function probeHttp(url: string, options: ProbeOptions = {}): Promise<Prob
     const found = { httpStatus: status, detail: `HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}` };
     return certificate ? { ...found, certificate } : found;
   });
-}
-
-function parseHttpUrl(url: string): URL {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw new ProbeError('invalid-url', 'not a valid URL');
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new ProbeError('invalid-url', `not an http(s) URL (${target.protocol})`);
-  }
-  target.username = '';
-  target.password = '';
-  return target;
 }
 
 function get(session: ProbeSession, target: URL): Promise<IncomingMessage> {

@@ -51,7 +51,7 @@ export function probeUrl(url: string, protocol: ProbeProtocol | undefined, optio
     case 'http':
       return probeHttp(url.replace(/^ws(s?):/i, 'http$1:'), options);
     case 'tcp':
-      return probeTcpUrl(url, options);
+      return probeTcp(url, options);
     case 'amqp':
       return probeAmqp(url, options);
     case 'mqtt':
@@ -68,17 +68,6 @@ export function probeUrl(url: string, protocol: ProbeProtocol | undefined, optio
     case undefined:
       return Promise.resolve(probeFailure('invalid-url', 'no probe for this kind of URL'));
   }
-}
-
-function probeTcpUrl(url: string, options: ProbeOptions): Promise<ProbeResult> {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    return Promise.resolve(probeFailure('invalid-url', 'not a valid URL'));
-  }
-  if (!target.hostname || !target.port) return Promise.resolve(probeFailure('invalid-url', 'tcp:// needs host and port'));
-  return probeTcp(target.hostname.replace(/^\[(.*)\]$/, '$1'), Number(target.port), options);
 }
 
 /**

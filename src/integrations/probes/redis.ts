@@ -1,19 +1,21 @@
-import { endpointOf, FrameReader, openConnection } from './connection.ts';
-import { urlCredentials } from './mask.ts';
+import { FrameReader, openConnection } from './connection.ts';
 import { encodeCommand, parseReply, type RespReply } from './resp.ts';
 import type { ProbeOptions, ProbeResult } from './result.ts';
 import { ProbeError, runProbe } from './session.ts';
+import { parseTarget } from './target.ts';
+
+const SCHEMES = { 'redis:': { port: 6379, tls: false }, 'rediss:': { port: 6379, tls: true } };
 
 /**
  * Redis: AUTH with the URL's password (or user name and password, Redis 6 ACLs) when it has one, then PING,
  * expecting PONG, then QUIT. NOAUTH and WRONGPASS are reported as refused credentials. With redacted credentials
  * or an untrusted certificate no AUTH is sent: a PING answered with NOAUTH still shows a live Redis.
+ * A least-privilege ACL user may be refused PING (NOPERM): the login worked and Redis answered, so that is up.
  */
 export function probeRedis(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
   return runProbe(options, async (session) => {
-    const target = parseRedisUrl(url);
-    const tls = target.protocol === 'rediss:';
-    const { socket, certificate } = await openConnection(session, endpointOf(target, 6379, tls));
+    const { endpoint, credentials } = parseTarget(url, SCHEMES);
+    const { socket, certificate } = await openConnection(session, endpoint);
     const withCertificate = <T extends object>(found: T): T => (certificate ? { ...found, certificate } : found);
     const reader = new FrameReader(socket, session);
     const command = (stage: string, ...args: string[]): Promise<RespReply> => {
@@ -21,7 +23,6 @@ export function probeRedis(url: string, options: ProbeOptions = {}): Promise<Pro
       return reader.next(parseReply, stage);
     };
 
-    const credentials = urlCredentials(target);
     const hasPassword = credentials.password !== undefined;
     const withheld = !hasPassword
       ? undefined
@@ -37,7 +38,12 @@ export function probeRedis(url: string, options: ProbeOptions = {}): Promise<Pro
       if (auth.type === 'error') throw new ProbeError('auth', `login refused: ${auth.value}`, certificate);
     }
 
+    const login = hasPassword && !withheld ? (credentials.username ? ` as "${credentials.username}"` : ' with password') : '';
     const pong = await command('waiting for PONG', 'PING');
+    if (pong.type === 'error' && /^NOPERM\b/.test(pong.value)) {
+      socket.end();
+      return withCertificate({ detail: `logged in${login || ' as the default user'}; PING not permitted for this user (${pong.value})` });
+    }
     if (pong.type === 'error') {
       if (/^NOAUTH\b/.test(pong.value)) {
         if (withheld) {
@@ -53,20 +59,6 @@ export function probeRedis(url: string, options: ProbeOptions = {}): Promise<Pro
 
     // QUIT's +OK only keeps the server's view tidy; the probe has its result already.
     await command('waiting for the QUIT reply', 'QUIT').catch(() => undefined);
-    const login = hasPassword && !withheld ? (credentials.username ? ` as "${credentials.username}"` : ' with password') : '';
     return withCertificate({ detail: `PONG${login}${withheld ? `; ${withheld}, login not tried` : ''}` });
   });
-}
-
-function parseRedisUrl(url: string): URL {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw new ProbeError('invalid-url', 'not a valid URL');
-  }
-  if (target.protocol !== 'redis:' && target.protocol !== 'rediss:') {
-    throw new ProbeError('invalid-url', `not a redis(s) URL (${target.protocol})`);
-  }
-  return target;
 }

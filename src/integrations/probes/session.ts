@@ -23,6 +23,14 @@ export class ProbeError extends Error {
   }
 }
 
+/** A client library gave up at the probe's deadline (its own timer): reported as the probe's timeout. */
+export class ProbeTimeout extends Error {
+  constructor() {
+    super('the probe ran out of time');
+    this.name = 'ProbeTimeout';
+  }
+}
+
 /** One probe run: its signal, its clock, what it is waiting for (for a useful timeout message), its sockets. */
 export class ProbeSession {
   /** Set by the probe as it goes, e.g. "waiting for CONNACK"; until a connection stands it is "connecting". */
@@ -30,12 +38,22 @@ export class ProbeSession {
   readonly signal: AbortSignal;
   readonly now: Date;
   readonly timeoutMs: number;
+  private readonly deadline: number;
   private readonly sockets = new Set<Socket>();
 
   constructor(signal: AbortSignal, now: Date, timeoutMs: number) {
     this.signal = signal;
     this.now = now;
     this.timeoutMs = timeoutMs;
+    this.deadline = performance.now() + timeoutMs;
+  }
+
+  /**
+   * What is left of the probe's time, for a client library's own connect timeout. Rounded up, so the
+   * session's signal (same deadline, set first) fires before the library's timer and names the stage.
+   */
+  remainingMs(): number {
+    return Math.max(1, Math.ceil(this.deadline - performance.now()));
   }
 
   track<T extends Socket>(socket: T): T {
@@ -77,9 +95,9 @@ export async function runProbe(
 }
 
 function classify(error: unknown, session: ProbeSession): ProbeResult {
-  if (session.signal.aborted) {
+  if (session.signal.aborted || error instanceof ProbeTimeout) {
     // The probe's own limit, or the caller's signal (the check's time is up); whatever error the abort caused.
-    const own = (session.signal.reason as Error | undefined)?.name === 'TimeoutError';
+    const own = !session.signal.aborted || (session.signal.reason as Error | undefined)?.name === 'TimeoutError';
     const what = own ? `within ${session.timeoutMs} ms` : 'before the check was stopped';
     return session.stage === 'connecting'
       ? probeFailure('timeout', `timed out: no connection ${what}`)
