@@ -15,12 +15,12 @@ const SCHEMES = { 'amqp:': { port: 5672, tls: false }, 'amqps:': { port: 5671, t
  * certificate. Login is skipped, and said so, when the credentials were redacted or the certificate does
  * not verify; amqplib's own TLS connection verifies again, so credentials never reach an unverified server.
  */
-export function probeAmqp(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+export async function probeAmqp(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+  // Loaded when a probe runs, not at start-up (`--version` and `--help` must not pay for a broker client), and
+  // before the probe's time starts: loading code is not the broker's time to answer, nor a connection's to wait.
+  const { connect } = await import('amqplib');
   return runProbe(options, async (session) => {
     const { url: parsed, endpoint, credentials } = parseTarget(url, SCHEMES);
-    // Loaded when a probe runs, not at start-up (`--version` and `--help` must not pay for a broker client),
-    // and before connecting, so that no connection waits idle while the code loads.
-    const { connect } = await import('amqplib');
     const { socket, certificate } = await openConnection(session, endpoint);
     socket.destroy();
     const withCertificate = <T extends object>(found: T): T => (certificate ? { ...found, certificate } : found);

@@ -48,13 +48,14 @@ const VERSION_CODES = new Set([1, 132]);
  * certificate is seen first: with redacted credentials, or credentials and an untrusted certificate, the
  * probe stops after the connection and says so. MQTT has no handshake without logging in.
  */
-export function probeMqtt(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+export async function probeMqtt(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+  // Loaded when a probe runs, not at start-up (`--version` and `--help` must not pay for a broker client), and
+  // before the probe's time starts: loading code is not the broker's time to answer, nor a connection's to wait.
+  const libraries = { mqtt: await import('mqtt'), ws: await import('ws') };
   return runProbe(options, async (session) => {
     const target = parseTarget(url, SCHEMES);
     const { credentials, endpoint } = target;
-    // Loaded when a probe runs, not at start-up (`--version` and `--help` must not pay for a broker client),
-    // and before connecting, so that no connection waits idle while the code loads.
-    const clients: Clients = { mqtt: await import('mqtt'), ws: isWebSocket(target) ? await import('ws') : undefined };
+    const clients: Clients = { mqtt: libraries.mqtt, ws: isWebSocket(target) ? libraries.ws : undefined };
     const first = await openConnection(session, endpoint);
     const withCertificate = <T extends object>(found: T): T => (first.certificate ? { ...found, certificate: first.certificate } : found);
     const sendsCredentials = credentials.username !== undefined || credentials.password !== undefined;
