@@ -20,7 +20,7 @@ describe('typed findings', () => {
   });
 
   it('resources: each figure against its thresholds, the line telling it, a disk with its paths, roles and forecast', () => {
-    const filling = { ok: true as const, value: { kind: 'filling' as const, daysUntilFull: 2.5, bytesPerDay: 32 * GiB } };
+    const filling = { ok: true as const, value: { kind: 'filling' as const, daysUntilFull: 2.5, bytesPerDay: 32 * GiB, fullAt: new Date('2026-12-03T22:00:00Z') } };
     const result = judgeResources(
       resourceReadings({
         memory: { ok: true, value: { totalBytes: 16 * GiB, availableBytes: 0.8 * GiB, usedPercent: 95 } },
@@ -63,7 +63,7 @@ describe('typed findings', () => {
       usedPercent: 85,
       warnPercent: 80,
       criticalPercent: 90,
-      forecast: { full: false, bytesPerDay: 32 * GiB, daysUntilFull: 2.5, status: 'critical' },
+      forecast: { full: false, bytesPerDay: 32 * GiB, daysUntilFull: 2.5, fullAt: '2026-12-03T22:00:00.000Z', status: 'critical' },
       status: 'critical',
       line: 3,
     });
