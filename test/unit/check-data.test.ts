@@ -4,7 +4,7 @@ import { interpretHealth } from '../../src/checks/health.ts';
 import { assessImageUpdate } from '../../src/checks/image-update-assess.ts';
 import { interpretKeyMaterial } from '../../src/checks/key-material.ts';
 import { judgeResources } from '../../src/checks/resources-judge.ts';
-import { fileSystem, GiB, HEALTHY, IDENTITY, imageUpdateReadings, RESOURCE_JUDGEMENT, resourceReadings, withCertificate } from '../support/check-readings.ts';
+import { DATA_AND_MONGO_DISK, fileSystem, GiB, HEALTHY, IDENTITY, imageUpdateReadings, RESOURCE_JUDGEMENT, resourceReadings, withCertificate } from '../support/check-readings.ts';
 import { validCheck } from '../support/report-schema.ts';
 
 // The `data` of each check: one object with stable keys, built from the same readings (and findings) as the words.
@@ -56,13 +56,7 @@ describe('check data', () => {
       disks: [
         { paths: [{ path: '/var/lib/docker', roles: ['docker-data-root'] }], usedBytes: 40 * GiB, availableBytes: 60 * GiB, totalBytes: 100 * GiB, usedRatio: 0.4 },
         {
-          paths: [
-            { path: '/data', roles: ['data-dir'] },
-            { path: '/srv/mongo', roles: ['configured'] },
-          ],
-          usedBytes: 85 * GiB,
-          availableBytes: 15 * GiB,
-          totalBytes: 100 * GiB,
+          ...DATA_AND_MONGO_DISK,
           usedRatio: 0.85,
           forecast: { full: false, bytesPerDay: 32 * GiB, fullAt: '2026-12-03T22:00:00.000Z' },
         },
