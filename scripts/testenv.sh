@@ -386,7 +386,7 @@ install_missing() {
   local -A provider=(
     [dockerd]=docker.io [docker]=docker.io [docker-registry]=docker-registry
     [rabbitmq-server]=rabbitmq-server [mosquitto]=mosquitto [redis-server]=redis-server
-    [openssl]=openssl
+    [openssl]=openssl [promtool]=prometheus
   )
   local -a wanted=()
   local cmd

@@ -26,7 +26,8 @@ check:
   --only <ids>   comma-separated check ids: ${CHECK_IDS.join(', ')}
   --since <dur>  how far back the error-logs check reads (as /connector logs --since; at most 30d)
   --details      every detail of every check, not only the summary line of each
-  --json         the report as JSON (always with every detail): {"status","generatedAt","connectors":[{"name","status","checks":[{"id","status","summary","details"}]}]}
+  --json         the report as JSON (always with every detail; schema: schemas/report.schema.json):
+                 {"status","generatedAt","connectors":[{"name","status","checks":[{"id","status","summary","details","findings","data"}],"notChecked"}]}
   exit code      0 ok, 1 warn, 2 critical, 3 unknown (and nothing worse)
 
 Configuration comes from the environment and .env; see .env.example and the README.

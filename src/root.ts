@@ -1,3 +1,4 @@
+import { SLOW_CHECKS } from './alerts/conditions.ts';
 import { alertPostDelivered, silenceDuringOperations } from './alerts/listeners.ts';
 import type { ChatAdapter, ChatContext, ChatPlatform } from './chat/adapter.ts';
 import { slackPlatform } from './chat/slack/slack-platform.ts';
@@ -8,6 +9,7 @@ import { OutboxWorker } from './delivery/outbox-worker.ts';
 import { PostUpdates } from './delivery/post-updates.ts';
 import { parseConversation, type ConversationTransport } from './delivery/transport.ts';
 import { ConfiguredAccess } from './domain/access.ts';
+import { CHECK_IDS } from './domain/check-result.ts';
 import { LastKnownStatus, recordingLastKnown } from './domain/last-known.ts';
 import type { ConnectorDirectory, ReportRunner } from './domain/ports.ts';
 import type { Service } from './domain/service.ts';
@@ -29,6 +31,7 @@ import { createOperations } from './root-operations.ts';
 import { dailyReportJob } from './scheduler/daily-report-job.ts';
 import { DiskSampler } from './scheduler/disk-sampler.ts';
 import { ReportSchedule } from './scheduler/report-schedule.ts';
+import { statusRefresh } from './scheduler/status-refresh.ts';
 import { StoreProbe } from './scheduler/store-probe.ts';
 import { AuditLog } from './store/audit-log.ts';
 import { DiskSampleRepository } from './store/disk-samples.ts';
@@ -117,6 +120,7 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
   const engineMonitor = new EngineMonitor({ engines: config.engines.map((settings) => ({ settings, client: engines.get(settings.name).client })), logger });
   metrics.observe({
     engines: () => engineMonitor.states(),
+    checks: () => lastKnown.latest(),
     alerts: () => ({
       firingByKind: alerting.alerts.firingByKind(),
       silenced: alerting.engine.active().filter((a) => a.silencedBy).length,
@@ -164,6 +168,9 @@ export function createServices(config: Config, logger: Logger, redactor: Redacto
     samples: diskSamples,
     memory: { host: hostResources, samples: memorySamples },
     logger,
+    intervalMs: config.checks.backgroundRunMs,
+    // Every check but the slow ones, whose latest results the alert probes' slower round keeps.
+    alsoEachRound: statusRefresh({ directory, runner, lastKnown, checks: CHECK_IDS.filter((id) => !SLOW_CHECKS.includes(id)), logger }),
   });
   return {
     config,

@@ -12,6 +12,9 @@ export const PROBED: ReadonlyArray<{ check: CheckResult['id']; kind: AlertKind; 
   { check: 'image-update', kind: 'image-update', slow: true },
 ];
 
+/** The checks the probes run at the slow pace: they ask the Connector's Support route and the registry. */
+export const SLOW_CHECKS: ReadonlyArray<CheckResult['id']> = PROBED.filter((p) => p.slow).map((p) => p.check);
+
 /**
  * What a check result says is bad now, as alert conditions; undefined when the check could not look (unknown):
  * that is no observation at all, neither bad nor good, so it neither raises nor resolves anything.

@@ -1,3 +1,4 @@
+import type { DatabaseData } from '../domain/check-data.ts';
 import { checkResult, type CheckDetail, type CheckResult } from '../domain/check-result.ts';
 import { worstStatus, type CheckStatus } from '../domain/status.ts';
 import type { MongoMember, MongoSnapshot, MongoTopology, OplogWindow, Reading } from '../integrations/mongo/types.ts';
@@ -44,7 +45,29 @@ export function databaseResult(
 ): CheckResult {
   const findings = [...snapshotFindings(snapshot, thresholds), ...extra];
   const status = worstStatus(findings.flatMap((f) => (f.detail.status ? [f.detail.status] : [])));
-  return checkResult('database', status, summarise(snapshot, findings, status), findings.map((f) => f.detail));
+  return checkResult('database', status, summarise(snapshot, findings, status), findings.map((f) => f.detail), [], databaseData(snapshot));
+}
+
+/** What the snapshot read, as data: the parts that could not be read are left out. */
+function databaseData(snapshot: MongoSnapshot): DatabaseData {
+  if (!snapshot.reachable) return { reachable: false };
+  const { version, topology, members, oplog, storage } = snapshot;
+  const setName = topology.ok && topology.value.kind === 'replica-set' ? topology.value.setName : undefined;
+  const memberList = members?.ok ? members.value : undefined;
+  const primary = memberList?.find((m) => m.state === 'PRIMARY' && m.healthy)?.name;
+  return {
+    reachable: true,
+    roundTripSeconds: snapshot.roundTripMs / 1000,
+    ...(version.ok && { version: version.value }),
+    ...(topology.ok && { topology: topology.value.kind }),
+    ...(setName !== undefined && { replicaSet: setName }),
+    ...(primary !== undefined && { primary }),
+    ...(memberList && {
+      members: memberList.map(({ name, state, healthy, lagSeconds }) => ({ name, state, healthy, ...(lagSeconds !== undefined && { lagSeconds }) })),
+    }),
+    ...(oplog?.ok && { oplogWindowHours: oplog.value.hours }),
+    ...(storage.ok && storage.value),
+  };
 }
 
 function snapshotFindings(snapshot: MongoSnapshot, t: DatabaseThresholds): Finding[] {

@@ -1,3 +1,4 @@
+import type { HealthData } from '../domain/check-data.ts';
 import type { CheckDetail, CheckResult } from '../domain/check-result.ts';
 import { checkResult } from '../domain/check-result.ts';
 import type { Connector } from '../domain/connector.ts';
@@ -120,7 +121,25 @@ export function interpretHealth(findings: HealthFindings, now: Date, syncOptions
     if (judged.status === 'warn' || (result.status !== 'ok' && sync.kind === 'ok')) result.summary += ` · last sync ${judged.value}`;
     if (judged.status === 'warn') result.status = worstStatus([result.status, 'warn']);
   }
+  result.data = healthData(findings);
   return result;
+}
+
+/** What the Connector answered, as data: every service, the version, when it last synced (a time it can read). */
+function healthData({ health, version, sync }: HealthFindings): HealthData {
+  const reached = health.kind !== 'unreachable';
+  const data: HealthData = {
+    ...(reached && { httpStatus: health.httpStatus }),
+    services: reached ? Object.entries(health.body.services).map(([name, state]) => ({ name, state })) : [],
+    ...(version?.kind === 'ok' && { version: version.value.version }),
+  };
+  if (sync?.kind === 'ok') {
+    const completedAt = sync.value.lastSyncRun?.completedAt;
+    const at = completedAt === undefined ? undefined : Date.parse(completedAt);
+    if (at === undefined) data.lastSyncAt = null;
+    else if (!Number.isNaN(at)) data.lastSyncAt = new Date(at).toISOString();
+  }
+  return data;
 }
 
 function serviceDetails(services: Record<string, string>): CheckDetail[] {

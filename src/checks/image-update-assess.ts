@@ -1,5 +1,6 @@
 import type { SemVer } from 'semver';
 import { checkResult, type CheckDetail, type CheckResult } from '../domain/check-result.ts';
+import type { ImageUpdateData } from '../domain/check-data.ts';
 import type { ImageUpdateFinding } from '../domain/finding.ts';
 import { worstStatus, type CheckStatus } from '../domain/status.ts';
 import { digestsInRepository, formatImageReference, type ImageReference } from '../integrations/registry/reference.ts';
@@ -110,12 +111,43 @@ export function assessImageUpdate(findings: ImageUpdateFindings): CheckResult<'i
     const why = !tag
       ? 'it is pinned to a digest and its version is unknown'
       : `its tag names no version and ${digest?.kind === 'failed' ? `the digest comparison failed: ${digest.reason}` : 'the running image has no digest from this registry'}`;
-    return checkResult('image-update', 'unknown', `Cannot tell whether ${formatImageReference(image)} is current: ${why}`, details, typed);
+    return checkResult('image-update', 'unknown', `Cannot tell whether ${formatImageReference(image)} is current: ${why}`, details, typed, imageUpdateData(typed, image, digest));
   }
   if (summary.length === 0) {
     summary.push(`${tag} is unchanged in the registry${selection.newest ? ` (newest version ${selection.newest.tag})` : ''}`);
   }
-  return checkResult('image-update', worstStatus(statuses), summary.join('; '), details, typed);
+  return checkResult('image-update', worstStatus(statuses), summary.join('; '), details, typed, imageUpdateData(typed, image, digest));
+}
+
+/** The findings as one object, with the digests compared even when the tag did not move. */
+function imageUpdateData(typed: readonly ImageUpdateFinding[], image: ImageReference, digest: DigestFinding | undefined): ImageUpdateData {
+  const running = typed.find((f) => f.kind === 'running');
+  const updates = typed.filter((f) => f.kind === 'update');
+  const recommended = updates.find((f) => !f.major)?.recommended;
+  const newestMajor = updates.find((f) => f.major)?.recommended;
+  return {
+    ...(running && { current: running.version }),
+    ...(recommended && { recommended }),
+    ...(newestMajor && { newestMajor }),
+    updatesPending: updates.length,
+    ...(image.tag && { tag: image.tag }),
+    ...digestData(digest),
+  };
+}
+
+function digestData(digest: DigestFinding | undefined): Pick<ImageUpdateData, 'registryDigest' | 'runningDigests' | 'tagState'> {
+  switch (digest?.kind) {
+    case 'same':
+      return { registryDigest: digest.digest, runningDigests: [digest.digest], tagState: 'same' };
+    case 'moved':
+      return { registryDigest: digest.registryDigest, runningDigests: digest.localDigests, tagState: 'moved' };
+    case 'tag-gone':
+      return { runningDigests: [], tagState: 'gone' };
+    case 'not-from-registry':
+      return { runningDigests: [], tagState: 'not-from-registry' };
+    default:
+      return { runningDigests: [] };
+  }
 }
 
 /** Adds the digest detail (and a summary part when the tag moved or vanished); returns its status. */

@@ -1,3 +1,4 @@
+import type { KeyMaterialData } from '../domain/check-data.ts';
 import { checkResult, type CheckDetail, type CheckResult } from '../domain/check-result.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { KeyMaterialFinding, Unplaced } from '../domain/finding.ts';
@@ -104,7 +105,31 @@ export function interpretKeyMaterial(
           .map((detail) => `${detail.label}: ${detail.value}`)
           .join(' · ');
   const typed = lines.flatMap(({ finding }, line) => (finding ? [{ ...finding, line }] : []));
-  return checkResult('key-material', status, summary, details, typed);
+  return checkResult('key-material', status, summary, details, typed, keyMaterialData(typed));
+}
+
+/** The findings as one object, keyed by what each is about. */
+function keyMaterialData(typed: readonly KeyMaterialFinding[]): KeyMaterialData {
+  const data: KeyMaterialData = { apiKey: { configured: false } };
+  for (const finding of typed) {
+    switch (finding.kind) {
+      case 'identity': {
+        const { address, publicKeyReadable } = finding;
+        data.identity = { ...(address !== undefined && { address }), ...(publicKeyReadable !== undefined && { publicKeyReadable }) };
+        break;
+      }
+      case 'backbone-authentication':
+        data.backboneAuthentication = finding.state === undefined ? {} : { state: finding.state };
+        break;
+      case 'api-key':
+        data.apiKey = { configured: finding.configured, ...(finding.accepted !== undefined && { accepted: finding.accepted }) };
+        break;
+      case 'certificate':
+        data.certificate = { subject: finding.subject, expiresAt: finding.expiresAt, daysToExpiry: finding.daysLeft, trusted: finding.trusted };
+        break;
+    }
+  }
+  return data;
 }
 
 /** A line of the report and the finding it tells (none when there is nothing to tell as data). */

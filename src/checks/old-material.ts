@@ -1,3 +1,4 @@
+import type { OldMaterialData } from '../domain/check-data.ts';
 import type { CheckDetail, CheckResult } from '../domain/check-result.ts';
 import { checkResult } from '../domain/check-result.ts';
 import { worstStatus, type CheckStatus } from '../domain/status.ts';
@@ -84,6 +85,8 @@ const BACKUPS: FileKind = { title: 'Backups', noun: 'backup' };
 
 const DAY_MS = 86_400_000;
 
+type OldFileData = NonNullable<OldMaterialData['oldLogFiles']>[number];
+
 /**
  * Old Connector images, exited Connector containers, and log files and backups past their retention.
  * Reports only: removing any of it is the cleanup operation's job.
@@ -119,6 +122,11 @@ export class OldMaterialCheck implements Check {
 
     const details: CheckDetail[] = [];
     const found: string[] = [];
+    const data: OldMaterialData = {
+      ...(docker.ok && docker.value.data),
+      ...(logs.files && { oldLogFiles: logs.files }),
+      ...(backups.files && { oldBackups: backups.files }),
+    };
     if (docker.ok) {
       details.push(...docker.value.details);
       found.push(...docker.value.found);
@@ -131,7 +139,7 @@ export class OldMaterialCheck implements Check {
     }
     const status = worstStatus(details.flatMap((d) => (d.status ? [d.status] : [])));
     const summary = found.length > 0 ? found.join(', ') : nothingFound(status);
-    return checkResult('old-material', status, summary, details);
+    return checkResult('old-material', status, summary, details, [], data);
   }
 
   /**
@@ -143,7 +151,7 @@ export class OldMaterialCheck implements Check {
     own: string[],
     signal: AbortSignal,
     now: Date,
-  ): Promise<{ details: CheckDetail[]; found: string[] }> {
+  ): Promise<{ details: CheckDetail[]; found: string[]; data: Pick<OldMaterialData, 'unusedImages' | 'exitedContainers'> }> {
     const [images, containers] = await readOnce(engine.shared, `docker-material:${engine.name}`, () =>
       Promise.all([this.source.images(signal), this.source.containers(signal)]),
     );
@@ -192,7 +200,11 @@ export class OldMaterialCheck implements Check {
       }),
     );
     if (exitedContainers.length > 0) found.push(plural(exitedContainers.length, 'exited Connector container'));
-    return { details, found };
+    const data = {
+      unusedImages: unusedImages.map((i) => ({ id: i.id, references: [...i.repoTags, ...i.repoDigests], sizeBytes: i.sizeBytes, createdAt: i.createdAt.toISOString() })),
+      exitedContainers: exitedContainers.map((c) => ({ id: c.id, name: c.name, image: c.image, state: c.state, createdAt: c.createdAt.toISOString() })),
+    };
+    return { details, found, data };
   }
 
   private async filesPart(
@@ -201,7 +213,7 @@ export class OldMaterialCheck implements Check {
     retentionDays: number,
     now: Date,
     signal: AbortSignal,
-  ): Promise<{ details: CheckDetail[]; found?: string }> {
+  ): Promise<{ details: CheckDetail[]; found?: string; files?: OldFileData[] }> {
     const label = `${kind.title} older than ${retentionDays} days`;
     if (patterns.length === 0) return { details: [{ label, value: 'no paths configured' }] };
     const scan: Outcome<OldFilesScan> = await settle(
@@ -223,7 +235,8 @@ export class OldMaterialCheck implements Check {
       })),
       ...unreadable.map((u) => ({ label: `${kind.title} ${u.path}`, value: `could not read: ${u.reason}`, status: 'unknown' as const })),
     ];
-    return { details, found: files.length > 0 ? `${plural(files.length, kind.noun)} past retention` : undefined };
+    const listed = files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, modifiedAt: f.modifiedAt.toISOString() }));
+    return { details, found: files.length > 0 ? `${plural(files.length, kind.noun)} past retention` : undefined, files: listed };
   }
 
   /** The first listLimit items as details, then "and N more". */

@@ -3,7 +3,8 @@ import type { DiskSample } from '../domain/samples.ts';
 /** When a file system will be full at the rate its use has been rising. */
 export type DiskForecast =
   | { kind: 'full' }
-  | { kind: 'filling'; daysUntilFull: number; bytesPerDay: number }
+  /** `fullAt`: the latest sample's time plus the days it lasts. */
+  | { kind: 'filling'; daysUntilFull: number; bytesPerDay: number; fullAt: Date }
   | { kind: 'none'; reason: 'too-few-samples' | 'not-rising' };
 
 export interface ForecastRules {
@@ -39,7 +40,8 @@ export function forecastDiskFull(samples: readonly DiskSample[], rules: Forecast
   const fit = leastSquares(xs, ys);
   if (fit.slope <= 0 || fit.slope <= RISING_T * fit.slopeStandardError) return { kind: 'none', reason: 'not-rising' };
   const remaining = latest.totalBytes - latest.usedBytes;
-  return { kind: 'filling', daysUntilFull: remaining / fit.slope, bytesPerDay: fit.slope };
+  const daysUntilFull = remaining / fit.slope;
+  return { kind: 'filling', daysUntilFull, bytesPerDay: fit.slope, fullAt: new Date(latest.sampledAt.getTime() + daysUntilFull * DAY_MS) };
 }
 
 function leastSquares(xs: number[], ys: number[]): { slope: number; slopeStandardError: number } {

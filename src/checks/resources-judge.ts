@@ -1,3 +1,4 @@
+import type { ResourcesData } from '../domain/check-data.ts';
 import type { CheckDetail, CheckResult } from '../domain/check-result.ts';
 import { checkResult } from '../domain/check-result.ts';
 import type { DiskFullForecast, DiskRole, ResourceFinding, Unplaced } from '../domain/finding.ts';
@@ -70,7 +71,43 @@ export function judgeResources(readings: ResourceReadings, judgement: ResourceJu
   const details = lines.map((l) => l.detail);
   const status = worstStatus(details.flatMap((d) => (d.status ? [d.status] : [])));
   const findings = lines.flatMap(({ finding }, line) => (finding ? [{ ...finding, line }] : []));
-  return checkResult('resources', status, summarise(lines, status), details, findings);
+  return checkResult('resources', status, summarise(lines, status), details, findings, resourcesData(findings, remoteEngine));
+}
+
+/** The findings as one object: the figures as ratios, each container's under its name. */
+function resourcesData(findings: readonly ResourceFinding[], remoteEngine: boolean): ResourcesData {
+  const data: ResourcesData = { host: { remoteEngine }, containers: [], disks: [] };
+  const container = (name: string) => {
+    let entry = data.containers.find((c) => c.name === name);
+    if (!entry) data.containers.push((entry = { name }));
+    return entry;
+  };
+  for (const finding of findings) {
+    const usedRatio = finding.usedPercent / 100;
+    switch (finding.kind) {
+      case 'host-cpu':
+        data.host.cpu = { cores: finding.cores, loadAverage: finding.loadAverage, usedRatio };
+        break;
+      case 'host-memory':
+        data.host.memory = { usedBytes: finding.totalBytes - finding.availableBytes, totalBytes: finding.totalBytes, usedRatio };
+        break;
+      case 'container-cpu': {
+        const { oneCorePercent, onlineCpus, limitCpus } = finding;
+        container(finding.container).cpu = { usedRatio, oneCoreRatio: oneCorePercent / 100, onlineCpus, ...(limitCpus !== undefined && { limitCpus }) };
+        break;
+      }
+      case 'container-memory':
+        container(finding.container).memory = { usedBytes: finding.usedBytes, limitBytes: finding.limitBytes, limited: finding.limited, usedRatio };
+        break;
+      case 'disk': {
+        const { paths, usedBytes, availableBytes, totalBytes, forecast } = finding;
+        const full = forecast && (forecast.full ? { full: true as const } : { full: false as const, bytesPerDay: forecast.bytesPerDay, fullAt: forecast.fullAt });
+        data.disks.push({ paths, usedBytes, availableBytes, totalBytes, usedRatio, ...(full && { forecast: full }) });
+        break;
+      }
+    }
+  }
+  return data;
 }
 
 /** A percentage against its thresholds, as a finding carries it. */
@@ -168,11 +205,11 @@ function fileSystemLines(fs: FileSystemUse, roles: Map<string, DiskRole[]>, fore
 function judgeForecast(forecast: DiskForecast, judgement: ResourceJudgement): { text: string; finding: DiskFullForecast } | undefined {
   if (forecast.kind === 'none') return undefined;
   if (forecast.kind === 'full') return { text: 'full', finding: { full: true, status: 'critical' } };
-  const { daysUntilFull: days, bytesPerDay } = forecast;
+  const { daysUntilFull: days, bytesPerDay, fullAt } = forecast;
   const { warn, critical } = judgement.forecastDays;
   const status: CheckStatus = days <= critical ? 'critical' : days <= warn ? 'warn' : 'ok';
   const when = days < 1 ? 'full within a day' : days > 365 ? 'full in more than a year' : `full in ~${Math.floor(days)} days`;
-  return { text: `rising ${formatBytes(bytesPerDay)}/day, ${when}`, finding: { full: false, bytesPerDay, daysUntilFull: days, status } };
+  return { text: `rising ${formatBytes(bytesPerDay)}/day, ${when}`, finding: { full: false, bytesPerDay, daysUntilFull: days, fullAt: fullAt.toISOString(), status } };
 }
 
 function containerLines(name: string, outcome: Outcome<ContainerResources>, judgement: ResourceJudgement): Line[] {

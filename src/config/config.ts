@@ -77,6 +77,8 @@ export interface Config {
   checks: {
     timeoutMs: number;
     concurrency: number;
+    /** The background run: disk samples and every connector's checks (the slow ones excepted), for /metrics. */
+    backgroundRunMs: number;
     resources: { cpu: Thresholds; memory: Thresholds; disk: Thresholds; paths: string[] };
     /** Reading a day of logs through Docker goes at ~30 MB/s: this check gets its own, longer limit. */
     errorLogs: { windowHours: number; timeoutMs: number };

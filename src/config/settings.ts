@@ -85,6 +85,12 @@ export const SETTINGS = table({
 
   CHECK_TIMEOUT_MS: row({ file: 'checks.timeoutMs', schema: positiveInt, default: 10_000, description: "each check's time limit" }),
   CHECK_CONCURRENCY: row({ file: 'checks.concurrency', schema: positiveInt, default: 20, description: 'connectors each check runs for at once' }),
+  BACKGROUND_RUN_SECONDS: row({
+    file: 'checks.backgroundRunSeconds',
+    schema: positiveInt,
+    default: 300,
+    description: "how often the background run samples the disks and runs every connector's checks (the slow ones excepted), for /metrics",
+  }),
   CPU_WARN_PERCENT: row({ file: 'checks.resources.cpu.warn', schema: percent, default: 80, description: 'CPU use that warns' }),
   CPU_CRITICAL_PERCENT: row({ file: 'checks.resources.cpu.critical', schema: percent, default: 90, description: 'CPU use that is critical' }),
   MEMORY_WARN_PERCENT: row({ file: 'checks.resources.memory.warn', schema: percent, default: 80, description: 'memory use that warns' }),

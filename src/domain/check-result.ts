@@ -1,3 +1,4 @@
+import type { CheckData } from './check-data.ts';
 import type { Finding } from './finding.ts';
 import type { CheckStatus } from './status.ts';
 
@@ -27,7 +28,7 @@ export interface CheckDetail {
   status?: CheckStatus;
 }
 
-/** What one check found for one connector: words for people (summary, details) and, for some checks, typed findings. */
+/** What one check found for one connector: words for people (summary, details) and, as data, typed findings and readings. */
 export type CheckResult<Id extends CheckId = CheckId> = Id extends CheckId ? ResultOf<Id> : never;
 
 interface ResultOf<Id extends CheckId> {
@@ -38,6 +39,8 @@ interface ResultOf<Id extends CheckId> {
   details: CheckDetail[];
   /** What the check judged, as data (see `Finding`); absent when it found nothing to tell as data. */
   findings?: Array<Finding<Id>>;
+  /** What it read, with stable keys (see `DataOf`); absent when it could not look. */
+  data?: CheckData<Id>;
 }
 
 export function checkResult<Id extends CheckId>(
@@ -46,8 +49,9 @@ export function checkResult<Id extends CheckId>(
   summary: string,
   details: CheckDetail[] = [],
   findings: Array<Finding<Id>> = [],
+  data?: CheckData<Id>,
 ): CheckResult<Id> {
-  const result: ResultOf<Id> = { id, status, summary, details, ...(findings.length > 0 && { findings }) };
+  const result: ResultOf<Id> = { id, status, summary, details, ...(findings.length > 0 && { findings }), ...(data !== undefined && { data }) };
   // TypeScript does not resolve the distributive type for a generic id: ResultOf<Id> is its member for that id.
   return result as CheckResult<Id>;
 }

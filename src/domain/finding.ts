@@ -60,7 +60,7 @@ export type ResourceFinding =
 /** When a disk will be full at the rate its use has been rising, judged against the forecast's days. */
 export type DiskFullForecast =
   | { full: true; status: CheckStatus }
-  | { full: false; bytesPerDay: number; daysUntilFull: number; status: CheckStatus };
+  | { full: false; bytesPerDay: number; daysUntilFull: number; fullAt: string; status: CheckStatus };
 
 export type KeyMaterialFinding =
   /** `publicKeyReadable` once the identity was read. */

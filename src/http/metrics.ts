@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineState } from '../domain/engine-state.ts';
+import { registerConnectorGauges, type LatestChecks } from './connector-metrics.ts';
 
 /** The daily report's name in the schedule runs table and in the metrics. */
 export const REPORT_SCHEDULE = 'daily-report';
@@ -33,11 +34,15 @@ export class Metrics {
   private lastReport: () => ScheduleReading | undefined = () => undefined;
   private alerts: () => AlertReading = () => ({ firingByKind: new Map(), silenced: 0, silences: 0 });
   private engines: () => readonly EngineState[] = () => [];
+  private latestChecks: LatestChecks = () => new Map();
   private readonly auditIntact: Gauge;
   private readonly auditEntries: Gauge;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'connector_ops_' });
+    // prom-client's totals of these are gauges named as counters, which promtool's lint refuses: each is only the
+    // sum of its gauge by type, which stays.
+    for (const name of ['handles', 'requests', 'resources']) this.registry.removeSingleMetric(`connector_ops_nodejs_active_${name}_total`);
     this.commands = new Counter({
       name: 'connector_ops_commands_total',
       help: 'Commands received, by verb (invalid for input that did not parse) and chat adapter',
@@ -103,6 +108,7 @@ export class Metrics {
       },
     });
     this.alertGauges();
+    registerConnectorGauges(this.registry, () => this.latestChecks());
     // Labelled by engine, and absent for one not probed yet: a 0 would claim it is down.
     const engineUp: Gauge<'engine'> = new Gauge({
       name: 'connector_ops_engine_up',
@@ -134,11 +140,18 @@ export class Metrics {
   }
 
   /** Where the gauges read from: called once, at the composition root. */
-  observe(sources: { queuedDeliveries: () => number; lastReport: () => ScheduleReading | undefined; alerts?: () => AlertReading; engines?: () => readonly EngineState[] }): void {
+  observe(sources: {
+    queuedDeliveries: () => number;
+    lastReport: () => ScheduleReading | undefined;
+    alerts?: () => AlertReading;
+    engines?: () => readonly EngineState[];
+    checks?: LatestChecks;
+  }): void {
     this.queued = sources.queuedDeliveries;
     this.lastReport = sources.lastReport;
     if (sources.alerts) this.alerts = sources.alerts;
     if (sources.engines) this.engines = sources.engines;
+    if (sources.checks) this.latestChecks = sources.checks;
   }
 
   private alertGauges(): void {

@@ -16,6 +16,11 @@ export interface DiskSamplerOptions {
   memory?: { host: Pick<HostResources, 'memory'>; samples: Pick<MemorySampleRepository, 'add' | 'prune'> };
   logger: Logger;
   intervalMs?: number;
+  /**
+   * Run after each sample, in the same round: the background run of the checks that keeps /metrics current.
+   * A round still running when the next is due is not doubled.
+   */
+  alsoEachRound?: () => Promise<void>;
   now?: () => Date;
 }
 
@@ -24,14 +29,15 @@ const READ_TIMEOUT_MS = 10_000;
 const RETENTION_MS = 30 * 86_400_000;
 
 /**
- * Samples disk use (and host memory) in the background, so that the resources check can forecast when a disk
- * fills up even when nobody asks in chat, and the daily report can chart the last days. It only writes
- * samples; the check and the report only read them.
+ * The bot's background run. Samples disk use (and host memory), so that the resources check can forecast when a
+ * disk fills up even when nobody asks in chat, and the daily report can chart the last days; it only writes
+ * samples, the check and the report only read them. Then it runs what else each round holds (the checks).
  */
 export class DiskSampler implements Service {
   readonly name = 'disk sampler';
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private sampling?: Promise<unknown>;
 
   private readonly options: DiskSamplerOptions;
 
@@ -45,10 +51,13 @@ export class DiskSampler implements Service {
     void this.sampleOnce();
   }
 
-  /** Stops the timer and waits for a sample in progress. */
+  /**
+   * Stops the timer and waits for a sample in progress (they write to the store). Checks under way are left to
+   * their own time limits: they write nothing, and waiting for them would hold up the shutdown of the rest.
+   */
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    await this.sampling;
   }
 
   sampleOnce(): Promise<void> {
@@ -63,7 +72,10 @@ export class DiskSampler implements Service {
     const now = this.options.now?.() ?? new Date();
     const signal = AbortSignal.timeout(READ_TIMEOUT_MS);
     // Each on its own: a disk that cannot be read must not cost the memory sample, nor the other way round.
-    await Promise.all([this.sampleDisks(now, signal), this.sampleMemory(now, signal)]);
+    this.sampling = Promise.all([this.sampleDisks(now, signal), this.sampleMemory(now, signal)]);
+    await this.sampling;
+    // After the samples: the resources check it runs forecasts from the newest one.
+    await this.options.alsoEachRound?.();
   }
 
   private async sampleDisks(now: Date, signal: AbortSignal): Promise<void> {

@@ -7,6 +7,7 @@ import type { Connector } from '../../src/domain/connector.ts';
 import { scenarios } from '../support/mongo-double/script.ts';
 import { MongoDouble } from '../support/mongo-double/server.ts';
 import { passwordsOrSkip } from '../support/mongo-uri.ts';
+import { validCheck } from '../support/report-schema.ts';
 
 // The database check with the real `mongodb` driver against a server. By default that server is the
 // wire double (no Docker needed, so these tests always run). With TEST_MONGODB_URI set, the first
@@ -22,7 +23,7 @@ function connectorWith(mongodbUri: string): Connector {
 
 async function runCheck(uri: string, settings: DatabaseCheckSettings = {}, signal = AbortSignal.timeout(20_000)): Promise<CheckResult> {
   const check = new DatabaseCheck({ timeoutMs: 2_000, ...settings }, inspectWithDriver);
-  return check.run({ connector: connectorWith(uri), signal, now: new Date() });
+  return check.run({ connector: connectorWith(uri), signal, now: new Date() }).then(validCheck);
 }
 
 function detail(result: CheckResult, label: string) {

@@ -10,6 +10,7 @@ import { DockerContainers } from '../../src/integrations/docker/containers.ts';
 import { testDispatcher } from '../support/builders.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
+import { validReport } from '../support/report-schema.ts';
 
 describeWith([requireDocker, requireStandinImage], 'discovery and health against a stand-in Connector on the real engine', () => {
   let standin: StandinConnector;
@@ -34,7 +35,7 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
     expect(found, `discovered: ${connectors.map((c) => c.name).join(', ')}`).toBeDefined();
     expect(found).toMatchObject({ source: 'discovered', url: standin.url });
 
-    const healthy = await runner.run([found!], ['health', 'container']);
+    const healthy = validReport(await runner.run([found!], ['health', 'container']));
     const health = healthy.connectors[0]!.checks.find((c) => c.id === 'health')!;
     console.log(`stand-in ${standin.name}: ${health.status} — ${health.summary}`);
     expect(health.status).toBe('ok');
@@ -44,7 +45,7 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
     expect(container.summary).toMatch(/^Running/);
 
     await standin.setHealth('unhealthy:database');
-    const unhealthy = await runner.run([found!], ['health']);
+    const unhealthy = validReport(await runner.run([found!], ['health']));
     const after = unhealthy.connectors[0]!.checks[0]!;
     console.log(`stand-in ${standin.name} after the switch: ${after.status} — ${after.summary}`);
     expect(after.status).toBe('critical');
@@ -71,10 +72,10 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
   it('reports a stopped container as not running and its /health as unreachable', async () => {
     const stopped = await startStandinConnector({ name: 'stopped' });
     await stopped.stop();
-    const report = await runner.run(
+    const report = validReport(await runner.run(
       [aConnector('stopped', { container: stopped.name, url: stopped.url })],
       ['health', 'container'],
-    );
+    ));
     const [health, container] = ['health', 'container'].map((id) => report.connectors[0]!.checks.find((c) => c.id === id)!);
     expect(health!.status).toBe('critical');
     expect(health!.summary).toMatch(/^Unreachable: .*ECONNREFUSED/);
@@ -85,10 +86,10 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
   it('reports a hanging /health as unreachable within the time limit, not as unhealthy', async () => {
     const hanging = await startStandinConnector({ name: 'hanging', health: 'hang' });
     const quick = new CheckRunner([new HealthCheck({ api: new ConnectorApiClient(1_000) })], { timeoutMs: 3_000, concurrency: 1 });
-    const report = await quick.run(
+    const report = validReport(await quick.run(
       [aConnector('hanging', { url: hanging.url })],
       ['health'],
-    );
+    ));
     const health = report.connectors[0]!.checks[0]!;
     // The client's own time limit (1 s) gave up, not the runner's (3 s), nor the stand-in's hang (60 s).
     expect(health.status).toBe('critical');
@@ -98,10 +99,10 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
   it('tells a hanging /health of a Connector that is up (its other routes answer) from an unreachable one', async () => {
     const hanging = await startStandinConnector({ name: 'hanging-up', health: 'hang' });
     const quick = new CheckRunner([new HealthCheck({ api: new ConnectorApiClient(1_000) })], { timeoutMs: 3_000, concurrency: 1 });
-    const report = await quick.run(
+    const report = validReport(await quick.run(
       [aConnector('hanging-up', { url: hanging.url, apiKey: hanging.apiKey })],
       ['health'],
-    );
+    ));
     const health = report.connectors[0]!.checks[0]!;
     expect(health.status).toBe('critical');
     expect(health.summary).toMatch(/^\/health did not answer within 1 s although the Connector is up .*Backbone/);
@@ -115,7 +116,7 @@ describeWith([requireDocker, requireStandinImage], 'discovery and health against
     const target = aConnector('crashing', { container: crashing.name });
     let container;
     for (let attempt = 0; attempt < 40; attempt++) {
-      container = (await runner.run([target], ['container'])).connectors[0]!.checks[0]!;
+      container = (validReport(await runner.run([target], ['container']))).connectors[0]!.checks[0]!;
       if (container.details.some((d) => d.label === 'restarts' && d.value !== '0')) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -132,7 +133,7 @@ describeWith([], 'container check with the Docker engine gone', () => {
     process.env.DOCKER_HOST = 'unix:///tmp/connector-ops-no-such-engine.sock';
     try {
       const gone = new CheckRunner([new ContainerCheck(new DockerContainers(testDockerClient()))], { timeoutMs: 3_000, concurrency: 1 });
-      const report = await gone.run([aConnector('x', { container: 'x' })], ['container']);
+      const report = validReport(await gone.run([aConnector('x', { container: 'x' })], ['container']));
       const container = report.connectors[0]!.checks[0]!;
       expect(container.status).toBe('unknown');
       expect(container.summary).toMatch(/^Could not ask the Docker engine: .*ENOENT/);

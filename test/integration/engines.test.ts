@@ -9,6 +9,7 @@ import { renderText } from '../../src/chat/text/render.ts';
 import { RecordingReply, aRequest, silentLogger } from '../support/builders.ts';
 import { describeWith, requireDockerEngine, requireStandinImage } from '../support/requirements.ts';
 import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
+import { validReport } from '../support/report-schema.ts';
 
 /**
  * One report over Connectors on three real engines (a unix socket, a second socket, TCP with TLS and
@@ -73,7 +74,7 @@ describeWith(
       const { connectors } = await services!.directory.list();
       const ours = connectors.filter((c) => c.name.includes(`-${run}-`));
       expect(ours).toHaveLength(3);
-      const report = await services!.runner.run(ours, ['health', 'container', 'versions']);
+      const report = validReport(await services!.runner.run(ours, ['health', 'container', 'versions']));
       for (const connector of report.connectors) {
         const byId = Object.fromEntries(connector.checks.map((c) => [c.id, c]));
         expect(byId.container?.status, `${connector.name}: ${byId.container?.summary}`).toBe('ok');
@@ -104,7 +105,7 @@ describeWith(
 `);
       try {
         const { connectors } = await configured.directory.list();
-        const report = await configured.runner.run(connectors, ['container', 'versions']);
+        const report = validReport(await configured.runner.run(connectors, ['container', 'versions']));
         const of = (name: string) => Object.fromEntries(report.connectors.find((c) => c.name === name)!.checks.map((c) => [c.id, c]));
         expect(of('on-second').container?.status).toBe('ok');
         expect(of('on-gone').container).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/^Could not ask the Docker engine gone: .*ENOENT/) });

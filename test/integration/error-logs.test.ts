@@ -16,6 +16,7 @@ import { LogScanThread } from '../../src/checks/error-logs/log-scan-thread.ts';
 import { describeWith, requireStandinImage } from '../support/requirements.ts';
 import { connectorLogLine, standinImage, startStandinConnector, testLabels } from '../support/standin.ts';
 import type { StandinConnector } from '../support/standin.ts';
+import { validCheck } from '../support/report-schema.ts';
 
 // Busybox containers have no zone data, so their local time is UTC; the check reads the
 // Connector's zone-less times as the bot's local time, so the bot of these tests lives in UTC too.
@@ -26,7 +27,7 @@ function connectorFor(container: string, extra: Partial<Connector> = {}): Connec
 }
 
 function runCheck(check: ErrorLogsCheck, connector: Connector, now = new Date()): Promise<CheckResult> {
-  return check.run({ connector, signal: AbortSignal.timeout(20_000), now });
+  return check.run({ connector, signal: AbortSignal.timeout(20_000), now }).then(validCheck);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -180,7 +181,7 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
     await container.wait();
     const controller = new AbortController();
     setTimeout(() => controller.abort(new DOMException('time is up', 'TimeoutError')), 500);
-    const result = await check.run({ connector: connectorFor(container.id), signal: controller.signal, now: new Date() });
+    const result = await check.run({ connector: connectorFor(container.id), signal: controller.signal, now: new Date() }).then(validCheck);
     expect(result.status).toBe('unknown');
     expect(result.summary).toMatch(/^could not read the logs: container logs unreadable: (aborted \(time is up\)|timed out)$/);
     const read = Number(/unreadable \(after (\d+) lines\)/.exec(result.details[0]?.value ?? '')?.[1]);

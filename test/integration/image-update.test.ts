@@ -21,6 +21,7 @@ import {
 } from '../support/registry-fixtures.ts';
 import { describeWith, registryHost, requireDocker, requireRegistry } from '../support/requirements.ts';
 import { testLabels } from '../support/standin.ts';
+import { validCheck } from '../support/report-schema.ts';
 
 const RUN = randomBytes(4).toString('hex');
 interface Options {
@@ -69,7 +70,7 @@ describeWith(
         connector,
         signal: AbortSignal.timeout(10_000),
         now: new Date(),
-      });
+      }).then(validCheck);
     }
 
     beforeAll(async () => {

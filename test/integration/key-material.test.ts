@@ -12,6 +12,7 @@ import { ConnectorApiClient } from '../../src/integrations/connector-api/client.
 import { describeWith, requireStandinImage } from '../support/requirements.ts';
 import { startStandinConnector, type StandinConnector } from '../support/standin.ts';
 import { certificateValidFor, startTlsProxy, type RunningServer } from '../support/tls-fixtures.ts';
+import { validCheck } from '../support/report-schema.ts';
 
 function connector(url: string, apiKey?: string): Connector {
   return aConnector('key-material', { url, ...(apiKey ? { apiKey } : {}) });
@@ -25,7 +26,7 @@ describeWith([requireStandinImage()], 'key-material check against the stand-in C
   let standin: StandinConnector;
   let tls: RunningServer;
   const check = new KeyMaterialCheck({ prober: new NetworkProber(), api: new ConnectorApiClient(2_500) });
-  const run = (target: Connector) => check.run({ connector: target, signal: AbortSignal.timeout(15_000), now: new Date() });
+  const run = (target: Connector) => check.run({ connector: target, signal: AbortSignal.timeout(15_000), now: new Date() }).then(validCheck);
 
   beforeAll(async () => {
     standin = await startStandinConnector({ name: 'key-material' });

@@ -9,6 +9,7 @@ import { DockerHostOldMaterial } from '../../src/integrations/docker/old-materia
 import { importBusyboxImage, requireBusybox } from '../support/busybox-image.ts';
 import { describeWith, requireDocker } from '../support/requirements.ts';
 import { testLabels } from '../support/standin.ts';
+import { validCheck } from '../support/report-schema.ts';
 
 describeWith([requireDocker(), requireBusybox()], 'old-material against the real engine', () => {
   const docker = fixtureDockerClient();
@@ -51,7 +52,7 @@ describeWith([requireDocker(), requireBusybox()], 'old-material against the real
       listLimit: 10_000,
       unusedImageWarnBytes: 1,
     });
-    result = await check.run({ connector, signal: AbortSignal.timeout(20_000), now: new Date() });
+    result = await check.run({ connector, signal: AbortSignal.timeout(20_000), now: new Date() }).then(validCheck);
   });
 
   afterAll(async () => {

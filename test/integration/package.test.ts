@@ -40,10 +40,10 @@ function connectorOps(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('the npm package', () => {
-  it('holds the built code, README, LICENSE, the manifests and the examples, and nothing else: no sources, tests or source maps', () => {
-    const outside = files.filter((path) => !/^(dist\/.+\.js|manifests\/.+|examples\/.+|README\.md|LICENSE|package\.json|\.env\.example)$/.test(path));
+  it('holds the built code, README, LICENSE, the manifests, the examples and the report schema, and nothing else: no sources, tests or source maps', () => {
+    const outside = files.filter((path) => !/^(dist\/.+\.js|manifests\/.+|examples\/.+|schemas\/.+|README\.md|LICENSE|package\.json|\.env\.example)$/.test(path));
     expect(outside).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'dist/bin.js', 'dist/cli.js', 'manifests/slack/manifest.yml', 'manifests/teams/manifest.json', 'examples/compose.yml']));
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'dist/bin.js', 'dist/cli.js', 'manifests/slack/manifest.yml', 'manifests/teams/manifest.json', 'examples/compose.yml', 'examples/prometheus-rules.yml', 'schemas/report.schema.json']));
     expect(files.filter((path) => path.endsWith('.map') || path.endsWith('.ts'))).toEqual([]);
   });
 

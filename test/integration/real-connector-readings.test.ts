@@ -11,6 +11,7 @@ import { NetworkProber } from '../../src/integrations/probes/prober.ts';
 import { aConnector, errorLogsCheckOver, testDockerClient } from '../support/builders.ts';
 import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { removeAllStandins, startStandinConnector, type StandinConnector } from '../support/standin.ts';
+import { validCheck } from '../support/report-schema.ts';
 
 /**
  * The readings a real Connector 7.0.0 proved wrong, each reproduced with the stand-in as the real one
@@ -25,7 +26,7 @@ describeWith([requireDocker, requireStandinImage], 'readings of a Connector as i
       connector: aConnector('real', { url: standin.url, apiKey: standin.apiKey, container: standin.name, ...extra }),
       signal: AbortSignal.timeout(15_000),
       now: new Date(),
-    });
+    }).then(validCheck);
   const detail = (result: CheckResult, label: string) => result.details.find((d) => d.label === label);
 
   it('labels runtimeVersion as the @nmshd/runtime library, not Node', async () => {

@@ -18,6 +18,7 @@ import { Store } from '../../src/store/store.ts';
 import { importBusyboxImage, requireBusybox } from '../support/busybox-image.ts';
 import { describeWith, requireDocker } from '../support/requirements.ts';
 import { testLabels } from '../support/standin.ts';
+import { validCheck } from '../support/report-schema.ts';
 
 const MiB = 1024 ** 2;
 describeWith([requireDocker(), requireBusybox()], 'resources against the real engine and host', () => {
@@ -105,7 +106,7 @@ describeWith([requireDocker(), requireBusybox()], 'resources against the real en
       sampleStore: samples,
     });
     const now = new Date();
-    const result = await check.run({ connector, signal: AbortSignal.timeout(15_000), now });
+    const result = await check.run({ connector, signal: AbortSignal.timeout(15_000), now }).then(validCheck);
 
     const byLabel = new Map(result.details.map((d) => [d.label, d]));
     expect(byLabel.get('CPU load (host)')?.status).toMatch(/^(ok|warn|critical)$/);

@@ -7,6 +7,7 @@ import { DiskSampleRepository } from '../../src/store/disk-samples.ts';
 import { Store } from '../../src/store/store.ts';
 import { describeWith } from '../support/requirements.ts';
 import { requireMountNamespaces, spawnOnReadOnly, spawnOnTmpfs } from '../support/mount-namespace.ts';
+import { validReport } from '../support/report-schema.ts';
 
 const WORKER = resolve(import.meta.dirname, '../support/workers/store-on-tmpfs.ts');
 const CLI = resolve(import.meta.dirname, '../../src/cli.ts');
@@ -76,7 +77,7 @@ describeWith([requireMountNamespaces], 'connector-ops check with its store on a 
         }),
       );
       expect(run.stderr).not.toContain('left out');
-      const report = JSON.parse(run.stdout) as { connectors: Array<{ checks: Array<{ id: string; details: Array<{ label: string; value: string; status?: string }> }> }> };
+      const report = validReport(JSON.parse(run.stdout) as { connectors: Array<{ checks: Array<{ id: string; details: Array<{ label: string; value: string; status?: string }> }> }> });
       const disk = report.connectors[0]!.checks[0]!.details.find((d) => d.label.includes(`${dataDir} (DATA_DIR)`));
       expect(disk).toMatchObject({ status: 'critical', value: expect.stringMatching(/; full$/) });
       expect(run.code).toBe(2);

@@ -12,6 +12,7 @@ import { ConnectorApiClient } from '../../src/integrations/connector-api/client.
 import { brokerUrl, describeWith, requireBroker, requireStandinImage } from '../support/requirements.ts';
 import { freePort, startStandinConnector, type StandinConnector } from '../support/standin.ts';
 import { certificateValidFor, startHttpsServer, startSilentServer, type RunningServer } from '../support/tls-fixtures.ts';
+import { validCheck } from '../support/report-schema.ts';
 
 const BROKERS = [requireBroker('amqp'), requireBroker('mqtt'), requireBroker('redis')];
 const api = new ConnectorApiClient(5_000);
@@ -21,7 +22,7 @@ function connector(extra: Partial<Connector> = {}): Connector {
 }
 
 async function runCheck(check: ThirdPartyCheck, target: Connector): Promise<CheckResult> {
-  return check.run({ connector: target, signal: AbortSignal.timeout(15_000), now: new Date() });
+  return check.run({ connector: target, signal: AbortSignal.timeout(15_000), now: new Date() }).then(validCheck);
 }
 
 function detailFor(result: CheckResult, labelPart: string) {

@@ -26,6 +26,17 @@ export function fileSystem(paths: string[], usedPercent: number): FileSystemUse 
   return { paths, totalBytes, usedBytes, availableBytes: totalBytes - usedBytes, usedPercent };
 }
 
+/** What the findings and the data tell of `fileSystem(['/data', '/srv/mongo'], 85)` under RESOURCE_JUDGEMENT. */
+export const DATA_AND_MONGO_DISK = {
+  paths: [
+    { path: '/data', roles: ['data-dir'] },
+    { path: '/srv/mongo', roles: ['configured'] },
+  ],
+  usedBytes: 85 * GiB,
+  availableBytes: 15 * GiB,
+  totalBytes: 100 * GiB,
+};
+
 /** The default thresholds, DATA_DIR at /data and a configured path /srv/mongo. */
 export const RESOURCE_JUDGEMENT: ResourceJudgement = { ...DEFAULT_RESOURCES_OPTIONS, dataDir: '/data', paths: ['/srv/mongo'] };
 

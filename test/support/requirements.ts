@@ -157,6 +157,13 @@ export async function requireStandinImage(): Promise<RequirementResult> {
   }
 }
 
+/** Prometheus' `promtool` (Debian's `prometheus` package, installed by `scripts/testenv.sh start`). */
+export async function requirePromtool(): Promise<RequirementResult> {
+  const run = spawnSync('promtool', ['--version'], { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS });
+  if (run.status === 0) return { ok: true };
+  return fail(`promtool does not run (${run.error?.message || run.stderr.trim() || `exit ${run.status}`}); run: npm run testenv:start (it installs Debian's prometheus package)`);
+}
+
 /** A new pid namespace (`unshare --pid`, util-linux, root): to run the bot as pid 1, as a container does. */
 export async function requirePidNamespace(): Promise<RequirementResult> {
   const run = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', 'echo $$'], { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS });

@@ -105,7 +105,7 @@ describe('conditionsOf: resources', () => {
   });
 
   it('a disk forecast to be full within the critical days is that disk’s condition, however empty it is now', () => {
-    const filling = { ok: true as const, value: { kind: 'filling' as const, daysUntilFull: 2.5, bytesPerDay: 32 * GiB } };
+    const filling = { ok: true as const, value: { kind: 'filling' as const, daysUntilFull: 2.5, bytesPerDay: 32 * GiB, fullAt: new Date('2026-12-03T22:00:00Z') } };
     const conditions = resources({ forecasts: new Map([['/data', filling]]) });
     expect(conditions).toEqual([
       { key: 'Disk /data (DATA_DIR)', severity: 'critical', title: 'Disk /data (DATA_DIR): 20 % used, 80.0 GiB free of 100 GiB; rising 32.0 GiB/day, full in ~2 days', detail: '' },

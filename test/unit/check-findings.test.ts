@@ -3,7 +3,7 @@ import { interpretHealth } from '../../src/checks/health.ts';
 import { assessImageUpdate } from '../../src/checks/image-update-assess.ts';
 import { interpretKeyMaterial } from '../../src/checks/key-material.ts';
 import { judgeResources } from '../../src/checks/resources-judge.ts';
-import { fileSystem, GiB, HEALTHY, IDENTITY, imageUpdateReadings, RESOURCE_JUDGEMENT, resourceReadings, withCertificate } from '../support/check-readings.ts';
+import { DATA_AND_MONGO_DISK, fileSystem, GiB, HEALTHY, IDENTITY, imageUpdateReadings, RESOURCE_JUDGEMENT, resourceReadings, withCertificate } from '../support/check-readings.ts';
 
 // What each judging function finds, as the data alerts and `check --json` carry beside the words of the details.
 
@@ -20,7 +20,7 @@ describe('typed findings', () => {
   });
 
   it('resources: each figure against its thresholds, the line telling it, a disk with its paths, roles and forecast', () => {
-    const filling = { ok: true as const, value: { kind: 'filling' as const, daysUntilFull: 2.5, bytesPerDay: 32 * GiB } };
+    const filling = { ok: true as const, value: { kind: 'filling' as const, daysUntilFull: 2.5, bytesPerDay: 32 * GiB, fullAt: new Date('2026-12-03T22:00:00Z') } };
     const result = judgeResources(
       resourceReadings({
         memory: { ok: true, value: { totalBytes: 16 * GiB, availableBytes: 0.8 * GiB, usedPercent: 95 } },
@@ -53,17 +53,11 @@ describe('typed findings', () => {
     // 85 % only warns; the forecast of full within 2.5 days makes the disk critical.
     expect(findings[3]).toEqual({
       kind: 'disk',
-      paths: [
-        { path: '/data', roles: ['data-dir'] },
-        { path: '/srv/mongo', roles: ['configured'] },
-      ],
-      usedBytes: 85 * GiB,
-      availableBytes: 15 * GiB,
-      totalBytes: 100 * GiB,
+      ...DATA_AND_MONGO_DISK,
       usedPercent: 85,
       warnPercent: 80,
       criticalPercent: 90,
-      forecast: { full: false, bytesPerDay: 32 * GiB, daysUntilFull: 2.5, status: 'critical' },
+      forecast: { full: false, bytesPerDay: 32 * GiB, daysUntilFull: 2.5, fullAt: '2026-12-03T22:00:00.000Z', status: 'critical' },
       status: 'critical',
       line: 3,
     });

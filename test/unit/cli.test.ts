@@ -10,6 +10,7 @@ import { AuditLog } from '../../src/store/audit-log.ts';
 import { Store } from '../../src/store/store.ts';
 import { CHECK_STATUSES } from '../../src/domain/status.ts';
 import { distinctErrorLines } from '../support/builders.ts';
+import { validReport } from '../support/report-schema.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'src/cli.ts');
@@ -158,7 +159,7 @@ describe.concurrent('connector-ops CLI', () => {
     expect(run.stderr).toContain(`connector-ops check: left out: the disk samples and the disk-full forecast made from them: the store ${path} cannot be opened by`);
     expect(run.stderr).toContain('the file is not an SQLite database (SQLITE_NOTADB)');
     expect(run.stderr).not.toMatch(/^\s+at /m);
-    const report = JSON.parse(run.stdout) as { connectors: Array<{ checks: Array<{ id: string; status: string; details: Array<{ label: string; value: string; status?: string }> }> }> };
+    const report = validReport(JSON.parse(run.stdout) as { connectors: Array<{ checks: Array<{ id: string; status: string; details: Array<{ label: string; value: string; status?: string }> }> }> });
     const checks = report.connectors[0]!.checks;
     expect(checks.find((c) => c.id === 'health')!.status).toBe('critical');
     const forecast = checks.find((c) => c.id === 'resources')!.details.find((d) => d.label === 'Disk forecast');
@@ -262,7 +263,7 @@ describe.concurrent('connector-ops CLI', () => {
   });
 
   it('check --json prints the documented report shape, and never a secret', async () => {
-    const run = await cli(['check', '--json', '--only', 'health,container,third-party'], {
+    const run = await cli(['check', '--json', '--only', 'health,container,third-party,database'], {
       CONNECTOR_NAME: 'main',
       CONNECTOR_CONTAINER: 'connector-main',
       CONNECTOR_URL: `http://127.0.0.1:${closedPort}`,
@@ -276,19 +277,21 @@ describe.concurrent('connector-ops CLI', () => {
       expect(output).not.toContain(API_KEY);
       expect(output).not.toContain(URL_PASSWORD);
     }
-    const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    const report = validReport(JSON.parse(run.stdout) as Record<string, unknown>);
     expect(Object.keys(report).sort()).toEqual(['connectors', 'generatedAt', 'status']);
     expect(report.status).toBe('critical');
     expect(new Date(report.generatedAt as string).toISOString()).toBe(report.generatedAt);
     const connectors = report.connectors as Array<Record<string, unknown>>;
     expect(connectors).toHaveLength(1);
     const [main] = connectors;
-    expect(Object.keys(main!).sort()).toEqual(['checks', 'name', 'status']);
+    expect(Object.keys(main!).sort()).toEqual(['checks', 'name', 'notChecked', 'status']);
     expect(main!.name).toBe('main');
+    // Asked for, not applicable: said with the setting that would make it apply, not left out silently.
+    expect(main!.notChecked).toEqual([{ id: 'database', needs: 'a MongoDB URI: set CONNECTOR_MONGODB_URI (or mongodbUri in the YAML file)' }]);
     const checks = main!.checks as Array<Record<string, unknown>>;
     expect(checks.map((c) => c.id)).toEqual(['health', 'container', 'third-party']);
     for (const check of checks) {
-      expect(Object.keys(check).sort()).toEqual(check.findings === undefined ? ['details', 'id', 'status', 'summary'] : ['details', 'findings', 'id', 'status', 'summary']);
+      expect(Object.keys(check).filter((key) => key !== 'findings' && key !== 'data').sort()).toEqual(['details', 'id', 'status', 'summary']);
       expect(CHECK_STATUSES).toContain(check.status);
       expect(typeof check.summary).toBe('string');
       for (const d of check.details as Array<Record<string, unknown>>) {
@@ -296,7 +299,7 @@ describe.concurrent('connector-ops CLI', () => {
         expect(typeof d.value).toBe('string');
       }
     }
-    expect(checks[0]).toMatchObject({ id: 'health', status: 'critical' });
+    expect(checks[0]).toMatchObject({ id: 'health', status: 'critical', data: { services: [] } });
     // No engine at DOCKER_HOST: the container check could not look, which is not critical.
     expect(checks[1]).toMatchObject({ id: 'container', status: 'unknown' });
   });
@@ -307,9 +310,12 @@ describe.concurrent('connector-ops CLI', () => {
       CONNECTOR_URL: `http://127.0.0.1:${closedPort}`,
       MEMORY_WARN_PERCENT: '1',
       MEMORY_CRITICAL_PERCENT: '1',
+      DISK_PATHS: tmp,
     });
     expect(run.code, run.stderr).toBe(2);
-    const report = JSON.parse(run.stdout) as { connectors: Array<{ checks: Array<{ id: string; findings?: Array<Record<string, unknown>> }> }> };
+    const report = validReport(
+      JSON.parse(run.stdout) as { connectors: Array<{ checks: Array<{ id: string; findings?: Array<Record<string, unknown>>; data?: Record<string, unknown> }> }> },
+    );
     const [health, resources] = report.connectors[0]!.checks;
     expect(health).toMatchObject({ id: 'health', findings: [{ kind: 'unreachable', reason: expect.stringContaining('ECONNREFUSED') }] });
     expect(resources?.findings).toContainEqual({
@@ -322,6 +328,12 @@ describe.concurrent('connector-ops CLI', () => {
       criticalPercent: 1,
       status: 'critical',
       line: 1,
+    });
+    // The same figures as data: bytes and a ratio, keyed by what they are rather than by a line of the details.
+    expect(resources?.data).toMatchObject({
+      host: { remoteEngine: false, memory: { usedBytes: expect.any(Number), totalBytes: expect.any(Number), usedRatio: expect.any(Number) } },
+      // DATA_DIR, once another run made it, is on the same file system: one disk, both paths.
+      disks: [expect.objectContaining({ paths: expect.arrayContaining([{ path: tmp, roles: ['configured'] }]), usedBytes: expect.any(Number), totalBytes: expect.any(Number), usedRatio: expect.any(Number) })],
     });
   });
 

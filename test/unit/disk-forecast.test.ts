@@ -37,6 +37,8 @@ describe('forecastDiskFull', () => {
     if (forecast.kind !== 'filling') return;
     expect(forecast.bytesPerDay / GiB).toBeCloseTo(1, 6);
     expect(forecast.daysUntilFull).toBeCloseTo(48, 3);
+    // The last sample is two days in: full 48 days later, on the 50th day.
+    expect(Math.abs(forecast.fullAt.getTime() - Date.parse('2026-09-20T00:00:00Z'))).toBeLessThan(60_000);
   });
 
   it('gives no forecast for flat use', () => {

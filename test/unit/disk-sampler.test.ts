@@ -84,6 +84,31 @@ describe('DiskSampler', () => {
     store.close();
   });
 
+  it('runs the checks of the background run after the samples, in the same round: one round at a time, and stop() waits only for the samples', async () => {
+    const store = Store.open(':memory:');
+    const samples = new DiskSampleRepository(store);
+    const host = { disks: async (): Promise<DiskReading> => ({ fileSystems: [fileSystem(['/data'], 20)], unreadable: [] }) };
+    let rounds = 0;
+    let samplesSeen = -1;
+    let finish = () => {};
+    const alsoEachRound = () => {
+      rounds++;
+      samplesSeen = samples.since('/data', new Date(0)).length;
+      return new Promise<void>((done) => (finish = done));
+    };
+    const sampler = new DiskSampler({ host, dataRoots: [], paths: ['/data'], samples, logger: silentLogger(), now: () => NOW, alsoEachRound });
+    const first = sampler.sampleOnce();
+    const second = sampler.sampleOnce();
+    await expect.poll(() => rounds, { timeout: 5_000 }).toBe(1);
+    expect(samplesSeen).toBe(1);
+    // The checks still run: stopping does not wait for them (they write nothing).
+    await sampler.stop();
+    finish();
+    await Promise.all([first, second]);
+    expect(rounds).toBe(1);
+    store.close();
+  });
+
   it('survives a failing disk read (logged, not thrown)', async () => {
     const store = Store.open(':memory:');
     const host = { disks: async (): Promise<DiskReading> => Promise.reject(new Error('statfs failed')) };

@@ -8,6 +8,7 @@ import type { StreamSinks } from '../../src/integrations/docker/logs.ts';
 import type { LineSink, LogWindow } from '../../src/logs/lines.ts';
 import { Redactor } from '../../src/logging/redact.ts';
 import { distinctErrorLines, errorLogsCheckOver as errorLogsCheck } from '../support/builders.ts';
+import { validCheck } from '../support/report-schema.ts';
 
 // Local time, as the Connector writes it and the check reads it.
 const NOW = new Date(2026, 7, 20, 12, 0, 0);
@@ -92,6 +93,24 @@ describe('ErrorLogsCheck', () => {
     expect(result.details[2]).toEqual({ label: 'container logs', value: expect.stringMatching(/^connector-1: 7 lines, 1 KB$/) });
     expect(JSON.stringify(result)).not.toContain('the-connector-api-key-123');
     expect(containerLogs.windows).toEqual([{ since: new Date(NOW.getTime() - 24 * 3_600_000), until: NOW }]);
+  });
+
+  it('carries every group as data: message, level, count, first and last seen as ISO times; the window and the totals', async () => {
+    const logs = [SYNC_FAILURES, line('FATAL', 30, 'Out of memory')].join('\n');
+    const result = validCheck(await run(errorLogsCheck({ containerLogs: new InMemoryLogs(logs), logFiles: new InMemoryLogs('') })));
+    const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * 60_000).toISOString();
+    expect(result.data).toEqual({
+      since: at(24 * 60),
+      until: NOW.toISOString(),
+      events: 4,
+      fatal: 1,
+      groups: [
+        { message: 'Sync failed MongoNetworkError: connect ECONNREFUSED <ip>', level: 'error', count: 2, fatal: 0, firstSeen: at(120), lastSeen: at(60) },
+        { message: 'Out of memory', level: 'fatal', count: 1, fatal: 1, firstSeen: at(30), lastSeen: at(30) },
+        { message: "Request to webhook '…' returned status <n>", level: 'error', count: 1, fatal: 0, firstSeen: at(46), lastSeen: at(46) },
+      ],
+      otherEvents: 0,
+    });
   });
 
   it('leaves out errors of log files older than the window by their own timestamp', async () => {

@@ -30,6 +30,7 @@ describe('interpretHealth', () => {
         { label: 'backboneConnection', value: 'healthy', status: 'ok' },
         { label: 'backboneAuthentication', value: 'healthy', status: 'ok' },
       ],
+      data: { httpStatus: 200, services: Object.entries(allHealthy).map(([name, state]) => ({ name, state })) },
     });
   });
 
@@ -59,6 +60,7 @@ describe('interpretHealth', () => {
       summary: 'Unreachable: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:8080',
       details: [{ label: 'health route', value: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:8080', status: 'critical' }],
       findings: [{ kind: 'unreachable', reason: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:8080' }],
+      data: { services: [] },
     });
   });
 

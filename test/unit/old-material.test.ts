@@ -1,4 +1,5 @@
 import { aConnector } from '../support/builders.ts';
+import { validCheck } from '../support/report-schema.ts';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { classifyDockerMaterial, DEFAULT_OLD_MATERIAL_OPTIONS, OldMaterialCheck, type OldMaterialCheckOptions } from '../../src/checks/old-material.ts';
@@ -150,6 +151,25 @@ describe('OldMaterialCheck', () => {
       'Log files older than 30 days: no paths configured',
       'Backups older than 30 days: no paths configured',
     ]);
+  });
+
+  it('carries every item with its size as data, beyond the listed ones; a part it could not read is left out', async () => {
+    const { source, run } = setup({ listLimit: 1, backupPaths: ['/backups'] });
+    source.imageList = [running, previous, stoppedOld];
+    const old = container('connector-old', running, 'exited', 40);
+    source.containerList = [container('connector', running, 'running'), old];
+    source.files.set('/backups', { files: [{ path: '/backups/x.gz', modifiedAt: daysAgo(40), sizeBytes: 7 * MiB }], unreadable: [], truncated: false });
+    const result = validCheck(await run());
+    expect(result.data).toEqual({
+      unusedImages: [
+        { id: previous.id, references: ['ghcr.io/nmshd/connector:7.3.0'], sizeBytes: 390 * MiB, createdAt: daysAgo(90).toISOString() },
+        { id: stoppedOld.id, references: ['ghcr.io/nmshd/connector:7.2.0'], sizeBytes: 370 * MiB, createdAt: daysAgo(60).toISOString() },
+      ],
+      exitedContainers: [{ id: old.id, name: 'connector-old', image: 'ghcr.io/nmshd/connector:7.4.6', state: 'exited', createdAt: daysAgo(40).toISOString() }],
+      oldBackups: [{ path: '/backups/x.gz', sizeBytes: 7 * MiB, modifiedAt: daysAgo(40).toISOString() }],
+    });
+    source.imageList = new Error('connect ENOENT /var/run/docker.sock');
+    expect(validCheck(await run()).data).toEqual({ oldBackups: [{ path: '/backups/x.gz', sizeBytes: 7 * MiB, modifiedAt: daysAgo(40).toISOString() }] });
   });
 
   it('warns when unused images hold more than the threshold', async () => {

@@ -7,6 +7,7 @@ import type { Connector } from '../../src/domain/connector.ts';
 import { reportMessage } from '../../src/domain/report-message.ts';
 import { renderText } from '../../src/chat/text/render.ts';
 import { aConnector } from '../support/builders.ts';
+import { validReport } from '../support/report-schema.ts';
 
 /** A check that says which engine's set it belongs to, and counts the host readings it really made. */
 class EngineCheck implements Check {
@@ -45,7 +46,7 @@ describe('CheckRunner with a check set per engine', () => {
       aConnector('c', { engine: 'second' }),
       aConnector('d', { engine: 'default' }),
     ];
-    const report = await runner.run(connectors, ['versions']);
+    const report = validReport(await runner.run(connectors, ['versions']));
     expect(report.connectors.map((c) => c.checks[0]!.summary)).toEqual([
       'a via engine default',
       'b via engine second',
@@ -55,7 +56,7 @@ describe('CheckRunner with a check set per engine', () => {
     expect(sets.default[0]!.readings).toBe(1);
     expect(sets.second[0]!.readings).toBe(1);
     // A new report reads again.
-    await runner.run(connectors, ['versions']);
+    validReport(await runner.run(connectors, ['versions']));
     expect(sets.default[0]!.readings).toBe(2);
   });
 });
@@ -64,7 +65,7 @@ describe('a check that applies to nothing', () => {
   const runner = new CheckRunner([new EngineCheck('container', 'default'), new EngineCheck('versions', 'default')], { timeoutMs: 1_000, concurrency: 1 });
 
   it('is reported as not checked with the setting that enables it; nothing checked at all is unknown, not an empty ok', async () => {
-    const only = await runner.run([aConnector('plain')], ['container']);
+    const only = validReport(await runner.run([aConnector('plain')], ['container']));
     expect(only.connectors[0]).toEqual({
       name: 'plain',
       status: 'unknown',
@@ -78,10 +79,10 @@ describe('a check that applies to nothing', () => {
   });
 
   it('beside checks that ran, the connector keeps their status and lists what was not checked', async () => {
-    const mixed = await runner.run([aConnector('plain')], ['container', 'versions']);
+    const mixed = validReport(await runner.run([aConnector('plain')], ['container', 'versions']));
     expect(mixed.connectors[0]!.status).toBe('ok');
     expect(mixed.connectors[0]!.notChecked).toEqual([{ id: 'container', needs: 'a container: set CONNECTOR_CONTAINER' }]);
-    const applies = await runner.run([aConnector('full', { container: 'c' })], ['container']);
+    const applies = validReport(await runner.run([aConnector('full', { container: 'c' })], ['container']));
     expect(applies.connectors[0]!.notChecked).toBeUndefined();
   });
 });

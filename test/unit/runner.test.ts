@@ -8,6 +8,7 @@ import { CheckRunner } from '../../src/checks/runner.ts';
 import { checkResult, type CheckId, type CheckResult } from '../../src/domain/check-result.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import type { CheckStatus } from '../../src/domain/status.ts';
+import { validReport } from '../support/report-schema.ts';
 
 function connector(name: string, extra: Partial<Connector> = {}): Connector {
   return aConnector(name, extra);
@@ -127,7 +128,7 @@ describe('CheckRunner', () => {
       timeoutMs: 1_000,
       concurrency: 1,
     });
-    const result = await runner.run([connector('main')], ['health', 'database', 'resources', 'versions']);
+    const result = validReport(await runner.run([connector('main')], ['health', 'database', 'resources', 'versions']));
     expect(result.connectors[0]?.checks).toEqual([
       checkResult('health', 'ok', 'health ok for main'),
       checkResult('database', 'unknown', 'Could not look: ECONNREFUSED 127.0.0.1:27017'),
@@ -149,7 +150,7 @@ describe('CheckRunner', () => {
     };
     const runner = new CheckRunner([hanging, new FixedCheck('health', 'ok')], { timeoutMs: 150, concurrency: 1 });
     // The check never settles: only the runner's limit can end it, and it says so.
-    const result = await runner.run([connector('main')], ['health', 'image-update']);
+    const result = validReport(await runner.run([connector('main')], ['health', 'image-update']));
     expect(result.connectors[0]?.checks[1]).toEqual(checkResult('image-update', 'unknown', 'Could not look: no answer within 0.15 s'));
     expect(seen?.aborted).toBe(true);
     expect(String((seen?.reason as Error).message)).toBe('timed out after 150 ms');
@@ -166,23 +167,23 @@ describe('CheckRunner', () => {
       timeoutsMs: { 'error-logs': 1_000 },
       concurrency: 1,
     });
-    const result = await runner.run([connector('main')], ['error-logs', 'image-update']);
+    const result = validReport(await runner.run([connector('main')], ['error-logs', 'image-update']));
     expect(result.connectors[0]?.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['error-logs:ok', 'image-update:unknown']);
   });
 
   it('does not abort the signal of a check that finished in time', async () => {
     const check = new FixedCheck('health', 'ok', 10);
-    await new CheckRunner([check], { timeoutMs: 1_000, concurrency: 1 }).run([connector('main')], ['health']);
+    validReport(await new CheckRunner([check], { timeoutMs: 1_000, concurrency: 1 }).run([connector('main')], ['health']));
     expect(check.contexts[0]?.signal.aborted).toBe(false);
   });
 
   it('leaves out checks that do not apply to a connector, and ids without a check', async () => {
     const database = new FixedCheck('database', 'ok', 0, (c) => c.mongodbUri !== undefined);
     const runner = new CheckRunner([database, new FixedCheck('health', 'ok')], { timeoutMs: 1_000, concurrency: 2 });
-    const result = await runner.run(
+    const result = validReport(await runner.run(
       [connector('with-db', { mongodbUri: 'mongodb://db' }), connector('without-db')],
       ['health', 'database', 'key-material'],
-    );
+    ));
     expect(result.connectors.map((c) => [c.name, c.checks.map((k) => k.id)])).toEqual([
       ['with-db', ['health', 'database']],
       ['without-db', ['health']],
@@ -206,7 +207,7 @@ describe('CheckRunner', () => {
     };
     const runner = new CheckRunner([counting], { timeoutMs: 1_000, concurrency: 2 });
     const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
-    const result = await runner.run(names.map((n) => connector(n)), ['health']);
+    const result = validReport(await runner.run(names.map((n) => connector(n)), ['health']));
     expect(maxInFlight).toBe(2);
     expect(result.connectors.map((c) => c.name)).toEqual(names);
   });
@@ -218,7 +219,7 @@ describe('CheckRunner', () => {
       run: async ({ connector: c }) => checkResult('health', c.name === 'sick' ? 'critical' : 'ok', c.name),
     };
     const runner = new CheckRunner([byConnector, new FixedCheck('resources', 'warn')], { timeoutMs: 1_000, concurrency: 2 });
-    const result = await runner.run([connector('fine'), connector('sick')], ['health', 'resources']);
+    const result = validReport(await runner.run([connector('fine'), connector('sick')], ['health', 'resources']));
     expect(result.connectors.map((c) => [c.name, c.status])).toEqual([
       ['fine', 'warn'],
       ['sick', 'critical'],
@@ -236,7 +237,7 @@ describe('CheckRunner', () => {
       now: () => now,
       onResult: (c, r, ms) => told.push([c.name, r.id, r.status, ms]),
     });
-    const result = await runner.run([connector('a'), connector('b')], ['health', 'error-logs'], { logWindowMs: 3_600_000 });
+    const result = validReport(await runner.run([connector('a'), connector('b')], ['health', 'error-logs'], { logWindowMs: 3_600_000 }));
     expect(result.generatedAt).toBe('2024-05-01T12:00:00.000Z');
     expect(told.map(([c, id, status]) => `${c}/${id}/${status}`).sort()).toEqual(['a/error-logs/warn', 'a/health/ok', 'b/error-logs/warn', 'b/health/ok']);
     for (const [, id, , ms] of told) expect(ms).toBeGreaterThanOrEqual(id === 'error-logs' ? 15 : 0);
@@ -258,13 +259,13 @@ describe('CheckRunner', () => {
         return checkResult('health', 'ok', 'fine');
       },
     };
-    await new CheckRunner([busyStart], { timeoutMs: 5_000, concurrency: 4 }).run(['a', 'b', 'c', 'd'].map((name) => connector(name)), ['health']);
+    validReport(await new CheckRunner([busyStart], { timeoutMs: 5_000, concurrency: 4 }).run(['a', 'b', 'c', 'd'].map((name) => connector(name)), ['health']));
     turns.stop();
     expectATurnBeforeEachPiece(turns.events, 4);
   });
 
   it('reports ok for no connectors', async () => {
-    const result = await new CheckRunner([], { timeoutMs: 1_000, concurrency: 2 }).run([], ['health']);
+    const result = validReport(await new CheckRunner([], { timeoutMs: 1_000, concurrency: 2 }).run([], ['health']));
     expect(result).toMatchObject({ status: 'ok', connectors: [] });
   });
 });

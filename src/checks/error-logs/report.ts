@@ -1,3 +1,4 @@
+import type { ErrorLogsData } from '../../domain/check-data.ts';
 import { checkResult } from '../../domain/check-result.ts';
 import type { CheckDetail, CheckResult } from '../../domain/check-result.ts';
 import { worstStatus } from '../../domain/status.ts';
@@ -63,7 +64,27 @@ export function errorLogsResult(scan: ErrorLogScan, options: ErrorLogsOptions, n
       status: errors.overflow.fatal > 0 ? 'critical' : 'warn',
     });
   }
-  return checkResult('error-logs', status, summary, [...details, ...sourceDetails]);
+  return checkResult('error-logs', status, summary, [...details, ...sourceDetails], [], errorLogsData(scan, options, now));
+}
+
+/** Every group as data: its message, level, count and when it was first and last seen. */
+function errorLogsData({ errors }: ErrorLogScan, options: ErrorLogsOptions, now: Date): ErrorLogsData {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    since: iso(now.getTime() - options.windowHours * 3_600_000),
+    until: iso(now.getTime()),
+    events: errors.total.count,
+    fatal: errors.total.fatal,
+    groups: errors.groups.map(({ key, count, fatal, firstSeen, lastSeen }) => ({
+      message: key,
+      level: fatal > 0 ? 'fatal' : 'error',
+      count,
+      fatal,
+      ...(firstSeen !== undefined && { firstSeen: iso(firstSeen) }),
+      ...(lastSeen !== undefined && { lastSeen: iso(lastSeen) }),
+    })),
+    otherEvents: errors.overflow.count,
+  };
 }
 
 function groupDetail(group: ErrorGroup, now: Date, connector: string): CheckDetail {

@@ -9,6 +9,7 @@ export function readChecks(sources: Sources): Config['checks'] {
   return {
     timeoutMs: read(SETTINGS.CHECK_TIMEOUT_MS),
     concurrency: read(SETTINGS.CHECK_CONCURRENCY),
+    backgroundRunMs: read(SETTINGS.BACKGROUND_RUN_SECONDS) * 1000,
     resources: {
       cpu: thresholds(sources, SETTINGS.CPU_WARN_PERCENT, SETTINGS.CPU_CRITICAL_PERCENT),
       memory: thresholds(sources, SETTINGS.MEMORY_WARN_PERCENT, SETTINGS.MEMORY_CRITICAL_PERCENT),
