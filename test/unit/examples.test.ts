@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { SETTINGS } from '../../src/config/settings.ts';
 import { DOCKER_ENDPOINTS, type DockerEndpoint } from '../../src/integrations/docker/endpoints.ts';
 import { configProblems } from '../support/builders.ts';
+import { unitSettings } from '../support/systemd-unit.ts';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 
@@ -20,6 +21,7 @@ function parsed(file: string): unknown {
     return documents[0]!.toJS();
   }
   if (file.endsWith('.json')) return JSON.parse(text);
+  if (file.endsWith('.service')) return unitSettings(text);
   throw new Error(`examples/${file}: this test does not know how to check this kind of file; teach it`);
 }
 

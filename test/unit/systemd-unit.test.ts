@@ -1,28 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SETTINGS } from '../../src/config/settings.ts';
+import { unitSettings } from '../support/systemd-unit.ts';
 
 const UNIT = resolve(import.meta.dirname, '../../examples/connector-ops.service');
 
-/** The unit's settings by section and key, each key's values in order (a key may be given more than once). */
-function settings(text: string): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  let section = '';
-  for (const line of text.split('\n').map((l) => l.trim())) {
-    if (line === '' || line.startsWith('#')) continue;
-    const header = /^\[(\w+)\]$/.exec(line);
-    if (header) section = header[1]!;
-    else {
-      const at = line.indexOf('=');
-      const key = `${section}.${line.slice(0, at)}`;
-      found.set(key, [...(found.get(key) ?? []), line.slice(at + 1)]);
-    }
-  }
-  return found;
-}
-
 describe('examples/connector-ops.service', () => {
-  const unit = settings(readFileSync(UNIT, 'utf8'));
+  const unit = unitSettings(readFileSync(UNIT, 'utf8'));
   const one = (key: string) => unit.get(`Service.${key}`)?.at(-1);
 
   it('keeps the store in the state directory systemd makes, the one place it may write', () => {
@@ -31,6 +16,11 @@ describe('examples/connector-ops.service', () => {
     expect(unit.get('Service.Environment')).toContain(`DATA_DIR=%S/${stateDirectory}`);
     expect(one('ProtectSystem')).toBe('strict');
     expect(unit.get('Service.ReadWritePaths')).toBeUndefined();
+  });
+
+  it('sets only variables connector-ops reads', () => {
+    const variables = (unit.get('Service.Environment') ?? []).map((assignment) => assignment.split('=')[0]!);
+    expect(variables.filter((name) => !(name in SETTINGS))).toEqual([]);
   });
 
   it('runs hardened: no new privileges, no capabilities, a user of its own, no home, no devices', () => {
