@@ -23,6 +23,7 @@ import { parseConversation } from '../../src/delivery/transport.ts';
 import { RequestPosts } from '../../src/operations/request-posts.ts';
 import type { ExecutorIdentity } from '../../src/operations/executor-identity.ts';
 import { MemoryTransport } from './memory-transport.ts';
+import type { TestDockerEngine } from './requirements.ts';
 import { createAlerting } from '../../src/alerts/alerting.ts';
 import type { AlertSettings } from '../../src/config/config.ts';
 import type { AlertVerbDependencies } from '../../src/request/alert-verbs.ts';
@@ -288,20 +289,22 @@ export function buttonsOf(message: Message): Button[] {
   return message.blocks.flatMap((b: Block) => (b.type === 'actions' ? b.buttons : []));
 }
 
-/** A client for the engine the test environment names in DOCKER_HOST (and its TLS settings), as the product builds one. */
-export function testDockerClient(): DockerClient {
-  return createDockerClient(testEngineSettings());
+/** A client for a test engine (by default the one in DOCKER_HOST, with its TLS settings), as the product builds one. */
+export function testDockerClient(engine: TestDockerEngine = 'first'): DockerClient {
+  return createDockerClient(testEngineSettings(engine));
 }
 
 /**
  * The same engine through plain dockerode, for what a test sets up around the product (networks, waits, tags,
  * restarts): the product's client calls only the endpoints the bot uses (src/integrations/docker/endpoints.ts).
  */
-export function fixtureDockerClient(): DockerClient {
-  return new Docker(modemOptions(testEngineSettings()));
+export function fixtureDockerClient(engine: TestDockerEngine = 'first'): DockerClient {
+  return new Docker(modemOptions(testEngineSettings(engine)));
 }
 
-function testEngineSettings() {
+function testEngineSettings(engine: TestDockerEngine) {
+  if (engine === 'podman') return { host: process.env.TEST_PODMAN_HOST, tlsVerify: false };
+  if (engine !== 'first') throw new Error(`no product client settings for the ${engine} test engine`);
   return {
     host: process.env.DOCKER_HOST,
     tlsVerify: process.env.DOCKER_TLS_VERIFY === '1',
