@@ -264,6 +264,12 @@ export function dockerEngineSettings(engine: TestDockerEngine): DockerEngineSett
   }
 }
 
+/** The DOCKER_HOST of a test engine, as the bot's configuration takes it (unset when the environment has none). */
+export function engineHost(engine: TestDockerEngine): string | undefined {
+  const settings = dockerEngineSettings(engine);
+  return settings.ok ? settings.where : undefined;
+}
+
 /** One of the test engines answers a ping (the TLS one with the client certificate testenv made). */
 export async function requireDockerEngine(engine: TestDockerEngine): Promise<RequirementResult> {
   const settings = dockerEngineSettings(engine);
