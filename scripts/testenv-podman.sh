@@ -45,6 +45,8 @@ wait_until() { # SECONDS COMMAND [ARGS...]
   done
 }
 
+# No static_dir: the libpod database then lies under graphroot, where the cleanup that conmon runs when a
+# container exits (it gets --root, not this file's static_dir) finds it; restart policies depend on that.
 # Containers may not raise a limit on these machines ("error setting rlimit type 6/7"), and an
 # engine's default above its own limit would do just that: the defaults are the service's own
 # limits (it inherits this shell's), nproc at most kernel.pid_max.
@@ -73,7 +75,6 @@ cgroup_manager = "cgroupfs"
 events_logger = "file"
 events_logfile_path = "$P/events.log"
 tmp_dir = "$P/tmp"
-static_dir = "$P/libpod"
 volume_path = "$P/volumes"
 EOF
   cat >"$P/registries.conf" <<EOF

@@ -27,9 +27,6 @@ interface ContainerRun extends FollowedContainer {
   run: string;
 }
 
-/** A follow stream still open this many polls after its container's run ended is ended by the bot. */
-const ENDED_CHECK_POLLS = 5;
-
 const ENGINE_UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE']);
 
 // dockerode's typings omit info()'s options; at run time it forwards `abortSignal`.
@@ -87,7 +84,7 @@ export class ContainerLogFollower implements FollowedLog {
         if (resume?.log !== container.id) resume = undefined; // recreated: a new log, read from its beginning
         // A container that does not run still has its log read to the end; then it is waited for.
         report(container.running ? { state: 'following' } : { state: 'waiting', reason: `container is ${container.status}` });
-        if (!(await this.readUntilEnded(container, resume, sink, signal, events))) continue;
+        await readFollowStream(this.docker, container, resume, sink, signal, { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs }, events);
         ended = container.run;
         await pause(this.pollMs, signal);
       } catch (error) {
@@ -102,46 +99,6 @@ export class ContainerLogFollower implements FollowedLog {
           await pause(backoff(failures++, this.backoffMs, this.maxBackoffMs), signal);
         }
       }
-    }
-  }
-
-  /**
-   * Reads one follow stream; false when the engine kept it open after the container's run had ended (Podman 4
-   * at times does): a look at the container every `ENDED_CHECK_POLLS` polls ends such a stream, and the log is
-   * then read on from the last position.
-   */
-  private async readUntilEnded(
-    container: ContainerRun,
-    resume: LogPosition | undefined,
-    sink: FollowSink,
-    signal: AbortSignal,
-    events: { opened(): void; passed(position: LogPosition): void },
-  ): Promise<boolean> {
-    const stream = new AbortController();
-    const stop = () => stream.abort(signal.reason);
-    signal.addEventListener('abort', stop, { once: true });
-    let runEnded = false;
-    const watch = (async () => {
-      while (!stream.signal.aborted) {
-        await pause(this.pollMs * ENDED_CHECK_POLLS, stream.signal);
-        if (stream.signal.aborted) return;
-        const now = await this.inspect(stream.signal).catch(() => undefined);
-        if (now && (now.run !== container.run || (container.running && !now.running))) {
-          runEnded = true;
-          stream.abort();
-        }
-      }
-    })();
-    try {
-      await readFollowStream(this.docker, container, resume, sink, stream.signal, { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs }, events);
-      return true;
-    } catch (error) {
-      if (runEnded && !signal.aborted) return false;
-      throw error;
-    } finally {
-      stream.abort();
-      signal.removeEventListener('abort', stop);
-      await watch.catch(() => undefined);
     }
   }
 
