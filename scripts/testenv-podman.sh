@@ -36,14 +36,8 @@ remote() { timeout "${LIMIT:-60}" podman --remote --url "unix://$SOCKET" "$@"; }
 
 answers() { LIMIT=10 remote version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
-wait_until() { # SECONDS COMMAND [ARGS...]
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.3
-  done
-}
+# Whether COMMAND succeeds within SECONDS, tried every 0.3 s: poll SECONDS COMMAND [ARGS...]
+poll() { local deadline=$((SECONDS + $1)); shift; until "$@" >/dev/null 2>&1; do ((SECONDS < deadline)) || return 1; sleep 0.3; done; }
 
 # No static_dir: the libpod database then lies under graphroot, where the cleanup that conmon runs when a
 # container exits (it gets --root, not this file's static_dir) finds it; restart policies depend on that.
@@ -119,14 +113,14 @@ cmd_start() {
   printf 'starting podman… '
   local pid
   if pid=$(service_pid); then
-    wait_until 30 answers || die "podman (pid $pid) runs but does not answer" "$LOG"
+    poll 30 answers || die "podman (pid $pid) runs but does not answer" "$LOG"
     echo "already running (pid $pid)"
   else
     write_config
     rm -f "$PIDFILE" "$SOCKET"
     # Its own session, so a job-control kill of the caller does not take it along; the sh execs it in place.
     setsid sh -c 'echo $$ >"$0"; exec podman system service --time=0 "unix://$1"' "$PIDFILE" "$SOCKET" >>"$LOG" 2>&1 </dev/null &
-    wait_until 30 answers || die "podman did not come up within 30 s" "$LOG"
+    poll 30 answers || die "podman did not come up within 30 s" "$LOG"
     echo "ok (pid $(cat "$PIDFILE"))"
   fi
   printf 'stand-in Connector images on podman… '
@@ -146,7 +140,7 @@ cmd_stop() {
   # Podman's containers run under their own conmon and outlive the service: stop them first.
   answers && LIMIT=60 remote stop --all --time 5 >/dev/null 2>&1 || true
   kill -TERM "$pid" 2>/dev/null || true
-  wait_until 30 bash -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null || true
+  poll 30 bash -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null || true
   rm -f "$PIDFILE" "$SOCKET"
   echo ok
 }
