@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The real components the integration tests run against, on our Debian 12 machines:
-# three Docker Engines, the Distribution registry, RabbitMQ, Mosquitto and Redis, all on loopback,
+# three Docker Engines, Podman (scripts/testenv-podman.sh), the Distribution registry, RabbitMQ, Mosquitto and Redis, all on loopback,
 # plus the stand-in Connector image on every engine. Usage: testenv.sh start|stop|status
 #
 # The engines stand in for the Docker hosts that connectors may name: the first one (DOCKER_HOST)
@@ -386,7 +386,7 @@ install_missing() {
   local -A provider=(
     [dockerd]=docker.io [docker]=docker.io [docker-registry]=docker-registry
     [rabbitmq-server]=rabbitmq-server [mosquitto]=mosquitto [redis-server]=redis-server
-    [openssl]=openssl [promtool]=prometheus
+    [openssl]=openssl [promtool]=prometheus [podman]=podman
   )
   local -a wanted=()
   local cmd
@@ -585,11 +585,13 @@ cmd_start() {
   build_standin_image
   standin_on_extra_engines
   write_env
+  bash "$REPO/scripts/testenv-podman.sh" start "${STANDIN_IMAGES[@]}"
   echo "test environment ready; settings in $D/env"
 }
 
 cmd_stop() {
   local name
+  bash "$REPO/scripts/testenv-podman.sh" stop
   for name in "${ORDER[@]}"; do stop_service "$name"; done
   rm -f "$D/env"
 }
@@ -628,6 +630,7 @@ cmd_status() {
       all=1
     fi
   done
+  bash "$REPO/scripts/testenv-podman.sh" status || all=1
   [[ -f "$D/env" ]] && printf '%-12s %s\n' env "$D/env" || printf '%-12s %s\n' env "not written"
   return $all
 }

@@ -10,8 +10,11 @@ import { selectUpdate } from './image-update-versions.ts';
 export type DigestFinding =
   | { kind: 'same'; digest: string }
   | { kind: 'moved'; registryDigest: string; localDigests: string[] }
-  /** The image has no digest from this repository: built or loaded locally, never pulled or pushed. */
-  | { kind: 'not-from-registry' }
+  /**
+   * The image was not pulled from this registry: it has no digest from this repository (built locally), or only
+   * digests the registry does not know (`sideLoaded`: `docker load`/`podman load` computed them).
+   */
+  | { kind: 'not-from-registry'; sideLoaded?: string[] }
   /** The registry no longer has the running tag. */
   | { kind: 'tag-gone' }
   | { kind: 'failed'; reason: string };
@@ -110,7 +113,7 @@ export function assessImageUpdate(findings: ImageUpdateFindings): CheckResult<'i
   if (!running && !statuses.some((s) => s === 'ok' || s === 'warn')) {
     const why = !tag
       ? 'it is pinned to a digest and its version is unknown'
-      : `its tag names no version and ${digest?.kind === 'failed' ? `the digest comparison failed: ${digest.reason}` : 'the running image has no digest from this registry'}`;
+      : `its tag names no version and ${digest?.kind === 'failed' ? `the digest comparison failed: ${digest.reason}` : digest?.kind === 'not-from-registry' && digest.sideLoaded ? 'the running image was not pulled from this registry' : 'the running image has no digest from this registry'}`;
     return checkResult('image-update', 'unknown', `Cannot tell whether ${formatImageReference(image)} is current: ${why}`, details, typed, imageUpdateData(typed, image, digest));
   }
   if (summary.length === 0) {
@@ -169,7 +172,9 @@ function describeDigest(tag: string, digest: DigestFinding, details: CheckDetail
     case 'not-from-registry':
       details.push({
         label: 'digest',
-        value: `the running image has no digest from this registry (built or loaded locally): cannot tell whether ${tag} moved`,
+        value: digest.sideLoaded
+          ? `the running image was not pulled from this registry: its digest ${digest.sideLoaded.map(shortDigest).join(', ')} is not in it (loaded with docker load or podman load, or deleted from the registry since): cannot tell whether ${tag} moved`
+          : `the running image has no digest from this registry (built or loaded locally): cannot tell whether ${tag} moved`,
       });
       return undefined;
     case 'tag-gone':

@@ -107,10 +107,39 @@ export class ImageUpdateCheck implements Check {
   ): Promise<DigestFinding> {
     // An image built or loaded locally has nothing to compare with: spare the request.
     if (digestsInRepository(repoDigests, image).length === 0) return { kind: 'not-from-registry' };
+    let finding: DigestFinding;
     try {
-      return compareDigests(image, repoDigests, await this.deps.registry.manifestDigest(image, tag, signal));
+      finding = compareDigests(image, repoDigests, await this.deps.registry.manifestDigest(image, tag, signal));
     } catch (error) {
       if (error instanceof RegistryError && error.kind === 'not-found') return { kind: 'tag-gone' };
+      return { kind: 'failed', reason: describeFailure(error) };
+    }
+    return finding.kind === 'moved' ? this.movedOrSideLoaded(image, finding, signal) : finding;
+  }
+
+  /**
+   * A tag that moved leaves the manifest the container runs in the registry; a digest the registry never had
+   * was computed where the image was loaded (`docker load`, `podman load`): that image was not pulled from here.
+   */
+  private async movedOrSideLoaded(
+    image: ImageReference,
+    moved: Extract<DigestFinding, { kind: 'moved' }>,
+    signal: AbortSignal,
+  ): Promise<DigestFinding> {
+    try {
+      const known = await Promise.all(
+        moved.localDigests.map((digest) =>
+          this.deps.registry.manifestDigest(image, digest, signal).then(
+            () => true,
+            (error: unknown) => {
+              if (error instanceof RegistryError && error.kind === 'not-found') return false;
+              throw error;
+            },
+          ),
+        ),
+      );
+      return known.some(Boolean) ? moved : { kind: 'not-from-registry', sideLoaded: moved.localDigests };
+    } catch (error) {
       return { kind: 'failed', reason: describeFailure(error) };
     }
   }

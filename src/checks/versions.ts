@@ -1,6 +1,6 @@
 import { checkResult, type CheckDetail, type CheckResult } from '../domain/check-result.ts';
 import { worstStatus } from '../domain/status.ts';
-import type { EngineInfo, EngineInfoReader } from '../integrations/docker/engine-info.ts';
+import type { EngineInfo, EngineInfoReader, EngineKind } from '../integrations/docker/engine-info.ts';
 import { describeFailure } from '../integrations/http/timeout.ts';
 import type { HostOsInfo, HostOsReader } from '../integrations/host/os-info.ts';
 import type { Check, CheckContext } from './check.ts';
@@ -9,8 +9,10 @@ import { DEFAULT_ENGINE } from '../config/config.ts';
 import type { Connector } from '../domain/connector.ts';
 
 export interface VersionMinimums {
-  /** e.g. `25.0`; compared with the engine's version (`28.3.2`, `20.10.24+dfsg1`). */
+  /** e.g. `25.0`; compared with a Docker engine's version (`28.3.2`, `20.10.24+dfsg1`). */
   minDockerVersion?: string;
+  /** e.g. `4.9`; compared with a Podman engine's own version (`4.3.1`, `5.2.3`): its numbers are not Docker's. */
+  minPodmanVersion?: string;
   /** e.g. `1.44`; the newest API version the engine speaks. */
   minApiVersion?: string;
   /** e.g. `5.10`; compared with the Docker host's kernel and the bot host's kernel. */
@@ -18,15 +20,18 @@ export interface VersionMinimums {
 }
 
 /**
- * Docker 20.10 (API 1.41) is the oldest engine whose API the bot is tested against; anything older is
- * long out of support. No kernel minimum by default: distributions backport fixes, so the number says little.
+ * Docker 20.10 (API 1.41) and Podman 4.3 (Debian 12's, API 1.41) are the oldest engines the bot is tested
+ * against; anything older is long out of support. No kernel minimum by default: distributions backport
+ * fixes, so the number says little.
  */
-export const DEFAULT_VERSION_MINIMUMS: Readonly<VersionMinimums> = { minDockerVersion: '20.10', minApiVersion: '1.41' };
+export const DEFAULT_VERSION_MINIMUMS: Readonly<VersionMinimums> = { minDockerVersion: '20.10', minPodmanVersion: '4.3', minApiVersion: '1.41' };
+
+const MIN_ENGINE_VERSION: Record<EngineKind, keyof VersionMinimums> = { Docker: 'minDockerVersion', Podman: 'minPodmanVersion' };
 
 export type EngineReading = { ok: true; engine: EngineInfo } | { ok: false; reason: string };
 export type HostReading = { ok: true; host: HostOsInfo } | { ok: false; reason: string };
 
-/** Docker Engine and API version, the Docker host's OS and kernel, and the bot host's OS and kernel, against minimums. */
+/** The engine's (Docker's or Podman's) and its API's version, its host's OS and kernel, and the bot host's OS and kernel, against minimums. */
 export class VersionsCheck implements Check {
   readonly id = 'versions' as const;
   private readonly minimums: VersionMinimums;
@@ -74,13 +79,14 @@ export function assessVersions(engine: EngineReading, host: HostReading, minimum
 
   if (engine.ok) {
     const e = engine.engine;
-    // Podman's own version numbers (5.x) say nothing against a Docker minimum; its API version still does.
-    details.push(compared(e.podman ? 'Podman Engine' : 'Docker Engine', e.version, e.podman ? undefined : minimums.minDockerVersion, below));
-    details.push(compared('Docker API', e.apiVersion, minimums.minApiVersion, below));
-    details.push({ label: 'Docker host OS', value: `${e.operatingSystem}, ${e.osType}/${e.architecture}` });
-    details.push(compared('Docker host kernel', e.kernelVersion, minimums.minKernel, below));
+    // Each kind against its own minimum: Podman's version numbers (4.x, 5.x) say nothing against Docker's.
+    details.push(compared(`${e.kind} Engine`, e.version, minimums[MIN_ENGINE_VERSION[e.kind]], below));
+    // Podman serves Docker's API beside its own: the number is Docker's.
+    details.push(compared(e.kind === 'Docker' ? 'Docker API' : `${e.kind}'s Docker API`, e.apiVersion, minimums.minApiVersion, below));
+    details.push({ label: `${e.kind} host OS`, value: `${e.operatingSystem}, ${e.osType}/${e.architecture}` });
+    details.push(compared(`${e.kind} host kernel`, e.kernelVersion, minimums.minKernel, below));
   } else {
-    details.push({ label: 'Docker Engine', value: `unreachable: ${engine.reason}`, status: 'unknown' });
+    details.push({ label: 'Engine', value: `unreachable: ${engine.reason}`, status: 'unknown' });
   }
 
   if (host.ok) {
@@ -131,11 +137,11 @@ function compareNumeric(a: number[], b: number[]): number {
 
 function summarize(engine: EngineReading, host: HostReading, below: string[]): string {
   const parts: string[] = [];
-  if (!engine.ok) parts.push(`Docker Engine unreachable: ${engine.reason}`);
+  if (!engine.ok) parts.push(`Engine unreachable: ${engine.reason}`);
   if (below.length > 0) return [...parts, ...below].join('; ');
   if (engine.ok) {
     const e = engine.engine;
-    parts.push(`${e.podman ? 'Podman' : 'Docker'} ${e.version} (API ${e.apiVersion}), kernel ${e.kernelVersion}`);
+    parts.push(`${e.kind} ${e.version} (API ${e.apiVersion}), kernel ${e.kernelVersion}`);
   }
   parts.push(host.ok ? `bot host ${host.host.distro} ${host.host.release}`.trim() : `bot host OS unreadable: ${host.reason}`);
   return parts.join('; ');

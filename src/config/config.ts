@@ -85,7 +85,7 @@ export interface Config {
     imageUpdate: { includePrereleases: boolean };
     /** When the age of the last sync run warns: a multiple of the sync interval, or a fixed age when it is unknown. */
     sync: { intervalMultiple: number; maxAgeMinutes: number };
-    versions: { minDockerVersion?: string; minKernel?: string };
+    versions: { minDockerVersion?: string; minPodmanVersion?: string; minKernel?: string };
     oldMaterial: { logRetentionDays: number; backupRetentionDays: number };
   };
   registries: Record<string, RegistryCredentials>;

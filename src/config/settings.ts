@@ -104,6 +104,7 @@ export const SETTINGS = table({
   SYNC_INTERVAL_MULTIPLE: row({ file: 'checks.sync.intervalMultiple', schema: positiveInt, default: 5, description: 'sync intervals after which the last sync run warns' }),
   SYNC_MAX_AGE_MINUTES: row({ file: 'checks.sync.maxAgeMinutes', schema: positiveInt, default: 15, description: 'age of the last sync run that warns when the interval is unknown' }),
   MIN_DOCKER_VERSION: row({ file: 'checks.versions.minDockerVersion', schema: nonEmpty, description: 'the oldest Docker Engine version that passes' }),
+  MIN_PODMAN_VERSION: row({ file: 'checks.versions.minPodmanVersion', schema: nonEmpty, description: 'the oldest Podman version that passes (Podman serving the Docker API)' }),
   MIN_KERNEL_VERSION: row({ file: 'checks.versions.minKernel', schema: nonEmpty, description: 'the oldest kernel version that passes' }),
   LOG_RETENTION_DAYS: row({ file: 'checks.oldMaterial.logRetentionDays', schema: positiveInt, default: 30, description: 'age at which log files are old material' }),
   BACKUP_RETENTION_DAYS: row({ file: 'checks.oldMaterial.backupRetentionDays', schema: positiveInt, default: 30, description: 'age at which backups are old material' }),

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/chat/text/render.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Actor } from '../../src/domain/request.ts';
@@ -9,7 +9,7 @@ import { createServices, type Services } from '../../src/root.ts';
 import { fixtureDockerClient, silentLogger } from '../support/builders.ts';
 import { chatWith } from '../support/services-chat.ts';
 import { requirePrivateEngine, startPrivateEngine, type PrivateEngine } from '../support/private-engine.ts';
-import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
+import { ENGINE_KINDS, describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
 import { standinImageOf } from '../support/standin.ts';
 
 const ada: Actor = { platform: 'slack', id: 'U0ADA', displayName: 'Ada' };
@@ -19,13 +19,14 @@ const bob: Actor = { platform: 'slack', id: 'U0BOB', displayName: 'Bob' };
  * Cleanup removes every unused Connector image and exited Connector container of its engine, so it runs on an
  * engine of its own: the shared ones hold what other test files use.
  */
-describeWith([requireDocker, requireStandinImage, requirePrivateEngine], 'cleanup on a Docker engine of its own', () => {
+describe.each(ENGINE_KINDS)('cleanup on a $kind engine of its own', ({ kind }) => {
+describeWith([requireDocker, requireStandinImage, () => requirePrivateEngine(kind)], kind, () => {
   let engine: PrivateEngine;
   let services: Services;
   let chat: ReturnType<typeof chatWith>;
 
   beforeAll(async () => {
-    engine = await startPrivateEngine([standinImageOf('7.4.5'), standinImageOf('7.4.6'), standinImageOf('7.4.7')], fixtureDockerClient());
+    engine = await startPrivateEngine([standinImageOf('7.4.5'), standinImageOf('7.4.6'), standinImageOf('7.4.7')], fixtureDockerClient(), kind);
     // The stand-in's own entrypoint would serve forever: these run a plain command instead.
     const sleeper = (image: string, name: string, cmd: string[]) =>
       engine.client.createContainer({ name, Image: image, Entrypoint: cmd, HostConfig: { NetworkMode: 'none' } });
@@ -70,4 +71,5 @@ describeWith([requireDocker, requireStandinImage, requirePrivateEngine], 'cleanu
     const tags = (await engine.client.listImages()).flatMap((i) => i.RepoTags ?? []);
     expect(tags).toEqual(expect.arrayContaining([standinImageOf('7.4.6'), standinImageOf('7.4.7')]));
   });
+});
 });

@@ -19,8 +19,8 @@ import {
   TokenServer,
   type TestRegistry,
 } from '../support/registry-fixtures.ts';
-import { describeWith, registryHost, requireDocker, requireRegistry } from '../support/requirements.ts';
-import { testLabels } from '../support/standin.ts';
+import { describeWith, registryHost, requireDocker, requireDockerEngine, requireRegistry } from '../support/requirements.ts';
+import { RUN_LABEL, testLabels, testRunId } from '../support/standin.ts';
 import { validCheck } from '../support/report-schema.ts';
 
 const RUN = randomBytes(4).toString('hex');
@@ -126,6 +126,41 @@ describeWith(
       const after = await check(name);
       expect(after.status).toBe('warn');
       expect(after.summary).toBe('latest moved: the registry has a newer image for the same tag');
+    });
+
+    describeWith([requireDockerEngine('podman')], 'an image side-loaded into Podman', () => {
+      const podman = fixtureDockerClient('podman');
+      afterAll(async () => {
+        for (const c of await podman.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${testRunId()}`] } })) {
+          if (c.Names.some((n) => n.includes(`cops-test-image-update-${RUN}-`))) await podman.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+        }
+        await podman.getImage(`${repository}:7.4.6`).remove({ force: true }).catch(() => undefined);
+      });
+
+      it('is not pulled from this registry, whose tag did not move: podman load gave it a digest the registry never had', async () => {
+        const reference = `${repository}:7.4.6`;
+        // docker save | podman load: the same image, with a repo digest Podman computed when it loaded it.
+        await podman.loadImage(await docker.getImage(reference).get());
+        const [loadedDigest] = (await podman.getImage(reference).inspect()).RepoDigests;
+        const [pushedDigest] = (await docker.getImage(reference).inspect()).RepoDigests;
+        expect(loadedDigest).toBeDefined();
+        expect(loadedDigest).not.toBe(pushedDigest);
+        const name = `cops-test-image-update-${RUN}-podman`;
+        await podman.createContainer({ name, Image: reference, Labels: testLabels(), HostConfig: { NetworkMode: 'host' } });
+
+        const connector: Connector = aConnector('it', { container: name });
+        const registry = new RegistryClient({ registries: {}, timeoutMs: 5_000 });
+        const result = await new ImageUpdateCheck({ images: new DockerImages(testDockerClient('podman')), registry }, { includePrereleases: false }).run({
+          connector,
+          signal: AbortSignal.timeout(10_000),
+          now: new Date(),
+        });
+        expect(result.summary).toBe('7.4.6 → 7.5.0 available; 8.0.0 is a new major version (a migration)');
+        expect(result.details).toContainEqual({
+          label: 'digest',
+          value: expect.stringMatching(/^the running image was not pulled from this registry: its digest sha256:[0-9a-f]{12} is not in it .*cannot tell whether 7\.4\.6 moved$/),
+        });
+      });
     });
 
     it('is unknown with the reason when the repository is not in the registry (404)', async () => {

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/chat/text/render.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Actor } from '../../src/domain/request.ts';
@@ -11,9 +11,9 @@ import { MongoDouble } from '../support/mongo-double/server.ts';
 import { scenarios } from '../support/mongo-double/script.ts';
 import { silentLogger, type RecordingReply } from '../support/builders.ts';
 import { chatWith } from '../support/services-chat.ts';
-import { describeWith, requireDocker, requireStandinImage } from '../support/requirements.ts';
+import { ENGINE_KINDS, describeWith, engineHost, requireDockerEngine, requireStandinImage } from '../support/requirements.ts';
 import { removeAllStandins, standinImageOf, startStandinConnector, type StandinConnector } from '../support/standin.ts';
-import { testDockerClient } from '../support/builders.ts';
+import { fixtureDockerClient } from '../support/builders.ts';
 
 const ada: Actor = { platform: 'slack', id: 'U0ADA', displayName: 'Ada' };
 const bob: Actor = { platform: 'slack', id: 'U0BOB', displayName: 'Bob' };
@@ -23,7 +23,11 @@ const bob: Actor = { platform: 'slack', id: 'U0BOB', displayName: 'Bob' };
  * approval, the real Docker Engine acting on a stand-in Connector, the MongoDB wire double holding the stop
  * marker, the audit log in the store.
  */
-describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Connector', () => {
+describe.each(ENGINE_KINDS)('operations on a stand-in Connector on $kind', ({ kind, engine }) => {
+describeWith([() => requireDockerEngine(engine), requireStandinImage], kind, () => {
+  // Podman 4 runs HEALTHCHECKs from systemd timers, which these machines lack (its health stays
+  // "starting"): there the bot judges by /health alone.
+  const healthcheck = kind === 'Docker';
   const opened: Services[] = [];
   afterAll(async () => {
     for (const services of opened) services.close();
@@ -33,7 +37,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
   function servicesFor(standin: StandinConnector, env: Record<string, string> = {}): Services {
     const dataDir = mkdtempSync(join(tmpdir(), 'cops-operations-'));
     const config = loadConfig({
-      DOCKER_HOST: process.env.DOCKER_HOST,
+      DOCKER_HOST: engineHost(engine),
       DATA_DIR: dataDir,
       CONNECTOR_NAME: 'ops',
       CONNECTOR_CONTAINER: standin.name,
@@ -62,7 +66,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
 
   it('restart: requested by one, approved by another, healthy again; the audit log holds it all, in order', async () => {
     // Unhealthy until restarted, as a Connector stuck after its broker went away and came back.
-    const standin = await startStandinConnector({ name: 'op-restart', health: 'unhealthy:database', healthcheck: true, healOnRestart: true });
+    const standin = await startStandinConnector({ engine, name: 'op-restart', health: 'unhealthy:database', healthcheck, healOnRestart: true });
     const services = servicesFor(standin);
     const health = await ask(services, ada, '/connector health ops');
     expect(renderText(health.last).text).toMatch(/\[CRIT\].*Unhealthy \(HTTP 500\): database unhealthy/);
@@ -83,7 +87,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
   });
 
   it('stop of a Connector that ignores SIGTERM: a 0600 backup first, then killed after the grace period, and a stop marker', async () => {
-    const standin = await startStandinConnector({ name: 'op-stop', ignoreSigterm: true });
+    const standin = await startStandinConnector({ engine, name: 'op-stop', ignoreSigterm: true });
     const services = servicesFor(standin);
     const id = idOf(await ask(services, ada, '/connector stop ops'));
     const outcome = await approve(services, id);
@@ -98,7 +102,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
   it('start after a downtime: allowed on a fresh database, blocked after a restore to before the stop, --force approved separately and audited', async () => {
     const double = await MongoDouble.start({ script: scenarios.healthySet() });
     try {
-      const standin = await startStandinConnector({ name: 'op-start' });
+      const standin = await startStandinConnector({ engine, name: 'op-start' });
       const services = servicesFor(standin, { CONNECTOR_MONGODB_URI: double.uri() });
       const beforeStop = double.data.snapshot();
       const stop = idOf(await ask(services, ada, '/connector stop ops'));
@@ -136,7 +140,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
   });
 
   it('a start whose container exits at once names the reason from its last log lines', async () => {
-    const standin = await startStandinConnector({ name: 'op-crash' });
+    const standin = await startStandinConnector({ engine, name: 'op-crash' });
     const services = servicesFor(standin);
     await standin.stop(2);
     await standin.writeState('crash', 'backbone');
@@ -146,9 +150,11 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
   });
 
   it('update 7.4.5 → 7.4.7: pulled, recreated with every field of its definition kept, healthy; to an image that never becomes healthy: rolled back', async () => {
-    const standin = await startStandinConnector({ name: 'op-update', image: standinImageOf('7.4.5'), healthcheck: true, restartPolicy: 'always' });
+    // Podman 4 cannot change the kept container's restart policy: there a Connector without one is updated.
+    const restartPolicy = kind === 'Podman' ? 'no' : 'always';
+    const standin = await startStandinConnector({ engine, name: 'op-update', image: standinImageOf('7.4.5'), healthcheck, restartPolicy });
     const services = servicesFor(standin, { HEALTHY_TIMEOUT_SECONDS: '8' });
-    const docker = testDockerClient();
+    const docker = fixtureDockerClient(engine);
     const before = await docker.getContainer(standin.name).inspect();
 
     const requested = await ask(services, ada, '/connector update ops 7.4.7');
@@ -193,7 +199,7 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
   });
 
   it('a new major is refused as a routine update; with --major the request names the migration', async () => {
-    const standin = await startStandinConnector({ name: 'op-major' });
+    const standin = await startStandinConnector({ engine, name: 'op-major' });
     const services = servicesFor(standin);
     const routine = await ask(services, ada, '/connector update ops 8.0.0');
     expect(renderText(routine.last).text).toMatch(/7\.4\.6 → 8\.0\.0 is a new major version\. A new major version is a migration.*--major/);
@@ -201,5 +207,19 @@ describeWith([requireDocker, requireStandinImage], 'operations on a stand-in Con
     expect(renderText(major.last).text).toMatch(/NEW MAJOR/);
     expect(renderText(major.last).text).toMatch(/6 → 7 needed a database wipe/);
   });
+
+  it.runIf(kind === 'Podman')('update of a Connector with a restart policy, on an engine that cannot change it: refused before anything is touched, with the reason', async () => {
+    const standin = await startStandinConnector({ engine, name: 'op-update-policy', image: standinImageOf('7.4.5'), restartPolicy: 'always' });
+    const services = servicesFor(standin);
+    const docker = fixtureDockerClient(engine);
+    const before = await docker.getContainer(standin.name).inspect();
+    const outcome = await approve(services, idOf(await ask(services, ada, '/connector update ops 7.4.7')));
+    expect(outcome).toMatch(/Update of ops failed: .*cannot change a container's restart policy .*restart policy "always".*nothing was changed/);
+    const after = await docker.getContainer(standin.name).inspect();
+    expect(after.Id).toBe(before.Id);
+    expect(after.State).toMatchObject({ Running: true, StartedAt: before.State.StartedAt });
+    expect(after.Config.Image).toBe(standinImageOf('7.4.5'));
+  });
+});
 });
 

@@ -1,4 +1,4 @@
-import { testDockerClient, aConnector } from '../support/builders.ts';
+import { aConnector, fixtureDockerClient, testDockerClient } from '../support/builders.ts';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RESOURCES_OPTIONS, ResourcesCheck } from '../../src/checks/resources.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import { DockerContainerStats } from '../../src/integrations/docker/container-stats.ts';
@@ -16,13 +16,45 @@ import { DiskSampler } from '../../src/scheduler/disk-sampler.ts';
 import { silentLogger } from '../support/builders.ts';
 import { Store } from '../../src/store/store.ts';
 import { importBusyboxImage, requireBusybox } from '../support/busybox-image.ts';
-import { describeWith, requireDocker } from '../support/requirements.ts';
+import { ENGINE_KINDS, describeWith, requireDockerEngine } from '../support/requirements.ts';
 import { testLabels } from '../support/standin.ts';
 import { validCheck } from '../support/report-schema.ts';
 
 const MiB = 1024 ** 2;
-describeWith([requireDocker(), requireBusybox()], 'resources against the real engine and host', () => {
-  const docker = testDockerClient();
+describeWith([], 'disks of the real host', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'cops-resources-'));
+  });
+
+  afterAll(async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('measures a host path as df does, and one file system once', async () => {
+    const sub = join(dataDir, 'sub');
+    await mkdir(sub);
+    const reading = await new LocalHostResources().disks([dataDir, sub, join(dataDir, 'missing')], AbortSignal.timeout(5_000));
+    expect(reading.fileSystems).toHaveLength(1);
+    const fs = reading.fileSystems[0]!;
+    expect(fs.paths).toEqual([dataDir, sub]);
+    expect(reading.unreadable).toEqual([{ path: join(dataDir, 'missing'), reason: expect.stringContaining('not found') }]);
+
+    const { stdout } = await promisify(execFile)('df', ['-P', '-k', dataDir]);
+    const columns = stdout.trim().split('\n').at(-1)!.split(/\s+/);
+    const [sizeKiB, , availableKiB, usePercent] = columns.slice(1, 5).map((c) => Number.parseInt(c, 10));
+    expect(fs.totalBytes / 1024).toBe(sizeKiB);
+    // df rounds up; the disk may move by a few blocks between the two looks.
+    expect(Math.abs(Math.ceil(fs.usedPercent) - usePercent!)).toBeLessThanOrEqual(1);
+    expect(Math.abs(fs.availableBytes / 1024 - availableKiB!)).toBeLessThan(256 * 1024);
+  });
+});
+
+describe.each(ENGINE_KINDS)('resources against the real $kind engine and host', ({ kind, engine }) => {
+  describeWith([requireDockerEngine(engine), requireBusybox()], `${kind}`, () => {
+  const docker = testDockerClient(engine);
+  const fixture = fixtureDockerClient(engine);
   const run = randomBytes(4).toString('hex');
   const repo = 'cops-test.local/resources-busybox';
   let imageId: string;
@@ -31,7 +63,7 @@ describeWith([requireDocker(), requireBusybox()], 'resources against the real en
   let store: Store;
 
   async function sleeper(name: string, hostConfig: Docker.HostConfig): Promise<string> {
-    const container = await docker.createContainer({
+    const container = await fixture.createContainer({
       name,
       Image: `${repo}:${run}`,
       Cmd: ['/bin/busybox', 'sleep', '300'],
@@ -44,7 +76,7 @@ describeWith([requireDocker(), requireBusybox()], 'resources against the real en
   }
 
   beforeAll(async () => {
-    imageId = await importBusyboxImage(docker, repo, run);
+    imageId = await importBusyboxImage(fixture, repo, run);
     dataDir = await mkdtemp(join(tmpdir(), 'cops-resources-'));
     store = Store.open(join(dataDir, 'store.sqlite'));
   });
@@ -52,7 +84,7 @@ describeWith([requireDocker(), requireBusybox()], 'resources against the real en
   afterAll(async () => {
     store?.close();
     for (const container of containers) await container.remove({ force: true }).catch(() => undefined);
-    if (imageId) await docker.getImage(imageId).remove({ force: true }).catch(() => undefined);
+    if (imageId) await fixture.getImage(imageId).remove({ force: true }).catch(() => undefined);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -72,26 +104,8 @@ describeWith([requireDocker(), requireBusybox()], 'resources against the real en
   it('tells a container without a memory limit from a limited one', async () => {
     const name = await sleeper(`cops-test-resources-unlimited-${run}`, {});
     const resources = await new DockerContainerStats(docker).containerResources(name, AbortSignal.timeout(10_000));
-    const info = (await docker.info()) as { MemTotal: number };
+    const info = (await fixture.info()) as { MemTotal: number };
     expect(resources).toMatchObject({ running: true, memory: { limited: false, limitBytes: info.MemTotal } });
-  });
-
-  it('measures a host path as df does, and one file system once', async () => {
-    const sub = join(dataDir, 'sub');
-    await mkdir(sub);
-    const reading = await new LocalHostResources().disks([dataDir, sub, join(dataDir, 'missing')], AbortSignal.timeout(5_000));
-    expect(reading.fileSystems).toHaveLength(1);
-    const fs = reading.fileSystems[0]!;
-    expect(fs.paths).toEqual([dataDir, sub]);
-    expect(reading.unreadable).toEqual([{ path: join(dataDir, 'missing'), reason: expect.stringContaining('not found') }]);
-
-    const { stdout } = await promisify(execFile)('df', ['-P', '-k', dataDir]);
-    const columns = stdout.trim().split('\n').at(-1)!.split(/\s+/);
-    const [sizeKiB, , availableKiB, usePercent] = columns.slice(1, 5).map((c) => Number.parseInt(c, 10));
-    expect(fs.totalBytes / 1024).toBe(sizeKiB);
-    // df rounds up; the disk may move by a few blocks between the two looks.
-    expect(Math.abs(Math.ceil(fs.usedPercent) - usePercent!)).toBeLessThanOrEqual(1);
-    expect(Math.abs(fs.availableBytes / 1024 - availableKiB!)).toBeLessThan(256 * 1024);
   });
 
   it('reports host, disks with their roles, and the container in one check result', async () => {
@@ -114,7 +128,7 @@ describeWith([requireDocker(), requireBusybox()], 'resources against the real en
     expect(byLabel.get(`Container ${name} memory`)?.value).toMatch(/ of its 32\.0 MiB limit \(/);
     expect(byLabel.get(`Container ${name} CPU`)?.value).toMatch(/no limit set/);
 
-    const dockerRoot = ((await docker.info()) as { DockerRootDir: string }).DockerRootDir;
+    const dockerRoot = ((await fixture.info()) as { DockerRootDir: string }).DockerRootDir;
     const disks = result.details.filter((d) => d.label.startsWith('Disk '));
     const rootDisk = disks.find((d) => d.label.includes(`${dockerRoot} (Docker data root)`));
     const dataDisk = disks.find((d) => d.label.includes(`${dataDir} (DATA_DIR)`));
@@ -133,5 +147,6 @@ describeWith([requireDocker(), requireBusybox()], 'resources against the real en
     });
     await sampler.sampleOnce();
     for (const path of [dockerRoot, dataDir]) expect(samples.since(path, new Date(now.getTime() - 1)), path).toHaveLength(1);
+  });
   });
 });

@@ -9,7 +9,7 @@ import type { Connector } from '../../src/domain/connector.ts';
 import { DockerEngineInfo } from '../../src/integrations/docker/engine-info.ts';
 import { LocalHostOs } from '../../src/integrations/host/os-info.ts';
 import { run } from '../support/registry-fixtures.ts';
-import { describeWith, requireDocker } from '../support/requirements.ts';
+import { describeWith, engineHost, requireDocker, requireDockerEngine } from '../support/requirements.ts';
 import { validCheck } from '../support/report-schema.ts';
 
 const connector: Connector = aConnector('it');
@@ -41,12 +41,25 @@ describeWith([requireDocker()], 'versions check against the real engine', () => 
   });
 });
 
-describeWith([], 'versions check without a Docker Engine', () => {
-  it('is unknown for the Docker part and still reports the bot host OS and kernel', async () => {
+describeWith([requireDockerEngine('podman')], 'versions check against the real Podman service', () => {
+  it("names Podman and its host, and judges Podman's version against the Podman minimum", async () => {
+    const podman = testDockerClient('podman');
+    const [version] = (await run('podman', ['--remote', '--url', engineHost('podman') ?? '', 'version', '--format', '{{.Server.Version}}'])).trim().split(' ');
+    const result = await new VersionsCheck(new DockerEngineInfo(podman), new LocalHostOs(), { minDockerVersion: '999.0', minPodmanVersion: '4.3' }).run(context());
+    expect(result.details).toContainEqual({ label: 'Podman Engine', value: `${version} (minimum 4.3)`, status: 'ok' });
+    expect(result.details).toContainEqual({ label: 'Podman host kernel', value: os.release() });
+    expect(result.details.find((d) => d.label === "Podman's Docker API")?.status).toBe('ok');
+    expect(result.summary).toMatch(new RegExp(`^Podman ${version} \\(API 1\\.\\d+\\), kernel `));
+    expect(result.status).toBe('ok');
+  });
+});
+
+describeWith([], 'versions check without an engine', () => {
+  it('is unknown for the engine part and still reports the bot host OS and kernel', async () => {
     const gone = new Docker({ socketPath: '/nonexistent/docker.sock' });
     const result = await new VersionsCheck(new DockerEngineInfo(gone), new LocalHostOs()).run(context());
     expect(result.status).toBe('unknown');
-    expect(result.summary).toMatch(/^Docker Engine unreachable: .*ENOENT/);
+    expect(result.summary).toMatch(/^Engine unreachable: .*ENOENT/);
     expect(result.details).toContainEqual({ label: 'bot host kernel', value: os.release() });
     expect(result.details.find((d) => d.label === 'bot host OS')?.value).not.toContain('could not read');
   });

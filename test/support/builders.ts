@@ -28,6 +28,7 @@ import type { ErrorLogsOptions } from '../../src/checks/error-logs/report.ts';
 import type { ScanReaders } from '../../src/checks/error-logs/scan.ts';
 import { LocalLogScanner } from '../../src/checks/error-logs/scanner.ts';
 import type { Redactor } from '../../src/logging/redact.ts';
+import type { TestDockerEngine } from './requirements.ts';
 import { createAlerting } from '../../src/alerts/alerting.ts';
 import { DEFAULT_ENGINE, type AlertSettings, type EngineSettings } from '../../src/config/config.ts';
 import type { AlertVerbDependencies } from '../../src/request/alert-verbs.ts';
@@ -293,21 +294,23 @@ export function buttonsOf(message: Message): Button[] {
   return message.blocks.flatMap((b: Block) => (b.type === 'actions' ? b.buttons : []));
 }
 
-/** A client for the engine the test environment names in DOCKER_HOST (and its TLS settings), as the product builds one. */
-export function testDockerClient(): DockerClient {
-  return createDockerClient(testEngineSettings());
+/** A client for a test engine (by default the one in DOCKER_HOST, with its TLS settings), as the product builds one. */
+export function testDockerClient(engine: TestDockerEngine = 'first'): DockerClient {
+  return createDockerClient(testEngineSettings(engine));
 }
 
 /**
  * The same engine through plain dockerode, for what a test sets up around the product (networks, waits, tags,
  * restarts): the product's client calls only the endpoints the bot uses (src/integrations/docker/endpoints.ts).
  */
-export function fixtureDockerClient(): DockerClient {
-  return new Docker(modemOptions(testEngineSettings()));
+export function fixtureDockerClient(engine: TestDockerEngine = 'first'): DockerClient {
+  return new Docker(modemOptions(testEngineSettings(engine)));
 }
 
-/** The engine the test environment names in DOCKER_HOST, as the configuration would give it. */
-export function testEngineSettings(): EngineSettings {
+/** A test engine (DOCKER_HOST's by default), as the configuration would give it. */
+export function testEngineSettings(engine: TestDockerEngine = 'first'): EngineSettings {
+  if (engine === 'podman') return { name: DEFAULT_ENGINE, host: process.env.TEST_PODMAN_HOST, tlsVerify: false };
+  if (engine !== 'first') throw new Error(`no product client settings for the ${engine} test engine`);
   return {
     name: DEFAULT_ENGINE,
     host: process.env.DOCKER_HOST,

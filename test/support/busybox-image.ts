@@ -23,7 +23,8 @@ export async function importBusyboxImage(docker: Docker, repo: string, tag: stri
     await copyFile(BUSYBOX as string, join(rootfs, 'bin', 'busybox'));
     const tar = spawn('tar', ['-C', rootfs, '--owner=0', '--group=0', '--numeric-owner', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const changes = ['LABEL connector-ops.test=1', `LABEL connector-ops.test.variant=${tag}`];
-    const progress = await docker.importImage(tar.stdout, { repo, tag, changes } as object);
+    // The tag within `repo`: Podman 4 ignores the `tag` parameter of an import (and tags it latest).
+    const progress = await docker.importImage(tar.stdout, { repo: `${repo}:${tag}`, changes } as object);
     await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (error: Error | null) => (error ? reject(error) : resolve())));
     return (await docker.getImage(`${repo}:${tag}`).inspect()).Id;
   } finally {

@@ -1,4 +1,4 @@
-import { loadTestEnv } from './requirements.ts';
+import { loadTestEnv, type TestDockerEngine } from './requirements.ts';
 import { RUN_LABEL, removeTestContainers, testRunId } from './standin.ts';
 
 /**
@@ -12,19 +12,23 @@ export function setup(): () => Promise<void> {
   process.env.CONNECTOR_OPS_TEST_RUN ??= testRunId();
   const run = process.env.CONNECTOR_OPS_TEST_RUN;
   return async () => {
-    try {
-      // This run's containers and leftovers of runs whose process has gone, but never what a
-      // run going on beside this one still uses (developers share one engine).
-      await removeTestContainers((container) => {
-        const owner = container.Labels[RUN_LABEL];
-        if (owner === undefined) return container.State !== 'running';
-        return owner === run || !processAlive(owner);
-      });
-    } catch (error) {
-      // No engine (a laptop without Docker): nothing was started, nothing to remove.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ECONNREFUSED') {
-        console.warn(`test teardown could not remove test containers: ${String(error)}`);
+    // The engine-facing tests run on Docker and on Podman (when testenv started it).
+    const engines: TestDockerEngine[] = process.env.TEST_PODMAN_HOST ? ['first', 'podman'] : ['first'];
+    for (const engine of engines) {
+      try {
+        // This run's containers and leftovers of runs whose process has gone, but never what a
+        // run going on beside this one still uses (developers share one engine).
+        await removeTestContainers((container) => {
+          const owner = container.Labels[RUN_LABEL];
+          if (owner === undefined) return container.State !== 'running';
+          return owner === run || !processAlive(owner);
+        }, engine);
+      } catch (error) {
+        // No engine (a laptop without Docker): nothing was started, nothing to remove.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ECONNREFUSED') {
+          console.warn(`test teardown could not remove test containers on the ${engine} engine: ${String(error)}`);
+        }
       }
     }
   };

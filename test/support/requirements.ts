@@ -217,19 +217,29 @@ export function serverProgram(name: string): string {
  * The engines `scripts/testenv.sh start` runs: `first` is DOCKER_HOST (a unix socket), `second`
  * another engine on another unix socket (TEST_DOCKER2_HOST), `tls` an engine on tcp://127.0.0.1
  * that verifies client certificates (TEST_DOCKER_TLS_HOST, with the client's ca.pem, cert.pem and
- * key.pem in TEST_DOCKER_TLS_CERT_PATH). They stand in for the Docker hosts a connector may name.
+ * key.pem in TEST_DOCKER_TLS_CERT_PATH), `podman` Podman's Docker-compatible service
+ * (TEST_PODMAN_HOST, scripts/testenv-podman.sh). They stand in for the engines a connector may name.
  */
-export type TestDockerEngine = 'first' | 'second' | 'tls';
+export type TestDockerEngine = 'first' | 'second' | 'tls' | 'podman';
+
+/** The engine kinds the engine-facing tests run against, each on its test engine: every one under CI=true. */
+export const ENGINE_KINDS = [
+  { kind: 'Docker', engine: 'first' },
+  { kind: 'Podman', engine: 'podman' },
+] as const satisfies ReadonlyArray<{ kind: string; engine: TestDockerEngine }>;
+
+export type EngineKind = (typeof ENGINE_KINDS)[number];
 
 export type DockerEngineSettings =
   | { ok: true; where: string; options: Docker.DockerOptions }
   | { ok: false; reason: string };
 
-const ENGINE_LABEL: Record<TestDockerEngine, string> = { first: 'first', second: 'second', tls: 'TLS' };
+const ENGINE_LABEL: Record<TestDockerEngine, string> = { first: 'first Docker', second: 'second Docker', tls: 'TLS Docker', podman: 'Podman' };
 const ENGINE_VARIABLE: Record<TestDockerEngine, string> = {
   first: 'DOCKER_HOST',
   second: 'TEST_DOCKER2_HOST',
   tls: 'TEST_DOCKER_TLS_HOST',
+  podman: 'TEST_PODMAN_HOST',
 };
 
 function unavailable(reason: string): DockerEngineSettings {
@@ -240,7 +250,7 @@ function unavailable(reason: string): DockerEngineSettings {
 export function dockerEngineSettings(engine: TestDockerEngine): DockerEngineSettings {
   const variable = ENGINE_VARIABLE[engine];
   const where = process.env[variable] ?? (engine === 'first' ? 'unix:///var/run/docker.sock' : undefined);
-  if (!where) return unavailable(`${variable} is not set (no ${ENGINE_LABEL[engine]} Docker Engine); run: npm run testenv:start`);
+  if (!where) return unavailable(`${variable} is not set (no ${ENGINE_LABEL[engine]} engine); run: npm run testenv:start`);
   let url: URL;
   try {
     url = new URL(where);
@@ -261,6 +271,12 @@ export function dockerEngineSettings(engine: TestDockerEngine): DockerEngineSett
   }
 }
 
+/** The DOCKER_HOST of a test engine, as the bot's configuration takes it (unset when the environment has none). */
+export function engineHost(engine: TestDockerEngine): string | undefined {
+  const settings = dockerEngineSettings(engine);
+  return settings.ok ? settings.where : undefined;
+}
+
 /** One of the test engines answers a ping (the TLS one with the client certificate testenv made). */
 export async function requireDockerEngine(engine: TestDockerEngine): Promise<RequirementResult> {
   const settings = dockerEngineSettings(engine);
@@ -272,6 +288,6 @@ export async function requireDockerEngine(engine: TestDockerEngine): Promise<Req
     await ping({ abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     return { ok: true };
   } catch (error) {
-    return fail(`no ${ENGINE_LABEL[engine]} Docker Engine answers at ${settings.where} (${describeError(error)}); run: npm run testenv:start`);
+    return fail(`no ${ENGINE_LABEL[engine]} engine answers at ${settings.where} (${describeError(error)}); run: npm run testenv:start`);
   }
 }

@@ -231,15 +231,15 @@ export function standinEnv(standin: StandinConnector, name: string): Record<stri
 }
 
 /** What a container has printed so far (stdout and stderr), as `docker logs` shows it. */
-export async function containerOutput(containerId: string, tail?: number): Promise<string> {
-  const logs = await docker()
+export async function containerOutput(containerId: string, tail?: number, engine?: TestDockerEngine): Promise<string> {
+  const logs = await dockerFor(engine)
     .getContainer(containerId)
     .logs({ stdout: true, stderr: true, follow: false, ...(tail !== undefined && { tail }) });
   return demultiplex(logs);
 }
 
-async function lastOutput(container: Docker.Container): Promise<string> {
-  return containerOutput(container.id, 10).catch(() => '');
+async function lastOutput(container: Docker.Container, engine?: TestDockerEngine): Promise<string> {
+  return containerOutput(container.id, 10, engine).catch(() => '');
 }
 
 const started = new Set<StandinConnector>();
@@ -306,7 +306,7 @@ async function launchStandin(options: StandinOptions, port: number): Promise<Sta
       if (await answersAsItself(url, name)) return true;
       const { State } = await container.inspect();
       if (State.Running && !State.Restarting) return false;
-      const logs = await lastOutput(container);
+      const logs = await lastOutput(container, options.engine);
       throw new StandinExited(/address (already )?in use/i.test(logs), logs);
     });
   };
@@ -356,10 +356,10 @@ export async function removeAllStandins(): Promise<void> {
 
 /**
  * Removes the test containers (label connector-ops.test=1) that `choose` picks, and the
- * stand-ins' state directories. For the global teardown.
+ * stand-ins' state directories, on one test engine (the first by default). For the global teardown.
  */
-export async function removeTestContainers(choose: (container: Docker.ContainerInfo) => boolean): Promise<number> {
-  const containers = await docker().listContainers({
+export async function removeTestContainers(choose: (container: Docker.ContainerInfo) => boolean, engine?: TestDockerEngine): Promise<number> {
+  const containers = await dockerFor(engine).listContainers({
     all: true,
     filters: { label: [`${TEST_LABEL}=1`] },
     abortSignal: AbortSignal.timeout(5_000),
@@ -367,7 +367,7 @@ export async function removeTestContainers(choose: (container: Docker.ContainerI
   const chosen = containers.filter(choose);
   await Promise.all(
     chosen.map(async (info) => {
-      await docker()
+      await dockerFor(engine)
         .getContainer(info.Id)
         .remove({ force: true, abortSignal: AbortSignal.timeout(15_000) })
         .catch(ignoreStatus(404, 409));

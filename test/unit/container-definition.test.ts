@@ -345,6 +345,47 @@ describe('containerDefinition', () => {
   });
 });
 
+describe('a container on Podman 4 (its Docker-compatible inspect)', () => {
+  /** The compose Connector as Podman's inspect shows it: its own variables in Env, limits named as the kernel names them. */
+  function onPodman(): InspectedContainer {
+    const container = composeConnector();
+    container.Config.Hostname = 'connector-host';
+    container.Config.Env = [
+      IMAGE_ENV[0]!,
+      'TERM=xterm',
+      'container=podman',
+      ...IMAGE_ENV.slice(1),
+      'CUSTOM_CONFIG_LOCATION=/config.json',
+      'HOME=/home/node',
+      'HOSTNAME=connector-host',
+    ];
+    container.HostConfig.Ulimits = [
+      { Name: 'RLIMIT_NOFILE', Soft: 20000, Hard: 20000 },
+      { Name: 'RLIMIT_NPROC', Soft: 32768, Hard: 32768 },
+    ];
+    return container;
+  }
+
+  it("leaves out Podman's own variables (its marker, TERM, the old container's HOSTNAME) and keeps the operator's", () => {
+    const { create } = containerDefinition(onPodman(), connectorImage(), NEW_IMAGE);
+    expect(create.Env).toEqual(['CUSTOM_CONFIG_LOCATION=/config.json', 'HOME=/home/node']);
+  });
+
+  it('keeps TERM and HOSTNAME on Docker, which adds neither: there the operator set them', () => {
+    const container = composeConnector();
+    container.Config.Env = [...(container.Config.Env ?? []), 'TERM=xterm', `HOSTNAME=${SHORT_ID}`];
+    expect(containerDefinition(container, connectorImage(), NEW_IMAGE).create.Env).toEqual(expect.arrayContaining(['TERM=xterm', `HOSTNAME=${SHORT_ID}`]));
+  });
+
+  it('names the limits as create takes them: RLIMIT_NOFILE as nofile', () => {
+    const { create } = containerDefinition(onPodman(), connectorImage(), NEW_IMAGE);
+    expect(create.HostConfig?.Ulimits).toEqual([
+      { Name: 'nofile', Soft: 20000, Hard: 20000 },
+      { Name: 'nproc', Soft: 32768, Hard: 32768 },
+    ]);
+  });
+});
+
 describe('operatorEnv', () => {
   it('takes a variable without a value as its name and says undefined when nothing is the operator’s', () => {
     expect(operatorEnv(['DEBUG', 'PATH=/bin'], ['PATH=/bin'])).toEqual(['DEBUG']);

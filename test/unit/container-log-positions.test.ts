@@ -50,6 +50,21 @@ describe('ContainerLogPositions', () => {
     const positions = new ContainerLogPositions('c1', { log: 'c1', at: at(2), seq: 0 });
     expect(positions.after(at(2))).toEqual({ log: 'c1', at: at(2), seq: 1 });
   });
+
+  it('reads a line stamped with the whole second of a "now" (Podman 4 drops the fraction): it may have come after it', () => {
+    const now = { log: 'c1', at: '2026-12-01T09:00:05.300000000Z', seq: 0 };
+    const positions = new ContainerLogPositions('c1', now);
+    expect(positions.passed('2026-12-01T09:00:04.000000000Z')).toBe(true);
+    expect(positions.passed('2026-12-01T09:00:05.000000000Z')).toBe(false);
+    expect(positions.passed('2026-12-01T09:00:05.100000000Z')).toBe(true); // a fraction says where it lies
+    expect(positions.after('2026-12-01T09:00:05.000000000Z')).toEqual({ log: 'c1', at: '2026-12-01T09:00:05.000000000Z', seq: 1 });
+    // From a line's position (seq 1 and more) the lines of its second are counted again, as on Docker.
+    const fromLine = new ContainerLogPositions('c1', { log: 'c1', at: '2026-12-01T09:00:05.000000000Z', seq: 1 });
+    expect(['2026-12-01T09:00:05.000000000Z', '2026-12-01T09:00:05.000000000Z'].map((time) => fromLine.after(time))).toEqual([
+      undefined,
+      { log: 'c1', at: '2026-12-01T09:00:05.000000000Z', seq: 2 },
+    ]);
+  });
 });
 
 describe('StreamOrder', () => {

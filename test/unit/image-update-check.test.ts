@@ -29,13 +29,18 @@ function images(image: Partial<ContainerImage> | Error): ContainerImageReader {
   };
 }
 
-/** A registry held in memory: tags and the digest each tag points to, or an error for every call. */
+/**
+ * A registry held in memory: tags and the digest each tag points to, or an error for every call. It keeps the
+ * manifests of `formerly` (tags that moved on) by digest, as a registry does; any other digest is unknown to it.
+ */
 class MemoryRegistry implements RegistryReader {
   readonly heads: string[] = [];
   private readonly content: Record<string, string> | RegistryError;
+  private readonly formerly: readonly string[];
 
-  constructor(content: Record<string, string> | RegistryError) {
+  constructor(content: Record<string, string> | RegistryError, formerly: readonly string[] = []) {
     this.content = content;
+    this.formerly = formerly;
   }
   listTags(_image: ImageReference): Promise<string[]> {
     return this.content instanceof RegistryError ? Promise.reject(this.content) : Promise.resolve(Object.keys(this.content));
@@ -43,7 +48,7 @@ class MemoryRegistry implements RegistryReader {
   manifestDigest(image: ImageReference, tag: string): Promise<string> {
     this.heads.push(`${image.repository}:${tag}`);
     if (this.content instanceof RegistryError) return Promise.reject(this.content);
-    const digest = this.content[tag];
+    const digest = this.formerly.includes(tag) || Object.values(this.content).includes(tag) ? tag : this.content[tag];
     return digest ? Promise.resolve(digest) : Promise.reject(new RegistryError('not-found', `tag ${tag} not found`, 404));
   }
 }
@@ -118,7 +123,7 @@ describe('ImageUpdateCheck', () => {
     const check = new ImageUpdateCheck(
       {
         images: images({ reference: '127.0.0.1:5000/nmshd/connector:latest', repoDigests: [`127.0.0.1:5000/nmshd/connector@${OLD}`] }),
-        registry: new MemoryRegistry({ latest: NEW, '7.5.0': NEW }),
+        registry: new MemoryRegistry({ latest: NEW, '7.5.0': NEW }, [OLD]),
         connectorApi: versionApi({ kind: 'rejected', httpStatus: 401, reason: 'API key rejected (401)' }),
       },
       { includePrereleases: false },
@@ -127,6 +132,21 @@ describe('ImageUpdateCheck', () => {
     expect(result.status).toBe('warn');
     expect(result.summary).toBe('latest moved: the registry has a newer image for the same tag');
     expect(result.details.find((d) => d.label === 'running version')?.value).toContain('API key rejected (401)');
+  });
+
+  it('says an image whose digest the registry never had (docker load, podman load) was not pulled from it, not that its tag moved', async () => {
+    const check = new ImageUpdateCheck(
+      {
+        images: images({ reference: '127.0.0.1:5000/nmshd/connector:latest', repoDigests: [`127.0.0.1:5000/nmshd/connector@${OLD}`] }),
+        registry: new MemoryRegistry({ latest: NEW, '7.5.0': NEW }),
+        connectorApi: versionApi({ kind: 'rejected', httpStatus: 401, reason: 'API key rejected (401)' }),
+      },
+      { includePrereleases: false },
+    );
+    const result = await run(check);
+    expect(result.status).toBe('unknown');
+    expect(result.summary).toMatch(/^Cannot tell whether .*: its tag names no version and the running image was not pulled from this registry$/);
+    expect(result.details).toContainEqual({ label: 'digest', value: expect.stringMatching(/^the running image was not pulled from this registry: its digest sha256:111111111111 is not in it/) });
   });
 
   it.each([

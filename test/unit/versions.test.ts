@@ -5,6 +5,7 @@ import { engineInfoFrom, type EngineInfo } from '../../src/integrations/docker/e
 import type { HostOsInfo } from '../../src/integrations/host/os-info.ts';
 
 const ENGINE: EngineInfo = {
+  kind: 'Docker',
   version: '20.10.24+dfsg1',
   apiVersion: '1.41',
   minApiVersion: '1.12',
@@ -52,11 +53,11 @@ describe('assessVersions', () => {
     expect(result.details.every((d) => d.status === undefined)).toBe(true);
   });
 
-  it('is unknown for the Docker part when the engine is down, and still reports the OS', () => {
+  it('is unknown for the engine part when the engine is down (of a kind it cannot tell), and still reports the OS', () => {
     const result = assessVersions({ ok: false, reason: 'connect ENOENT /var/run/docker.sock' }, hostOk, { minDockerVersion: '20.10' });
     expect(result.status).toBe('unknown');
-    expect(result.summary).toBe('Docker Engine unreachable: connect ENOENT /var/run/docker.sock; bot host Debian GNU/Linux 12');
-    expect(result.details.map((d) => d.label)).toEqual(['Docker Engine', 'bot host OS', 'bot host kernel']);
+    expect(result.summary).toBe('Engine unreachable: connect ENOENT /var/run/docker.sock; bot host Debian GNU/Linux 12');
+    expect(result.details.map((d) => d.label)).toEqual(['Engine', 'bot host OS', 'bot host kernel']);
   });
 
   it('is unknown for a version it cannot read', () => {
@@ -82,18 +83,28 @@ describe('Podman behind the Docker-compatible API', () => {
   };
 
   it('is told from Docker by the engine component name', () => {
-    expect(engineInfoFrom(podmanVersion, { OperatingSystem: 'fedora', OSType: 'linux' }).podman).toBe(true);
-    const docker = { Version: '28.3.2', ApiVersion: '1.51', Components: [{ Name: 'Engine', Version: '28.3.2' }] };
-    expect(engineInfoFrom(docker, {}).podman).toBeUndefined();
+    expect(engineInfoFrom(podmanVersion, { OperatingSystem: 'fedora', OSType: 'linux' }).kind).toBe('Podman');
+    const docker = { Version: '28.3.2', ApiVersion: '1.51', Components: [{ Name: 'Engine', Version: '28.3.2' }], Platform: { Name: 'Docker Engine - Community' } };
+    expect(engineInfoFrom(docker, {}).kind).toBe('Docker');
   });
 
-  it("is not judged against the Docker Engine minimum: Podman's version numbers are its own", () => {
+  it("is judged against the Podman minimum, not Docker's: Podman's version numbers are its own", () => {
     const engine: EngineReading = { ok: true, engine: engineInfoFrom(podmanVersion, { OperatingSystem: 'fedora', OSType: 'linux' }) };
-    const result = assessVersions(engine, hostOk, { minDockerVersion: '20.10', minApiVersion: '1.41' });
+    const result = assessVersions(engine, hostOk, { minDockerVersion: '20.10', minPodmanVersion: '4.3', minApiVersion: '1.41' });
     expect(result.status).toBe('ok');
-    expect(result.details).toContainEqual({ label: 'Podman Engine', value: '5.2.3' });
-    expect(result.details).toContainEqual({ label: 'Docker API', value: '1.41 (minimum 1.41)', status: 'ok' });
+    expect(result.details).toContainEqual({ label: 'Podman Engine', value: '5.2.3 (minimum 4.3)', status: 'ok' });
     expect(result.summary).toContain('Podman 5.2.3 (API 1.41)');
+    const old = assessVersions(engine, hostOk, { minDockerVersion: '1.0', minPodmanVersion: '5.4' });
+    expect(old.summary).toBe('Podman Engine 5.2.3 is below the minimum 5.4');
+  });
+
+  it('names the engine kind in its labels: the API it serves, its host', () => {
+    const engine: EngineReading = { ok: true, engine: engineInfoFrom(podmanVersion, { OperatingSystem: 'fedora', OSType: 'linux', Architecture: 'amd64' }) };
+    const result = assessVersions(engine, hostOk, { minApiVersion: '1.41', minKernel: '5.10' });
+    expect(result.details).toContainEqual({ label: "Podman's Docker API", value: '1.41 (minimum 1.41)', status: 'ok' });
+    expect(result.details).toContainEqual({ label: 'Podman host OS', value: 'fedora, linux/amd64' });
+    expect(result.details).toContainEqual({ label: 'Podman host kernel', value: '6.10.6-200.fc40.x86_64 (minimum 5.10)', status: 'ok' });
+    expect(result.details.map((d) => d.label).filter((label) => label.startsWith('Docker'))).toEqual([]);
   });
 });
 
@@ -132,6 +143,6 @@ describe('VersionsCheck', () => {
     );
     const result = await check.run({ connector, signal, now: new Date() });
     expect(result.status).toBe('unknown');
-    expect(result.summary).toBe('Docker Engine unreachable: socket hang up; bot host OS unreadable: no os-release');
+    expect(result.summary).toBe('Engine unreachable: socket hang up; bot host OS unreadable: no os-release');
   });
 });

@@ -19,7 +19,11 @@ export function readChecks(sources: Sources): Config['checks'] {
     errorLogs: { windowHours: read(SETTINGS.ERROR_LOG_WINDOW_HOURS), timeoutMs: read(SETTINGS.ERROR_LOG_TIMEOUT_MS) },
     imageUpdate: { includePrereleases: read(SETTINGS.INCLUDE_PRERELEASES) },
     sync: { intervalMultiple: read(SETTINGS.SYNC_INTERVAL_MULTIPLE), maxAgeMinutes: read(SETTINGS.SYNC_MAX_AGE_MINUTES) },
-    versions: { minDockerVersion: read(SETTINGS.MIN_DOCKER_VERSION), minKernel: read(SETTINGS.MIN_KERNEL_VERSION) },
+    versions: {
+      minDockerVersion: read(SETTINGS.MIN_DOCKER_VERSION),
+      minPodmanVersion: read(SETTINGS.MIN_PODMAN_VERSION),
+      minKernel: read(SETTINGS.MIN_KERNEL_VERSION),
+    },
     oldMaterial: {
       logRetentionDays: read(SETTINGS.LOG_RETENTION_DAYS),
       backupRetentionDays: read(SETTINGS.BACKUP_RETENTION_DAYS),

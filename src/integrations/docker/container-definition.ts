@@ -100,7 +100,7 @@ export function containerDefinition(container: InspectedContainer, oldImage: Ins
     Hostname: ownHostname(container),
     Domainname: config.Domainname || undefined,
     ...commandLine(config, base),
-    Env: operatorEnv(config.Env ?? [], base.Env ?? []),
+    Env: operatorEnv(withoutEngineEnv(config.Env ?? [], config.Hostname), base.Env ?? []),
     Labels: operatorEntries(config.Labels, base.Labels),
     ExposedPorts: operatorEntries(config.ExposedPorts, base.ExposedPorts),
     Volumes: operatorEntries(config.Volumes, base.Volumes),
@@ -128,6 +128,16 @@ export function operatorEnv(env: readonly string[], imageEnv: readonly string[])
   const fromImage = new Map(imageEnv.map((entry) => [variableName(entry), entry]));
   const own = env.filter((entry) => fromImage.get(variableName(entry)) !== entry);
   return own.length > 0 ? own : undefined;
+}
+
+/**
+ * Without what Podman adds to every container's environment, marked by its `container=podman`: that marker,
+ * HOSTNAME (the old container's own hostname) and TERM=xterm. Docker adds nothing to Config.Env.
+ */
+export function withoutEngineEnv(env: readonly string[], hostname: string | undefined): string[] {
+  if (!env.includes('container=podman')) return [...env];
+  const added = new Set(['container=podman', 'TERM=xterm', ...(hostname ? [`HOSTNAME=${hostname}`] : [])]);
+  return env.filter((entry) => !added.has(entry));
 }
 
 function variableName(entry: string): string {
@@ -191,15 +201,21 @@ function ownHostname(container: InspectedContainer): string | undefined {
 }
 
 /**
- * HostConfig in full, as the engine reports it, with three repairs: legacy links come back as
- * `/other:/self/alias` and go in as `other:alias`; anonymous volumes (a bare `-v /data`, an image's
+ * HostConfig in full, as the engine reports it, with four repairs: legacy links come back as
+ * `/other:/self/alias` and go in as `other:alias`; ulimits named `RLIMIT_X` (Podman) go in as `x`; anonymous volumes (a bare `-v /data`, an image's
  * VOLUME, a compose volume without a source) are mounted by their names, so the data in them stays
  * with the service as compose does on recreate; ContainerIDFile is the CLI's, not the engine's.
  */
 function hostConfig(container: InspectedContainer): Docker.HostConfig {
   const { ContainerIDFile: _idFile, ...host } = container.HostConfig;
   const links = (host.Links as string[] | null | undefined)?.map(legacyLink);
-  return compact({ ...host, Links: links, Mounts: mountsKeepingVolumes(container) });
+  const ulimits = host.Ulimits ? host.Ulimits.map((limit) => ({ ...limit, Name: ulimitName(limit.Name) })) : host.Ulimits;
+  return compact({ ...host, Links: links, Ulimits: ulimits, Mounts: mountsKeepingVolumes(container) });
+}
+
+/** Podman's inspect names a limit as the kernel does (`RLIMIT_NOFILE`); every engine's create takes `nofile`. */
+function ulimitName(name: string | undefined): string | undefined {
+  return name?.startsWith('RLIMIT_') ? name.slice('RLIMIT_'.length).toLowerCase() : name;
 }
 
 function legacyLink(link: string): string {

@@ -93,14 +93,24 @@ export async function recreateContainer(
   const previousRestartPolicy = old.HostConfig.RestartPolicy ?? { Name: 'no' };
   const grace = options.graceSeconds ?? definition.create.StopTimeout ?? DOCKER_STOP_TIMEOUT_SECONDS;
   const previous = docker.getContainer(old.Id);
+  const undo: Undo[] = [];
+  // First, before anything else is touched: an engine without the call (Podman 4) refuses it here.
+  if (restartsByItself(previousRestartPolicy)) {
+    await previous.update({ RestartPolicy: { Name: 'no' }, abortSignal: signal }).catch(async (error: unknown) => {
+      if (signal.aborted) throw error;
+      if (!(await lacksUpdate(docker, old.Id, error, signal))) throw unchanged(`its restart policy could not be set to "no" (${(error as Error).message})`, error);
+      throw unchanged(
+        `the engine cannot change a container's restart policy (it has no POST /containers/{id}/update, as Podman 4 has not), and the old container, kept stopped for a rollback, would be started again beside the new one by its restart policy "${previousRestartPolicy.Name}"`,
+        error,
+      );
+    });
+    undo.push({ what: `restoring the restart policy of ${name}`, run: (s) => previous.update({ RestartPolicy: previousRestartPolicy, abortSignal: s }) });
+  }
   // Pushed before the stop: a stop that failed half-way (an abort during the grace period) may still end it.
-  const undo: Undo[] = previousWasRunning ? [{ what: `starting ${name} again`, run: (s) => startContainer(docker, old.Id, s) }] : [];
+  if (previousWasRunning) undo.push({ what: `starting ${name} again`, run: (s) => startContainer(docker, old.Id, s) });
   let step = 'stopping the old container';
   try {
     const stopped = await stopContainer(docker, old.Id, grace, signal);
-    step = 'setting the old container\'s restart policy to "no"';
-    await previous.update({ RestartPolicy: { Name: 'no' }, abortSignal: signal });
-    undo.push({ what: `restoring the restart policy of ${name}`, run: (s) => previous.update({ RestartPolicy: previousRestartPolicy, abortSignal: s }) });
     step = `renaming the old container to ${previousName}`;
     await previous.rename({ name: previousName, abortSignal: signal });
     undo.push({ what: `renaming ${previousName} back to ${name}`, run: (s) => previous.rename({ name, abortSignal: s }) });
@@ -170,8 +180,10 @@ export async function rollbackRecreate(docker: DockerClient, handle: RecreateHan
       step = `renaming ${handle.previousName} back to ${handle.name}`;
       await previous.rename({ name: handle.name, abortSignal: signal });
     }
-    step = 'restoring the previous container\'s restart policy';
-    await previous.update({ RestartPolicy: handle.previousRestartPolicy, abortSignal: signal });
+    if (restartsByItself(handle.previousRestartPolicy)) {
+      step = 'restoring the previous container\'s restart policy';
+      await previous.update({ RestartPolicy: handle.previousRestartPolicy, abortSignal: signal });
+    }
     if (handle.previousWasRunning) {
       step = 'starting the previous container';
       await startContainer(docker, handle.previousId, signal);
@@ -199,6 +211,23 @@ export async function discardPrevious(docker: DockerClient, handle: RecreateHand
     );
   }
   await previous.remove({ v: false, abortSignal: signal }).catch(ignoreMissing);
+}
+
+/** A policy other than "no" may start a stopped container again: on the engine's start (Docker), at boot (Podman). */
+function restartsByItself(policy: Docker.HostRestartPolicy): boolean {
+  return Boolean(policy.Name) && policy.Name !== 'no';
+}
+
+/** A 404 for a container that is there: the engine has no such endpoint. */
+async function lacksUpdate(docker: DockerClient, id: string, error: unknown, signal: AbortSignal): Promise<boolean> {
+  if (dockerStatus(error) !== 404) return false;
+  return docker
+    .getContainer(id)
+    .inspect({ abortSignal: signal })
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /** Gone already: what a step wanted to remove or stop is not there. */

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DockerClient } from './client.ts';
 
 /** CPU use of one container over the engine's sampling interval (about one second). */
@@ -57,6 +58,9 @@ export interface CpuLimitConfig {
   CpuPeriod?: number;
 }
 
+/** Docker's engine compares two samples a second apart; so does the bot where the engine gives one. */
+const CPU_SAMPLE_INTERVAL_MS = 1_000;
+
 // dockerode's typings omit abortSignal from stats() and info(); at run time both forward it to the request.
 type StatsCall = (options: { stream: false; abortSignal: AbortSignal }) => Promise<StatsSample>;
 type InfoCall = (options: { abortSignal: AbortSignal }) => Promise<{ DockerRootDir?: string }>;
@@ -76,13 +80,22 @@ export class DockerContainerStats implements ContainerResourcesSource {
     // precpu_stats is filled and the CPU use is a rate, as the CLI shows it. one-shot (API 1.41)
     // would answer at once but with empty precpu_stats, i.e. no CPU figure at all.
     const stats = (container.stats as unknown as StatsCall).bind(container);
-    const sample = await stats({ stream: false, abortSignal: signal });
+    let sample = await stats({ stream: false, abortSignal: signal });
+    let cpu = containerCpu(sample, inspect.HostConfig);
+    if (!cpu && !sample.precpu_stats?.system_cpu_usage && sample.cpu_stats?.system_cpu_usage) {
+      // An engine that answers at once without an earlier sample (Podman 4): take the second one
+      // here, as Docker's engine does, a second later.
+      const first = sample;
+      await delay(CPU_SAMPLE_INTERVAL_MS, undefined, { signal });
+      sample = await stats({ stream: false, abortSignal: signal });
+      cpu = containerCpu({ cpu_stats: sample.cpu_stats, precpu_stats: first.cpu_stats }, inspect.HostConfig);
+    }
     // Without a limit of its own (HostConfig.Memory 0) the engine reports the host's memory as the container's
     // limit: the container's definition tells so, sparing an engine-wide /info per container.
     const hostMemTotal = (inspect.HostConfig.Memory ?? 0) > 0 ? undefined : sample.memory_stats?.limit;
     return {
       running: true,
-      cpu: containerCpu(sample, inspect.HostConfig),
+      cpu,
       memory: containerMemory(sample, hostMemTotal),
     };
   }

@@ -105,7 +105,7 @@ export async function inspectContainer(docker: DockerClient, container: string, 
     image: info.Config.Image,
     status: state.Status,
     running: state.Running,
-    restarting: state.Restarting,
+    restarting: state.Restarting || restartedByPolicy(state, info.HostConfig.RestartPolicy),
     oomKilled: state.OOMKilled,
     exitCode: state.ExitCode,
     restartCount: info.RestartCount,
@@ -114,6 +114,15 @@ export async function inspectContainer(docker: DockerClient, container: string, 
     health: health?.Status,
     lastHealthOutput: health?.Log?.at(-1)?.Output?.trim(),
   };
+}
+
+/**
+ * Podman 4 never says Restarting: between two runs its restart policy gives a container, it shows it "stopped"
+ * (exited, not yet cleaned up: the cleanup is where it starts it again).
+ */
+function restartedByPolicy(state: { Status: string; Running: boolean; ExitCode: number }, policy: { Name?: string } | undefined): boolean {
+  if (state.Status !== 'stopped' || state.Running) return false;
+  return policy?.Name === 'always' || policy?.Name === 'unless-stopped' || (policy?.Name === 'on-failure' && state.ExitCode !== 0);
 }
 
 /** Docker reports "never" as 0001-01-01T00:00:00Z. */

@@ -26,7 +26,7 @@ export const DOCKER_ENDPOINTS: readonly DockerEndpoint[] = [
   { method: 'POST', path: '/images/create', usedBy: 'update (the pull)' },
   { method: 'POST', path: '/containers/create', usedBy: 'update (the new container)' },
   { method: 'POST', path: '/containers/{id}/rename', usedBy: 'update (the kept container)' },
-  { method: 'POST', path: '/containers/{id}/update', usedBy: "update (the kept container's restart policy)" },
+  { method: 'POST', path: '/containers/{id}/update', usedBy: "update (the kept container's restart policy; Podman 4 has none: there only a container without one is updated)" },
   { method: 'POST', path: '/networks/{id}/connect', usedBy: "update (the new container's further networks)" },
   { method: 'DELETE', path: '/containers/{id}', usedBy: 'update (the kept or failed container), cleanup (exited containers)' },
   { method: 'DELETE', path: '/images/{name}', usedBy: 'cleanup (unused images, never forced)' },

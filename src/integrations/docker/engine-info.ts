@@ -1,7 +1,11 @@
 import type { DockerClient } from './client.ts';
 
-/** The Docker Engine and the host it runs on (which is not the bot's host when DOCKER_HOST is remote). */
+/** What serves the Docker Engine API: Docker itself, or Podman's Docker-compatible service. */
+export type EngineKind = 'Docker' | 'Podman';
+
+/** The engine and the host it runs on (which is not the bot's host when DOCKER_HOST is remote). */
 export interface EngineInfo {
+  kind: EngineKind;
   /** e.g. `28.3.2`, `20.10.24+dfsg1` */
   version: string;
   /** The newest API version the engine speaks, e.g. `1.41`. */
@@ -14,8 +18,6 @@ export interface EngineInfo {
   /** The engine host's kernel, e.g. `6.1.0-18-amd64`. */
   kernelVersion: string;
   architecture: string;
-  /** Podman's Docker-compatible API: `version` is Podman's own (5.x), not comparable with Docker's. */
-  podman?: true;
 }
 
 export interface EngineInfoReader {
@@ -30,6 +32,7 @@ export interface VersionAnswer {
   Os?: string;
   Arch?: string;
   Components?: Array<{ Name?: string }>;
+  Platform?: { Name?: string };
 }
 
 export interface InfoAnswer {
@@ -68,7 +71,12 @@ export function engineInfoFrom(v: VersionAnswer, i: InfoAnswer): EngineInfo {
     osType: i.OSType ?? v.Os ?? 'unknown',
     kernelVersion: i.KernelVersion ?? v.KernelVersion ?? 'unknown',
     architecture: i.Architecture ?? v.Arch ?? 'unknown',
-    // Podman names its engine component "Podman Engine"; Docker's is "Engine".
-    ...(v.Components?.some((c) => /podman/i.test(c.Name ?? '')) ? { podman: true as const } : {}),
+    kind: engineKind(v),
   };
+}
+
+/** Podman names its engine component "Podman Engine" (Docker's is "Engine", its platform "Docker Engine - Community"). */
+function engineKind(v: VersionAnswer): EngineKind {
+  const names = [...(v.Components ?? []).map((c) => c.Name ?? ''), v.Platform?.Name ?? ''];
+  return names.some((name) => /podman/i.test(name)) ? 'Podman' : 'Docker';
 }
