@@ -34,7 +34,7 @@ fail() { say "$1"; [[ -z "${2:-}" || ! -f "$2" ]] || tail -n 25 "$2" >&2; exit 1
 [[ -s "$HOST_CA" ]] || fail "no CA bundle at $HOST_CA"
 
 # Debian's minimal root file system, without documentation, manuals and apt's package lists (as the
-# slim images do), as a tarball: made once, about a minute.
+# slim images do), as a tarball: made once, in a few minutes.
 rootfs_tarball() {
   [[ -s "$ROOTFS" ]] && return 0
   command -v debootstrap >/dev/null 2>&1 || fail "debootstrap is missing (Debian package debootstrap; scripts/testenv.sh start installs it)"
@@ -73,9 +73,19 @@ base_image() {
   local node npm key context
   node=$(node_package 24 testenv-image.sh) || exit 1
   npm=$(npm_package)
+  # Each instruction costs a copy of the whole file system on the engine's vfs storage: as few as can be.
+  local recipe
+  recipe="FROM connector-ops-testenv/debian:$SUITE
+COPY local /usr/local/
+RUN echo 'node:x:1000:1000::/home/node:/bin/bash' >>/etc/passwd \\
+ && echo 'node:x:1000:' >>/etc/group \\
+ && echo 'node:*:20000:0:99999:7:::' >>/etc/shadow \\
+ && mkdir -p /home/node && chown 1000:1000 /home/node \\
+ && node --version && npm --version
+ENV NODE_EXTRA_CA_CERTS=/usr/local/share/testenv-host-ca.pem"
   # What the base is made of, this recipe included: rebuilt when any of it changes.
   key="rootfs $(stat -c %s-%Y "$ROOTFS") node $("$node" --version) npm $("$node" "$npm/bin/npm-cli.js" --version)"
-  key+=" ca $(sha256sum "$HOST_CA" | cut -c1-12) recipe $(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)"
+  key+=" ca $(sha256sum "$HOST_CA" | cut -c1-12) recipe $(sha256sum <<<"$IMAGE_PATH $recipe" | cut -c1-12)"
   if [[ "$(docker image inspect --format "{{index .Config.Labels \"$LABEL\"}}" "$BASE" 2>/dev/null)" == "$key" ]]; then
     return 0
   fi
@@ -88,18 +98,7 @@ base_image() {
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$context/local/bin/npm"
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$context/local/bin/npx"
   cp "$HOST_CA" "$context/local/share/testenv-host-ca.pem"
-  # Each instruction costs a copy of the whole file system on the engine's vfs storage: as few as can be.
-  cat >"$context/Dockerfile" <<EOF
-FROM connector-ops-testenv/debian:$SUITE
-COPY local /usr/local/
-RUN echo 'node:x:1000:1000::/home/node:/bin/bash' >>/etc/passwd \\
- && echo 'node:x:1000:' >>/etc/group \\
- && echo 'node:*:20000:0:99999:7:::' >>/etc/shadow \\
- && mkdir -p /home/node && chown 1000:1000 /home/node \\
- && node --version && npm --version
-ENV NODE_EXTRA_CA_CERTS=/usr/local/share/testenv-host-ca.pem
-LABEL $LABEL="$key"
-EOF
+  printf '%s\nLABEL %s="%s"\n' "$recipe" "$LABEL" "$key" >"$context/Dockerfile"
   local log status=0
   log=$(mktemp)
   DOCKER_BUILDKIT=0 docker build --network host -t "$BASE" "$context" >"$log" 2>&1 || status=$?
