@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real components the integration tests run against, on our Debian 12 machines:
-# three Docker Engines, Podman (scripts/testenv-podman.sh), the Distribution registry, RabbitMQ, Mosquitto and Redis, all on loopback,
-# plus the stand-in Connector image on every engine. Usage: testenv.sh start|stop|status
+# three Docker Engines, Podman (scripts/testenv-podman.sh), the Distribution registry, RabbitMQ, Mosquitto and
+# Redis, all on loopback, plus the stand-in Connector image on every engine and the product image (Dockerfile,
+# built by testenv-image.sh) on the first. Usage: testenv.sh start|stop|status
 #
 # The engines stand in for the Docker hosts that connectors may name: the first one (DOCKER_HOST)
 # on a unix socket, a second one on another unix socket (TEST_DOCKER2_HOST) and a third one on
@@ -386,7 +387,7 @@ install_missing() {
   local -A provider=(
     [dockerd]=docker.io [docker]=docker.io [docker-registry]=docker-registry
     [rabbitmq-server]=rabbitmq-server [mosquitto]=mosquitto [redis-server]=redis-server
-    [openssl]=openssl [promtool]=prometheus [podman]=podman
+    [openssl]=openssl [promtool]=prometheus [podman]=podman [debootstrap]=debootstrap
   )
   local -a wanted=()
   local cmd
@@ -558,6 +559,16 @@ standin_on_extra_engines() {
   done
 }
 
+# The product image (Dockerfile) on the first engine, on the base image scripts/testenv-image.sh makes; cached.
+PRODUCT_IMAGE=connector-ops:testenv
+build_product_image() {
+  begin "building the product image $PRODUCT_IMAGE"
+  local log=$D/product-image.log
+  DOCKER_HOST=unix://$D/docker.sock bash "$REPO/scripts/testenv-image.sh" "$PRODUCT_IMAGE" >"$log" 2>&1 ||
+    die "the product image could not be built" "$log"
+  done_ok
+}
+
 write_env() {
   cat >"$D/env.tmp" <<EOF
 export DOCKER_HOST=unix://$D/docker.sock
@@ -571,6 +582,7 @@ export TEST_REDIS_URL=redis://127.0.0.1:6379
 export TEST_STANDIN_IMAGE=$STANDIN_IMAGE
 export TEST_STANDIN_VERSIONS="${STANDIN_VERSIONS[*]}"
 export TEST_STANDIN_BROKEN=$STANDIN_BROKEN
+export TEST_PRODUCT_IMAGE=$PRODUCT_IMAGE
 EOF
   mv "$D/env.tmp" "$D/env"
 }
@@ -584,6 +596,7 @@ cmd_start() {
   for name in "${ORDER[@]}"; do ensure_service "$name"; done
   build_standin_image
   standin_on_extra_engines
+  build_product_image
   write_env
   bash "$REPO/scripts/testenv-podman.sh" start "${STANDIN_IMAGES[@]}"
   echo "test environment ready; settings in $D/env"

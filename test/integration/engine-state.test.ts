@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,8 @@ describeWith([requireDocker], 'a Docker engine that refuses the bot access (EACC
   let standin: SlackStandin;
   let bot: BotProcess;
   let url: string;
+  let env: Record<string, string>;
+  const withoutOverride = ['--bounding-set', '-dac_override,-dac_read_search', process.execPath, BOT_BIN];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cops-engine-eacces-'));
@@ -47,7 +49,7 @@ describeWith([requireDocker], 'a Docker engine that refuses the bot access (EACC
     chownSync(socket, STRANGER, STRANGER);
     chmodSync(socket, 0o660);
     standin = await SlackStandin.start();
-    const env = {
+    env = {
       PATH: process.env.PATH ?? '',
       DATA_DIR: join(dir, 'data'),
       HTTP_HOST: '127.0.0.1',
@@ -58,8 +60,7 @@ describeWith([requireDocker], 'a Docker engine that refuses the bot access (EACC
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: standin.apiUrl,
     };
-    const withoutOverride = ['--bounding-set', '-dac_override,-dac_read_search', process.execPath, BOT_BIN, 'start'];
-    bot = new BotProcess(spawn('setpriv', withoutOverride, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    bot = new BotProcess(spawn('setpriv', [...withoutOverride, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
     url = await bot.url();
   }, 60_000);
 
@@ -84,12 +85,27 @@ describeWith([requireDocker], 'a Docker engine that refuses the bot access (EACC
 
   const engineUp = async () => /connector_ops_engine_up\{engine="default"\} (\d)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1];
 
+  it('says in the failing check which group the container must be given', async () => {
+    const run = spawnSync('setpriv', [...withoutOverride, 'check', '--json', '--only', 'container'], {
+      env: { ...env, CONNECTOR_NAME: 'main', CONNECTOR_CONTAINER: 'cops-never-reached', CONNECTOR_URL: 'http://127.0.0.1:1' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const report = JSON.parse(run.stdout) as { connectors: Array<{ checks: Array<{ id: string; status: string; summary: string }> }> };
+    expect(report.connectors[0]!.checks[0]).toMatchObject({
+      id: 'container',
+      status: 'unknown',
+      summary: expect.stringContaining(`may not use the socket ${socket} (owner uid ${STRANGER}, group gid ${STRANGER}, mode 660): the socket is owned by group ${STRANGER}; run with --group-add ${STRANGER}`),
+    });
+    expect(run.status).toBe(3);
+  }, 60_000);
+
   it('stays ready and answering, names the engine state with the fix (the socket group), logs it once, and sees it come back', async () => {
     // engineWhen reads only a ready /readyz: an engine that is down must not make the bot unready.
     const down = await engineWhen((engine) => engine.state === 'down');
     expect(down.body.engines.default).toMatchObject({
       problem: `user root (uid 0) may not use the socket ${socket} (owner uid ${STRANGER}, group gid ${STRANGER}, mode 660)`,
-      fix: expect.stringContaining(`Add user root (uid 0) to the socket's group gid ${STRANGER}: in a container, group_add: ["${STRANGER}"]`),
+      fix: expect.stringContaining(`Add user root (uid 0) to the socket's group gid ${STRANGER}: in a container, the socket is owned by group ${STRANGER}; run with --group-add ${STRANGER}`),
     });
     expect(await engineUp()).toBe('0');
 

@@ -141,19 +141,28 @@ export async function requireBroker(broker: Broker): Promise<RequirementResult> 
 }
 
 /** The stand-in Connector image must have been built (by `scripts/testenv.sh start`). */
-export async function requireStandinImage(): Promise<RequirementResult> {
+export function requireStandinImage(): Promise<RequirementResult> {
+  return requireImage(process.env.TEST_STANDIN_IMAGE ?? '127.0.0.1:5000/nmshd/connector:7.4.6', 'the stand-in Connector image');
+}
+
+/** The product image (the Dockerfile's, on the base image that `scripts/testenv.sh start` makes): TEST_PRODUCT_IMAGE. */
+export async function requireProductImage(): Promise<RequirementResult> {
+  const image = process.env.TEST_PRODUCT_IMAGE;
+  return image ? requireImage(image, 'the product image') : fail('TEST_PRODUCT_IMAGE is not set (no product image built); run: npm run testenv:start');
+}
+
+async function requireImage(image: string, what: string): Promise<RequirementResult> {
   const docker = await requireDocker();
   if (!docker.ok) return docker;
-  const image = process.env.TEST_STANDIN_IMAGE ?? '127.0.0.1:5000/nmshd/connector:7.4.6';
   try {
     const found = await new Docker().listImages({
       filters: { reference: [image] },
       abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     });
     if (found.length > 0) return { ok: true };
-    return fail(`the stand-in Connector image ${image} is missing; run: npm run testenv:start`);
+    return fail(`${what} ${image} is missing; run: npm run testenv:start`);
   } catch (error) {
-    return fail(`the stand-in Connector image ${image} cannot be looked up (${describeError(error)})`);
+    return fail(`${what} ${image} cannot be looked up (${describeError(error)})`);
   }
 }
 

@@ -215,7 +215,7 @@ class StandinExited extends Error {
 }
 
 /** Splits the engine's multiplexed log stream (8-byte frame headers) back into text. */
-function demultiplex(stream: Buffer): string {
+export function demultiplex(stream: Buffer): string {
   const parts: Buffer[] = [];
   for (let offset = 0; offset + 8 <= stream.length; ) {
     const size = stream.readUInt32BE(offset + 4);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { EngineSettings } from '../../config/config.ts';
 import { dockerEndpointOf } from './endpoints.ts';
+import { isAccessRefused, SocketAccessError } from './socket-access.ts';
 
 export type DockerClient = Docker;
 
@@ -19,8 +20,10 @@ const DEFAULT_SOCKET = '/var/run/docker.sock';
  * timeout alone does not bound a call whose answer trickles in.
  */
 export function createDockerClient(settings: EngineTarget): DockerClient {
-  const docker = new Docker(modemOptions(settings));
+  const options = modemOptions(settings);
+  const docker = new Docker(options);
   onlyListedEndpoints(docker);
+  if (options.socketPath && !settings.host?.startsWith('npipe://')) explainRefusedSocket(docker, options.socketPath);
   return docker;
 }
 
@@ -37,6 +40,17 @@ function onlyListedEndpoints(docker: DockerClient): void {
     const shown = path.split('?')[0];
     process.nextTick(() => callback(new Error(`connector-ops does not call the Docker endpoint ${method} ${shown}: it is not in src/integrations/docker/endpoints.ts`)));
   };
+}
+
+/** A call the socket refuses (EACCES) fails saying the socket's group to add, whichever check or operation made it. */
+function explainRefusedSocket(docker: DockerClient, socket: string): void {
+  const modem = docker.modem as unknown as { dial: Dial };
+  const dial = modem.dial.bind(modem);
+  modem.dial = (options, callback) =>
+    dial(options, (error, data) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      callback(isAccessRefused(code) ? new SocketAccessError(socket, code) : error, data);
+    });
 }
 
 export function modemOptions(settings: EngineTarget): Docker.DockerOptions {

@@ -1,12 +1,11 @@
-import { statSync } from 'node:fs';
 import type { EngineSettings } from '../../config/config.ts';
 import type { EngineState, EngineStates } from '../../domain/engine-state.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { effectiveUser, groupName } from '../host/user.ts';
 import { describeFailure } from '../http/timeout.ts';
 import { modemOptions, type DockerClient } from './client.ts';
 import { dockerStatus } from './container-errors.ts';
 import { isLocalEngine } from './engines.ts';
+import { isAccessRefused, socketAccess } from './socket-access.ts';
 import type { Service } from '../../domain/service.ts';
 
 export interface EngineMonitorOptions {
@@ -93,7 +92,7 @@ export function whyDown(error: unknown, settings: EngineSettings, timeoutMs: num
   const where = socket ? `the socket ${socket}` : (settings.host ?? 'DOCKER_HOST');
   const code = errorCode(error);
   const status = dockerStatus(error);
-  if (code === 'EACCES' || code === 'EPERM') return socket ? socketAccess(socket) : { problem: `no permission to reach ${where}`, fix: 'Check the permissions of what DOCKER_HOST names.' };
+  if (isAccessRefused(code)) return socket ? socketAccess(socket) : { problem: `no permission to reach ${where}`, fix: 'Check the permissions of what DOCKER_HOST names.' };
   if (code === 'ENOENT') return { problem: `no socket at ${socket ?? where}`, fix: 'Start the Docker engine, or set DOCKER_HOST to its socket (in a container: mount the socket, or reach Docker through the socket proxy).' };
   if (code === 'ECONNREFUSED') return { problem: `nothing listens at ${where}`, fix: 'Start the engine (or the socket proxy) there, or correct DOCKER_HOST.' };
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
@@ -102,25 +101,6 @@ export function whyDown(error: unknown, settings: EngineSettings, timeoutMs: num
   if (code && TLS_FAILURE.test(code)) return { problem: `TLS to ${where} failed (${describeFailure(error)})`, fix: 'Check DOCKER_TLS_VERIFY and the ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH.' };
   if (status !== undefined) return { problem: `${where} answered HTTP ${status} to GET /_ping`, fix: 'A socket proxy in between must allow PING (GET /_ping).' };
   return { problem: `${where}: ${describeFailure(error)}`, fix: 'Check DOCKER_HOST and the engine.' };
-}
-
-/** EACCES on a unix socket: the bot's user is neither its owner nor in its group. */
-function socketAccess(socket: string): { problem: string; fix: string } {
-  const user = effectiveUser();
-  let owner = '';
-  let fix = `Give ${user} access to ${socket}: add it to the socket's group, or reach Docker through the socket proxy (examples/compose.yml).`;
-  try {
-    const stat = statSync(socket);
-    const group = groupName(stat.gid);
-    const named = group ? `${group} (gid ${stat.gid})` : `gid ${stat.gid}`;
-    owner = ` (owner uid ${stat.uid}, group ${named}, mode ${(stat.mode & 0o777).toString(8)})`;
-    fix =
-      `Add ${user} to the socket's group ${named}: in a container, group_add: ["${stat.gid}"] in compose or --group-add ${stat.gid}; ` +
-      `on the host, usermod -aG ${group ?? stat.gid} <user>. Better: reach Docker through the socket proxy (examples/compose.yml).`;
-  } catch {
-    // The socket cannot even be looked at: the generic fix stands.
-  }
-  return { problem: `${user} may not use the socket ${socket}${owner}`, fix };
 }
 
 function errorCode(error: unknown): string | undefined {
