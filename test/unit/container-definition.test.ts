@@ -337,6 +337,12 @@ describe('containerDefinition', () => {
     expect(containerDefinition(container, connectorImage(), NEW_IMAGE).create).toMatchObject({ StopSignal: 'SIGINT', StopTimeout: 30 });
   });
 
+  it('leaves out a StopTimeout of 0 (Podman reports it when none was set), so a stop gets the engine\'s grace', () => {
+    const container = composeConnector();
+    Object.assign(container.Config, { StopTimeout: 0 });
+    expect(containerDefinition(container, connectorImage(), NEW_IMAGE).create).not.toHaveProperty('StopTimeout');
+  });
+
   it('copies everything when the old image has no config to compare with', () => {
     const { create } = containerDefinition(composeConnector(), { Id: IMAGE_ID, Config: null }, NEW_IMAGE);
     expect(create.Env).toEqual(composeConnector().Config.Env);

@@ -108,7 +108,9 @@ export function containerDefinition(container: InspectedContainer, oldImage: Ins
     User: differs(config.User, base.User),
     Healthcheck: operatorHealthcheck(config.Healthcheck, base.Healthcheck),
     StopSignal: differs(config.StopSignal, base.StopSignal),
-    StopTimeout: config.StopTimeout ?? undefined,
+    // 0 is what Podman's compatible API reports for a container that never set one: copied, the next stop would
+    // kill the Connector at once. Left out, the engine's default grace applies (a real 0 is rare; grace is the safe side).
+    StopTimeout: config.StopTimeout || undefined,
     AttachStdin: config.AttachStdin,
     AttachStdout: config.AttachStdout,
     AttachStderr: config.AttachStderr,
