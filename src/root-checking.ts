@@ -14,12 +14,10 @@ import { DockerContainers } from './integrations/docker/containers.ts';
 import { DockerEngineInfo } from './integrations/docker/engine-info.ts';
 import { DockerEngines, type DockerEngine } from './integrations/docker/engines.ts';
 import { DockerImages } from './integrations/docker/images.ts';
-import { ContainerLogs } from './integrations/docker/logs.ts';
 import { DockerHostOldMaterial } from './integrations/docker/old-material.ts';
 import { LocalHostOs } from './integrations/host/os-info.ts';
 import { LocalHostResources } from './integrations/host/resources.ts';
-import { LogFiles } from './integrations/logfiles/log-files.ts';
-import { LocalLogScanner } from './checks/error-logs/scanner.ts';
+import { engineLogScanner } from './checks/error-logs/scanner.ts';
 import type { ErrorLogScanner } from './checks/error-logs/scanner.ts';
 import { inspectOnDemand, mongoPingOnDemand } from './integrations/mongo/on-demand.ts';
 import { NetworkProber } from './integrations/probes/prober.ts';
@@ -88,7 +86,8 @@ export function createChecking(
     inspectMongo: inspectOnDemand,
     hostResources,
     hostOs: new LocalHostOs(),
-    logScanner: logScanner ?? localLogScanner(engines, redactor),
+    // Without the bot's thread (`connector-ops check`, which has no chat to keep answering): in this one.
+    logScanner: logScanner ?? engineLogScanner(engines, redactor),
     // A bearer login takes up to three requests in a row: each gets a share of the check's time.
     registry: new RegistryClient({ registries: config.registries, timeoutMs: Math.max(1_000, Math.floor((config.checks.timeoutMs - 1_000) / 2)) }),
     diskSamples,
@@ -128,10 +127,4 @@ function engineIntegrations(engine: DockerEngine): EngineIntegrations {
     name: engine.name,
     oldMaterial: new DockerHostOldMaterial(client),
   };
-}
-
-/** For `connector-ops check`, which has no chat to keep answering: logs are scanned in its own thread. */
-function localLogScanner(engines: DockerEngines, redactor: Redactor): ErrorLogScanner {
-  const logFiles = new LogFiles();
-  return new LocalLogScanner((name) => ({ containerLogs: new ContainerLogs(engines.get(name).client), logFiles }), redactor);
 }

@@ -51,9 +51,10 @@ export class LogScanThread implements ErrorLogScanner {
     return new Promise<ErrorLogScan>((resolve, reject) => {
       // The thread stops the scan and answers with how far it got, as a scan in this thread would.
       const onAbort = (): void => {
-        this.send({ type: 'cancel', id, reason: asError(signal.reason) });
+        const reason = asError(signal.reason);
+        this.send({ type: 'cancel', id, reason });
         const pending = this.pending.get(id);
-        if (pending) pending.deadline = setTimeout(() => this.settle(id)?.reject(asError(signal.reason)), CANCEL_GRACE_MS).unref();
+        if (pending) pending.deadline = setTimeout(() => this.settle(id)?.reject(reason), CANCEL_GRACE_MS).unref();
       };
       signal.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, { resolve, reject, signal, onAbort });

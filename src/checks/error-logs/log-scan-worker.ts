@@ -5,12 +5,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineSettings } from '../../config/config.ts';
 import { DockerEngines } from '../../integrations/docker/engines.ts';
-import { ContainerLogs } from '../../integrations/docker/logs.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
-import { LogFiles } from '../../integrations/logfiles/log-files.ts';
 import { Redactor } from '../../logging/redact.ts';
-import type { ErrorLogScan, ErrorLogScanRequest, ScanReaders } from './scan.ts';
-import { LocalLogScanner } from './scanner.ts';
+import type { ErrorLogScan, ErrorLogScanRequest } from './scan.ts';
+import { engineLogScanner } from './scanner.ts';
 
 export interface ScanThreadData {
   secrets: string[];
@@ -25,20 +23,8 @@ const port = parentPort;
 if (port) {
   const data = workerData as ScanThreadData;
   const redactor = new Redactor(data.secrets);
-  const logFiles = new LogFiles();
-  let engines: DockerEngines | undefined;
-  const readers = new Map<string, ScanReaders>();
-  // The engines' clients are made at the first scan that needs one.
-  const readersOf = (engine: string): ScanReaders => {
-    let found = readers.get(engine);
-    if (!found) {
-      engines ??= new DockerEngines(data.engines);
-      found = { containerLogs: new ContainerLogs(engines.get(engine).client), logFiles };
-      readers.set(engine, found);
-    }
-    return found;
-  };
-  const scanner = new LocalLogScanner(readersOf, redactor);
+  // The engines' clients connect at the first scan of a container on them.
+  const scanner = engineLogScanner(new DockerEngines(data.engines), redactor);
   const running = new Map<number, AbortController>();
   const reply = (message: FromScanThread): void => port.postMessage(message);
   port.on('message', (message: ToScanThread) => {

@@ -1,3 +1,6 @@
+import type { DockerEngines } from '../../integrations/docker/engines.ts';
+import { ContainerLogs } from '../../integrations/docker/logs.ts';
+import { LogFiles } from '../../integrations/logfiles/log-files.ts';
 import { Redactor } from '../../logging/redact.ts';
 import { scanErrorLogs } from './scan.ts';
 import type { ErrorLogScan, ErrorLogScanRequest, ScanReaders } from './scan.ts';
@@ -29,4 +32,10 @@ export class LocalLogScanner implements ErrorLogScanner {
   scan(request: ErrorLogScanRequest, signal: AbortSignal): Promise<ErrorLogScan> {
     return scanErrorLogs(request, this.readersOf(request.engine), connectorRedaction(this.redactor, request.connectorSecrets), signal);
   }
+}
+
+/** Scans in this thread, through these engines' log streams and the files of this host. */
+export function engineLogScanner(engines: DockerEngines, redactor: Redactor): ErrorLogScanner {
+  const logFiles = new LogFiles();
+  return new LocalLogScanner((name) => ({ containerLogs: new ContainerLogs(engines.get(name).client), logFiles }), redactor);
 }
