@@ -156,7 +156,8 @@ describeWith([requireStandinImage(), () => requireDockerEngine(engine)], engineK
       await until('the container is done', exited(container), 30_000);
       const expected = await fullLog(container, tty);
       const total = expected.stdout.length + expected.stderr.length;
-      await until('every line, and the end of the log', () => follow.recorder.lines.length >= total && atEnd(follow));
+      // The idle after the last line comes once the stream is quiet (Podman ends it some time after the log).
+      await until('every line, the end of the log, and the idle after it', () => follow.recorder.lines.length >= total && atEnd(follow) && follow.recorder.settled);
       const idles = follow.recorder.idles;
       // Silence can only be seen over time: half a second without another idle while nothing comes.
       await sleep(500);

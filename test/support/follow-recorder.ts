@@ -10,13 +10,17 @@ export interface SeenLine {
 export class FollowRecorder implements FollowSink {
   readonly lines: SeenLine[] = [];
   idles = 0;
+  /** The sink heard that it is idle after its last line. */
+  settled = false;
 
   line(stream: string, bytes: Buffer, start: number, end: number, after: LogPosition): void {
     this.lines.push({ stream, text: bytes.toString('utf8', start, end), after });
+    this.settled = false;
   }
 
   idle(): void {
     this.idles++;
+    this.settled = true;
   }
 
   get texts(): string[] {

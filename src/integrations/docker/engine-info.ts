@@ -61,6 +61,12 @@ export class DockerEngineInfo implements EngineInfoReader {
   }
 }
 
+/** Which kind of engine serves the API, from `GET /version` alone. */
+export async function readEngineKind(docker: DockerClient, signal: AbortSignal): Promise<EngineKind> {
+  const version = (docker.version as unknown as WithSignal<VersionAnswer>).bind(docker);
+  return engineKind(await version({ abortSignal: signal }));
+}
+
 /** The answers of `GET /version` and `GET /info` as one EngineInfo. */
 export function engineInfoFrom(v: VersionAnswer, i: InfoAnswer): EngineInfo {
   return {

@@ -22,6 +22,11 @@ export interface FollowStreamOptions {
   idleMs: number;
   /** How long the engine may take to answer the request; the stream itself then lasts as long as the container runs. */
   openTimeoutMs: number;
+  /**
+   * `false`: reads what the log holds now and ends, instead of following it (default true). A last line without
+   * its newline is still being logged: it is left for the next read.
+   */
+  follow?: boolean;
 }
 
 const STDOUT = 1;
@@ -46,7 +51,8 @@ export async function readFollowStream(
   options: FollowStreamOptions,
   events: { opened(): void; passed(position: LogPosition): void },
 ): Promise<void> {
-  const response = await openFollowStream(docker, container, resume, signal, options.openTimeoutMs);
+  const follow = options.follow ?? true;
+  const response = await openFollowStream(docker, container, resume, signal, options.openTimeoutMs, follow);
   events.opened();
   const positions = new ContainerLogPositions(container.id, resume);
   let unsettled = false;
@@ -105,9 +111,12 @@ export async function readFollowStream(
       if (unsettled || order.held) idle = setTimeout(onIdle, options.idleMs);
     }
     if (engineError) throw new Error(`the engine failed while sending the log: ${engineError.trim()}`);
-    // A clean end: the engine sent all there is, a last line without its newline included.
-    stdout.end();
-    stderr.end();
+    // A clean end: the engine sent all there is, a last line without its newline included when it is followed
+    // to its end (a plain read may have cut that line while it was logged).
+    if (follow) {
+      stdout.end();
+      stderr.end();
+    }
     settle();
   } finally {
     clearTimeout(idle);
@@ -126,6 +135,7 @@ function openFollowStream(
   resume: LogPosition | undefined,
   signal: AbortSignal,
   timeoutMs: number,
+  follow: boolean,
 ): Promise<IncomingMessage> {
   signal.throwIfAborted();
   const connection = new AbortController();
@@ -141,7 +151,7 @@ function openFollowStream(
         abortSignal: connection.signal,
         statusCodes: { 200: true, 404: 'no such container', 500: 'server error', 501: 'the logging driver does not support reading' },
         // Docker's `since` is inclusive and by whole seconds: what was read of that second is skipped here.
-        options: { follow: true, stdout: true, stderr: true, timestamps: true, since: resume ? wholeSeconds(resume.at) : 0 },
+        options: { follow, stdout: true, stderr: true, timestamps: true, since: resume ? wholeSeconds(resume.at) : 0 },
       },
       (error, result) => {
         clearTimeout(timer);

@@ -4,6 +4,7 @@ import { describeFailure, withTimeout } from '../http/timeout.ts';
 import type { DockerClient } from './client.ts';
 import { notFoundAs } from './container-errors.ts';
 import { ContainerNotFoundError } from './containers.ts';
+import { readEngineKind } from './engine-info.ts';
 import { readFollowStream } from './log-follow-stream.ts';
 import type { FollowedContainer } from './log-follow-stream.ts';
 import { normaliseDockerTime } from './log-timestamp.ts';
@@ -27,6 +28,9 @@ interface ContainerRun extends FollowedContainer {
   run: string;
 }
 
+/** Where the lines read only to find the log's end go. */
+const DISCARD: FollowSink = { line: () => undefined, idle: () => undefined };
+
 const ENGINE_UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE']);
 
 // dockerode's typings omit info()'s options; at run time it forwards `abortSignal`.
@@ -46,6 +50,7 @@ export class ContainerLogFollower implements FollowedLog {
   private readonly maxBackoffMs: number;
   private readonly idleMs: number;
   private readonly callTimeoutMs: number;
+  private dropsLines: Promise<boolean> | undefined;
 
   constructor(docker: DockerClient, container: string, options: ContainerLogFollowerOptions = {}) {
     this.docker = docker;
@@ -60,7 +65,7 @@ export class ContainerLogFollower implements FollowedLog {
   async follow(from: LogPosition | undefined, sink: FollowSink, signal: AbortSignal, onStatus?: (status: FollowStatus) => void): Promise<void> {
     const report = statusReporter(onStatus);
     let resume = from;
-    /** Without a position the log is read from now on: "now" by the engine's clock, the one its timestamps use. */
+    /** Without a position the log is read from its end as it is now, by the engine's clock (the one its timestamps use). */
     let fromNow = from === undefined;
     let failures = 0;
     /** The run whose log was read to its end: nothing more comes until the container starts again. */
@@ -73,7 +78,7 @@ export class ContainerLogFollower implements FollowedLog {
       try {
         const container = await this.inspect(signal);
         if (fromNow) {
-          resume = { log: container.id, at: await this.engineNow(signal), seq: 0 };
+          resume = await this.logEnd(container, signal);
           fromNow = false;
         }
         if (container.run === ended && !container.running) {
@@ -84,8 +89,12 @@ export class ContainerLogFollower implements FollowedLog {
         if (resume?.log !== container.id) resume = undefined; // recreated: a new log, read from its beginning
         // A container that does not run still has its log read to the end; then it is waited for.
         report(container.running ? { state: 'following' } : { state: 'waiting', reason: `container is ${container.status}` });
-        await readFollowStream(this.docker, container, resume, sink, signal, { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs }, events);
-        ended = container.run;
+        if (container.running && (await this.engineDropsLines(signal))) {
+          await readFollowStream(this.docker, container, resume, sink, signal, { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs, follow: false }, events);
+        } else {
+          await readFollowStream(this.docker, container, resume, sink, signal, { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs }, events);
+          ended = container.run;
+        }
         await pause(this.pollMs, signal);
       } catch (error) {
         if (signal.aborted) break;
@@ -102,6 +111,23 @@ export class ContainerLogFollower implements FollowedLog {
     }
   }
 
+  /**
+   * Podman's follow stream cannot be trusted: when the container stops, it leaves out lines logged just before
+   * (Podman 4.3: a run of lines missing, later ones sent). There, a running container's log is read by polls,
+   * each a plain read of what the log holds, from the last position on. An engine that does not say what it is
+   * is taken to be Docker.
+   */
+  private engineDropsLines(signal: AbortSignal): Promise<boolean> {
+    this.dropsLines ??= readEngineKind(this.docker, withTimeout(signal, this.callTimeoutMs))
+      .then((kind) => kind === 'Podman')
+      .catch((error: unknown) => {
+        this.dropsLines = undefined;
+        if (signal.aborted) throw error;
+        return false;
+      });
+    return this.dropsLines;
+  }
+
   private async inspect(signal: AbortSignal): Promise<ContainerRun> {
     const info = await this.docker
       .getContainer(this.container)
@@ -116,6 +142,20 @@ export class ContainerLogFollower implements FollowedLog {
     const code = (error as { code?: unknown } | null)?.code;
     const unreachable = (typeof code === 'string' && ENGINE_UNREACHABLE.has(code)) || (error as Error | null)?.name === 'TimeoutError';
     return unreachable ? `Docker engine unreachable (${describeFailure(error)})` : `cannot read the log of container "${this.container}": ${describeFailure(error)}`;
+  }
+
+  /**
+   * Where the log ends now: the position after its last line, or the start of the engine's current second
+   * when that second has none. Podman 4 stamps lines with whole seconds, so a moment within a second cannot
+   * tell the lines of that second apart: they are read, and counted, instead.
+   */
+  private async logEnd(container: ContainerRun, signal: AbortSignal): Promise<LogPosition> {
+    const now = await this.engineNow(signal);
+    let end: LogPosition = { log: container.id, at: `${now.slice(0, 19)}.000000000Z`, seq: 0 };
+    const options = { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs, follow: false };
+    const events = { opened: () => undefined, passed: (position: LogPosition) => (end = position) };
+    await readFollowStream(this.docker, container, end, DISCARD, withTimeout(signal, this.callTimeoutMs), options, events);
+    return end;
   }
 
   private async engineNow(signal: AbortSignal): Promise<string> {

@@ -19,16 +19,7 @@ export class ContainerLogPositions {
 
   /** Whether a line stamped `at` lies before the resume point anyway; such lines need no ordering. */
   passed(at: string): boolean {
-    return this.resume !== undefined && at < this.resume.at && !this.withinResumeSecond(at);
-  }
-
-  /**
-   * A line stamped with a whole second (Podman 4 drops the fraction) in the second of a resume point that is a
-   * moment, not a line (`seq` 0, "from now"): it may have come after that moment, so it is not taken as passed.
-   */
-  private withinResumeSecond(at: string): boolean {
-    const resume = this.resume;
-    return resume !== undefined && resume.seq === 0 && at.endsWith('.000000000Z') && at.slice(0, 19) === resume.at.slice(0, 19);
+    return this.resume !== undefined && at < this.resume.at;
   }
 
   /** The position after a line stamped `at`, or undefined when it was passed on before `resume`. */
@@ -39,6 +30,6 @@ export class ContainerLogPositions {
     // Earlier than a line already numbered (the engine's clock stepped back): it shares that line's position,
     // so that positions never go back.
     const position = this.last as LogPosition;
-    return this.resume && comparePositions(position, this.resume) <= 0 && !this.withinResumeSecond(position.at) ? undefined : position;
+    return this.resume && comparePositions(position, this.resume) <= 0 ? undefined : position;
   }
 }
