@@ -2,6 +2,7 @@ import type { Message } from '../../domain/message.ts';
 import type { PostedMessage, ReplyPort, Visibility } from '../../domain/reply.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { chartPng } from '../chart/plot.ts';
+import { postJson } from '../post-json.ts';
 import { redactMessage } from '../redact-message.ts';
 import { renderSlack, type SlackRendered } from './render.ts';
 import { slackErrorOf, type SlackPoster } from './slack-poster.ts';
@@ -130,14 +131,9 @@ export class SlackReply implements ReplyPort {
       });
       return { id: `chat:${this.options.channel}:${ts}` };
     }
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: type, replace_original: false, text: rendered.text, blocks: rendered.blocks }),
-      signal: AbortSignal.timeout(RESPONSE_TIMEOUT_MS),
-    });
-    await response.body?.cancel();
-    if (!response.ok) throw new Error(`Slack's response URL answered HTTP ${response.status}`);
+    const body = JSON.stringify({ response_type: type, replace_original: false, text: rendered.text, blocks: rendered.blocks });
+    const status = await postJson(url, body, AbortSignal.timeout(RESPONSE_TIMEOUT_MS));
+    if (status < 200 || status > 299) throw new Error(`Slack's response URL answered HTTP ${status}`);
     return { id: `response:${++this.responses}` };
   }
 }
