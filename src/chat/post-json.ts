@@ -15,12 +15,13 @@ export function postJson(url: string, json: string, signal: AbortSignal): Promis
       target,
       { method: 'POST', signal, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) } },
       (response: IncomingMessage) => {
-        response.on('error', reject);
+        response.on('error', (error) => reject(signal.aborted ? signal.reason : error));
         response.on('end', () => resolve(response.statusCode ?? 0));
         response.resume();
       },
     );
-    request.on('error', reject);
+    // As fetch does: an aborted call fails with the signal's reason (a TimeoutError when time ran out).
+    request.on('error', (error) => reject(signal.aborted ? signal.reason : error));
     request.end(json);
   });
 }

@@ -39,7 +39,7 @@ describe('postJson', () => {
 
   it('gives up when the signal ends it: an answer that never comes', async () => {
     const target = await listen(() => undefined);
-    await expect(postJson(target.url, '{}', AbortSignal.timeout(200))).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(postJson(target.url, '{}', AbortSignal.timeout(200))).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
   it('refuses a URL that is not http or https, and says so', async () => {

@@ -1,4 +1,5 @@
 import { HttpError, type ConnectorClient, type HttpRequestConfig } from '@microsoft/agents-hosting';
+import { nodeHttpSend } from './connector-transport.ts';
 
 export interface ConnectorCallPolicy {
   /** Each call's limit: the SDK's HTTP client has none, and a Bot Connector that never answers would hold a reply forever. */
@@ -16,7 +17,7 @@ export interface ConnectorCallPolicy {
  */
 export function guardConnectorClient(client: ConnectorClient, policy: ConnectorCallPolicy): ConnectorClient {
   const http = client.httpClient;
-  const request = http.request.bind(http);
+  const request = nodeHttpSend(http, http.request.bind(http));
   http.request = async <T>(config: HttpRequestConfig) => {
     for (let attempt = 1; ; attempt++) {
       try {
