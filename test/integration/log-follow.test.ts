@@ -44,11 +44,19 @@ interface StreamLines {
   stderr: string[];
 }
 
-/** Every line of the container's log as `docker logs --timestamps` gives it, stream by stream. */
+/** A timestamp after a line's own: the one of an entry that continues the line (see below). */
+const INNER_TIMESTAMP = /(?<!^)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d) /g;
+
+/**
+ * Every line of the container's log as `docker logs --timestamps` gives it, stream by stream. Without a TTY, a
+ * line the engine logged in pieces (Podman, for a read of the container's pipe that ended mid-line) carries each
+ * further piece's timestamp inside it: the follower drops those, and so does this (by text, not by frames).
+ */
 async function fullLog(container: Docker.Container, tty: boolean): Promise<StreamLines> {
   const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false })) as unknown as Buffer;
   const lines: StreamLines = { stdout: [], stderr: [] };
-  const splitter = (stream: keyof StreamLines) => new LineSplitter({ line: (bytes, start, end) => lines[stream].push(bytes.toString('utf8', start, end)) });
+  const text = (bytes: Buffer, start: number, end: number) => (tty ? bytes.toString('utf8', start, end) : bytes.toString('utf8', start, end).replace(INNER_TIMESTAMP, ''));
+  const splitter = (stream: keyof StreamLines) => new LineSplitter({ line: (bytes, start, end) => lines[stream].push(text(bytes, start, end)) });
   const stdout = splitter('stdout');
   const stderr = splitter('stderr');
   if (tty) stdout.push(raw);

@@ -8,6 +8,7 @@ import { ContainerLogPositions } from './log-positions.ts';
 import { StreamOrder } from './log-order.ts';
 import { dockerLineTime, wholeSeconds } from './log-timestamp.ts';
 import { DockerStreamDemuxer } from './logs.ts';
+import { PieceTimestamps } from './log-pieces.ts';
 import { LineSplitter } from '../../logs/lines.ts';
 
 /** The container whose log is read: its full id (the log's name) and whether it has a TTY (one raw stream). */
@@ -79,11 +80,7 @@ export async function readFollowStream(
   let engineError = '';
   const demuxer = container.tty
     ? undefined
-    : new DockerStreamDemuxer((stream, chunk, start, end) => {
-        if (stream === SYSTEM_ERROR) engineError = (engineError + chunk.toString('utf8', start, end)).slice(0, MAX_ENGINE_ERROR_CHARS);
-        else if (stream === STDERR) stderr.push(chunk, start, end);
-        else if (stream === STDOUT) stdout.push(chunk, start, end);
-      });
+    : demultiplexed({ stdout, stderr }, (text) => (engineError = (engineError + text).slice(0, MAX_ENGINE_ERROR_CHARS)));
 
   /** Everything held is passed on, and the sink hears that what it holds is complete. */
   const settle = () => {
@@ -165,5 +162,16 @@ function openFollowStream(
         resolve(addAbortSignal(connection.signal, response));
       },
     );
+  });
+}
+
+/** The demultiplexer of a log without a TTY: each stream's frames to its splitter, pieces of one line joined. */
+function demultiplexed(streams: { stdout: LineSplitter; stderr: LineSplitter }, engineError: (text: string) => void): DockerStreamDemuxer {
+  const stdout = new PieceTimestamps((chunk, start, end) => streams.stdout.push(chunk, start, end));
+  const stderr = new PieceTimestamps((chunk, start, end) => streams.stderr.push(chunk, start, end));
+  return new DockerStreamDemuxer((stream, chunk, start, end, frameStart) => {
+    if (stream === SYSTEM_ERROR) engineError(chunk.toString('utf8', start, end));
+    else if (stream === STDERR) stderr.payload(chunk, start, end, frameStart);
+    else if (stream === STDOUT) stdout.payload(chunk, start, end, frameStart);
   });
 }

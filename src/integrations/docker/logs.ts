@@ -12,7 +12,8 @@ export interface StreamSinks {
   stderr: LineSink;
 }
 
-type PayloadHandler = (stream: number, chunk: Buffer, start: number, end: number) => void;
+/** `frameStart`: the range is the beginning of a frame's payload (a frame may come in several ranges). */
+type PayloadHandler = (stream: number, chunk: Buffer, start: number, end: number, frameStart: boolean) => void;
 
 const HEADER_BYTES = 8;
 /** Stream type of a frame in which the engine reports an error of its own (it ends the stream). */
@@ -32,6 +33,7 @@ export class DockerStreamDemuxer {
   private headerBytes = 0;
   private stream = 0;
   private remaining = 0;
+  private frameStart = false;
   private readonly onPayload: PayloadHandler;
 
   constructor(onPayload: PayloadHandler) {
@@ -44,7 +46,8 @@ export class DockerStreamDemuxer {
     while (pos < length) {
       if (this.remaining > 0) {
         const take = Math.min(this.remaining, length - pos);
-        this.onPayload(this.stream, chunk, pos, pos + take);
+        this.onPayload(this.stream, chunk, pos, pos + take, this.frameStart);
+        this.frameStart = false;
         this.remaining -= take;
         pos += take;
       } else if (this.headerBytes === 0 && length - pos >= HEADER_BYTES) {
@@ -70,6 +73,7 @@ export class DockerStreamDemuxer {
     }
     this.stream = stream;
     this.remaining = bytes.readUInt32BE(at + 4);
+    this.frameStart = true;
   }
 }
 
