@@ -144,7 +144,11 @@ export class LogWatch {
       }
     }, leaseMs / 3);
     renewal.unref();
-    const sink: FollowSink = { line: (stream, bytes, start, end, after) => this.line(stream, bytes, start, end, after), idle: () => this.idle() };
+    const sink: FollowSink = {
+      line: (stream, bytes, start, end, after) => this.line(stream, bytes, start, end, after),
+      idle: () => this.idle(),
+      begun: (from) => this.begun(from),
+    };
     try {
       await this.log.follow(this.from, sink, held.signal, (status) => this.report(status));
     } finally {
@@ -212,6 +216,14 @@ export class LogWatch {
     if ((this.batch.size > 0 && sinceCommit >= (this.options.commitEveryMs ?? 500)) || sinceCommit >= POSITION_EVERY_MS) this.commit();
   }
 
+  /** Reading from now began at `from`: stored at once (when nothing is), so a bot stopped before any line resumes there. */
+  private begun(from: LogPosition): void {
+    if (this.committedResume) return;
+    this.from = from;
+    this.currentLog = from.log;
+    this.store({ resume: from, streams: {} }, []);
+  }
+
   /** Nothing new for a moment: what each parser holds is complete. */
   private idle(): void {
     for (const state of this.streams.values()) {
@@ -240,8 +252,14 @@ export class LogWatch {
     if (!position) return;
     const moved = !this.committedResume || !position.resume || comparePositions(position.resume, this.committedResume) !== 0 || position.resume.log !== this.committedResume.log;
     if (this.batch.size === 0 && !moved) return;
+    if (!this.store(position, [...this.batch.values()])) return;
+    this.batch.clear();
+    for (const state of this.streams.values()) if (state.safe) state.floor = state.safe;
+  }
+
+  /** Stores the position and the counts in one transaction while this process holds the lease; whether it did. */
+  private store(position: WatchPosition, batches: readonly ErrorBatch[]): boolean {
     const now = this.now();
-    const batches = [...this.batch.values()];
     try {
       const stillHeld = this.options.store.atomic(() => {
         // Under the write lock: a lease lost meanwhile commits nothing, so the next holder counts it once.
@@ -254,18 +272,17 @@ export class LogWatch {
         // This reading ends; the watch waits for the lease again (another process may have it, or none).
         this.lost = true;
         this.holding?.abort();
-        return;
+        return false;
       }
     } catch (error) {
       // Kept for the next commit: nothing counted, nothing lost. A store that cannot be written is said once, by its health.
       const level = error instanceof StoreError ? 'debug' : 'error';
       this.options.logger[level]({ err: error, connector: this.connector, source: this.log.source }, 'log follower: could not store what it read; trying again');
-      return;
+      return false;
     }
-    this.batch.clear();
     this.lastCommit = now.getTime();
     this.committedResume = position.resume;
-    for (const state of this.streams.values()) if (state.safe) state.floor = state.safe;
+    return true;
   }
 
   /**

@@ -21,6 +21,11 @@ export interface FollowSink {
   line(stream: string, bytes: Buffer, start: number, end: number, after: LogPosition): void;
   /** Nothing new arrived for a moment (default 250 ms): what the sink holds is complete. */
   idle(): void;
+  /**
+   * Reading from now (no position given) begins at `from`. A sink that stores positions keeps it, so that a reading
+   * stopped before its first line resumes there, not from a later "now" that would skip what came between.
+   */
+  begun?(from: LogPosition): void;
 }
 
 /** What a follower says about itself, for the log and `/connector alerts`. */

@@ -1,13 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { createServices, type Services } from '../../src/root.ts';
 import { ErrorCounts } from '../../src/store/error-counts.ts';
 import { Store } from '../../src/store/store.ts';
 import { capturingLogger, silentLogger } from '../support/builders.ts';
-import { describeWith, requireStandinImage } from '../support/requirements.ts';
+import { ENGINE_KINDS, describeWith, engineHost, requireDockerEngine, requireStandinImage } from '../support/requirements.ts';
 import { SlackStandin } from '../support/slack/index.ts';
 import type { PostedMessage } from '../support/slack/state.ts';
 import { connectorLogLine, containerOutput, startStandinConnector, type StandinConnector } from '../support/standin.ts';
@@ -20,9 +20,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Alerts end to end: a real container (the stand-in Connector) writes errors into its log, the bot follows it
- * through the Docker API, groups them and posts through the outbox to the loopback Slack, with short timers.
+ * through the engine's API (Docker's follow stream; Podman's log read by polls), groups them and posts through the
+ * outbox to the loopback Slack, with short timers.
  */
-describeWith([requireStandinImage()], 'alerts end to end: a followed Connector log, health probes, Slack', () => {
+describe.each(ENGINE_KINDS)('alerts end to end on $kind: a followed Connector log, health probes, Slack', ({ kind, engine }) => {
+describeWith([requireStandinImage(), () => requireDockerEngine(engine)], kind, () => {
   let slack: SlackStandin;
   let connector: StandinConnector;
   const running: Services[] = [];
@@ -32,7 +34,7 @@ describeWith([requireStandinImage()], 'alerts end to end: a followed Connector l
       socket: { redeliveryDelayMs: false },
       workspace: { channels: [{ id: CHANNEL, name: 'connector-ops' }, { id: LATE_CHANNEL, name: 'late-subscribers' }] },
     });
-    connector = await startStandinConnector({ name: 'alerts' });
+    connector = await startStandinConnector({ name: 'alerts', engine });
   }, 60_000);
   afterAll(async () => {
     await Promise.all(running.map(stop));
@@ -43,7 +45,7 @@ describeWith([requireStandinImage()], 'alerts end to end: a followed Connector l
   async function bot(dataDir: string, extra: Record<string, string> = {}, logger = silentLogger()): Promise<Services> {
     const services = createServices(
       loadConfig({
-        DOCKER_HOST: process.env.DOCKER_HOST ?? '',
+        DOCKER_HOST: engineHost(engine) ?? '',
         DATA_DIR: dataDir,
         SLACK_BOT_TOKEN: slack.botToken,
         SLACK_APP_TOKEN: slack.appToken,
@@ -178,7 +180,7 @@ describeWith([requireStandinImage()], 'alerts end to end: a followed Connector l
     await connector.appendLog([errorLine('Burst over')]);
     await slack.waitFor(() => counted('Burst over') === 1, 15_000);
     // What the container's log holds is the truth: lines appended while it restarted never reached it.
-    const logged = (await containerOutput(connector.containerId)).split('\n').filter((line) => /\[ERROR\] Runtime - Burst error \d+/.test(line)).length;
+    const logged = (await containerOutput(connector.containerId, undefined, engine)).split('\n').filter((line) => /\[ERROR\] Runtime - Burst error \d+/.test(line)).length;
     expect(logged).toBeGreaterThan(200);
     expect(counted('Burst error')).toBe(logged);
     await stop(services);
@@ -230,4 +232,5 @@ describeWith([requireStandinImage()], 'alerts end to end: a followed Connector l
     await services.alerts.probes.stop();
     await stop(services);
   }, 120_000);
+});
 });

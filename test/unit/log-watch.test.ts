@@ -119,6 +119,34 @@ describe('following a log into the alerts', () => {
     expect(t.counted()).toEqual({ count: 200, fatal: Math.ceil(200 / 7) });
   });
 
+  it('a bot stopped before the first line of a log it read from now resumes where that reading began, and counts what came between', async () => {
+    const t = setup();
+    const log = aLog(30);
+    const began = log.lines[9]!.at;
+    const froms: Array<LogPosition | undefined> = [];
+    // The follower of a log without a position: it begins at the log's end as it is now, and nothing comes yet.
+    const fromNow: FollowedLog = {
+      source: 'container',
+      async follow(from, sink, signal) {
+        froms.push(from);
+        if (from) return log.follow(from, sink, signal);
+        sink.begun?.(began);
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      },
+    };
+    const first = t.watch(fromNow);
+    first.start();
+    await expect.poll(() => froms.length, patiently).toBe(1);
+    await first.stop();
+    const second = t.watch(fromNow);
+    second.start();
+    const after = log.lines.slice(10).filter((line) => /\[(ERROR|FATAL)\]/.test(line.text)).length;
+    await expect.poll(() => t.counted().count, patiently).toBe(after);
+    await second.stop();
+    expect(froms).toEqual([undefined, began]);
+    expect(t.counted().count).toBe(after);
+  });
+
   it('loses no error and counts none twice when the bot dies (nothing more committed) and resumes, again and again', async () => {
     const t = setup();
     const log = aLog(500);

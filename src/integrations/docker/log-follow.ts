@@ -80,6 +80,7 @@ export class ContainerLogFollower implements FollowedLog {
         if (fromNow) {
           resume = await this.logEnd(container, signal);
           fromNow = false;
+          sink.begun?.(resume);
         }
         if (container.run === ended && !container.running) {
           report({ state: 'waiting', reason: `container is ${container.status}` });
@@ -90,7 +91,10 @@ export class ContainerLogFollower implements FollowedLog {
         // A container that does not run still has its log read to the end; then it is waited for.
         report(container.running ? { state: 'following' } : { state: 'waiting', reason: `container is ${container.status}` });
         if (container.running && (await this.engineDropsLines(signal))) {
-          await readFollowStream(this.docker, container, resume, sink, signal, { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs, follow: false }, events);
+          // A plain read takes moments; one that hangs (Podman 4.3, asked while the container restarts) is given up
+          // and made again: its position did not move.
+          const read = withTimeout(signal, this.callTimeoutMs);
+          await readFollowStream(this.docker, container, resume, sink, read, { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs, follow: false }, events);
         } else {
           await readFollowStream(this.docker, container, resume, sink, signal, { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs }, events);
           ended = container.run;

@@ -113,6 +113,10 @@ export class LogFileFollower implements FollowedLog {
     // Nothing there yet: whatever appears is new. (Once a file is open, `resume` says where it stands.)
     if (!plan.live) progress.fromNow = false;
     const live = plan.live && (await this.open(plan.live, progress, lines, signal));
+    if (live && progress.fromNow && progress.resume) {
+      progress.fromNow = false;
+      sink.begun?.(progress.resume);
+    }
     if (!live) {
       if (!plan.live) report({ state: 'waiting', reason: `no file matches ${this.pattern}` });
       this.settleWhenQuiet(progress, sink);
