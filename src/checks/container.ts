@@ -64,9 +64,9 @@ export function interpretContainer(state: ContainerState, now: Date): CheckResul
   if (state.health) {
     const healthStatus: CheckStatus = state.health === 'healthy' ? 'ok' : state.health === 'starting' ? 'warn' : 'critical';
     const output = state.health === 'unhealthy' && state.lastHealthOutput ? `: ${state.lastHealthOutput.slice(0, 200)}` : '';
-    details.push({ label: 'Docker health', value: `${state.health}${output}`, status: healthStatus });
+    details.push({ label: 'Health check', value: `${state.health}${output}`, status: healthStatus });
   } else {
-    details.push({ label: 'Docker health', value: 'no HEALTHCHECK configured' });
+    details.push({ label: 'Health check', value: 'no HEALTHCHECK configured' });
   }
 
   const status = worstStatus(details.flatMap((d) => (d.status ? [d.status] : [])));
@@ -80,7 +80,7 @@ function summarize(state: ContainerState, uptimeMs: number | undefined): string 
     return `Not running: ${state.status}, exit code ${state.exitCode}${state.oomKilled ? ', killed for lack of memory' : ''}`;
   }
   const parts = [`Running ${uptimeMs !== undefined ? `for ${formatAge(uptimeMs)}` : ''}`.trim()];
-  if (state.health) parts.push(`Docker health ${state.health}`);
+  if (state.health) parts.push(`health check ${state.health}`);
   if (state.restartCount > 0) parts.push(`${state.restartCount} restart${state.restartCount === 1 ? '' : 's'}`);
   return parts.join(', ');
 }
