@@ -11,7 +11,7 @@ import type { Check, CheckContext } from './check.ts';
 /** A container that restarted and has run for less than this is taken to be crash-looping. */
 const RECENT_RESTART_MS = 10 * 60_000;
 
-/** The Connector's container as Docker sees it: running, restarts, health status, uptime, OOM kills, exit code. */
+/** The Connector's container as its engine sees it: running, restarts, health status, uptime, OOM kills, exit code. */
 export class ContainerCheck implements Check {
   readonly id = 'container' as const;
   readonly needs = 'a container: set CONNECTOR_CONTAINER (or container in the YAML file)';
