@@ -74,7 +74,7 @@ export function interpretContainer(state: ContainerState, now: Date): CheckResul
 }
 
 function summarize(state: ContainerState, uptimeMs: number | undefined): string {
-  if (state.status === 'paused') return 'Paused (docker pause): frozen, answering nothing';
+  if (state.status === 'paused') return 'Paused (docker pause or podman pause): frozen, answering nothing';
   if (state.restarting) return `Restarting (restarted ${state.restartCount}×, last exit code ${state.exitCode})`;
   if (!state.running) {
     return `Not running: ${state.status}, exit code ${state.exitCode}${state.oomKilled ? ', killed for lack of memory' : ''}`;

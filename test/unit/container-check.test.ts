@@ -107,10 +107,10 @@ describe('interpretContainer', () => {
     expect(detail(result.details, 'uptime')).toEqual({ label: 'uptime', value: '30 s' });
   });
 
-  it('paused: critical, although Docker reports it running', () => {
+  it('paused: critical, although the engine reports it running', () => {
     const result = interpretContainer(state({ status: 'paused', health: 'healthy' }), NOW);
     expect(result.status).toBe('critical');
-    expect(result.summary).toMatch(/^Paused/);
+    expect(result.summary).toBe('Paused (docker pause or podman pause): frozen, answering nothing');
     expect(detail(result.details, 'state')).toEqual({ label: 'state', value: 'paused', status: 'critical' });
   });
 });
