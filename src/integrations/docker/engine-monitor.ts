@@ -93,7 +93,7 @@ export function whyDown(error: unknown, settings: EngineSettings, timeoutMs: num
   const code = errorCode(error);
   const status = dockerStatus(error);
   if (isAccessRefused(code)) return socket ? socketAccess(socket) : { problem: `no permission to reach ${where}`, fix: 'Check the permissions of what DOCKER_HOST names.' };
-  if (code === 'ENOENT') return { problem: `no socket at ${socket ?? where}`, fix: 'Start the engine (Docker, or Podman\'s podman.socket), or set DOCKER_HOST to its socket (in a container: mount the socket, or reach the engine through the socket proxy).' };
+  if (code === 'ENOENT') return { problem: `no socket at ${socket ?? where}`, fix: "Start the engine (Docker, or Podman's podman.socket), or set DOCKER_HOST to its socket (in a container: mount the socket, or reach the engine through the socket proxy)." };
   if (code === 'ECONNREFUSED') return { problem: `nothing listens at ${where}`, fix: 'Start the engine (or the socket proxy) there, or correct DOCKER_HOST.' };
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return { problem: `no answer within ${timeoutMs / 1000} s from ${where}`, fix: 'Check the engine (systemctl status docker, or podman.socket) and the way to it.' };
