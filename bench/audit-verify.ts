@@ -38,7 +38,7 @@ const entry = (i: number): AuditEntry => ({
   connector: 'main',
   operation: 'restart',
   actor: { platform: 'slack', id: 'U0ADA', displayName: 'Ada' },
-  detail: { text: `step ${i} of the restart of main: waiting for /health and Docker health` },
+  detail: { text: `step ${i} of the restart of main: waiting for /health and the health check` },
 });
 
 try {

@@ -68,7 +68,7 @@ export async function runBot(options: BotOptions): Promise<void> {
       });
       logger.info({ host: config.http.host, port, routes: services.routes.map((route) => route.name) }, 'HTTP server listening');
     }
-    const connectors = config.connectors.length > 0 ? config.connectors.map((c) => c.name).join(', ') : 'discovered on the Docker engines';
+    const connectors = config.connectors.length > 0 ? config.connectors.map((c) => c.name).join(', ') : 'discovered on the container engines';
     logger.info({ connectors, engines: config.engines.map((e) => e.name), dataDir: config.dataDir }, 'connector-ops started');
     for (const service of running) {
       await service.start();

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import type { AlertKind } from '../domain/alert.ts';
 import type { CheckResult } from '../domain/check-result.ts';
-import type { DiskRole, Finding, HealthFinding, KeyMaterialFinding, ResourceFinding } from '../domain/finding.ts';
+import { DISK_ROLE_WORDS, type DiskRole, type Finding, type HealthFinding, type KeyMaterialFinding, type ResourceFinding } from '../domain/finding.ts';
 import type { Condition } from './engine.ts';
 
 /** The checks the probes run, and the alert kind each one's findings raise. */
@@ -33,7 +33,7 @@ export function conditionsOf(result: CheckResult): Condition[] | undefined {
       return (result.findings ?? []).map((finding) => ({ key: 'health', severity: 'critical', title: result.summary, detail: healthDetail(finding) }));
     case 'resources':
       return (result.findings ?? []).flatMap((finding) =>
-        finding.status === 'critical' ? [lineCondition(result, finding, resourceKey(finding), 'critical')] : [],
+        finding.status === 'critical' ? [lineCondition(result, finding, resourceWords(finding, DISK_ROLE_KEYS), 'critical', resourceWords(finding, DISK_ROLE_WORDS))] : [],
       );
     case 'key-material':
       return (result.findings ?? []).flatMap((finding) =>
@@ -46,10 +46,10 @@ export function conditionsOf(result: CheckResult): Condition[] | undefined {
   }
 }
 
-/** A condition keyed and named by its finding, its title the figures of the finding's line in the details. */
-function lineCondition(result: CheckResult, finding: { line: number }, key: string, severity: Condition['severity']): Condition {
+/** A condition keyed and named by its finding (the name is the key unless worded otherwise now), its title the figures of the finding's line in the details. */
+function lineCondition(result: CheckResult, finding: { line: number }, key: string, severity: Condition['severity'], name = key): Condition {
   const value = result.details[finding.line]?.value;
-  return { key, severity, title: value === undefined ? key : `${key}: ${value}`, detail: '' };
+  return { key, severity, title: value === undefined ? name : `${name}: ${value}`, detail: '' };
 }
 
 function healthDetail(finding: HealthFinding): string {
@@ -58,11 +58,13 @@ function healthDetail(finding: HealthFinding): string {
 
 // The keys below are the words the details had when alerts were keyed by them, so that an alert firing across an
 // upgrade keeps its identity (its key is its id in the store). They are frozen on purpose: a detail may be
-// reworded, its alert's key stays.
+// reworded, its alert's key stays. A disk's title words its roles as the details do now (DISK_ROLE_WORDS): the
+// data root, keyed "Docker data root", is any engine's.
 
 const DISK_ROLE_KEYS: Record<DiskRole, string> = { 'docker-data-root': 'Docker data root', 'data-dir': 'DATA_DIR', configured: 'configured' };
 
-function resourceKey(finding: ResourceFinding): string {
+/** What a resources finding measured, its disks' roles in the words given: the frozen keys, or the details' words for a title. */
+function resourceWords(finding: ResourceFinding, roleWords: Readonly<Record<DiskRole, string>>): string {
   switch (finding.kind) {
     case 'host-cpu':
       return `CPU load (${finding.remoteEngine ? "bot's host" : 'host'})`;
@@ -73,7 +75,7 @@ function resourceKey(finding: ResourceFinding): string {
     case 'container-memory':
       return `Container ${finding.container} memory`;
     case 'disk':
-      return `Disk ${finding.paths.map(({ path, roles }) => `${path} (${roles.map((role) => DISK_ROLE_KEYS[role]).join(', ')})`).join(', ')}`;
+      return `Disk ${finding.paths.map(({ path, roles }) => `${path} (${roles.map((role) => roleWords[role]).join(', ')})`).join(', ')}`;
   }
 }
 

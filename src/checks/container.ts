@@ -11,7 +11,7 @@ import type { Check, CheckContext } from './check.ts';
 /** A container that restarted and has run for less than this is taken to be crash-looping. */
 const RECENT_RESTART_MS = 10 * 60_000;
 
-/** The Connector's container as Docker sees it: running, restarts, health status, uptime, OOM kills, exit code. */
+/** The Connector's container as its engine sees it: running, restarts, health status, uptime, OOM kills, exit code. */
 export class ContainerCheck implements Check {
   readonly id = 'container' as const;
   readonly needs = 'a container: set CONNECTOR_CONTAINER (or container in the YAML file)';
@@ -64,9 +64,9 @@ export function interpretContainer(state: ContainerState, now: Date): CheckResul
   if (state.health) {
     const healthStatus: CheckStatus = state.health === 'healthy' ? 'ok' : state.health === 'starting' ? 'warn' : 'critical';
     const output = state.health === 'unhealthy' && state.lastHealthOutput ? `: ${state.lastHealthOutput.slice(0, 200)}` : '';
-    details.push({ label: 'Docker health', value: `${state.health}${output}`, status: healthStatus });
+    details.push({ label: 'Health check', value: `${state.health}${output}`, status: healthStatus });
   } else {
-    details.push({ label: 'Docker health', value: 'no HEALTHCHECK configured' });
+    details.push({ label: 'Health check', value: 'no HEALTHCHECK configured' });
   }
 
   const status = worstStatus(details.flatMap((d) => (d.status ? [d.status] : [])));
@@ -74,13 +74,13 @@ export function interpretContainer(state: ContainerState, now: Date): CheckResul
 }
 
 function summarize(state: ContainerState, uptimeMs: number | undefined): string {
-  if (state.status === 'paused') return 'Paused (docker pause): frozen, answering nothing';
+  if (state.status === 'paused') return 'Paused (docker pause or podman pause): frozen, answering nothing';
   if (state.restarting) return `Restarting (restarted ${state.restartCount}×, last exit code ${state.exitCode})`;
   if (!state.running) {
     return `Not running: ${state.status}, exit code ${state.exitCode}${state.oomKilled ? ', killed for lack of memory' : ''}`;
   }
   const parts = [`Running ${uptimeMs !== undefined ? `for ${formatAge(uptimeMs)}` : ''}`.trim()];
-  if (state.health) parts.push(`Docker health ${state.health}`);
+  if (state.health) parts.push(`health check ${state.health}`);
   if (state.restartCount > 0) parts.push(`${state.restartCount} restart${state.restartCount === 1 ? '' : 's'}`);
   return parts.join(', ');
 }

@@ -1,6 +1,6 @@
 import semver, { type SemVer } from 'semver';
 import { checkResult, type CheckResult } from '../domain/check-result.ts';
-import type { Connector } from '../domain/connector.ts';
+import { engineLabel, type Connector } from '../domain/connector.ts';
 import type { ConnectorApiClient } from '../integrations/connector-api/client.ts';
 import type { ContainerImage, ContainerImageReader } from '../integrations/docker/images.ts';
 import { describeFailure } from '../integrations/http/timeout.ts';
@@ -58,7 +58,7 @@ export class ImageUpdateCheck implements Check {
     try {
       container = await this.deps.images.containerImage(connector.container!, signal);
     } catch (error) {
-      return checkResult('image-update', 'unknown', `Could not read the container's image from Docker: ${describeFailure(error)}`);
+      return checkResult('image-update', 'unknown', `Could not read the container's image from ${engineLabel(connector)}: ${describeFailure(error)}`);
     }
     let image: ImageReference;
     try {

@@ -1,7 +1,7 @@
 import type { ResourcesData } from '../domain/check-data.ts';
 import type { CheckDetail, CheckResult } from '../domain/check-result.ts';
 import { checkResult } from '../domain/check-result.ts';
-import type { DiskFullForecast, DiskRole, ResourceFinding, Unplaced } from '../domain/finding.ts';
+import { DISK_ROLE_WORDS, type DiskFullForecast, type DiskRole, type ResourceFinding, type Unplaced } from '../domain/finding.ts';
 import { worstStatus, type CheckStatus } from '../domain/status.ts';
 import type { ContainerResources, DockerDataRoot } from '../integrations/docker/container-stats.ts';
 import type { CpuLoad, DiskReading, FileSystemUse, MemoryUse } from '../integrations/host/resources.ts';
@@ -41,8 +41,6 @@ interface Line {
   finding?: Unplaced<ResourceFinding>;
 }
 
-const ROLE_WORDS: Record<DiskRole, string> = { 'docker-data-root': 'Docker data root', 'data-dir': 'DATA_DIR', configured: 'configured' };
-
 /** The paths whose disks are measured, each with what it is (several roles may share a path). */
 export function diskRoles(dataRoot: Outcome<DockerDataRoot>, judgement: Pick<ResourceJudgement, 'dataDir' | 'paths'>): Map<string, DiskRole[]> {
   const roles = new Map<string, DiskRole[]>();
@@ -55,7 +53,7 @@ export function diskRoles(dataRoot: Outcome<DockerDataRoot>, judgement: Pick<Res
 
 /** A path as its detail names it: `/data (DATA_DIR)`. */
 function pathWords(path: string, roles: Map<string, DiskRole[]>): string {
-  return `${path} (${(roles.get(path) ?? []).map((role) => ROLE_WORDS[role]).join(', ')})`;
+  return `${path} (${(roles.get(path) ?? []).map((role) => DISK_ROLE_WORDS[role]).join(', ')})`;
 }
 
 /** Host CPU, memory and disks, the container's CPU and memory, and when a disk will be full, against their thresholds. */
@@ -146,17 +144,20 @@ function memoryLine(memory: Outcome<MemoryUse>, remoteEngine: boolean, judgement
   };
 }
 
+/** The data root of the engine, whichever kind it is (Podman calls it its graph root). */
+const DATA_ROOT_DISK = "Disk of the engine's data root";
+
 function diskLines(readings: ResourceReadings, judgement: ResourceJudgement): Line[] {
   const lines: Line[] = [];
   const root = readings.dataRoot;
-  if (!root.ok) lines.push(unreadable('Disk of Docker data root', 'Docker data root', `cannot ask the engine: ${root.reason}`));
+  if (!root.ok) lines.push(unreadable(DATA_ROOT_DISK, 'engine data root', `cannot ask the engine: ${root.reason}`));
   else if (!root.value.local) {
     lines.push({
       detail: {
-        label: 'Disk of Docker data root',
+        label: DATA_ROOT_DISK,
         value: `not measured: the engine at ${root.value.engine} is remote, its data root is on that host`,
       },
-      short: 'Docker data root not measured',
+      short: 'engine data root not measured',
     });
   }
   const roles = diskRoles(root, judgement);

@@ -63,7 +63,7 @@ function table<T extends Record<string, Unnamed<z.ZodType, unknown>>>(rows: T): 
  */
 export const SETTINGS = table({
   CONNECTOR_NAME: row({ schema: connectorName, description: 'name of the connector configured from the environment; default: its container name' }),
-  CONNECTOR_CONTAINER: row({ schema: containerName, description: 'its Docker container name or id' }),
+  CONNECTOR_CONTAINER: row({ schema: containerName, description: 'its container name or id' }),
   CONNECTOR_URL: row({ schema: credentialFreeHttpUrl("the Connector's API key belongs in CONNECTOR_API_KEY"), description: 'its base URL, http(s)://' }),
   CONNECTOR_API_KEY: row({ schema: nonEmpty, secret: true, description: 'its API key (scopes monitoring:*, core:account)' }),
   CONNECTOR_API_KEY_HEADER: row({ schema: nonEmpty, default: 'X-API-KEY', description: 'the header its API key is sent in' }),

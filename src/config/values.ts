@@ -58,7 +58,7 @@ export const connectorName = z
 export const containerName = z
   .string()
   .trim()
-  .regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, { message: 'must be a Docker container name or id' });
+  .regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, { message: 'must be a container name or id' });
 
 export const port = z.coerce
   .number({ message: 'must be a port number' })

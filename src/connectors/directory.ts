@@ -44,7 +44,7 @@ export class DockerConnectorDirectory implements ConnectorDirectory {
           return { engine, connectors: containers.map((c) => toConnector(c, engine)) };
         } catch (error) {
           const which = engines.length > 1 ? ` ${engine.name}` : '';
-          return { engine, connectors: [], problem: `Discovery on the Docker engine${which} failed: ${describeFailure(error)}.` };
+          return { engine, connectors: [], problem: `Discovery on the container engine${which} failed: ${describeFailure(error)}.` };
         }
       }),
     );

@@ -5,7 +5,7 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   container: 'Container',
   resources: 'Resources',
   'image-update': 'Image update',
-  versions: 'Docker and OS versions',
+  versions: 'Engine and OS versions',
   'error-logs': 'Error logs',
   'key-material': 'Key material',
   'old-material': 'Old material',

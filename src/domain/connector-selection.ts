@@ -22,7 +22,7 @@ export function selectConnectors(all: readonly Connector[], names: readonly stri
     return {
       ok: false,
       reason: 'none',
-      problem: `No connectors to check. ${discoveryProblem ?? 'None is configured and none was discovered on the Docker engines (containers of an image ending in nmshd/connector).'} Configure one with CONNECTOR_CONTAINER or CONNECTOR_URL.`,
+      problem: `No connectors to check. ${discoveryProblem ?? 'None is configured and none was discovered on the container engines (containers of an image ending in nmshd/connector).'} Configure one with CONNECTOR_CONTAINER or CONNECTOR_URL.`,
     };
   }
   const selected = names.length > 0 ? [...new Set(names.flatMap((name) => findConnector(all, name) ?? []))] : [...all];

@@ -37,5 +37,5 @@ export function findConnector(connectors: readonly Connector[], name: string): C
 
 /** How messages name a connector's engine: the default one plainly, any other by its name. */
 export function engineLabel(connector: Pick<Connector, 'engine'>): string {
-  return connector.engine && connector.engine !== 'default' ? `the Docker engine ${connector.engine}` : 'the Docker engine';
+  return connector.engine && connector.engine !== 'default' ? `the container engine ${connector.engine}` : 'the container engine';
 }

@@ -10,7 +10,7 @@ const NEXT_STEP: Record<CheckId, (connector: string) => string> = {
   container: (c) => `see /connector health ${c} --details; a crash loop names its exit code`,
   resources: () => 'free disk space or raise the container limits before it runs out',
   'image-update': (c) => `update it (/connector update ${c}); a new major is a migration`,
-  versions: () => 'update Docker Engine or the OS of the host',
+  versions: () => 'update the container engine or the OS of its host',
   'error-logs': (c) => `read the errors: /connector logs ${c} --details`,
   'key-material': () => 'renew the certificate or check the API key before it expires',
   'old-material': (c) => `clean up: /connector cleanup ${c} (after an approval)`,

@@ -34,8 +34,11 @@ export interface ThresholdFigure {
   line: number;
 }
 
-/** What a measured path is to the bot (one path may be several). */
+/** What a measured path is to the bot (one path may be several). `docker-data-root` is any engine's: `check --json` carries the id. */
 export type DiskRole = 'docker-data-root' | 'data-dir' | 'configured';
+
+/** A role as details and alert titles word it: `/var/lib/docker (engine data root)`. */
+export const DISK_ROLE_WORDS: Readonly<Record<DiskRole, string>> = { 'docker-data-root': 'engine data root', 'data-dir': 'DATA_DIR', configured: 'configured' };
 
 export type ResourceFinding =
   /**

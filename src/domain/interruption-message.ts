@@ -31,7 +31,7 @@ export function nextStep(request: OperationRequest, foundIn: RequestState, condi
         buttons: [],
       };
     case 'restarting':
-      return { text: 'Docker is restarting it: look at its health.', buttons: [health] };
+      return { text: 'Its engine is restarting it: look at its health.', buttons: [health] };
     case 'running':
       if (kind === 'stop') return { text: 'It still runs: request the stop again.', buttons: [ask('Request stop', 'stop')] };
       if (kind === 'start') return { text: 'It runs: check that it is healthy and syncs.', buttons: [health] };

@@ -111,7 +111,7 @@ export interface OperationRequest {
 /** What the engine says of a connector's container now: an interrupted run is announced with it. */
 export interface ContainerCondition {
   state: 'running' | 'stopped' | 'restarting' | 'missing' | 'unknown';
-  /** As people read it: `running for 3 h, Docker health healthy`, `exited (exit code 0) 2 min ago`. */
+  /** As people read it: `running for 3 h, health check healthy`, `exited (exit code 0) 2 min ago`. */
   text: string;
 }
 

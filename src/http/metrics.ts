@@ -112,7 +112,7 @@ export class Metrics {
     // Labelled by engine, and absent for one not probed yet: a 0 would claim it is down.
     const engineUp: Gauge<'engine'> = new Gauge({
       name: 'connector_ops_engine_up',
-      help: 'Whether a Docker engine answered its last probe (1) or not (0), by engine name',
+      help: "Whether a container engine (Docker, or Podman's Docker-compatible service) answered its last probe (1) or not (0), by engine name",
       labelNames: ['engine'],
       registers: [this.registry],
       collect: () => {

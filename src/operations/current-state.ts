@@ -6,7 +6,7 @@ import { ContainerNotFoundError } from '../integrations/docker/containers.ts';
 import { describeFailure } from '../integrations/http/timeout.ts';
 import type { OperationDependencies } from './dependencies.ts';
 
-/** The container's state as the request shows it to the approver: `running for 3 h, Docker health unhealthy`. */
+/** The container's state as the request shows it to the approver: `running for 3 h, health check unhealthy`. */
 export async function currentState(deps: OperationDependencies, connector: Connector, signal: AbortSignal): Promise<string> {
   return `Current state: ${(await readCondition(deps, connector, signal)).text}`;
 }
@@ -18,7 +18,7 @@ export async function readCondition(deps: OperationDependencies, connector: Conn
     const { State: state } = await deps.containersFor(connector).inspect(connector.container, signal);
     const now = deps.now().getTime();
     const since = (iso: string) => approximateDuration(Math.max(0, now - Date.parse(iso)));
-    const health = state.Health?.Status ? `, Docker health ${state.Health.Status}` : '';
+    const health = state.Health?.Status ? `, health check ${state.Health.Status}` : '';
     if (state.Restarting) return { state: 'restarting', text: `restarting (last exit code ${state.ExitCode})` };
     if (state.Running) return { state: 'running', text: `running for ${since(state.StartedAt)}${health}` };
     const ago = state.FinishedAt && !state.FinishedAt.startsWith('0001') ? ` ${since(state.FinishedAt)} ago` : '';

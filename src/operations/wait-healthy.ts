@@ -14,8 +14,8 @@ const POLL_MS = 1_000;
 const TELLING = /\b(ERROR|FATAL)\b|Error:|ECONNREFUSED|Could not connect|not compatible|Uncaught|Unhandled/;
 
 /**
- * Waits until the Connector is healthy as the operations guide means it: the container runs (and its Docker
- * health is `healthy` when it has a HEALTHCHECK) and /health answers 200. A real Connector exits 1 at start
+ * Waits until the Connector is healthy as the operations guide means it: the container runs (and its health
+ * check is `healthy` when it has a HEALTHCHECK) and /health answers 200. A real Connector exits 1 at start
  * when its database, a message broker or the Backbone is unreachable: when the container exits or restarts
  * meanwhile, the answer names the reason from its last log lines, not just "unhealthy".
  */
@@ -37,7 +37,7 @@ export async function waitHealthy(deps: HealthWaitDependencies, connector: Conne
         return { ok: false, reason: `the container ${how}${await lastWords(deps, container, signal)}` };
       }
       const health = state.Health?.Status;
-      if (health && health !== 'healthy') waitingFor = `Docker health is ${health}`;
+      if (health && health !== 'healthy') waitingFor = `the health check is ${health}`;
     }
     if (connector.url) {
       const answer = await deps.api.health({ url: connector.url, apiKeyHeader: connector.apiKeyHeader }, signal);

@@ -140,7 +140,7 @@ describeWith([], 'container check with the Docker engine gone', () => {
       const report = validReport(await gone.run([aConnector('x', { container: 'x' })], ['container']));
       const container = report.connectors[0]!.checks[0]!;
       expect(container.status).toBe('unknown');
-      expect(container.summary).toMatch(/^Could not ask the Docker engine: .*ENOENT/);
+      expect(container.summary).toMatch(/^Could not ask the container engine: .*ENOENT/);
     } finally {
       process.env.DOCKER_HOST = previous;
     }

@@ -107,6 +107,7 @@ describeWith([requireDocker], 'a Docker engine that refuses the bot access (EACC
       problem: `user root (uid 0) may not use the socket ${socket} (owner uid ${STRANGER}, group gid ${STRANGER}, mode 660)`,
       fix: expect.stringContaining(`Add user root (uid 0) to the socket's group gid ${STRANGER}: in a container, the socket is owned by group ${STRANGER}; run with --group-add ${STRANGER}`),
     });
+    expect(down.body.engines.default!.fix).toMatch(/Better: reach the engine through the socket proxy \(examples\/compose\.yml\)\.$/);
     expect(await engineUp()).toBe('0');
 
     // It still answers in chat.
@@ -116,7 +117,7 @@ describeWith([requireDocker], 'a Docker engine that refuses the bot access (EACC
 
     // A later probe failed the same way: still one error line.
     await engineWhen((engine) => engine.state === 'down' && engine.checkedAt !== engine.since);
-    const said = bot.logged((l) => l.msg.startsWith('Docker engine default cannot be reached'));
+    const said = bot.logged((l) => l.msg.startsWith('Container engine default cannot be reached'));
     expect(said).toHaveLength(1);
     expect(said[0]).toMatchObject({ level: LOG_LEVEL.error, engine: 'default', fix: down.body.engines.default!.fix });
 
@@ -125,6 +126,6 @@ describeWith([requireDocker], 'a Docker engine that refuses the bot access (EACC
     const up = await engineWhen((engine) => engine.state === 'up');
     expect(up.body.engines.default).not.toHaveProperty('problem');
     expect(await engineUp()).toBe('1');
-    expect(bot.logged((l) => l.msg === 'Docker engine default answers again')).toHaveLength(1);
+    expect(bot.logged((l) => l.msg === 'Container engine default answers again')).toHaveLength(1);
   }, 120_000);
 });

@@ -67,7 +67,7 @@ describeWith(
           [standins.tls!.name, 'tls'],
         ].sort(),
       );
-      expect(problem).toMatch(new RegExp(`Discovery on the Docker engine gone failed: .*ENOENT`));
+      expect(problem).toMatch(new RegExp(`Discovery on the container engine gone failed: .*ENOENT`));
     });
 
     it('one report covers all three; each container is found on its own engine', async () => {
@@ -108,7 +108,7 @@ describeWith(
         const report = validReport(await configured.runner.run(connectors, ['container', 'versions']));
         const of = (name: string) => Object.fromEntries(report.connectors.find((c) => c.name === name)!.checks.map((c) => [c.id, c]));
         expect(of('on-second').container?.status).toBe('ok');
-        expect(of('on-gone').container).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/^Could not ask the Docker engine gone: .*ENOENT/) });
+        expect(of('on-gone').container).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/^Could not ask the container engine gone: .*ENOENT/) });
         expect(of('on-gone').versions?.summary).toMatch(/engine gone: .*ENOENT/);
       } finally {
         configured.close();

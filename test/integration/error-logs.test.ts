@@ -206,6 +206,6 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
     });
     const result = await runCheck(gone, connectorFor(standin.name));
     expect(result.status).toBe('unknown');
-    expect(result.summary).toMatch(/^could not read the logs: container logs unreadable: Docker engine unreachable \(.*ENOENT/);
+    expect(result.summary).toMatch(/^could not read the logs: container logs unreadable: container engine unreachable \(.*ENOENT/);
   });
 });

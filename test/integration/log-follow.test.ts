@@ -210,7 +210,7 @@ describeWith([requireStandinImage(), () => requireDockerEngine(engine)], engineK
     const unreachable = following('any', undefined, gone);
     await until('waiting', () => unreachable.statuses.length > 0);
     expect(unreachable.statuses[0]?.state).toBe('waiting');
-    expect(unreachable.statuses[0]?.reason).toMatch(/^Docker engine unreachable \(.*ENOENT/);
+    expect(unreachable.statuses[0]?.reason).toMatch(/^container engine unreachable \(.*ENOENT/);
     expect(await unreachable.stop()).toBeLessThan(500);
   });
 });

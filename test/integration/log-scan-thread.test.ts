@@ -73,7 +73,7 @@ describe('logs scanned in a thread of their own', () => {
 
   it('fails a scan on an engine that is not configured, saying so', async () => {
     await expect(thread.scan(request([], { engine: 'elsewhere', container: 'c' }), AbortSignal.timeout(10_000))).rejects.toThrow(
-      'no Docker engine named "elsewhere" is configured',
+      'no engine named "elsewhere" is configured',
     );
   });
 

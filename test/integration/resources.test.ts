@@ -130,7 +130,7 @@ describe.each(ENGINE_KINDS)('resources against the real $kind engine and host', 
 
     const dockerRoot = ((await fixture.info()) as { DockerRootDir: string }).DockerRootDir;
     const disks = result.details.filter((d) => d.label.startsWith('Disk '));
-    const rootDisk = disks.find((d) => d.label.includes(`${dockerRoot} (Docker data root)`));
+    const rootDisk = disks.find((d) => d.label.includes(`${dockerRoot} (engine data root)`));
     const dataDisk = disks.find((d) => d.label.includes(`${dataDir} (DATA_DIR)`));
     expect(rootDisk?.status).toBe('ok');
     expect(dataDisk?.value).toMatch(/^\d+(\.\d)? % used, .* free of /);

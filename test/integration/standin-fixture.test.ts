@@ -182,7 +182,7 @@ describeWith(
       expect(await version(old)).toBe('7.4.5');
     });
 
-    it('the broken image answers /health 500 even with the state "healthy", and its Docker health check fails', async () => {
+    it('the broken image answers /health 500 even with the state "healthy", and its HEALTHCHECK fails', async () => {
       const broken = await startStandinConnector({ name: 'fixture-broken', image: standinBrokenImage(), health: 'healthy', healthcheck: true });
       await broken.setHealth('healthy');
       const health = await fetch(`${broken.url}/health`);

@@ -208,7 +208,7 @@ export function memoryKind(kind: OperationKind, result: ExecutionResult = { ok: 
 }
 
 /** A connector's container as the engine shows it, for the announcement of an interrupted run. */
-export const RUNNING: ContainerCondition = { state: 'running', text: 'running for 2 min, Docker health healthy' };
+export const RUNNING: ContainerCondition = { state: 'running', text: 'running for 2 min, health check healthy' };
 
 /**
  * The real operation service over an in-memory store, with the given kinds (each in memory unless given), and

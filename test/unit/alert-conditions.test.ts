@@ -104,6 +104,13 @@ describe('conditionsOf: resources', () => {
     ]);
   });
 
+  it("the engine's data root over critical keeps the key it had when the details said \"Docker data root\"; its title says what it is now", () => {
+    const conditions = resources({ disks: { ok: true, value: { fileSystems: [fileSystem(['/var/lib/docker'], 95), fileSystem(['/data'], 20)], unreadable: [] } } });
+    expect(conditions).toEqual([
+      { key: 'Disk /var/lib/docker (Docker data root)', severity: 'critical', title: 'Disk /var/lib/docker (engine data root): 95 % used, 5.0 GiB free of 100 GiB', detail: '' },
+    ]);
+  });
+
   it('a disk forecast to be full within the critical days is that disk’s condition, however empty it is now', () => {
     const filling = { ok: true as const, value: { kind: 'filling' as const, daysUntilFull: 2.5, bytesPerDay: 32 * GiB, fullAt: new Date('2026-12-03T22:00:00Z') } };
     const conditions = resources({ forecasts: new Map([['/data', filling]]) });

@@ -274,20 +274,20 @@ describe('connectorFiles, finding log files', () => {
     });
   });
 
-  it("says when Docker keeps the stdout log outside its files, or keeps none", () => {
+  it("says when the engine keeps the stdout log outside its files, or keeps none", () => {
     const journald = withChanges((i) => {
       i.LogPath = '';
       i.HostConfig.LogConfig = { Type: 'journald', Config: {} };
     });
     expect(connectorFiles(journald, local).notIncluded).toContainEqual({
-      what: "Docker's log of the container (the Connector's stdout)",
-      reason: `the "journald" log driver keeps it outside Docker's files`,
+      what: "the engine's log of the container (the Connector's stdout)",
+      reason: `the "journald" log driver keeps it outside the engine's files`,
     });
     const none = withChanges((i) => {
       i.LogPath = '';
       i.HostConfig.LogConfig = { Type: 'none', Config: {} };
     });
-    expect(connectorFiles(none, local).notIncluded[0]?.reason).toContain('Docker keeps no log');
+    expect(connectorFiles(none, local).notIncluded[0]?.reason).toContain('the engine keeps no log');
   });
 
   it("takes the local log driver's directory, and json-file's compressed rotations", () => {
@@ -309,11 +309,11 @@ describe('connectorFiles on a remote engine', () => {
     expect(found.files).toEqual([]);
     expect(found.notIncluded).toContainEqual({
       what: 'log directory /var/log/enmeshed-connector',
-      reason: 'volume connector_logs at /var/lib/docker/volumes/connector_logs/_data is on the remote Docker host, not on this machine',
+      reason: "volume connector_logs at /var/lib/docker/volumes/connector_logs/_data is on the remote engine's host, not on this machine",
     });
     expect(found.notIncluded).toContainEqual({
       what: 'configuration file /config.json',
-      reason: '/srv/connector/config.json is on the remote Docker host, not on this machine',
+      reason: "/srv/connector/config.json is on the remote engine's host, not on this machine",
     });
   });
 });

@@ -100,15 +100,15 @@ describe('loadConfig: connectors on further engines', () => {
   - { name: b, container: c-b, docker: { host: "tcp://h:2376", tlsVerify: false, certPath: ${other} } }
 `);
     expect(problemsOf({ CONNECTOR_OPS_CONFIG: file })).toEqual([
-      `CONNECTOR_OPS_CONFIG file ${file}: connectors[0] ("a").docker.tlsVerify and connectors[1] ("b").docker.tlsVerify give Docker host "tcp://h:2376" different tlsVerify (true and false); connectors on one host share its engine, so give them one tlsVerify`,
-      `CONNECTOR_OPS_CONFIG file ${file}: connectors[0] ("a").docker.certPath and connectors[1] ("b").docker.certPath give Docker host "tcp://h:2376" different certPath (${JSON.stringify(certs)} and ${JSON.stringify(other)}); connectors on one host share its engine, so give them one certPath`,
+      `CONNECTOR_OPS_CONFIG file ${file}: connectors[0] ("a").docker.tlsVerify and connectors[1] ("b").docker.tlsVerify give the engine at "tcp://h:2376" different tlsVerify (true and false); connectors on one host share its engine, so give them one tlsVerify`,
+      `CONNECTOR_OPS_CONFIG file ${file}: connectors[0] ("a").docker.certPath and connectors[1] ("b").docker.certPath give the engine at "tcp://h:2376" different certPath (${JSON.stringify(certs)} and ${JSON.stringify(other)}); connectors on one host share its engine, so give them one certPath`,
     ]);
   });
 
   it('refuses a connector contradicting DOCKER_TLS_VERIFY for the default engine’s host', () => {
     const file = yamlFile('connectors:\n  - { name: a, container: c-a, docker: { host: "tcp://h:2375", tlsVerify: true } }\n');
     const [problem] = problemsOf({ CONNECTOR_OPS_CONFIG: file, DOCKER_HOST: 'tcp://h:2375', DOCKER_TLS_VERIFY: 'false' });
-    expect(problem).toContain('DOCKER_TLS_VERIFY and connectors[0] ("a").docker.tlsVerify give Docker host "tcp://h:2375" different tlsVerify');
+    expect(problem).toContain('DOCKER_TLS_VERIFY and connectors[0] ("a").docker.tlsVerify give the engine at "tcp://h:2375" different tlsVerify');
   });
 
   it('validates docker.host as DOCKER_HOST, and the TLS files of docker.certPath', () => {

@@ -141,7 +141,7 @@ describe('loadConfig: the connector from the environment', () => {
     ['DISK_CRITICAL_PERCENT', '101', 'DISK_CRITICAL_PERCENT must be a percentage from 1 to 100, got "101"'],
     ['CHECK_TIMEOUT_MS', '0', 'CHECK_TIMEOUT_MS must be greater than 0, got "0"'],
     ['LOG_LEVEL', 'verbose', 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "verbose"'],
-    ['CONNECTOR_CONTAINER', 'my connector', 'CONNECTOR_CONTAINER must be a Docker container name or id, got "my connector"'],
+    ['CONNECTOR_CONTAINER', 'my connector', 'CONNECTOR_CONTAINER must be a container name or id, got "my connector"'],
     ['INCLUDE_PRERELEASES', 'maybe', 'INCLUDE_PRERELEASES must be true or false, got "maybe"'],
   ])('%s=%s is refused: %s', (name, value, message) => {
     expect(problemsOf({ [name]: value })).toEqual([message]);

@@ -111,7 +111,7 @@ describe('the connectors on /metrics', () => {
     expect((await scrape()).some((line) => line.includes('connector="spare"'))).toBe(true);
 
     directory.names = ['main'];
-    directory.problem = 'Discovery on the Docker engine failed: timed out.';
+    directory.problem = 'Discovery on the container engine failed: timed out.';
     await refresh();
     expect((await scrape()).some((line) => line.includes('connector="spare"'))).toBe(true);
 

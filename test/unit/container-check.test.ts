@@ -25,15 +25,15 @@ function state(extra: Partial<ContainerState>): ContainerState {
 const detail = (details: CheckDetail[], label: string) => details.find((d) => d.label === label);
 
 describe('interpretContainer', () => {
-  it('running and healthy: ok, with uptime and Docker health', () => {
+  it('running and healthy: ok, with uptime and health check', () => {
     const result = interpretContainer(state({ health: 'healthy' }), NOW);
     expect(result.status).toBe('ok');
-    expect(result.summary).toBe('Running for 3 h 2 min, Docker health healthy');
+    expect(result.summary).toBe('Running for 3 h 2 min, health check healthy');
     expect(result.details).toEqual([
       { label: 'state', value: 'running', status: 'ok' },
       { label: 'uptime', value: '3 h 2 min' },
       { label: 'restarts', value: '0', status: 'ok' },
-      { label: 'Docker health', value: 'healthy', status: 'ok' },
+      { label: 'Health check', value: 'healthy', status: 'ok' },
     ]);
   });
 
@@ -41,7 +41,7 @@ describe('interpretContainer', () => {
     const result = interpretContainer(state({}), NOW);
     expect(result.status).toBe('ok');
     expect(result.summary).toBe('Running for 3 h 2 min');
-    expect(detail(result.details, 'Docker health')).toEqual({ label: 'Docker health', value: 'no HEALTHCHECK configured' });
+    expect(detail(result.details, 'Health check')).toEqual({ label: 'Health check', value: 'no HEALTHCHECK configured' });
   });
 
   it('restarting: critical, with the restart count and the last exit code', () => {
@@ -90,27 +90,27 @@ describe('interpretContainer', () => {
     expect(result.summary).toBe('Running for 3 d 0 h, 1 restart');
   });
 
-  it('Docker health unhealthy: critical, with the last health-check output', () => {
+  it('health check unhealthy: critical, with the last health-check output', () => {
     const result = interpretContainer(state({ health: 'unhealthy', lastHealthOutput: 'curl: (22) The requested URL returned error: 500' }), NOW);
     expect(result.status).toBe('critical');
-    expect(result.summary).toBe('Running for 3 h 2 min, Docker health unhealthy');
-    expect(detail(result.details, 'Docker health')).toEqual({
-      label: 'Docker health',
+    expect(result.summary).toBe('Running for 3 h 2 min, health check unhealthy');
+    expect(detail(result.details, 'Health check')).toEqual({
+      label: 'Health check',
       value: 'unhealthy: curl: (22) The requested URL returned error: 500',
       status: 'critical',
     });
   });
 
-  it('Docker health starting: warn', () => {
+  it('health check starting: warn', () => {
     const result = interpretContainer(state({ health: 'starting', startedAt: minutesAgo(0.5) }), NOW);
     expect(result.status).toBe('warn');
     expect(detail(result.details, 'uptime')).toEqual({ label: 'uptime', value: '30 s' });
   });
 
-  it('paused: critical, although Docker reports it running', () => {
+  it('paused: critical, although the engine reports it running', () => {
     const result = interpretContainer(state({ status: 'paused', health: 'healthy' }), NOW);
     expect(result.status).toBe('critical');
-    expect(result.summary).toMatch(/^Paused/);
+    expect(result.summary).toBe('Paused (docker pause or podman pause): frozen, answering nothing');
     expect(detail(result.details, 'state')).toEqual({ label: 'state', value: 'paused', status: 'critical' });
   });
 });

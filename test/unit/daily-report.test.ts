@@ -40,6 +40,13 @@ describe('dailyReportMessage', () => {
     for (const button of buttons) expect(parseCommand(button.command).ok).toBe(true);
   });
 
+  it("an engine below its minimum: the versions check's title and its step name the engine, whichever kind it is", () => {
+    const old = report([connectorReport('rhel', [checkResult('versions', 'warn', 'Podman Engine 4.2.0 is below the minimum 4.3')])], AT);
+    const shown = renderText(dailyReportMessage(old, AT, 'Europe/Berlin')).text;
+    expect(shown).toContain('rhel · Engine and OS versions');
+    expect(shown).toContain('→ update the container engine or the OS of its host');
+  });
+
   it('a compact list of what is fine, last', () => {
     expect(text).toContain('Fine: edge');
   });

@@ -58,7 +58,7 @@ describe('DockerEngines', () => {
       ['edge', false],
     ]);
     expect(engines.get()).toBe(engines.get('default'));
-    expect(() => engines.get('nope')).toThrow('no Docker engine named "nope" is configured');
+    expect(() => engines.get('nope')).toThrow('no engine named "nope" is configured');
     expect(isLocalEngine('unix:///x.sock')).toBe(true);
     expect(isLocalEngine('ssh://u@h')).toBe(false);
   });

@@ -48,7 +48,7 @@ describe('EngineMonitor: each engine pinged in the background, its state and wha
   });
 
   it.each([
-    ['no socket', () => ({ name: 'default', host: `unix://${join(mkdtempSync(join(tmpdir(), 'cops-nosock-')), 'docker.sock')}`, tlsVerify: false }), /^no socket at \/.*docker\.sock$/, /set DOCKER_HOST to its socket/],
+    ['no socket', () => ({ name: 'default', host: `unix://${join(mkdtempSync(join(tmpdir(), 'cops-nosock-')), 'docker.sock')}`, tlsVerify: false }), /^no socket at \/.*docker\.sock$/, /^Start the engine \(Docker, or Podman's podman\.socket\), or set DOCKER_HOST to its socket .*reach the engine through the socket proxy/],
     ['a closed port', async () => tcp(await freePort()), /^nothing listens at tcp:\/\/127\.0\.0\.1:\d+$/, /Start the engine \(or the socket proxy\)/],
   ] as const)('%s: down, with the cause and the fix', async (_name, settings, problem, fix) => {
     const { monitor, state } = monitorOf(await settings());
@@ -81,12 +81,12 @@ describe('EngineMonitor: each engine pinged in the background, its state and wha
     expect(state().checkedAt!.getTime()).toBeGreaterThanOrEqual(since.getTime());
     const errors = records.filter((r) => r.level === 50);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ engine: 'remote', msg: `Docker engine remote cannot be reached: tcp://127.0.0.1:${port} answered HTTP 403 to GET /_ping. A socket proxy in between must allow PING (GET /_ping).` });
+    expect(errors[0]).toMatchObject({ engine: 'remote', msg: `Container engine remote cannot be reached: tcp://127.0.0.1:${port} answered HTTP 403 to GET /_ping. A socket proxy in between must allow PING (GET /_ping).` });
 
     answer = 'ok';
     await monitor.probeAll();
     await monitor.probeAll();
     expect(state()).toMatchObject({ state: 'up' });
-    expect(records.filter((r) => r.msg === 'Docker engine remote answers again')).toHaveLength(1);
+    expect(records.filter((r) => r.msg === 'Container engine remote answers again')).toHaveLength(1);
   });
 });

@@ -207,9 +207,9 @@ describe('ErrorLogsCheck', () => {
     const engineDown = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT', syscall: 'connect' });
     const down = await run(errorLogsCheck({ containerLogs: new InMemoryLogs(engineDown), logFiles: new InMemoryLogs('') }));
     expect(down.status).toBe('unknown');
-    expect(down.summary).toContain('Docker engine unreachable');
+    expect(down.summary).toContain('container engine unreachable');
     expect(down.details).toEqual([
-      { label: 'container logs', value: expect.stringContaining('connector-1: unreadable: Docker engine unreachable'), status: 'unknown' },
+      { label: 'container logs', value: expect.stringContaining('connector-1: unreadable: container engine unreachable'), status: 'unknown' },
     ]);
   });
 

@@ -68,6 +68,14 @@ describe('ImageUpdateCheck', () => {
     expect(check.appliesTo(withoutContainer)).toBe(false);
   });
 
+  it("is unknown, naming the engine it asked, when the container's image cannot be read", async () => {
+    const down = Object.assign(new Error('connect ENOENT /run/podman/podman.sock'), { code: 'ENOENT' });
+    const check = new ImageUpdateCheck({ images: images(down), registry: new MemoryRegistry({}) }, { includePrereleases: false });
+    expect(await run(check)).toMatchObject({ status: 'unknown', summary: "Could not read the container's image from the container engine: connect ENOENT /run/podman/podman.sock" });
+    const onEu = await check.run({ connector: { ...connector, engine: 'eu' }, signal: new AbortController().signal, now: new Date() });
+    expect(onEu.summary).toMatch(/^Could not read the container's image from the container engine eu: /);
+  });
+
   it('recommends the same-major update and compares the running tag digest', async () => {
     const registry = new MemoryRegistry({ '7.4.6': OLD, '7.5.0': NEW, '8.0.0': NEW });
     const check = new ImageUpdateCheck(

@@ -190,4 +190,8 @@ describe('the next step after an interrupted run', () => {
     expect(labels('start', 'stopped', 'approved', { force: true })).toEqual(['/connector start main --force']);
     expect(nextStep(request('update'), 'executing', condition('missing')).text).toMatch(/previous.*backup archive/);
   });
+
+  it('a container found restarting is its engine restarting it, whichever kind the engine is', () => {
+    expect(nextStep(request('restart'), 'executing', condition('restarting')).text).toBe('Its engine is restarting it: look at its health.');
+  });
 });

@@ -98,7 +98,7 @@ describe('ResourcesCheck', () => {
     expect(result.status).toBe('ok');
     expect(detail(result, 'CPU load (host)')).toMatchObject({ status: 'ok', value: '30 % of 2 cores (load average 0.40 / 0.60 / 0.50 over 1 / 5 / 15 min)' });
     expect(detail(result, 'Memory (host)')).toMatchObject({ status: 'ok', value: '50 % used, 8.0 GiB available of 16.0 GiB' });
-    expect(detail(result, 'Disk /var/lib/docker (Docker data root)')).toMatchObject({ status: 'ok', value: '40 % used, 60.0 GiB free of 100 GiB' });
+    expect(detail(result, 'Disk /var/lib/docker (engine data root)')).toMatchObject({ status: 'ok', value: '40 % used, 60.0 GiB free of 100 GiB' });
     expect(detail(result, 'Disk /data (DATA_DIR)').status).toBe('ok');
     expect(detail(result, 'Container connector CPU')).toMatchObject({ status: 'ok', value: '20 % of its limit of 1 CPU; 20 % of one core' });
     expect(detail(result, 'Container connector memory')).toMatchObject({ status: 'ok', value: '256 MiB of its 512 MiB limit (50 %)' });
@@ -169,8 +169,8 @@ describe('ResourcesCheck', () => {
     docker.root = { local: false, engine: 'https://docker.example.org:2376' };
     const result = await run();
     expect(host.askedPaths).toEqual(['/data']);
-    expect(detail(result, 'Disk of Docker data root')).toEqual({
-      label: 'Disk of Docker data root',
+    expect(detail(result, "Disk of the engine's data root")).toEqual({
+      label: "Disk of the engine's data root",
       value: 'not measured: the engine at https://docker.example.org:2376 is remote, its data root is on that host',
     });
     expect(detail(result, "CPU load (bot's host)").status).toBe('ok');
@@ -182,7 +182,7 @@ describe('ResourcesCheck', () => {
     docker.root = new Error('connect ENOENT /var/run/docker.sock');
     host.fileSystems = [fileSystem(['/data', '/srv/mongo'], 50)];
     const result = await run();
-    expect(detail(result, 'Disk of Docker data root')).toMatchObject({ status: 'unknown' });
+    expect(detail(result, "Disk of the engine's data root")).toMatchObject({ status: 'unknown' });
     // Both paths sit on one file system: one detail names both with their roles.
     expect(detail(result, 'Disk /data (DATA_DIR), /srv/mongo (configured)').status).toBe('ok');
   });

@@ -245,7 +245,7 @@ describe('renderTeams', () => {
     const personal = texts(renderTeams(welcomeMessage([aConnector('main', { container: 'connector-main' })], 'personal')).cards);
     expect(personal.join('\n')).toContain('Type connector health for their health');
     expect(personal).toContain('main');
-    expect(personal).toContain('container connector-main on the Docker engine');
+    expect(personal).toContain('container connector-main on the container engine');
     const channel = texts(renderTeams(welcomeMessage([], 'channel')).cards).join('\n');
     expect(channel).toContain('Type @connector-ops connector health');
     expect(channel).toContain('It sees no connectors yet');

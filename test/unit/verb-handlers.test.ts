@@ -91,11 +91,11 @@ describe('verb handlers, through the request path', () => {
   });
 
   it('says when there are no connectors, with the directory’s problem', async () => {
-    const handler = testDispatcher(staticDirectory([], 'Discovery on the Docker engine failed: ENOENT.'), new RecordingRunner());
+    const handler = testDispatcher(staticDirectory([], 'Discovery on the container engine failed: ENOENT.'), new RecordingRunner());
     const list = await handler.ask('/connector connectors');
-    expect(list.last.text).toBe('No connectors configured or discovered. Discovery on the Docker engine failed: ENOENT.');
+    expect(list.last.text).toBe('No connectors configured or discovered. Discovery on the container engine failed: ENOENT.');
     const health = await handler.ask('/connector health');
-    expect(health.last.text).toContain('No connectors to check. Discovery on the Docker engine failed: ENOENT.');
+    expect(health.last.text).toContain('No connectors to check. Discovery on the container engine failed: ENOENT.');
     expect(health.last.text).toContain('CONNECTOR_CONTAINER or CONNECTOR_URL');
   });
 

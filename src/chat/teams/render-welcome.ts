@@ -16,7 +16,7 @@ export function welcomeMessage(connectors: readonly Connector[], place: WelcomeP
   const more = connectors.length - listed.length;
   const seen =
     connectors.length === 0
-      ? 'It sees no connectors yet: configure them or let it discover them on the Docker engine, then type connector connectors.'
+      ? 'It sees no connectors yet: configure them or let it discover them on the container engine, then type connector connectors.'
       : `It sees ${connectors.length} ${connectors.length === 1 ? 'connector' : 'connectors'}${more > 0 ? ` (the first ${MAX_LISTED} below)` : ''}:`;
   return {
     text: `connector-ops is here. Type ${ask} to check the connectors.`,

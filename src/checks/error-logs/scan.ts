@@ -1,3 +1,4 @@
+import { engineUnreachable, isEngineUnreachable } from '../../integrations/docker/container-errors.ts';
 import { ContainerNotFoundError } from '../../integrations/docker/containers.ts';
 import type { StreamSinks } from '../../integrations/docker/logs.ts';
 import { describeFailure } from '../../integrations/http/timeout.ts';
@@ -143,13 +144,8 @@ function endAll(parsers: readonly LogEventParser[]): void {
   for (const parser of parsers) parser.end();
 }
 
-const ENGINE_UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT']);
-
 function failureOf(kind: SourceOutcome['kind'], error: unknown): string {
   if (error instanceof ContainerNotFoundError) return error.message;
-  const code = (error as { code?: string } | null)?.code;
-  if (kind === 'container' && code !== undefined && ENGINE_UNREACHABLE.has(code)) {
-    return `Docker engine unreachable (${describeFailure(error)})`;
-  }
+  if (kind === 'container' && isEngineUnreachable(error)) return engineUnreachable(error);
   return describeFailure(error);
 }

@@ -118,7 +118,7 @@ function engineOf(sources: Sources, file: ConfigFile, drafts: Draft[], docker: D
 function contradiction(file: ConfigFile, draft: Draft, field: string, first: string, second: string, values: unknown[]): string {
   return file.problem(
     `${first} and ${second}`,
-    `give Docker host ${quoted(draft.host)} different ${field} (${values.map((v) => JSON.stringify(v)).join(' and ')}); connectors on one host share its engine, so give them one ${field}`,
+    `give the engine at ${quoted(draft.host)} different ${field} (${values.map((v) => JSON.stringify(v)).join(' and ')}); connectors on one host share its engine, so give them one ${field}`,
   );
 }
 

@@ -54,7 +54,7 @@ export function connectorFiles(inspect: ContainerInspectInfo, options: Connector
       found.miss(`log directory ${directory}`, 'on no mount: its files stay in the container\'s writable layer');
     }
   }
-  dockerLogFiles(inspect, found);
+  engineLogFiles(inspect, found);
   return found.result();
 }
 
@@ -110,29 +110,29 @@ function logMounts(mounts: readonly Mount[], directory: string, found: Found): b
 }
 
 /**
- * Docker's own log of the container: since 6.16 the Connector logs to stdout only, so this is
+ * The engine's own log of the container: since 6.16 the Connector logs to stdout only, so this is
  * where its log lines are unless an operator added a file appender.
  */
-function dockerLogFiles(inspect: ContainerInspectInfo, found: Found): void {
+function engineLogFiles(inspect: ContainerInspectInfo, found: Found): void {
   const driver = inspect.HostConfig.LogConfig?.Type || 'json-file';
-  const what = "Docker's log of the container (the Connector's stdout)";
+  const what = "the engine's log of the container (the Connector's stdout)";
   if (!inspect.LogPath) {
-    const reason = driver === 'none' ? 'the log driver is "none": Docker keeps no log' : `the "${driver}" log driver keeps it outside Docker's files`;
+    const reason = driver === 'none' ? 'the log driver is "none": the engine keeps no log' : `the "${driver}" log driver keeps it outside the engine's files`;
     found.miss(what, reason);
     return;
   }
   if (driver === 'local') {
     // The local driver keeps its current and rotated files, in its own format, in a directory of their own.
-    found.addHostPath(posix.dirname(inspect.LogPath), { kind: 'logs', why: "Docker's local log driver's files of the container's stdout and stderr" }, what);
+    found.addHostPath(posix.dirname(inspect.LogPath), { kind: 'logs', why: "the local log driver's files of the container's stdout and stderr" }, what);
     return;
   }
-  found.addHostPath(inspect.LogPath, { kind: 'logs', why: `Docker's ${driver} log of the container's stdout and stderr` }, what);
+  found.addHostPath(inspect.LogPath, { kind: 'logs', why: `the engine's ${driver} log of the container's stdout and stderr` }, what);
   const settings = (inspect.HostConfig.LogConfig?.Config ?? {}) as Record<string, string | undefined>;
   const files = Number(settings['max-file'] ?? 1);
   for (let i = 1; i < files; i++) {
     // Rotations not made yet are no gap; with compress, the newest may not be compressed yet.
     const rotations = settings.compress === 'true' ? [`${inspect.LogPath}.${i}`, `${inspect.LogPath}.${i}.gz`] : [`${inspect.LogPath}.${i}`];
-    for (const path of rotations) found.addHostPath(path, { kind: 'logs', why: `rotation ${i} of Docker's ${driver} log`, optional: true }, what);
+    for (const path of rotations) found.addHostPath(path, { kind: 'logs', why: `rotation ${i} of the engine's ${driver} log`, optional: true }, what);
   }
 }
 
@@ -180,7 +180,7 @@ class Found {
 
   addHostPath(path: string, pick: Omit<ConnectorFile, 'path'>, what: string, volume = ''): void {
     if (!this.localEngine) {
-      if (!pick.optional) this.miss(what, `${volume}${path} is on the remote Docker host, not on this machine`);
+      if (!pick.optional) this.miss(what, `${volume}${path} is on the remote engine's host, not on this machine`);
       return;
     }
     if (!this.files.has(path)) this.files.set(path, { path, ...pick });
@@ -202,6 +202,6 @@ function unreadableMount(mount: Mount): string | undefined {
     return `volume ${mount.Name ?? mount.Destination} uses the "${mount.Driver}" driver: its data is with the driver, not at a host path`;
   }
   if (mount.Type !== 'bind' && mount.Type !== 'volume') return `a ${mount.Type} mount at ${mount.Destination}: no host path`;
-  if (!mount.Source) return `Docker reports no host path for the mount at ${mount.Destination}`;
+  if (!mount.Source) return `the engine reports no host path for the mount at ${mount.Destination}`;
   return undefined;
 }

@@ -14,7 +14,7 @@ export interface ContainerState {
   restartCount: number;
   startedAt?: Date;
   finishedAt?: Date;
-  /** Docker's HEALTHCHECK status: healthy, unhealthy, starting; absent without a health check. */
+  /** The engine's HEALTHCHECK status: healthy, unhealthy, starting; absent without a health check. */
   health?: string;
   lastHealthOutput?: string;
 }

@@ -80,8 +80,8 @@ export class EngineMonitor implements EngineStates, Service {
     this.current.set(settings.name, { engine: settings.name, ...found, since: changed ? now : (before?.since ?? now), checkedAt: now });
     if (!changed) return;
     const where = settings.host ?? 'the default socket';
-    if (found.state === 'down') logger.error({ engine: settings.name, host: where, fix: found.fix }, `Docker engine ${settings.name} cannot be reached: ${found.problem}. ${found.fix}`);
-    else logger.info({ engine: settings.name, host: where }, `Docker engine ${settings.name} answers${before?.state === 'down' ? ' again' : ''}`);
+    if (found.state === 'down') logger.error({ engine: settings.name, host: where, fix: found.fix }, `Container engine ${settings.name} cannot be reached: ${found.problem}. ${found.fix}`);
+    else logger.info({ engine: settings.name, host: where }, `Container engine ${settings.name} answers${before?.state === 'down' ? ' again' : ''}`);
   }
 }
 
@@ -93,10 +93,10 @@ export function whyDown(error: unknown, settings: EngineSettings, timeoutMs: num
   const code = errorCode(error);
   const status = dockerStatus(error);
   if (isAccessRefused(code)) return socket ? socketAccess(socket) : { problem: `no permission to reach ${where}`, fix: 'Check the permissions of what DOCKER_HOST names.' };
-  if (code === 'ENOENT') return { problem: `no socket at ${socket ?? where}`, fix: 'Start the Docker engine, or set DOCKER_HOST to its socket (in a container: mount the socket, or reach Docker through the socket proxy).' };
+  if (code === 'ENOENT') return { problem: `no socket at ${socket ?? where}`, fix: "Start the engine (Docker, or Podman's podman.socket), or set DOCKER_HOST to its socket (in a container: mount the socket, or reach the engine through the socket proxy)." };
   if (code === 'ECONNREFUSED') return { problem: `nothing listens at ${where}`, fix: 'Start the engine (or the socket proxy) there, or correct DOCKER_HOST.' };
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return { problem: `no answer within ${timeoutMs / 1000} s from ${where}`, fix: 'Check the engine (systemctl status docker) and the way to it.' };
+    return { problem: `no answer within ${timeoutMs / 1000} s from ${where}`, fix: 'Check the engine (systemctl status docker, or podman.socket) and the way to it.' };
   }
   if (code && TLS_FAILURE.test(code)) return { problem: `TLS to ${where} failed (${describeFailure(error)})`, fix: 'Check DOCKER_TLS_VERIFY and the ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH.' };
   if (status !== undefined) return { problem: `${where} answered HTTP ${status} to GET /_ping`, fix: 'A socket proxy in between must allow PING (GET /_ping).' };

@@ -24,7 +24,7 @@ export class DockerEngines {
   /** The engine of that name; the default engine when none is named. */
   get(name: string = DEFAULT_ENGINE): DockerEngine {
     const engine = this.engines.get(name);
-    if (!engine) throw new Error(`no Docker engine named "${name}" is configured`);
+    if (!engine) throw new Error(`no engine named "${name}" is configured`);
     return engine;
   }
 }

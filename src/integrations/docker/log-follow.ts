@@ -2,7 +2,7 @@ import type { FollowedLog, FollowSink, FollowStatus, LogPosition } from '../../l
 import { backoff, pause, statusReporter } from '../../logs/follow-wait.ts';
 import { describeFailure, withTimeout } from '../http/timeout.ts';
 import type { DockerClient } from './client.ts';
-import { notFoundAs } from './container-errors.ts';
+import { engineUnreachable, isEngineUnreachable, notFoundAs } from './container-errors.ts';
 import { ContainerNotFoundError } from './containers.ts';
 import { readEngineKind } from './engine-info.ts';
 import { readFollowStream } from './log-follow-stream.ts';
@@ -30,8 +30,6 @@ interface ContainerRun extends FollowedContainer {
 
 /** Where the lines read only to find the log's end go. */
 const DISCARD: FollowSink = { line: () => undefined, idle: () => undefined };
-
-const ENGINE_UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE']);
 
 // dockerode's typings omit info()'s options; at run time it forwards `abortSignal`.
 type InfoWithSignal = (options: { abortSignal: AbortSignal }) => Promise<{ SystemTime?: string }>;
@@ -143,9 +141,9 @@ export class ContainerLogFollower implements FollowedLog {
   }
 
   private failure(error: unknown): string {
-    const code = (error as { code?: unknown } | null)?.code;
-    const unreachable = (typeof code === 'string' && ENGINE_UNREACHABLE.has(code)) || (error as Error | null)?.name === 'TimeoutError';
-    return unreachable ? `Docker engine unreachable (${describeFailure(error)})` : `cannot read the log of container "${this.container}": ${describeFailure(error)}`;
+    // Every call and stream opening here is bounded by callTimeoutMs: one that runs out is the engine not answering.
+    const unreachable = isEngineUnreachable(error) || (error as Error | null)?.name === 'TimeoutError';
+    return unreachable ? engineUnreachable(error) : `cannot read the log of container "${this.container}": ${describeFailure(error)}`;
   }
 
   /**

@@ -8,7 +8,7 @@ export function socketAccess(socket: string): { problem: string; fix: string } {
   if (!stat) {
     return {
       problem: `${user} may not use the socket ${socket}`,
-      fix: `Give ${user} access to ${socket}: add it to the socket's group, or reach Docker through the socket proxy (examples/compose.yml).`,
+      fix: `Give ${user} access to ${socket}: add it to the socket's group, or reach the engine through the socket proxy (examples/compose.yml).`,
     };
   }
   const group = groupName(stat.gid);
@@ -17,7 +17,7 @@ export function socketAccess(socket: string): { problem: string; fix: string } {
     problem: `${user} may not use the socket ${socket} (owner uid ${stat.uid}, group ${named}, mode ${(stat.mode & 0o777).toString(8)})`,
     fix:
       `Add ${user} to the socket's group ${named}: in a container, ${groupAddHint(stat.gid)} (compose: group_add: ["${stat.gid}"]); ` +
-      `on the host, usermod -aG ${group ?? stat.gid} <user>. Better: reach Docker through the socket proxy (examples/compose.yml).`,
+      `on the host, usermod -aG ${group ?? stat.gid} <user>. Better: reach the engine through the socket proxy (examples/compose.yml).`,
   };
 }
 
@@ -30,7 +30,7 @@ export class SocketAccessError extends Error {
 
   constructor(socket: string, code: string) {
     const stat = socketStat(socket);
-    super(`${socketAccess(socket).problem}: ${stat ? groupAddHint(stat.gid) : 'reach Docker through the socket proxy'}`);
+    super(`${socketAccess(socket).problem}: ${stat ? groupAddHint(stat.gid) : 'reach the engine through the socket proxy'}`);
     this.code = code;
     this.name = 'SocketAccessError';
   }
