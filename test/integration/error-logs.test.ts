@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Docker from 'dockerode';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorLogsCheck } from '../../src/checks/error-logs/check.ts';
 import type { CheckResult } from '../../src/domain/check-result.ts';
 import type { Connector } from '../../src/domain/connector.ts';
 import { ContainerLogs } from '../../src/integrations/docker/logs.ts';
 import { LogFiles } from '../../src/integrations/logfiles/log-files.ts';
 import { LogScanThread } from '../../src/checks/error-logs/log-scan-thread.ts';
-import { describeWith, requireStandinImage } from '../support/requirements.ts';
+import { ENGINE_KINDS, describeWith, requireDockerEngine, requireStandinImage } from '../support/requirements.ts';
 import { connectorLogLine, standinImage, startStandinConnector, testLabels } from '../support/standin.ts';
 import type { StandinConnector } from '../support/standin.ts';
 import { validCheck } from '../support/report-schema.ts';
@@ -49,11 +49,12 @@ info() { printf '\\033[32m[%s] [INFO] Runtime.HttpServer - GET /api/core/v1/Mess
 sync_error() { printf '\\033[31m[%s] [ERROR] Runtime.SyncModule - Sync failed MongoNetworkError: connect ECONNREFUSED 10.0.3.%s:27017\\n    at Connection.onError (/usr/app/node_modules/mongodb/lib/cmap/connection.js:207:9)\\n    at Socket.emit (node:events:519:28) \\033[39m\\n' "$t" "$1"; }
 `;
 
-describeWith([requireStandinImage()], 'error-logs check against the real Docker Engine', () => {
-  const docker = fixtureDockerClient();
-  const product = testDockerClient();
+describe.each(ENGINE_KINDS)('error-logs check against the real $kind engine', ({ kind, engine }) => {
+describeWith([requireStandinImage(), () => requireDockerEngine(engine)], kind, () => {
+  const docker = fixtureDockerClient(engine);
+  const product = testDockerClient(engine);
   // Logs are scanned in a thread of their own, as in the bot.
-  const logScans = new LogScanThread([], [testEngineSettings()]);
+  const logScans = new LogScanThread([], [testEngineSettings(engine)]);
   const check = new ErrorLogsCheck({ scanner: logScans, engine: DEFAULT_ENGINE });
   const containers: Docker.Container[] = [];
   let standin: StandinConnector;
@@ -75,7 +76,7 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
   }
 
   beforeAll(async () => {
-    standin = await startStandinConnector({ name: 'error-logs' });
+    standin = await startStandinConnector({ name: 'error-logs', engine });
     logDir = await mkdtemp(join(tmpdir(), 'error-logs-'));
   });
 
@@ -144,7 +145,7 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
     expect(result.details[0]?.value).not.toContain('\r');
   });
 
-  it('honours the window: Docker leaves out what it received before, the events their own old timestamps', async () => {
+  it('honours the window: the engine leaves out what it received before, the events their own old timestamps', async () => {
     // First batch: errors without a readable timestamp (only Docker's since can leave them out);
     // then, after a pause, errors stamped three days ago (only their own time leaves them out, being older than
     // the window by more than any time zone difference) and current ones.
@@ -208,4 +209,5 @@ describeWith([requireStandinImage()], 'error-logs check against the real Docker 
     expect(result.status).toBe('unknown');
     expect(result.summary).toMatch(/^could not read the logs: container logs unreadable: container engine unreachable \(.*ENOENT/);
   });
+});
 });
