@@ -2,6 +2,7 @@ import { DatabaseSync, type PrepareOptions, type StatementSync } from 'node:sqli
 
 /** The statement methods that step through SQLite, where a full disk or a lock shows. */
 const STEPPING = ['run', 'get', 'all'] as const;
+const MAX_CACHED_STATEMENTS = 256;
 
 /**
  * A SQLite connection whose every failure, in `exec` or in a prepared statement, is first handed to one function:
@@ -10,6 +11,12 @@ const STEPPING = ['run', 'get', 'all'] as const;
  */
 export class StoreConnection extends DatabaseSync {
   #describe: (error: unknown) => unknown = (error) => error;
+  /**
+   * Statements by their SQL: every request records its delivery, its audit entries and its outbox rows, and
+   * compiling the same SQL again for each was a tenth of the chat thread's time in a burst of fifty. Bounded, since
+   * a statement with a list of placeholders has a text per length.
+   */
+  readonly #statements = new Map<string, StatementSync>();
 
   /** From now on each failure is thrown as what `describe` makes of it. */
   describeFailures(describe: (error: unknown) => unknown): void {
@@ -25,6 +32,16 @@ export class StoreConnection extends DatabaseSync {
   }
 
   override prepare(sql: string, options?: PrepareOptions): StatementSync {
+    if (options !== undefined) return this.#prepared(sql, options);
+    let statement = this.#statements.get(sql);
+    if (statement) return statement;
+    if (this.#statements.size >= MAX_CACHED_STATEMENTS) this.#statements.clear();
+    statement = this.#prepared(sql);
+    this.#statements.set(sql, statement);
+    return statement;
+  }
+
+  #prepared(sql: string, options?: PrepareOptions): StatementSync {
     let statement: StatementSync;
     try {
       statement = super.prepare(sql, options);
