@@ -1,10 +1,11 @@
 import { Activity, ActivityTypes } from '@microsoft/agents-activity';
-import { CloudAdapter, ConnectorClient, OutboundHostValidator, type HeaderPropagationCollection, type HttpRequestConfig, type Request, type TurnContext } from '@microsoft/agents-hosting';
+import { CloudAdapter, ConnectorClient, OutboundHostValidator, type HeaderPropagationCollection, type HttpRequestConfig, type NextFunction, type Request, type TurnContext, type WebResponse } from '@microsoft/agents-hosting';
 import type { TeamsSettings } from '../../config/config.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { describeConnectorFailure, guardConnectorClient, type ConnectorCallPolicy } from './connector-guard.ts';
 import { answerInvoke } from './invoke-response.ts';
 import { authConfiguration } from './teams-auth.ts';
+import { VerifiedTokens } from './verified-tokens.ts';
 
 /** The claims of a validated token, as the SDK hands them on. */
 export type Claims = NonNullable<Request['user']>;
@@ -23,6 +24,7 @@ export class TeamsCloudAdapter extends CloudAdapter {
   private readonly hosts: OutboundHostValidator;
   private readonly policy: ConnectorCallPolicy;
   private readonly logger: Logger;
+  private readonly verified = new VerifiedTokens();
 
   constructor(settings: TeamsSettings, policy: ConnectorCallPolicy, logger: Logger) {
     const hosts = new OutboundHostValidator({ enabled: true, includeDefaultMicrosoftHosts: false, hosts: settings.serviceHosts });
@@ -32,6 +34,24 @@ export class TeamsCloudAdapter extends CloudAdapter {
     this.policy = policy;
     this.logger = logger;
     this.onTurnError = async (context: TurnContext, error: Error) => this.turnFailed(context, error);
+  }
+
+  /** The SDK's JWT check, once per token: a token validated before is taken with its claims until it expires. */
+  override async authorizeRequest(req: Request, res: WebResponse, next: NextFunction): Promise<void> {
+    const token = /^Bearer (\S+)$/i.exec(String(req.headers['authorization'] ?? ''))?.[1];
+    const known = token === undefined ? undefined : this.verified.claimsOf(token);
+    if (known) {
+      req.user = known as Claims;
+      next();
+      return;
+    }
+    let passed = false;
+    await super.authorizeRequest(req, res, () => {
+      passed = true;
+    });
+    if (!passed) return;
+    if (token !== undefined && req.user) this.verified.add(token, req.user as Record<string, unknown>);
+    next();
   }
 
   /** Whether replies may go to this service URL: its host is one of TEAMS_SERVICE_HOSTS. */
