@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { CHECK_IDS } from '../../src/domain/check-result.ts';
 import type { Services } from '../../src/root.ts';
 import { generateConnectorLog } from './connector-log.ts';
-import { loopMeter, type LoopReading } from './loop-meter.ts';
+import { loopMeter, together, type LoopReading } from './loop-meter.ts';
 
 /** A round's bursts: each server's two meet the report's moments alike; the next round starts with the other. */
 const ORDER = [
@@ -37,17 +37,28 @@ export async function busyConnectors(work: string, count: number): Promise<BusyC
 /**
  * One round: a fresh full report runs in this process throughout, while `burst` is sent at each server twice, in
  * the order A B B A (B A A B in the next round), so that both meet the report's busier start and its quieter end
- * alike. Returns the event loop's reading over the round, and whether the report still ran at its last burst.
+ * alike. Returns the event loop's reading over the bot's stretches (the report alone, and the bursts at the bot),
+ * the one over the bare app's bursts (its own work on the shared loop: not the bot's), and whether the report
+ * still ran at its last burst.
  */
-export async function roundUnderReport(services: Services, index: number, burst: (which: Measured) => Promise<void>): Promise<{ loop: LoopReading; underLoad: boolean }> {
+export async function roundUnderReport(
+  services: Services,
+  index: number,
+  burst: (which: Measured) => Promise<void>,
+): Promise<{ loop: LoopReading; bareLoop: LoopReading; underLoad: boolean }> {
   const meter = loopMeter();
+  const readings = { ours: [] as LoopReading[], bare: [] as LoopReading[] };
   let reportRunning = true;
   const report = services.runner.run(services.config.connectors, CHECK_IDS).finally(() => (reportRunning = false));
   await new Promise((resolve) => setTimeout(resolve, 200));
-  for (const which of ORDER[index % 2]!) await burst(which);
+  for (const which of ORDER[index % 2]!) {
+    readings.ours.push(meter.take());
+    await burst(which);
+    readings[which].push(meter.take());
+  }
   const underLoad = reportRunning;
   await report;
-  const loop = meter.take();
+  readings.ours.push(meter.take());
   meter.stop();
-  return { loop, underLoad };
+  return { loop: together(readings.ours), bareLoop: together(readings.bare), underLoad };
 }

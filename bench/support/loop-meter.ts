@@ -69,6 +69,17 @@ export function loopMeter(): LoopMeter {
   };
 }
 
+/** Stretches of one round taken together: times summed, the worst stall and the longest block of any. */
+export function together(readings: readonly LoopReading[]): LoopReading {
+  return {
+    wallMs: readings.reduce((sum, r) => sum + r.wallMs, 0),
+    cpuMs: readings.reduce((sum, r) => sum + r.cpuMs, 0),
+    worstStallMs: Math.max(0, ...readings.map((r) => r.worstStallMs)),
+    p99DelayMs: Math.max(0, ...readings.map((r) => r.p99DelayMs)),
+    longestBlockMs: Math.max(0, ...readings.map((r) => r.longestBlockMs)),
+  };
+}
+
 type Summary = Omit<LoopReading, 'p99DelayMs'>;
 
 /** Over rounds: the median wall and CPU times, and the worst stall and longest block of any round. */
