@@ -1,41 +1,28 @@
-import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { HttpError, type HttpClient, type HttpRequestConfig, type HttpResponse } from '@microsoft/agents-hosting';
+import { httpCall, isHttpUrl } from '../http-call.ts';
 
 type Send = <T>(config: HttpRequestConfig) => Promise<HttpResponse<T>>;
 
 /**
  * The connector client's calls with a JSON body or none, and a JSON answer (posting, updating, deleting activities,
- * creating conversations), go by node:http instead of the SDK's fetch: fifty replies at once then cost the thread
- * that acknowledges Teams' next requests a third of the CPU and garbage. The answer is the SDK's own (its data,
- * status, headers; an HttpError for a status that is not 2xx). Anything else (streams, binary bodies) goes by `fetch`,
- * the SDK's own request.
+ * creating conversations), go by node:http (`httpCall`) instead of the SDK's fetch. The answer is the SDK's own
+ * (its data, status, headers; an HttpError for a status that is not 2xx). Anything else (streams, binary bodies)
+ * goes by `fetch`, the SDK's own request.
  */
 export function nodeHttpSend(client: HttpClient, fetch: Send): Send {
   return async <T>(config: HttpRequestConfig): Promise<HttpResponse<T>> => {
     const body = jsonBody(config.data);
     if (body === undefined || (config.responseType ?? 'json') !== 'json') return fetch<T>(config);
     const url = new URL(withParams(absolute(client.baseURL, config.url), config.params));
-    const send = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : undefined;
-    if (!send) return fetch<T>(config);
+    if (!isHttpUrl(url)) return fetch<T>(config);
     const headers: OutgoingHttpHeaders = { ...client.defaultHeaders, ...lowerCased(config.headers) };
     if (body !== null) {
       headers['content-type'] ??= 'application/json';
       headers['content-length'] = Buffer.byteLength(body);
     }
     const signal = config.signal ?? (config.timeout ? AbortSignal.timeout(config.timeout) : undefined);
-    const answer = await new Promise<{ response: IncomingMessage; text: string }>((resolve, reject) => {
-      const request = send(url, { method: config.method.toUpperCase(), headers, ...(signal && { signal }) }, (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('error', (error) => reject(signal?.aborted ? signal.reason : error));
-        response.on('end', () => resolve({ response, text }));
-      });
-      // As fetch does: an aborted call fails with the signal's reason (a TimeoutError when time ran out).
-      request.on('error', (error) => reject(signal?.aborted ? signal.reason : error));
-      request.end(body ?? undefined);
-    });
+    const answer = await httpCall(url, { method: config.method.toUpperCase(), headers, ...(body !== null && { body }), ...(signal && { signal }) });
     const response: HttpResponse<T> = {
       data: parsed(answer.text) as T,
       status: answer.response.statusCode ?? 0,
