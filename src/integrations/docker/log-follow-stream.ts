@@ -30,6 +30,12 @@ export interface FollowStreamOptions {
   follow?: boolean;
 }
 
+/** `opened`: the engine answered; `passed`: the sink took the line before this position. */
+export interface FollowStreamEvents {
+  opened(): void;
+  passed(position: LogPosition): void;
+}
+
 const STDOUT = 1;
 const STDERR = 2;
 /** Stream type of a frame in which the engine reports an error of its own (it ends the stream). */
@@ -50,7 +56,7 @@ export async function readFollowStream(
   sink: FollowSink,
   signal: AbortSignal,
   options: FollowStreamOptions,
-  events: { opened(): void; passed(position: LogPosition): void },
+  events: FollowStreamEvents,
 ): Promise<void> {
   const follow = options.follow ?? true;
   const response = await openFollowStream(docker, container, resume, signal, options.openTimeoutMs, follow);

@@ -6,7 +6,7 @@ import { engineUnreachable, isEngineUnreachable, notFoundAs } from './container-
 import { ContainerNotFoundError } from './containers.ts';
 import { readEngineKind } from './engine-info.ts';
 import { readFollowStream } from './log-follow-stream.ts';
-import type { FollowedContainer } from './log-follow-stream.ts';
+import type { FollowedContainer, FollowStreamEvents } from './log-follow-stream.ts';
 import { normaliseDockerTime } from './log-timestamp.ts';
 
 export interface ContainerLogFollowerOptions {
@@ -88,15 +88,9 @@ export class ContainerLogFollower implements FollowedLog {
         if (resume?.log !== container.id) resume = undefined; // recreated: a new log, read from its beginning
         // A container that does not run still has its log read to the end; then it is waited for.
         report(container.running ? { state: 'following' } : { state: 'waiting', reason: `container is ${container.status}` });
-        if (container.running && (await this.engineDropsLines(signal))) {
-          // A plain read takes moments; one that hangs (Podman 4.3, asked while the container restarts) is given up
-          // and made again: its position did not move.
-          const read = withTimeout(signal, this.callTimeoutMs);
-          await readFollowStream(this.docker, container, resume, sink, read, { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs, follow: false }, events);
-        } else {
-          await readFollowStream(this.docker, container, resume, sink, signal, { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs }, events);
-          ended = container.run;
-        }
+        const polled = container.running && (await this.engineDropsLines(signal));
+        await this.read(container, resume, sink, signal, polled ? 'now' : 'follow', events);
+        if (!polled) ended = container.run;
         await pause(this.pollMs, signal);
       } catch (error) {
         if (signal.aborted) break;
@@ -154,10 +148,19 @@ export class ContainerLogFollower implements FollowedLog {
   private async logEnd(container: ContainerRun, signal: AbortSignal): Promise<LogPosition> {
     const now = await this.engineNow(signal);
     let end: LogPosition = { log: container.id, at: `${now.slice(0, 19)}.000000000Z`, seq: 0 };
-    const options = { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs, follow: false };
-    const events = { opened: () => undefined, passed: (position: LogPosition) => (end = position) };
-    await readFollowStream(this.docker, container, end, DISCARD, withTimeout(signal, this.callTimeoutMs), options, events);
+    await this.read(container, end, DISCARD, signal, 'now', { opened: () => undefined, passed: (position) => (end = position) });
     return end;
+  }
+
+  /**
+   * Reads the log after `resume`: following it until the engine ends the stream, or what it holds `now`. A plain
+   * read takes moments; one that hangs (Podman 4.3, asked while the container restarts) is given up after the call
+   * timeout and made again: its position did not move.
+   */
+  private read(container: ContainerRun, resume: LogPosition | undefined, sink: FollowSink, signal: AbortSignal, how: 'follow' | 'now', events: FollowStreamEvents): Promise<void> {
+    const follow = how === 'follow';
+    const options = { idleMs: this.idleMs, openTimeoutMs: this.callTimeoutMs, follow };
+    return readFollowStream(this.docker, container, resume, sink, follow ? signal : withTimeout(signal, this.callTimeoutMs), options, events);
   }
 
   private async engineNow(signal: AbortSignal): Promise<string> {
