@@ -1,12 +1,14 @@
 /**
  * Benchmark of Slack acknowledgements: bursts of 50 signed `/connector help` slash commands at once over HTTP
- * (from a loopback Slack in another process, as the real one is), against the bot (the composition root, HTTP
+ * (sent and timed by a process of their own; the loopback Slack that receives the bot's answers runs in a third, as
+ * the real one is elsewhere), against the bot (the composition root, HTTP
  * mode, /slack/events on its own server) while a full report over 20 connectors runs in the same process, and
  * against a bare Bolt app that only acknowledges, in the same process and the same rounds. The connectors'
  * health routes answer slowly and their log files are scanned (in the bot's log scan thread, as in production), so
  * the report keeps the process busy throughout.
- * BENCH_RUNS rounds (default 5), each a fresh report with two bursts at each server, in the order A B B A (B A A B
- * in the next round), so that within a round both meet the report's busier start and its quieter end alike.
+ * BENCH_RUNS rounds (default 5), each of two fresh reports with two bursts at each server per report, in the order
+ * A B B A during the first and B A A B during the second, so that within a round both meet each report's busier start
+ * and its quieter end alike.
  * Prints every round's p99 ratio to the bare app and the event loop's worst stall (perf_hooks) in the bot's stretches
  * of it (the report alone and the bursts at the bot; the bare app's bursts are its own work, shown apart), beside the
  * longest block of the process's own CPU time between two turns of the loop (a stall much longer than that block
@@ -23,6 +25,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config/load.ts';
 import { BotServer } from '../src/http/server.ts';
 import { createServices } from '../src/root.ts';
+import type { Burst, BurstTimes, SignedRequest } from './support/burst-sender.ts';
 import { spawnJsonChild } from './support/child-json.ts';
 import { busyConnectors, roundUnderReport } from './support/busy-report.ts';
 import { stall, type LoopReading } from './support/loop-meter.ts';
@@ -37,8 +40,9 @@ const TARGET_STALL_MS = 50;
 
 const silent = pino({ level: 'silent' });
 const work = await mkdtemp(join(tmpdir(), 'cops-bench-slack-'));
-// Slack and the load come from another process (see support/slack-load.ts).
+// Slack (support/slack-load.ts) and the sender (support/burst-sender.ts) run in processes of their own.
 const load = spawnJsonChild(new URL('./support/slack-load.ts', import.meta.url));
+const sender = spawnJsonChild(new URL('./support/burst-sender.ts', import.meta.url));
 const slack = await load.next<{ apiUrl: string; botToken: string }>();
 
 const connectors = await busyConnectors(work, CONNECTORS);
@@ -64,8 +68,14 @@ const bareUrl = `http://127.0.0.1:${barePort}/slack/events`;
  * report and not the bot's answers to this one (which the bare app, answering nothing, would be spared).
  */
 async function burst(url: string): Promise<{ times: number[]; answeredMs: number }> {
-  load.send(JSON.stringify({ url, secret: SECRET, count: CONCURRENT, answered: url === oursUrl }));
-  return load.next<{ times: number[]; answeredMs: number }>();
+  load.send(JSON.stringify({ make: { count: CONCURRENT, secret: SECRET } }));
+  const { requests, ids } = await load.next<{ requests: SignedRequest[]; ids: string[] }>();
+  sender.send(JSON.stringify({ url, requests } satisfies Burst));
+  const { times, startedAt } = await sender.next<BurstTimes>();
+  if (url !== oursUrl) return { times, answeredMs: 0 };
+  load.send(JSON.stringify({ await: ids }));
+  const { answeredAt } = await load.next<{ answeredAt: number }>();
+  return { times, answeredMs: answeredAt - startedAt };
 }
 
 interface Round {
@@ -81,10 +91,10 @@ interface Round {
   underLoad: boolean;
 }
 
-async function round(index: number): Promise<Round> {
+async function round(): Promise<Round> {
   const times = { ours: [] as number[], bare: [] as number[] };
   let answeredMs = 0;
-  const { loop, bareLoop, underLoad } = await roundUnderReport(services, index, async (which) => {
+  const { loop, bareLoop, underLoad } = await roundUnderReport(services, async (which) => {
     const result = await burst(which === 'ours' ? oursUrl : bareUrl);
     times[which].push(...result.times);
     if (which === 'ours') answeredMs = Math.max(answeredMs, result.answeredMs);
@@ -96,13 +106,13 @@ try {
   // One burst each first, unmeasured: the first request of a path pays for its compilation and first connections.
   await burst(oursUrl);
   await burst(bareUrl);
-  process.stdout.write(`${CONCURRENT} concurrent signed slash commands, 2 bursts at each server per round, a ${CONNECTORS}-connector report running\n\n`);
+  process.stdout.write(`${CONCURRENT} concurrent signed slash commands, 4 bursts at each server per round over two ${CONNECTORS}-connector reports running\n\n`);
   process.stdout.write(
     `| round | bare Bolt p50 / p99 | connector-ops p50 / p99 | p99 ratio | worst event-loop stall of the bot's stretches (longest block on its CPU); of the bare app's bursts | loop delay p99 | ${CONCURRENT} answered within |\n|---|---|---|---|---|---|---|\n`,
   );
   const rounds: Round[] = [];
   for (let index = 0; index < ROUNDS; index++) {
-    const r = await round(index);
+    const r = await round();
     rounds.push(r);
     process.stdout.write(
       `| ${index + 1} | ${p50p99(r.bare)} | ${p50p99(r.ours)} | ${ratioOf(r).toFixed(2)} | ${stall(r.loop)}; bare app's bursts ${stall(r.bareLoop)} | ${r.loop.p99DelayMs.toFixed(0)} ms | ${r.answeredMs.toFixed(0)} ms |${r.underLoad ? '' : ' the report ended before the last burst'}\n`,
@@ -125,6 +135,7 @@ try {
   bareServer.close();
   connectors.close();
   load.end();
+  sender.end();
   await rm(work, { recursive: true, force: true });
 }
 

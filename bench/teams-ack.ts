@@ -1,13 +1,14 @@
 /**
  * Benchmark of Teams' HTTP answers: bursts of 50 signed (JWT) `connector help` message activities and 50
- * adaptiveCard/action invokes (presses of a `/connector help` button) at once, from a loopback Teams in another
- * process (the authority's keys, the token service, the Bot Connector: see support/teams-load.ts), against the bot
+ * adaptiveCard/action invokes (presses of a `/connector help` button) at once, sent and timed by a process of their
+ * own (support/burst-sender.ts), with a loopback Teams in a third (the authority's keys, the token service, the Bot
+ * Connector that receives the replies: see support/teams-load.ts), against the bot
  * (the composition root, /api/messages on its own server, the real Agents SDK) while a full report over 20
  * connectors runs in the same process, and against a bare Agents SDK app (CloudAdapter and AgentApplication behind
  * the SDK's own JWT middleware, with the same settings) that answers at once, in the same process and the same
  * rounds. The connectors' health routes answer slowly and their log files are scanned, so the report keeps the
- * process busy throughout. BENCH_RUNS rounds (default 5), each a fresh report with two bursts at each server, in the
- * order A B B A (B A A B in the next round). Prints every round's p50 / p99 per kind of activity, the p99 ratios to
+ * process busy throughout. BENCH_RUNS rounds (default 5), each of two fresh reports with two bursts at each server per
+ * report, in the order A B B A during the first and B A A B during the second. Prints every round's p50 / p99 per kind of activity, the p99 ratios to
  * the bare app, and the event loop's worst stall (perf_hooks) in the bot's stretches of it (the report alone and the
  * bursts at the bot; the bare app's bursts, its own work, shown apart), beside the longest block of the process's own
  * CPU time between two turns of the loop (a stall much longer than that block was the machine's).
@@ -26,6 +27,7 @@ import { loadConfig } from '../src/config/load.ts';
 import { BotServer } from '../src/http/server.ts';
 import { createServices } from '../src/root.ts';
 import { TEAMS_APP_ID, TEAMS_TENANT } from '../test/support/teams/keys.ts';
+import type { Burst as SenderBurst, BurstTimes, SignedRequest } from './support/burst-sender.ts';
 import { spawnJsonChild } from './support/child-json.ts';
 import { busyConnectors, roundUnderReport } from './support/busy-report.ts';
 import { stall, type LoopReading } from './support/loop-meter.ts';
@@ -42,6 +44,7 @@ const SDK = 'connections__serviceConnection__settings__';
 const silent = pino({ level: 'silent' });
 const work = await mkdtemp(join(tmpdir(), 'cops-bench-teams-'));
 const load = spawnJsonChild(new URL('./support/teams-load.ts', import.meta.url));
+const sender = spawnJsonChild(new URL('./support/burst-sender.ts', import.meta.url));
 const teams = await load.next<{ authority: string; sidecar: string; serviceUrl: string }>();
 
 const connectors = await busyConnectors(work, CONNECTORS);
@@ -105,8 +108,15 @@ interface Burst {
  * report and not the bot's answers to this one (which the bare app, answering nothing, would be spared).
  */
 async function burst(url: string): Promise<Burst> {
-  load.send(JSON.stringify({ url, count: CONCURRENT, answered: url === oursUrl }));
-  return load.next<Burst>();
+  load.send(JSON.stringify({ make: CONCURRENT }));
+  const { requests, awaited } = await load.next<{ requests: SignedRequest[]; awaited: string[] }>();
+  sender.send(JSON.stringify({ url, requests } satisfies SenderBurst));
+  const { times, startedAt } = await sender.next<BurstTimes>();
+  const byKind = { messages: times.filter((_, i) => i % 2 === 0), invokes: times.filter((_, i) => i % 2 === 1) };
+  if (url !== oursUrl) return { ...byKind, answeredMs: 0 };
+  load.send(JSON.stringify({ await: awaited }));
+  const { answeredAt } = await load.next<{ answeredAt: number }>();
+  return { ...byKind, answeredMs: answeredAt - startedAt };
 }
 
 type Times = { messages: number[]; invokes: number[] };
@@ -122,10 +132,10 @@ interface Round {
   underLoad: boolean;
 }
 
-async function round(index: number): Promise<Round> {
+async function round(): Promise<Round> {
   const times = { ours: { messages: [] as number[], invokes: [] as number[] }, bare: { messages: [] as number[], invokes: [] as number[] } };
   let answeredMs = 0;
-  const { loop, bareLoop, underLoad } = await roundUnderReport(services, index, async (which) => {
+  const { loop, bareLoop, underLoad } = await roundUnderReport(services, async (which) => {
     const result = await burst(which === 'ours' ? oursUrl : bareUrl);
     times[which].messages.push(...result.messages);
     times[which].invokes.push(...result.invokes);
@@ -138,13 +148,13 @@ try {
   // One burst each first, unmeasured: the first request of a path pays for its compilation, its keys and first connections.
   await burst(oursUrl);
   await burst(bareUrl);
-  process.stdout.write(`${CONCURRENT} signed message activities and ${CONCURRENT} adaptiveCard/action invokes at once, 2 bursts at each server per round, a ${CONNECTORS}-connector report running\n\n`);
+  process.stdout.write(`${CONCURRENT} signed message activities and ${CONCURRENT} adaptiveCard/action invokes at once, 4 bursts at each server per round over two ${CONNECTORS}-connector reports running\n\n`);
   process.stdout.write(
     '| round | messages: bare SDK p50 / p99 | connector-ops p50 / p99 | ratio | invokes: bare SDK p50 / p99 | connector-ops p50 / p99 | ratio | worst event-loop stall of the bot’s stretches (longest block on its CPU); of the bare app’s bursts | all answered within |\n|---|---|---|---|---|---|---|---|---|\n',
   );
   const rounds: Round[] = [];
   for (let index = 0; index < ROUNDS; index++) {
-    const r = await round(index);
+    const r = await round();
     rounds.push(r);
     process.stdout.write(
       `| ${index + 1} | ${p50p99(r.bare.messages)} | ${p50p99(r.ours.messages)} | ${ratioOf(r, 'messages').toFixed(2)} | ${p50p99(r.bare.invokes)} | ${p50p99(r.ours.invokes)} | ${ratioOf(r, 'invokes').toFixed(2)} | ${stall(r.loop)}; bare app's bursts ${stall(r.bareLoop)} | ${r.answeredMs.toFixed(0)} ms |${r.underLoad ? '' : ' the report ended before the last burst'}\n`,
@@ -168,6 +178,7 @@ try {
   bareServer.close();
   connectors.close();
   load.end();
+  sender.end();
   await rm(work, { recursive: true, force: true });
 }
 

@@ -7,7 +7,12 @@ import type { Services } from '../../src/root.ts';
 import { generateConnectorLog } from './connector-log.ts';
 import { loopMeter, together, type LoopReading } from './loop-meter.ts';
 
-/** A round's bursts: each server's two meet the report's moments alike; the next round starts with the other. */
+/**
+ * A round's bursts, over two reports: each server's two bursts in a report meet its busier start or its quieter end,
+ * and in the other report the other server's do. The first burst after a report starts meets the most work (its
+ * checks start, its scans are handed out), so a round in which only one server took that place compared the two
+ * servers' moments more than the servers.
+ */
 const ORDER = [
   ['ours', 'bare', 'bare', 'ours'],
   ['bare', 'ours', 'ours', 'bare'],
@@ -35,29 +40,31 @@ export async function busyConnectors(work: string, count: number): Promise<BusyC
 }
 
 /**
- * One round: a fresh full report runs in this process throughout, while `burst` is sent at each server twice, in
- * the order A B B A (B A A B in the next round), so that both meet the report's busier start and its quieter end
- * alike. Returns the event loop's reading over the bot's stretches (the report alone, and the bursts at the bot),
- * the one over the bare app's bursts (its own work on the shared loop: not the bot's), and whether the report
+ * One round: two fresh full reports in turn, each running in this process throughout its bursts, while `burst` is
+ * sent at each server twice per report, in the order A B B A during the first and B A A B during the second (see
+ * ORDER). Returns the event loop's reading over the bot's stretches (the reports alone, and the bursts at the bot),
+ * the one over the bare app's bursts (its own work on the shared loop: not the bot's), and whether every report
  * still ran at its last burst.
  */
 export async function roundUnderReport(
   services: Services,
-  index: number,
   burst: (which: Measured) => Promise<void>,
 ): Promise<{ loop: LoopReading; bareLoop: LoopReading; underLoad: boolean }> {
   const meter = loopMeter();
   const readings = { ours: [] as LoopReading[], bare: [] as LoopReading[] };
-  let reportRunning = true;
-  const report = services.runner.run(services.config.connectors, CHECK_IDS).finally(() => (reportRunning = false));
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  for (const which of ORDER[index % 2]!) {
-    readings.ours.push(meter.take());
-    await burst(which);
-    readings[which].push(meter.take());
+  let underLoad = true;
+  for (const order of ORDER) {
+    let reportRunning = true;
+    const report = services.runner.run(services.config.connectors, CHECK_IDS).finally(() => (reportRunning = false));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const which of order) {
+      readings.ours.push(meter.take());
+      await burst(which);
+      readings[which].push(meter.take());
+    }
+    underLoad &&= reportRunning;
+    await report;
   }
-  const underLoad = reportRunning;
-  await report;
   readings.ours.push(meter.take());
   meter.stop();
   return { loop: together(readings.ours), bareLoop: together(readings.bare), underLoad };

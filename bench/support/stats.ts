@@ -16,3 +16,8 @@ function sorted(values: readonly number[]): number[] {
 export function p50p99(values: readonly number[]): string {
   return `${percentile(values, 50).toFixed(0)} / ${percentile(values, 99).toFixed(0)} ms`;
 }
+
+/** Now as an epoch time in milliseconds with performance.now()'s resolution: comparable across processes. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
