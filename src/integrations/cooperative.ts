@@ -30,11 +30,57 @@ export async function inSlice<T>(piece: () => T): Promise<T> {
   return piece();
 }
 
+export interface AckGateOptions {
+  /** A burst's acknowledgements are over once none has followed the last for this long. */
+  quietMs: number;
+  /** The longest a delivery's work waits for a burst's acknowledgements to end: under a steady stream it goes on. */
+  maxWaitMs: number;
+}
+
 /**
- * One turn of the event loop, so that what is queued (other deliveries, their acknowledgements) runs first; then
- * a share of a turn: fifty commands at once answer in slices, not in one block that holds the next acknowledgements.
+ * Holds the work of acknowledged deliveries until their burst's acknowledgements are over: a platform waits for
+ * an acknowledgement (Slack gives 3 s, then sends again) but gives the work minutes, so fifty commands at once are
+ * all acknowledged before any of them runs, not behind the first ones' work.
+ */
+export class AckGate {
+  private readonly options: AckGateOptions;
+  /** The work of deliveries acknowledged since the last quiet moment, and when the first of them was. */
+  private held: { since: number; release: Array<() => void>; timer?: NodeJS.Timeout } | undefined;
+
+  constructor(options: AckGateOptions) {
+    this.options = options;
+  }
+
+  /** Resolves once no other delivery has been acknowledged for quietMs, or maxWaitMs after the first one waiting. */
+  after(): Promise<void> {
+    return new Promise((resolve) => {
+      const now = performance.now();
+      const held = (this.held ??= { since: now, release: [] });
+      held.release.push(resolve);
+      clearTimeout(held.timer);
+      const left = held.since + this.options.maxWaitMs - now;
+      if (left <= 0) this.release();
+      else held.timer = setTimeout(() => this.release(), Math.min(this.options.quietMs, left));
+    });
+  }
+
+  private release(): void {
+    const release = this.held?.release ?? [];
+    clearTimeout(this.held?.timer);
+    this.held = undefined;
+    for (const resolve of release) resolve();
+  }
+}
+
+/** A burst from Slack or Teams arrives over a few tens of milliseconds, longer on a busy machine. */
+const acks = new AckGate({ quietMs: 30, maxWaitMs: 250 });
+
+/**
+ * Called once a delivery has been acknowledged, before its work: waits until the burst's acknowledgements are over
+ * (see AckGate), then for a share of a turn: fifty commands at once answer in slices, not in one block that holds
+ * other deliveries.
  */
 export async function afterPendingAcks(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
+  await acks.after();
   await inSlice(() => undefined);
 }
