@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +70,19 @@ describe('logs scanned in a thread of their own', () => {
   it('reads container logs through its own client of the engine, and says which container it could not find', async () => {
     const scan = await thread.scan(request([], { container: 'cops-test-no-such-container' }), AbortSignal.timeout(10_000));
     expect(scan.sources).toEqual([expect.objectContaining({ kind: 'container', failure: 'container "cops-test-no-such-container" not found' })]);
+  });
+
+  it.runIf(process.platform === 'linux')('scans at a lower priority than the bot\'s own thread, which acknowledges chat requests', async () => {
+    await thread.scan(request([join(dir, 'connector.log')]), AbortSignal.timeout(10_000));
+    // Each thread's nice value, from the 19th field of /proc/self/task/<tid>/stat (after the name in parentheses).
+    const nice = (tid: string) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const threads = readdirSync('/proc/self/task').map((tid) => ({ tid, nice: nice(tid) }));
+    expect(nice(String(process.pid))).toBe(0);
+    expect(threads.filter((t) => t.nice === 10)).toHaveLength(1);
+    expect(threads.filter((t) => t.nice !== 0 && t.nice !== 10)).toEqual([]);
   });
 
   it('fails a scan on an engine that is not configured, saying so', async () => {

@@ -2,6 +2,7 @@
  * The log scan thread's entry (see LogScanThread): scans connectors' logs as asked, side by side, through its own
  * clients of the configured engines, and hands back what it found. A cancel aborts one scan.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineSettings } from '../../config/config.ts';
 import { DockerEngines } from '../../integrations/docker/engines.ts';
@@ -19,8 +20,16 @@ export type ToScanThread = { type: 'scan'; id: number; request: ErrorLogScanRequ
 
 export type FromScanThread = { id: number; scan: ErrorLogScan } | { id: number; failure: string };
 
+/**
+ * The thread's nice value: scanning is background work, and on a busy machine the bot's own thread, which
+ * acknowledges chat requests within Slack's and Teams' deadlines, goes first. On Linux a nice value is a thread's
+ * own (setpriority of the calling thread); elsewhere it would be the whole process's, so it is left alone there.
+ */
+const SCAN_NICE = 10;
+
 const port = parentPort;
 if (port) {
+  if (process.platform === 'linux') setPriority(0, SCAN_NICE);
   const data = workerData as ScanThreadData;
   const redactor = new Redactor(data.secrets);
   // The engines' clients connect at the first scan of a container on them.
