@@ -28,7 +28,7 @@ const ROOMS = [
   ['request', ['domain', 'logging', 'time', 'logs', 'config', 'store', 'operations', 'alerts']],
   ['http', ['domain', 'logging']],
   // What every platform shares: the ChatAdapter interface and what the root hands a platform, the text and chart renderers.
-  ['chat', ['domain', 'logging', 'config', 'store', 'delivery', 'http']],
+  ['chat', ['domain', 'logging', 'config', 'store', 'delivery', 'http', 'integrations/cooperative.ts']],
   // One platform never imports another's folder.
   ['chat/console', CHAT_PLATFORM],
   ['chat/slack', CHAT_PLATFORM],

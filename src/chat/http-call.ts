@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { inSlice } from '../integrations/cooperative.ts';
 
 /** An answer, with its body as text once it has ended. */
 export interface HttpAnswer {
@@ -22,8 +23,10 @@ export function isHttpUrl(url: URL): boolean {
 
 /**
  * One HTTP exchange by node:http, not fetch: the chat thread sends fifty answers at once and also acknowledges the
- * next commands, and fetch's web streams cost it three times the CPU (and the garbage) per call. As with fetch, an
- * aborted call fails with the signal's reason (a TimeoutError when time ran out).
+ * next commands, and fetch's web streams cost it three times the CPU (and the garbage) per call. The caller goes on
+ * in a slice of the event loop (see inSlice): fifty answers that come back together continue a few at a time, not
+ * in one block that holds the next commands. As with fetch, an aborted call fails with the signal's reason (a
+ * TimeoutError when time ran out).
  */
 export function httpCall(url: URL, call: HttpCall): Promise<HttpAnswer> {
   if (!isHttpUrl(url)) return Promise.reject(new Error(`cannot ${call.method} to a ${url.protocol} URL`));
@@ -36,7 +39,7 @@ export function httpCall(url: URL, call: HttpCall): Promise<HttpAnswer> {
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
       response.on('error', failed(reject));
-      response.on('end', () => resolve({ response, text }));
+      response.on('end', () => void inSlice(() => resolve({ response, text })));
     });
     request.on('error', failed(reject));
     request.end(call.body);

@@ -1,0 +1,43 @@
+import { createServer, type ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { httpCall } from '../../src/chat/http-call.ts';
+import { holdThread, loopTurns } from '../support/loop-turns.ts';
+
+const server = createServer();
+
+afterEach(() => {
+  server.removeAllListeners('request');
+  server.closeAllConnections();
+  server.close();
+});
+
+describe('httpCall', () => {
+  it('lets callers whose answers come back together go on in slices of the event loop, not all in one turn', async () => {
+    const CALLS = 30;
+    const waiting: ServerResponse[] = [];
+    // Every answer at once, when the last request has come: as fifty answers to a burst come back.
+    server.on('request', (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        waiting.push(res);
+        if (waiting.length === CALLS) for (const each of waiting) each.writeHead(200).end('{}');
+      });
+    });
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    const turns = loopTurns();
+    await Promise.all(
+      Array.from({ length: CALLS }, async () => {
+        const { response } = await httpCall(new URL(`http://127.0.0.1:${port}/`), { method: 'POST', headers: {}, body: '{}', signal: AbortSignal.timeout(10_000) });
+        expect(response.statusCode).toBe(200);
+        // What a caller does with its answer: bookkeeping that holds the thread a moment.
+        holdThread(3);
+        turns.piece('answer');
+      }),
+    );
+    turns.stop();
+    const runs = turns.events.join(' ').split('turn').map((between) => between.split(' ').filter((event) => event === 'answer').length);
+    expect(runs.reduce((sum, run) => sum + run, 0)).toBe(CALLS);
+    // A slice is 10 ms: after four callers of 3 ms each, the next waits for a turn of the loop.
+    expect(Math.max(...runs)).toBeLessThanOrEqual(4);
+  });
+});
