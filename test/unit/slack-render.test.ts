@@ -120,6 +120,29 @@ describe('renderSlack', () => {
     expect(texts(blocks)[0]).toBe(`${'h'.repeat(149)}…`);
   });
 
+  it('cuts any text where escaping it character by character would: as many whole characters as fit', () => {
+    // The plain way, one code point at a time, which the renderer's cut must agree with.
+    const byCharacter = (text: string, max: number) => {
+      const escaped = escapeMrkdwn(text);
+      if (escaped.length <= max) return { text: escaped, cut: false };
+      let kept = '';
+      for (const char of text) {
+        const piece = escapeMrkdwn(char);
+        if (kept.length + piece.length + 1 > max) break;
+        kept += piece;
+      }
+      return { text: `${kept}…`, cut: true };
+    };
+    const alphabet = ['a', '&', '<', '>', '😀', 'é', '\ud800', '\udc00', ' ', '\n'];
+    let seed = 7;
+    const random = (below: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % below;
+    for (let round = 0; round < 2_000; round++) {
+      const text = Array.from({ length: random(40) }, () => alphabet[random(alphabet.length)]).join('');
+      const max = 1 + random(60);
+      expect(fitEscaped(text, max), JSON.stringify({ text, max })).toEqual(byCharacter(text, max));
+    }
+  });
+
   it('sections of at most 10 fields', () => {
     const fields: Field[] = Array.from({ length: 23 }, (_, i) => ({ label: `f${i}`, value: String(i) }));
     const { blocks, overflow } = renderSlack({ text: 't', blocks: [{ type: 'fields', fields }] });

@@ -25,20 +25,32 @@ export interface Fitted {
 }
 
 export function escapeMrkdwn(text: string): string {
-  return defused(text).replace(/[&<>]/g, (c) => ENTITIES[c]!);
+  return escapeEntities(defused(text));
+}
+
+function escapeEntities(text: string): string {
+  return text.replace(/[&<>]/g, (c) => ENTITIES[c]!);
 }
 
 /** The escaped text in at most `max` characters (as sent, entities counted in full): cut with "…", never inside an entity or a surrogate pair. */
 export function fitEscaped(text: string, max: number): Fitted {
-  const escaped = escapeMrkdwn(text);
+  const safe = defused(text);
+  const escaped = escapeEntities(safe);
   if (escaped.length <= max) return { text: escaped, cut: false };
-  let kept = '';
-  for (const char of defused(text)) {
-    const piece = ENTITIES[char] ?? char;
-    if (kept.length + piece.length + ELLIPSIS.length > max) break;
-    kept += piece;
+  // Where to cut the unescaped text, measured as sent; one slice then, not a string built a character at a time.
+  const room = max - ELLIPSIS.length;
+  let sent = 0;
+  let end = 0;
+  while (end < safe.length) {
+    const code = safe.charCodeAt(end);
+    const next = safe.charCodeAt(end + 1);
+    const units = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+    const size = code === 0x26 ? 5 : code === 0x3c || code === 0x3e ? 4 : units;
+    if (sent + size > room) break;
+    sent += size;
+    end += units;
   }
-  return { text: `${kept}${ELLIPSIS}`, cut: true };
+  return { text: `${escapeEntities(safe.slice(0, end))}${ELLIPSIS}`, cut: true };
 }
 
 /** One line, for headers, labels and button texts: line breaks and runs of white space become one space. */
