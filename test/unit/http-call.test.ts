@@ -40,4 +40,28 @@ describe('httpCall', () => {
     // A slice is 10 ms: after four callers of 3 ms each, the next waits for a turn of the loop.
     expect(Math.max(...runs)).toBeLessThanOrEqual(4);
   });
+
+  it('keeps the answers that came in whole when their signal ends while their callers wait for a slice', async () => {
+    const CALLS = 12;
+    const waiting: ServerResponse[] = [];
+    server.on('request', (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        waiting.push(res);
+        if (waiting.length === CALLS) for (const each of waiting) each.writeHead(200).end('{"ok":true}');
+      });
+    });
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    const controller = new AbortController();
+    const results = await Promise.allSettled(
+      Array.from({ length: CALLS }, async () => {
+        const answer = await httpCall(new URL(`http://127.0.0.1:${port}/`), { method: 'POST', headers: {}, body: '{}', signal: controller.signal });
+        // The first caller uses up the slice and the signal ends (a timeout, say): the others' answers are in, their callers wait.
+        holdThread(12);
+        controller.abort(new Error('too late'));
+        return answer.text;
+      }),
+    );
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : String(result.reason)))).toEqual(Array(CALLS).fill('{"ok":true}'));
+  });
 });
