@@ -14,7 +14,7 @@
  * longest block of the process's own CPU time between two turns of the loop (a stall much longer than that block
  * was the machine's: another process held the CPU), and the median ratio.
  * Targets: every round's p99 ≤ 1.2 × the bare app's, and no stall of 50 ms or more.
- * Exits 1 when a target is missed. Usage: node bench/slack-ack.ts (npm run bench:slack)
+ * Exits 1 when a target is missed. Usage: npm run bench:slack (node --max-semi-space-size=16 bench/slack-ack.ts: the young generation the image and the unit run the bot with)
  */
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -13,7 +13,7 @@
  * bursts at the bot; the bare app's bursts, its own work, shown apart), beside the longest block of the process's own
  * CPU time between two turns of the loop (a stall much longer than that block was the machine's).
  * Targets: every round's p99 ≤ 1.2 × the bare app's, for messages and for invokes alike; every invoke answered well
- * inside Teams' 15 s. Exits 1 when a target is missed. Usage: node bench/teams-ack.ts (npm run bench:teams)
+ * inside Teams' 15 s. Exits 1 when a target is missed. Usage: npm run bench:teams (node --max-semi-space-size=16 bench/teams-ack.ts: the young generation the image and the unit run the bot with)
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';

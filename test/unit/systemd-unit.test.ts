@@ -18,9 +18,10 @@ describe('examples/connector-ops.service', () => {
     expect(unit.get('Service.ReadWritePaths')).toBeUndefined();
   });
 
-  it('sets only variables connector-ops reads', () => {
+  it('sets only variables connector-ops reads, and Node.js options as the image runs it with', () => {
     const variables = (unit.get('Service.Environment') ?? []).map((assignment) => assignment.split('=')[0]!);
-    expect(variables.filter((name) => !(name in SETTINGS))).toEqual([]);
+    expect(variables.filter((name) => !(name in SETTINGS) && name !== 'NODE_OPTIONS')).toEqual([]);
+    expect(unit.get('Service.Environment')).toContain('NODE_OPTIONS=--max-semi-space-size=16');
   });
 
   it('runs hardened: no new privileges, no capabilities, a user of its own, no home, no devices', () => {
