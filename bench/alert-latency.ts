@@ -8,7 +8,9 @@
  * message (a new alert); group_wait is BENCH_GROUP_WAIT_SECONDS (default 2).
  * Target: latency ≤ group_wait + 1 s. Exits 1 only on a broken run (an alert not posted, a line not in the
  * log); never on timing.
- * Usage: npm run bench:alert-latency (node --max-semi-space-size=16 bench/alert-latency.ts: the young generation the image and the unit run the bot with)
+ * Usage: npm run bench:alert-latency
+ * (node --max-semi-space-size=16 bench/alert-latency.ts,
+ * the young generation the image and the unit run the bot with)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testDockerClient } from '../test/support/builders.ts';

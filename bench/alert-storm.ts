@@ -14,7 +14,9 @@
  *   RSS       the bot's resident memory at the start and end of the storm, and its slope (flat)
  * Exits 1 only when the counting is wrong or the run broke (the bot failed, an alert never posted); never on
  * timing, CPU or memory: those are for the reader.
- * Usage: npm run bench:alert-storm (node --max-semi-space-size=16 bench/alert-storm.ts: the young generation the image and the unit run the bot with); BENCH_STORM_MINUTES=1 for a smoke run.
+ * Usage: npm run bench:alert-storm
+ * (node --max-semi-space-size=16 bench/alert-storm.ts,
+ * the young generation the image and the unit run the bot with); BENCH_STORM_MINUTES=1 for a smoke run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCounts } from '../src/store/error-counts.ts';

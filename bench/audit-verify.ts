@@ -8,7 +8,9 @@
  * Targets: the start on the big store within 0.25 s of the empty store's (medians of BENCH_RUNS, default 5); the
  * event loop's delay while verifying < 50 ms at the 99th percentile (its maximum is printed too). Exits 1 only on a
  * broken run (a chain not intact, a wrong count).
- * Usage: npm run bench:audit (node --max-semi-space-size=16 bench/audit-verify.ts: the young generation the image and the unit run the bot with)
+ * Usage: npm run bench:audit
+ * (node --max-semi-space-size=16 bench/audit-verify.ts,
+ * the young generation the image and the unit run the bot with)
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,9 @@
  * Exits 1 only on a broken run (a connector or check missing, a check that could not look, a wrong summary,
  * stand-ins too slow to answer: then no ratio is given, as it would measure the machine); never on timing: the
  * ratio is for the reader.
- * Usage: npm run bench:daily (node --max-semi-space-size=16 bench/daily-report.ts: the young generation the image and the unit run the bot with); CHECK_CONCURRENCY=n measures another setting.
+ * Usage: npm run bench:daily
+ * (node --max-semi-space-size=16 bench/daily-report.ts,
+ * the young generation the image and the unit run the bot with); CHECK_CONCURRENCY=n measures another setting.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHECK_IDS } from '../src/domain/check-result.ts';

@@ -7,7 +7,9 @@
  * Targets: throughput ratio (baseline time / our time) ≥ 0.8; peak RSS < 150 MB and about the same
  * at every size. Each is measured BENCH_RUNS times (default 2), alternating, best run counted.
  * Exits 1 when a target is missed or the scan miscounts.
- * Usage: npm run bench:logs (node --max-semi-space-size=16 bench/error-log-scan.ts: the young generation the image and the unit run the bot with)
+ * Usage: npm run bench:logs
+ * (node --max-semi-space-size=16 bench/error-log-scan.ts,
+ * the young generation the image and the unit run the bot with)
  */
 import { testDockerClient } from '../test/support/builders.ts';
 import { spawn, spawnSync } from 'node:child_process';

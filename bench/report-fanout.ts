@@ -6,7 +6,9 @@
  * Target: wall time of the 50-connector report / wall time of the 1-connector report ≤ 5.
  * Exits 1 when the target is missed or the run is broken: a report incomplete, or stand-ins too slow to answer
  * (then no ratio is given: it would measure the machine, not the bot).
- * Usage: npm run bench:fanout (node --max-semi-space-size=16 bench/report-fanout.ts: the young generation the image and the unit run the bot with)
+ * Usage: npm run bench:fanout
+ * (node --max-semi-space-size=16 bench/report-fanout.ts,
+ * the young generation the image and the unit run the bot with)
  */
 import { CHECK_IDS } from '../src/domain/check-result.ts';
 import type { Services } from '../src/root.ts';

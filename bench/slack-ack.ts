@@ -14,7 +14,9 @@
  * longest block of the process's own CPU time between two turns of the loop (a stall much longer than that block
  * was the machine's: another process held the CPU), and the median ratio.
  * Targets: every round's p99 ≤ 1.2 × the bare app's, and no stall of 50 ms or more.
- * Exits 1 when a target is missed. Usage: npm run bench:slack (node --max-semi-space-size=16 bench/slack-ack.ts: the young generation the image and the unit run the bot with)
+ * Exits 1 when a target is missed. Usage: npm run bench:slack
+ * (node --max-semi-space-size=16 bench/slack-ack.ts,
+ * the young generation the image and the unit run the bot with)
  */
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,11 +27,11 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config/load.ts';
 import { BotServer } from '../src/http/server.ts';
 import { createServices } from '../src/root.ts';
-import type { Burst, BurstTimes, SignedRequest } from './support/burst-sender.ts';
 import { spawnJsonChild } from './support/child-json.ts';
 import { busyConnectors, roundUnderReport } from './support/busy-report.ts';
 import { stall, type LoopReading } from './support/loop-meter.ts';
 import { median, p50p99, percentile } from './support/stats.ts';
+import { timedBurst } from './support/timed-burst.ts';
 
 const SECRET = 'bench-signing-secret';
 const CONCURRENT = 50;
@@ -67,15 +69,8 @@ const bareUrl = `http://127.0.0.1:${barePort}/slack/events`;
  * One burst; the bot's also waits until every command's answer has reached Slack, so that the next burst meets the
  * report and not the bot's answers to this one (which the bare app, answering nothing, would be spared).
  */
-async function burst(url: string): Promise<{ times: number[]; answeredMs: number }> {
-  load.send(JSON.stringify({ make: { count: CONCURRENT, secret: SECRET } }));
-  const { requests, ids } = await load.next<{ requests: SignedRequest[]; ids: string[] }>();
-  sender.send(JSON.stringify({ url, requests } satisfies Burst));
-  const { times, startedAt } = await sender.next<BurstTimes>();
-  if (url !== oursUrl) return { times, answeredMs: 0 };
-  load.send(JSON.stringify({ await: ids }));
-  const { answeredAt } = await load.next<{ answeredAt: number }>();
-  return { times, answeredMs: answeredAt - startedAt };
+function burst(url: string): Promise<{ times: number[]; answeredMs: number }> {
+  return timedBurst(load, sender, url, { count: CONCURRENT, secret: SECRET }, url === oursUrl);
 }
 
 interface Round {

@@ -8,12 +8,14 @@
  * the SDK's own JWT middleware, with the same settings) that answers at once, in the same process and the same
  * rounds. The connectors' health routes answer slowly and their log files are scanned, so the report keeps the
  * process busy throughout. BENCH_RUNS rounds (default 5), each of two fresh reports with two bursts at each server per
- * report, in the order A B B A during the first and B A A B during the second. Prints every round's p50 / p99 per kind of activity, the p99 ratios to
- * the bare app, and the event loop's worst stall (perf_hooks) in the bot's stretches of it (the report alone and the
+ * report, in the order A B B A during the first and B A A B during the second. Prints every round's p50 / p99 per
+ * kind of activity, the p99 ratios to the bare app, and the event loop's worst stall (perf_hooks) in the bot's stretches of it (the report alone and the
  * bursts at the bot; the bare app's bursts, its own work, shown apart), beside the longest block of the process's own
  * CPU time between two turns of the loop (a stall much longer than that block was the machine's).
  * Targets: every round's p99 ≤ 1.2 × the bare app's, for messages and for invokes alike; every invoke answered well
- * inside Teams' 15 s. Exits 1 when a target is missed. Usage: npm run bench:teams (node --max-semi-space-size=16 bench/teams-ack.ts: the young generation the image and the unit run the bot with)
+ * inside Teams' 15 s. Exits 1 when a target is missed. Usage: npm run bench:teams
+ * (node --max-semi-space-size=16 bench/teams-ack.ts,
+ * the young generation the image and the unit run the bot with)
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,11 +29,11 @@ import { loadConfig } from '../src/config/load.ts';
 import { BotServer } from '../src/http/server.ts';
 import { createServices } from '../src/root.ts';
 import { TEAMS_APP_ID, TEAMS_TENANT } from '../test/support/teams/keys.ts';
-import type { Burst as SenderBurst, BurstTimes, SignedRequest } from './support/burst-sender.ts';
 import { spawnJsonChild } from './support/child-json.ts';
 import { busyConnectors, roundUnderReport } from './support/busy-report.ts';
 import { stall, type LoopReading } from './support/loop-meter.ts';
 import { median, p50p99, percentile } from './support/stats.ts';
+import { timedBurst } from './support/timed-burst.ts';
 
 const CONCURRENT = 50;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
@@ -108,15 +110,9 @@ interface Burst {
  * report and not the bot's answers to this one (which the bare app, answering nothing, would be spared).
  */
 async function burst(url: string): Promise<Burst> {
-  load.send(JSON.stringify({ make: CONCURRENT }));
-  const { requests, awaited } = await load.next<{ requests: SignedRequest[]; awaited: string[] }>();
-  sender.send(JSON.stringify({ url, requests } satisfies SenderBurst));
-  const { times, startedAt } = await sender.next<BurstTimes>();
-  const byKind = { messages: times.filter((_, i) => i % 2 === 0), invokes: times.filter((_, i) => i % 2 === 1) };
-  if (url !== oursUrl) return { ...byKind, answeredMs: 0 };
-  load.send(JSON.stringify({ await: awaited }));
-  const { answeredAt } = await load.next<{ answeredAt: number }>();
-  return { ...byKind, answeredMs: answeredAt - startedAt };
+  const { times, answeredMs } = await timedBurst(load, sender, url, CONCURRENT, url === oursUrl);
+  // Made interleaved: a message, then a press.
+  return { messages: times.filter((_, i) => i % 2 === 0), invokes: times.filter((_, i) => i % 2 === 1), answeredMs };
 }
 
 type Times = { messages: number[]; invokes: number[] };

@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { BotConnector, cardAction, KeyServer, PERSONAL_CHAT, personalMessage, TokenService, type TeamsActivity } from '../../test/support/teams/index.ts';
 import type { SignedRequest } from './burst-sender.ts';
 import { epochNow } from './stats.ts';
+import type { MadeBurst } from './timed-burst.ts';
 
 type Line = { make: number } | { await: string[] };
 
@@ -32,7 +33,8 @@ for await (const text of createInterface({ input: process.stdin })) {
     // Each press on a card of its own: the bot answers below the card pressed.
     const invokes = Array.from({ length: line.make }, () => cardAction(serviceUrl, { conversationId: PERSONAL_CHAT, messageId: `bench-card-${++cards}`, conversationType: 'personal' }, HELP_BUTTON));
     const requests = messages.flatMap((message, i) => [signed(message), signed(invokes[i]!)]);
-    process.stdout.write(`${JSON.stringify({ requests, awaited: [...messages.map((m) => m.id), ...invokes.map((i) => String(i.replyToId))] })}\n`);
+    const made: MadeBurst = { requests, awaited: [...messages.map((m) => m.id), ...invokes.map((i) => String(i.replyToId))] };
+    process.stdout.write(`${JSON.stringify(made)}\n`);
   } else {
     const awaited = new Set(line.await);
     await connector.waitFor(() => (new Set(connector.messages().flatMap((call) => (call.activityId && awaited.has(call.activityId) ? [call.activityId] : []))).size >= awaited.size ? true : undefined), ANSWER_TIMEOUT_MS);
